@@ -1,0 +1,81 @@
+// Package bot is the first-line support bot. It owns the rules format (YAML,
+// with a complete default embedded), text normalisation, language detection,
+// slot extraction, intent scoring, the clarify/escalate policy of SPEC section
+// 4 and the per-conversation dialogue state. It turns one customer message
+// into a Decision that explains itself. It never imports a UI package.
+package bot
+
+// Action is what the bot does with one message (SPEC section 4).
+type Action string
+
+// The three actions of SPEC section 4.
+const (
+	ActionAnswer   Action = "answer"
+	ActionClarify  Action = "clarify"
+	ActionEscalate Action = "escalate"
+)
+
+// Reason is the escalation reason code. It is empty unless the action is
+// ActionEscalate.
+type Reason string
+
+// The escalation reasons of SPEC section 4.
+const (
+	ReasonNone           Reason = ""
+	ReasonHumanRequested Reason = "human_requested"
+	ReasonSensitive      Reason = "sensitive"
+	ReasonComplaint      Reason = "complaint"
+	ReasonMultiIssue     Reason = "multi_issue"
+	ReasonUnresolved     Reason = "unresolved"
+	ReasonNoProgress     Reason = "no_progress"
+)
+
+// Candidate is one scored intent.
+type Candidate struct {
+	Intent string  `json:"intent"`
+	Score  float64 `json:"score"`
+}
+
+// Choice is one numbered option offered by a clarification. The customer
+// picks it by replying with its number.
+type Choice struct {
+	Number int    `json:"number"`
+	Intent string `json:"intent"`
+	Label  string `json:"label"`
+}
+
+// Feature is one input feature that contributed to the score of the chosen
+// intent, for the "why?" view.
+type Feature struct {
+	Name   string  `json:"name"`
+	Weight float64 `json:"weight"`
+}
+
+// Explanation says why the bot decided what it did.
+type Explanation struct {
+	// Rules are the ids of the rules that fired: patterns, triggers,
+	// thresholds and dialogue-state rules.
+	Rules []string `json:"rules,omitempty"`
+	// Features are the strongest scoring features for the chosen intent.
+	Features []Feature `json:"features,omitempty"`
+	// Note is one plain sentence, in English, stating the policy step taken,
+	// e.g. "top two intents within 0.05: clarify".
+	Note string `json:"note,omitempty"`
+}
+
+// Decision is the bot's answer to one customer message. Its JSON form is the
+// output line of `tsunagu bot` (SPEC section 5) plus the explanation.
+type Decision struct {
+	Conversation string            `json:"conversation,omitempty"`
+	Turn         int               `json:"turn"`
+	Lang         string            `json:"lang"`
+	Intent       string            `json:"intent"`
+	Confidence   float64           `json:"confidence"`
+	Candidates   []Candidate       `json:"candidates"`
+	Action       Action            `json:"action"`
+	Reason       Reason            `json:"reason"`
+	Reply        string            `json:"reply"`
+	Slots        map[string]string `json:"slots"`
+	Choices      []Choice          `json:"choices,omitempty"`
+	Explanation  Explanation       `json:"explanation"`
+}
