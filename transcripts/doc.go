@@ -1,0 +1,82 @@
+// Package transcripts owns tsunagu's conversation store: one bbolt file
+// holding every conversation, its messages and events, the indexes that list
+// and search them, and trainees' training sessions. It also owns the record
+// format of SPEC section 8, export (Markdown, JSON, JSON Lines), import, card
+// number masking (MaskCards) and deletion that really removes text.
+//
+// # API
+//
+//	s, err := transcripts.Open(path, transcripts.Options{Timeout: time.Second})
+//	c, err := s.CreateConversation(transcripts.Conversation{Lang: "ja", Customer: ..., Topic: ...})
+//	seq, err := s.AppendEntry(c.ID, transcripts.Entry{At: now, Role: transcripts.RoleCustomer, Text: "..."})
+//	err = s.SetStatus(c.ID, transcripts.StatusClosed) // or CloseConversation
+//	page, err := s.List(transcripts.Filter{Status: ..., Topic: ..., From: ..., Escalated: true}, page.Next, 20)
+//	conv, err := s.Load(id)
+//	res, err := s.Search("返品", transcripts.Filter{}, 20)
+//	err = s.Delete(id)                       // then compacts the file
+//	err = s.Export(w, transcripts.FormatMarkdown, ids...) // ExportFile writes atomically, 0600
+//	rep, err := s.Import(r)                  // JSON Lines
+//	id, err := s.SaveTraining(transcripts.TrainingSession{...}); list, err := s.ListTraining(trainee, 0)
+//
+// Every write is one bbolt Update, committed and fsynced before it returns,
+// so a caller may mark a message "saved" as soon as AppendEntry returns nil.
+// Batch is never used: it waits to gather work. AppendEntry is idempotent for
+// a retried identical entry. Everything returned is copied out of the
+// transaction. Stored text is cleaned first: invalid UTF-8 becomes U+FFFD and
+// card numbers are masked (MaskCards), in messages, names, packets and kept
+// unknown fields alike, so they never reach the file or the index.
+//
+// # Errors
+//
+// Open and the methods return errors the UI can test with errors.Is / As:
+// ErrInUse (*InUseError, with the writer's pid from the NAME.pid sidecar),
+// ErrReadOnly (*ReadOnlyError; Open falls back to read-only when the file
+// or its folder is not writable, see ReadOnlyReason), ErrCorrupt
+// (*CorruptError; the damaged file was moved to NAME.corrupt-TIMESTAMP and
+// never overwritten; opening again starts an empty store), ErrNewerSchema
+// (*SchemaError), ErrDiskFull (*DiskFullError: ENOSPC or EFBIG, the
+// transaction was rolled back, the file is valid, retry later), ErrNotFound,
+// ErrExists, ErrInvalid, ErrClosed. Panics inside bbolt (damaged pages) are
+// recovered around Open and every transaction; the store then shuts and moves
+// the file aside. Nothing here prints a stack trace.
+//
+// # One writer
+//
+// bbolt's flock makes a read-write opener exclusive. A chat keeps its store
+// open for its whole run; a second process (a second chat, or "tsunagu
+// history") gets ErrInUse within Options.Timeout (1s by default) and never
+// hangs. Read-only openers share the file with each other but not with a
+// writer.
+//
+// # Buckets
+//
+// Keys are bytes; "BE" is a big-endian uint64; ^t is a time as a big-endian
+// uint64 with the sign bit flipped and every bit inverted, so newer sorts first.
+//
+//	meta/
+//	    schema_version          -> BE version (see migrations in schema.go)
+//	conversations/
+//	    <id>                    -> JSON header: the conversation without entries,
+//	                               plus counters (entries, last_at, escalated,
+//	                               rating, preview) and kept unknown fields
+//	entries/
+//	    <id> 0x00 <BE seq>      -> JSON Entry (seq from the bucket's NextSequence,
+//	                               so one conversation's entries iterate in order)
+//	by_time/                    (List: newest first, filters without JSON)
+//	    <^started_at> <id>      -> status code, flags (1: escalated), rating, topic
+//	terms/                      (Search; written in the same transaction as the entry)
+//	    <term> 0x00 <^started_at> <id> -> empty
+//	training/
+//	    <BE seq>                -> JSON TrainingSession
+//
+// Ids never contain 0x00 or control characters, and terms never contain
+// 0x00, so the separators are unambiguous.
+//
+// # Schema versions
+//
+// The version lives in meta/schema_version. Open runs every missing step of
+// the ordered migrations list in one transaction (a fresh file runs them
+// all); a file from a newer tsunagu opens read-only (reading) or is refused
+// (writing). Version 1 holds the records; version 2 adds by_time and terms,
+// built from the records.
+package transcripts

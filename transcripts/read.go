@@ -1,0 +1,324 @@
+package transcripts
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"go.etcd.io/bbolt"
+)
+
+// Load returns one conversation with all its entries. The result is a copy:
+// nothing in it points into the file's memory map.
+func (s *Store) Load(id string) (Conversation, error) {
+	var c Conversation
+	err := s.view(func(tx *bbolt.Tx) error {
+		h, err := getHeader(tx, id)
+		if err != nil {
+			return err
+		}
+		entries, err := loadEntries(tx, id)
+		if err != nil {
+			return err
+		}
+		c = Conversation{ID: h.ID, StartedAt: h.StartedAt, Lang: h.Lang, Customer: h.Customer, OrderID: h.OrderID,
+			Topic: h.Topic, Channel: h.Channel, Status: h.Status, Entries: entries, Extra: h.Extra}
+		return nil
+	})
+	return c, err
+}
+
+// Filter narrows List and Search. The zero Filter matches everything.
+type Filter struct {
+	Status    Status    // only this status
+	Topic     string    // this topic, or one under it ("delivery" matches "delivery/not_arrived")
+	From, To  time.Time // started at or after From, before To (zero: unbounded)
+	Escalated bool      // only conversations handed to a person
+	MaxRating int       // only conversations rated 1..MaxRating (0: no rating filter)
+}
+
+func (f *Filter) matchRow(row []byte) bool {
+	if len(row) < 3 {
+		return false
+	}
+	if f.Status != "" && row[0] != statusCode(f.Status) {
+		return false
+	}
+	if f.Escalated && row[1]&1 == 0 {
+		return false
+	}
+	if f.MaxRating > 0 && (row[2] == 0 || int(row[2]) > f.MaxRating) {
+		return false
+	}
+	if f.Topic != "" {
+		topic := string(row[3:])
+		if topic != f.Topic && !strings.HasPrefix(topic, strings.TrimSuffix(f.Topic, "/")+"/") {
+			return false
+		}
+	}
+	return true
+}
+
+// Page is one page of List.
+type Page struct {
+	Items []Summary `json:"items"`
+	// Next is the cursor for the following page, "" on the last page.
+	Next string `json:"next,omitempty"`
+}
+
+// DefaultPageSize is the page size List uses when asked for 0.
+const DefaultPageSize = 20
+
+// List returns conversations newest first, limit per page, starting after
+// cursor ("" for the first page). It walks the by_time index, so a page
+// costs only its own rows plus the rows the filter skips.
+func (s *Store) List(f Filter, cursor string, limit int) (Page, error) {
+	if limit <= 0 {
+		limit = DefaultPageSize
+	}
+	var after []byte
+	if cursor != "" {
+		var err error
+		if after, err = base64.RawURLEncoding.DecodeString(cursor); err != nil || len(after) < 8 {
+			return Page{}, fmt.Errorf("%w: bad page cursor %q", ErrInvalid, cursor)
+		}
+	}
+	var page Page
+	err := s.view(func(tx *bbolt.Tx) error {
+		c := tx.Bucket(bucketByTime).Cursor()
+		var k, row []byte
+		switch {
+		case after != nil:
+			k, row = c.Seek(after)
+			if k != nil && bytes.Equal(k, after) {
+				k, row = c.Next()
+			}
+		case !f.To.IsZero():
+			k, row = c.Seek(timeKey(f.To.Add(-time.Nanosecond)))
+		default:
+			k, row = c.First()
+		}
+		var stopAt []byte
+		if !f.From.IsZero() {
+			stopAt = timeKey(f.From)
+		}
+		for ; k != nil; k, row = c.Next() {
+			if stopAt != nil && bytes.Compare(k[:8], stopAt) > 0 {
+				break
+			}
+			if !f.To.IsZero() && bytes.Compare(k[:8], timeKey(f.To)) <= 0 {
+				continue
+			}
+			if !f.matchRow(row) {
+				continue
+			}
+			if len(page.Items) == limit {
+				page.Next = base64.RawURLEncoding.EncodeToString(lastKey(page.Items))
+				break
+			}
+			h, err := getHeader(tx, string(k[8:]))
+			if err != nil {
+				return err
+			}
+			page.Items = append(page.Items, h.summary())
+		}
+		return nil
+	})
+	return page, err
+}
+
+func lastKey(items []Summary) []byte {
+	last := items[len(items)-1]
+	return append(timeKey(last.StartedAt), last.ID...)
+}
+
+// SearchResult is what Search found.
+type SearchResult struct {
+	Items []Summary `json:"items"` // newest first, at most the limit asked for
+	Total int       `json:"total"` // how many conversations matched in all
+}
+
+// Search finds conversations whose text, customer name, order id, topic or
+// operator names contain every term of query (see terms.go for how text is
+// cut: bigrams for Japanese, words and prefixes for Latin scripts). Results
+// are newest first; limit 0 means DefaultPageSize.
+func (s *Store) Search(query string, f Filter, limit int) (SearchResult, error) {
+	if limit <= 0 {
+		limit = DefaultPageSize
+	}
+	terms := queryTerms(query)
+	if len(terms) == 0 {
+		return SearchResult{}, fmt.Errorf("%w: the search has no words in it", ErrInvalid)
+	}
+	var res SearchResult
+	err := s.view(func(tx *bbolt.Tx) error {
+		tb := tx.Bucket(bucketTerms)
+		// Posting keys are ^time+id, so sorting them sorts newest first.
+		var hits map[string]struct{}
+		for _, t := range terms {
+			found := map[string]struct{}{}
+			c := tb.Cursor()
+			prefix := []byte(t.text)
+			if t.kind == termExact {
+				prefix = append(prefix, 0)
+			}
+			for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+				i := bytes.IndexByte(k, 0)
+				post := string(k[i+1:])
+				if hits == nil {
+					found[post] = struct{}{}
+				} else if _, ok := hits[post]; ok {
+					found[post] = struct{}{}
+				}
+			}
+			hits = found
+			if len(hits) == 0 {
+				break
+			}
+		}
+		posts := make([]string, 0, len(hits))
+		for p := range hits {
+			if len(p) > 8 {
+				posts = append(posts, p)
+			}
+		}
+		slices.Sort(posts)
+		cb := tx.Bucket(bucketByTime)
+		for _, p := range posts {
+			if f != (Filter{}) {
+				row := cb.Get([]byte(p))
+				if row == nil || !f.matchRow(row) || !inRange(f, []byte(p)) {
+					continue
+				}
+			}
+			res.Total++
+			if len(res.Items) < limit {
+				h, err := getHeader(tx, p[8:])
+				if err != nil {
+					return err
+				}
+				res.Items = append(res.Items, h.summary())
+			}
+		}
+		return nil
+	})
+	return res, err
+}
+
+func inRange(f Filter, key []byte) bool {
+	if !f.From.IsZero() && bytes.Compare(key[:8], timeKey(f.From)) > 0 {
+		return false
+	}
+	if !f.To.IsZero() && bytes.Compare(key[:8], timeKey(f.To)) <= 0 {
+		return false
+	}
+	return true
+}
+
+// Count returns how many conversations the store holds.
+func (s *Store) Count() (int, error) {
+	n := 0
+	err := s.view(func(tx *bbolt.Tx) error {
+		n = tx.Bucket(bucketConversations).Stats().KeyN
+		return nil
+	})
+	return n, err
+}
+
+// ForEach calls fn for every conversation, newest first, loaded in full. It
+// stops at the first error fn returns.
+func (s *Store) ForEach(fn func(Conversation) error) error {
+	return s.view(func(tx *bbolt.Tx) error {
+		c := tx.Bucket(bucketByTime).Cursor()
+		for k, _ := c.First(); k != nil; k, _ = c.Next() {
+			id := string(k[8:])
+			h, err := getHeader(tx, id)
+			if err != nil {
+				return err
+			}
+			entries, err := loadEntries(tx, id)
+			if err != nil {
+				return err
+			}
+			conv := Conversation{ID: h.ID, StartedAt: h.StartedAt, Lang: h.Lang, Customer: h.Customer, OrderID: h.OrderID,
+				Topic: h.Topic, Channel: h.Channel, Status: h.Status, Entries: entries, Extra: h.Extra}
+			if err := fn(conv); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// --- training sessions ---------------------------------------------------------
+
+// TrainingSession is one trainee run of a scenario with its score. Items is
+// the scorer's per-item breakdown, stored as given (JSON).
+type TrainingSession struct {
+	ID         uint64          `json:"id"`
+	Trainee    string          `json:"trainee"`
+	ScenarioID string          `json:"scenario_id"`
+	At         time.Time       `json:"at"`
+	Score      float64         `json:"score"`
+	Items      json.RawMessage `json:"items,omitempty"`
+}
+
+// SaveTraining stores a session (committed when it returns) and returns its
+// id. A zero At becomes now. Card numbers in it are masked like all text.
+func (s *Store) SaveTraining(t TrainingSession) (uint64, error) {
+	if strings.TrimSpace(t.Trainee) == "" || strings.TrimSpace(t.ScenarioID) == "" {
+		return 0, fmt.Errorf("%w: a training session needs a trainee and a scenario id", ErrInvalid)
+	}
+	if t.At.IsZero() {
+		t.At = s.opts.Now()
+	}
+	t.Trainee = cleanText(t.Trainee)
+	t.ScenarioID = cleanText(t.ScenarioID)
+	if len(t.Items) > 0 {
+		if t.Items = cleanRaw(t.Items); t.Items == nil {
+			return 0, fmt.Errorf("%w: training items are not valid JSON", ErrInvalid)
+		}
+	}
+	err := s.update(func(tx *bbolt.Tx) error {
+		b := tx.Bucket(bucketTraining)
+		id, err := b.NextSequence()
+		if err != nil {
+			return err
+		}
+		t.ID = id
+		v, err := marshalJSON(t)
+		if err != nil {
+			return err
+		}
+		return b.Put(u64(id), v)
+	})
+	return t.ID, err
+}
+
+// ListTraining returns sessions newest first (by id), only the given
+// trainee's when trainee is not "", at most limit (0: all).
+func (s *Store) ListTraining(trainee string, limit int) ([]TrainingSession, error) {
+	var out []TrainingSession
+	err := s.view(func(tx *bbolt.Tx) error {
+		c := tx.Bucket(bucketTraining).Cursor()
+		for k, v := c.Last(); k != nil; k, v = c.Prev() {
+			var t TrainingSession
+			if err := json.Unmarshal(v, &t); err != nil {
+				return fmt.Errorf("training session %x: stored record is unreadable: %w", k, err)
+			}
+			if trainee != "" && t.Trainee != trainee {
+				continue
+			}
+			out = append(out, t)
+			if limit > 0 && len(out) == limit {
+				break
+			}
+		}
+		return nil
+	})
+	return out, err
+}

@@ -1,0 +1,562 @@
+package transcripts
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Role says who wrote an entry. The speaker label shown to users always comes
+// from here, never from the text.
+type Role string
+
+// The roles of SPEC section 8.
+const (
+	RoleCustomer Role = "customer"
+	RoleBot      Role = "bot"
+	RoleOperator Role = "operator"
+	RoleSystem   Role = "system"
+)
+
+// Valid reports whether r is one of the four roles.
+func (r Role) Valid() bool {
+	switch r {
+	case RoleCustomer, RoleBot, RoleOperator, RoleSystem:
+		return true
+	}
+	return false
+}
+
+// Event names what a system entry records.
+type Event string
+
+// System events. Other packages may record further events; unknown names are
+// stored and exported as they are.
+const (
+	EventEscalated      Event = "escalated"       // handed to a person; Meta.Reason, Meta.Packet
+	EventQueue          Event = "queue"           // queue update; Meta.QueuePosition
+	EventOperatorJoined Event = "operator_joined" // Meta.Operator, Meta.OperatorID
+	EventOperatorLeft   Event = "operator_left"
+	EventTransfer       Event = "transfer"        // to Meta.Operator, Meta.Reason, Meta.Packet
+	EventCallbackBooked Event = "callback_booked" // Meta.CallbackAt
+	EventRating         Event = "rating"          // Meta.Rating (1-5)
+	EventClosed         Event = "closed"
+)
+
+// Status is where a conversation stands.
+type Status string
+
+// Conversation statuses. A conversation starts open, may be escalated (and
+// waiting or with an operator), and ends closed or abandoned.
+const (
+	StatusOpen      Status = "open"
+	StatusEscalated Status = "escalated"
+	StatusClosed    Status = "closed"
+	StatusAbandoned Status = "abandoned" // the customer left without closing
+)
+
+// Valid reports whether s is a known status.
+func (s Status) Valid() bool {
+	switch s {
+	case StatusOpen, StatusEscalated, StatusClosed, StatusAbandoned:
+		return true
+	}
+	return false
+}
+
+var statusCodes = []Status{"", StatusOpen, StatusEscalated, StatusClosed, StatusAbandoned}
+
+func statusCode(s Status) byte {
+	if i := slices.Index(statusCodes, s); i > 0 {
+		return byte(i)
+	}
+	return 0
+}
+
+// Extra holds JSON fields this version does not know, so that an import keeps
+// them and an export writes them back (SPEC section 8).
+type Extra map[string]json.RawMessage
+
+// Customer is the customer profile given by the contact flow.
+type Customer struct {
+	Name       string `json:"name"`
+	HasAccount bool   `json:"has_account"`
+	Extra      Extra  `json:"-"`
+}
+
+// Meta is the structured metadata of an entry.
+type Meta struct {
+	Intent        string          `json:"intent,omitempty"`
+	Action        string          `json:"action,omitempty"` // answer, clarify, escalate
+	Confidence    float64         `json:"confidence,omitempty"`
+	Reason        string          `json:"reason,omitempty"`
+	Rules         []string        `json:"rules,omitempty"` // ids of the rules that fired
+	OperatorID    string          `json:"operator_id,omitempty"`
+	Operator      string          `json:"operator,omitempty"` // display name
+	QueuePosition int             `json:"queue_position,omitempty"`
+	Rating        int             `json:"rating,omitempty"`
+	CallbackAt    *time.Time      `json:"callback_at,omitempty"`
+	Packet        json.RawMessage `json:"packet,omitempty"` // the handoff packet, owned by package handoff
+	Extra         Extra           `json:"-"`
+}
+
+// Entry is one message or event of a conversation.
+type Entry struct {
+	At     time.Time `json:"at"`
+	Role   Role      `json:"role"`
+	Author string    `json:"author,omitempty"`
+	Text   string    `json:"text,omitempty"`
+	Event  Event     `json:"event,omitempty"` // system entries only
+	Meta   *Meta     `json:"meta,omitempty"`
+	Extra  Extra     `json:"-"`
+}
+
+// Conversation is one conversation, as exported (SPEC section 8).
+type Conversation struct {
+	ID        string    `json:"id"`
+	StartedAt time.Time `json:"started_at"`
+	Lang      string    `json:"lang"`
+	Customer  Customer  `json:"customer"`
+	OrderID   string    `json:"order_id,omitempty"`
+	Topic     string    `json:"topic,omitempty"`
+	Channel   string    `json:"channel,omitempty"`
+	Status    Status    `json:"status"`
+	Entries   []Entry   `json:"entries"`
+	Extra     Extra     `json:"-"`
+}
+
+// Summary is one row of List and Search.
+type Summary struct {
+	ID        string    `json:"id"`
+	StartedAt time.Time `json:"started_at"`
+	LastAt    time.Time `json:"last_at"`
+	Lang      string    `json:"lang"`
+	Customer  Customer  `json:"customer"`
+	OrderID   string    `json:"order_id,omitempty"`
+	Topic     string    `json:"topic,omitempty"`
+	Channel   string    `json:"channel,omitempty"`
+	Status    Status    `json:"status"`
+	Entries   int       `json:"entries"`
+	Escalated bool      `json:"escalated"`
+	Rating    int       `json:"rating,omitempty"` // last rating given, 0 if none
+	Preview   string    `json:"preview,omitempty"`
+}
+
+// header is the stored form of a conversation without its entries.
+type header struct {
+	V         int       `json:"v"`
+	ID        string    `json:"id"`
+	StartedAt time.Time `json:"started_at"`
+	Lang      string    `json:"lang"`
+	Customer  Customer  `json:"customer"`
+	OrderID   string    `json:"order_id,omitempty"`
+	Topic     string    `json:"topic,omitempty"`
+	Channel   string    `json:"channel,omitempty"`
+	Status    Status    `json:"status"`
+	Extra     Extra     `json:"extra,omitempty"`
+	Entries   int       `json:"entries"`
+	LastAt    time.Time `json:"last_at"`
+	Escalated bool      `json:"escalated,omitempty"`
+	Rating    int       `json:"rating,omitempty"`
+	Preview   string    `json:"preview,omitempty"`
+}
+
+func (h *header) summary() Summary {
+	return Summary{ID: h.ID, StartedAt: h.StartedAt, LastAt: h.LastAt, Lang: h.Lang, Customer: h.Customer,
+		OrderID: h.OrderID, Topic: h.Topic, Channel: h.Channel, Status: h.Status, Entries: h.Entries,
+		Escalated: h.Escalated, Rating: h.Rating, Preview: h.Preview}
+}
+
+// --- JSON with unknown fields kept -------------------------------------
+
+// marshalJSON encodes without HTML escaping, so exports stay readable, and
+// then escapes the runes a terminal could misread (C1 controls, bidi and
+// zero-width format characters) as \uXXXX. The result is valid JSON that
+// decodes to the same strings, so it round-trips byte for byte and is safe to
+// print.
+func marshalJSON(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return escapeUnsafeRunes(bytes.TrimSuffix(buf.Bytes(), []byte("\n"))), nil
+}
+
+// marshalPlain is json.Marshal without HTML escaping, used inside the
+// MarshalJSON methods so that "<" stays "<" in every layer.
+func marshalPlain(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+}
+
+func unsafeRune(r rune) bool {
+	switch {
+	case r == 0x7f, r >= 0x80 && r <= 0x9f:
+		return true
+	case r == 0xad, r == 0x061c, r == 0x180e, r >= 0x200b && r <= 0x200f, r >= 0x202a && r <= 0x202e,
+		r >= 0x2060 && r <= 0x206f, r == 0xfeff, r >= 0xfff9 && r <= 0xfffb:
+		return true
+	}
+	return false
+}
+
+func escapeUnsafeRunes(b []byte) []byte {
+	clean := true
+	for _, r := range string(b) {
+		if unsafeRune(r) {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return b
+	}
+	var out bytes.Buffer
+	for _, r := range string(b) {
+		if unsafeRune(r) {
+			fmt.Fprintf(&out, `\u%04x`, r)
+			continue
+		}
+		out.WriteRune(r)
+	}
+	return out.Bytes()
+}
+
+// withExtra appends the unknown fields, sorted by name, to an encoded object.
+func withExtra(obj []byte, extra Extra) ([]byte, error) {
+	if len(extra) == 0 {
+		return obj, nil
+	}
+	keys := make([]string, 0, len(extra))
+	for k := range extra {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	var buf bytes.Buffer
+	buf.Write(obj[:len(obj)-1])
+	first := len(obj) == 2 // the object was "{}"
+	for _, k := range keys {
+		if !first {
+			buf.WriteByte(',')
+		}
+		first = false
+		kb, _ := marshalPlain(k)
+		buf.Write(kb)
+		buf.WriteByte(':')
+		var compact bytes.Buffer
+		if err := json.Compact(&compact, extra[k]); err != nil {
+			return nil, err
+		}
+		buf.Write(compact.Bytes())
+	}
+	buf.WriteByte('}')
+	return buf.Bytes(), nil
+}
+
+// splitExtra decodes data's object keys and returns those not in known.
+func splitExtra(data []byte, known []string) (Extra, error) {
+	var all map[string]json.RawMessage
+	if err := json.Unmarshal(data, &all); err != nil {
+		return nil, err
+	}
+	var extra Extra
+	for k, v := range all {
+		if slices.Contains(known, k) {
+			continue
+		}
+		if extra == nil {
+			extra = Extra{}
+		}
+		extra[k] = v
+	}
+	return extra, nil
+}
+
+// knownKeys lists the JSON names of a struct's encoded fields, so that
+// splitExtra can tell unknown ones. Kept by hand next to each type.
+var (
+	customerKeys     = []string{"name", "has_account"}
+	metaKeys         = []string{"intent", "action", "confidence", "reason", "rules", "operator_id", "operator", "queue_position", "rating", "callback_at", "packet"}
+	entryKeys        = []string{"at", "role", "author", "text", "event", "meta"}
+	conversationKeys = []string{"id", "started_at", "lang", "customer", "order_id", "topic", "channel", "status", "entries"}
+)
+
+type plainCustomer Customer
+
+// MarshalJSON writes the known fields, then the kept unknown ones.
+func (c Customer) MarshalJSON() ([]byte, error) {
+	b, err := marshalPlain(plainCustomer(c))
+	if err != nil {
+		return nil, err
+	}
+	return withExtra(b, c.Extra)
+}
+
+// UnmarshalJSON reads the known fields and keeps the unknown ones.
+func (c *Customer) UnmarshalJSON(data []byte) error {
+	var p plainCustomer
+	if err := json.Unmarshal(data, &p); err != nil {
+		return err
+	}
+	extra, err := splitExtra(data, customerKeys)
+	if err != nil {
+		return err
+	}
+	*c = Customer(p)
+	c.Extra = extra
+	return nil
+}
+
+type plainMeta Meta
+
+// MarshalJSON writes the known fields, then the kept unknown ones.
+func (m Meta) MarshalJSON() ([]byte, error) {
+	b, err := marshalPlain(plainMeta(m))
+	if err != nil {
+		return nil, err
+	}
+	return withExtra(b, m.Extra)
+}
+
+// UnmarshalJSON reads the known fields and keeps the unknown ones.
+func (m *Meta) UnmarshalJSON(data []byte) error {
+	var p plainMeta
+	if err := json.Unmarshal(data, &p); err != nil {
+		return err
+	}
+	extra, err := splitExtra(data, metaKeys)
+	if err != nil {
+		return err
+	}
+	*m = Meta(p)
+	m.Extra = extra
+	return nil
+}
+
+type plainEntry Entry
+
+// MarshalJSON writes the known fields, then the kept unknown ones.
+func (e Entry) MarshalJSON() ([]byte, error) {
+	b, err := marshalPlain(plainEntry(e))
+	if err != nil {
+		return nil, err
+	}
+	return withExtra(b, e.Extra)
+}
+
+// UnmarshalJSON reads the known fields and keeps the unknown ones.
+func (e *Entry) UnmarshalJSON(data []byte) error {
+	var p plainEntry
+	if err := json.Unmarshal(data, &p); err != nil {
+		return err
+	}
+	extra, err := splitExtra(data, entryKeys)
+	if err != nil {
+		return err
+	}
+	*e = Entry(p)
+	e.Extra = extra
+	return nil
+}
+
+type plainConversation Conversation
+
+// MarshalJSON writes the known fields, then the kept unknown ones.
+func (c Conversation) MarshalJSON() ([]byte, error) {
+	p := plainConversation(c)
+	if p.Entries == nil {
+		p.Entries = []Entry{}
+	}
+	b, err := marshalPlain(p)
+	if err != nil {
+		return nil, err
+	}
+	return withExtra(b, c.Extra)
+}
+
+// UnmarshalJSON reads the known fields and keeps the unknown ones.
+func (c *Conversation) UnmarshalJSON(data []byte) error {
+	var p plainConversation
+	if err := json.Unmarshal(data, &p); err != nil {
+		return err
+	}
+	extra, err := splitExtra(data, conversationKeys)
+	if err != nil {
+		return err
+	}
+	*c = Conversation(p)
+	c.Extra = extra
+	return nil
+}
+
+// --- validation and cleaning before storage --------------------------------
+
+const (
+	maxIDLen   = 128
+	maxTextLen = 64 << 10 // one entry's text
+)
+
+func validID(id string) error {
+	if id == "" || len(id) > maxIDLen {
+		return fmt.Errorf("%w: id must be 1 to %d bytes", ErrInvalid, maxIDLen)
+	}
+	if !utf8.ValidString(id) {
+		return fmt.Errorf("%w: id is not valid UTF-8", ErrInvalid)
+	}
+	for _, r := range id {
+		if r <= ' ' || r == 0x7f || unsafeRune(r) {
+			return fmt.Errorf("%w: id %q contains a space or control character", ErrInvalid, id)
+		}
+	}
+	return nil
+}
+
+func validateEntry(e *Entry) error {
+	if e.At.IsZero() {
+		return fmt.Errorf("%w: entry has no time (at)", ErrInvalid)
+	}
+	if !e.Role.Valid() {
+		return fmt.Errorf("%w: entry role %q is not customer, bot, operator or system", ErrInvalid, e.Role)
+	}
+	if e.Role == RoleSystem {
+		if e.Event == "" && e.Text == "" {
+			return fmt.Errorf("%w: system entry has neither event nor text", ErrInvalid)
+		}
+	} else if e.Text == "" {
+		return fmt.Errorf("%w: %s entry has no text", ErrInvalid, e.Role)
+	}
+	if len(e.Text) > maxTextLen {
+		return fmt.Errorf("%w: entry text is longer than %d bytes", ErrInvalid, maxTextLen)
+	}
+	return nil
+}
+
+func validateHeader(c *Conversation) error {
+	if err := validID(c.ID); err != nil {
+		return err
+	}
+	if c.StartedAt.IsZero() {
+		return fmt.Errorf("%w: conversation %s has no started_at", ErrInvalid, c.ID)
+	}
+	if c.Lang == "" {
+		return fmt.Errorf("%w: conversation %s has no lang", ErrInvalid, c.ID)
+	}
+	if c.Status != "" && !c.Status.Valid() {
+		return fmt.Errorf("%w: conversation %s has unknown status %q", ErrInvalid, c.ID, c.Status)
+	}
+	return nil
+}
+
+// cleanText is what every stored string goes through: invalid UTF-8 becomes
+// U+FFFD, then card numbers are masked.
+func cleanText(s string) string {
+	if !utf8.ValidString(s) {
+		s = strings.ToValidUTF8(s, "\uFFFD")
+	}
+	return MaskCards(s)
+}
+
+// cleanRaw masks card numbers inside a raw JSON value (packets, unknown
+// fields): every string is cleaned, and a bare number that is a card becomes
+// a masked string. Values that are not valid JSON are dropped.
+func cleanRaw(raw json.RawMessage) json.RawMessage {
+	if len(raw) == 0 {
+		return raw
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil
+	}
+	v = cleanAny(v)
+	b, err := marshalJSON(v)
+	if err != nil {
+		return nil
+	}
+	return b
+}
+
+func cleanAny(v any) any {
+	switch x := v.(type) {
+	case string:
+		return cleanText(x)
+	case json.Number:
+		if m := MaskCards(string(x)); m != string(x) {
+			return m
+		}
+		return x
+	case []any:
+		for i := range x {
+			x[i] = cleanAny(x[i])
+		}
+		return x
+	case map[string]any:
+		for k, val := range x {
+			x[k] = cleanAny(val)
+		}
+		return x
+	}
+	return v
+}
+
+func cleanExtra(e Extra) Extra {
+	if len(e) == 0 {
+		return nil
+	}
+	out := make(Extra, len(e))
+	for k, v := range e {
+		if c := cleanRaw(v); c != nil {
+			out[cleanText(k)] = c
+		}
+	}
+	return out
+}
+
+func cleanEntry(e Entry) Entry {
+	e.Author = cleanText(e.Author)
+	e.Text = cleanText(e.Text)
+	e.Event = Event(cleanText(string(e.Event)))
+	e.Extra = cleanExtra(e.Extra)
+	if e.Meta != nil {
+		m := *e.Meta
+		m.Intent = cleanText(m.Intent)
+		m.Action = cleanText(m.Action)
+		m.Reason = cleanText(m.Reason)
+		m.OperatorID = cleanText(m.OperatorID)
+		m.Operator = cleanText(m.Operator)
+		if m.Rules != nil {
+			rules := make([]string, len(m.Rules))
+			for i, r := range m.Rules {
+				rules[i] = cleanText(r)
+			}
+			m.Rules = rules
+		}
+		m.Packet = cleanRaw(m.Packet)
+		m.Extra = cleanExtra(m.Extra)
+		e.Meta = &m
+	}
+	return e
+}
+
+func cleanHeader(c Conversation) Conversation {
+	c.Lang = cleanText(c.Lang)
+	c.Customer.Name = cleanText(c.Customer.Name)
+	c.Customer.Extra = cleanExtra(c.Customer.Extra)
+	c.OrderID = cleanText(c.OrderID)
+	c.Topic = cleanText(c.Topic)
+	c.Channel = cleanText(c.Channel)
+	c.Extra = cleanExtra(c.Extra)
+	return c
+}

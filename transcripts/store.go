@@ -1,0 +1,481 @@
+package transcripts
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"go.etcd.io/bbolt"
+	"golang.org/x/sys/unix"
+)
+
+// Options configure Open.
+type Options struct {
+	// Timeout bounds the wait for another process's lock. Default 1s.
+	Timeout time.Duration
+	// ReadOnly opens for reading only; several readers may share the file,
+	// but not with a writer.
+	ReadOnly bool
+	// Now is the clock for new ids and moved-aside names. Default time.Now.
+	Now func() time.Time
+	// Verify runs bbolt's full consistency check at open (slow on big
+	// stores; tests and "history check" use it).
+	Verify bool
+}
+
+// Store is an open conversation store. Its methods are safe for concurrent use.
+type Store struct {
+	path     string
+	opts     Options
+	readOnly error // non-nil when writes are refused, saying why
+
+	mu     sync.RWMutex // guards db; held exclusively to close, compact or shut after damage
+	db     *bbolt.DB
+	closed error // ErrClosed or the CorruptError that shut the store
+}
+
+const (
+	fileMode = 0o600
+	dirMode  = 0o700
+)
+
+// Open opens (creating if needed) the store at path.
+//
+// Errors are typed: *InUseError (ErrInUse) when another process writes to
+// it; *CorruptError (ErrCorrupt) when the file was damaged or foreign, after
+// moving it to NAME.corrupt-TIMESTAMP (open again to start an empty store);
+// *SchemaError (ErrNewerSchema) when a newer tsunagu wrote it and ReadOnly is
+// false; an error matching fs.ErrNotExist when ReadOnly is set and there is no
+// store yet. When the file or its directory is not writable, Open falls back
+// to read-only: ReadOnlyReason says why, and writes return *ReadOnlyError.
+func Open(path string, opts Options) (*Store, error) {
+	if opts.Timeout <= 0 {
+		opts.Timeout = time.Second
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, fmt.Errorf("cannot use %s as the conversation store: %w", path, err)
+	}
+	s := &Store{path: abs, opts: opts}
+	if opts.ReadOnly {
+		s.readOnly = &ReadOnlyError{Path: abs, Reason: "it was opened read-only"}
+	}
+
+	info, statErr := os.Stat(abs)
+	exists := statErr == nil
+	if statErr != nil && !errors.Is(statErr, fs.ErrNotExist) {
+		return nil, fmt.Errorf("cannot open the conversation store %s: %w", abs, statErr)
+	}
+	if exists && info.IsDir() {
+		return nil, fmt.Errorf("cannot open the conversation store %s: it is a directory", abs)
+	}
+	if !exists {
+		if opts.ReadOnly {
+			return nil, fmt.Errorf("there is no conversation store at %s yet: %w", abs, fs.ErrNotExist)
+		}
+		if err := s.create(); err != nil {
+			return nil, err
+		}
+	} else if s.readOnly == nil {
+		if reason := notWritable(abs); reason != "" {
+			s.readOnly = &ReadOnlyError{Path: abs, Reason: reason}
+		}
+	}
+
+	if reason := precheck(abs); reason != "" {
+		return nil, s.moveAside(reason)
+	}
+	db, err := s.openBolt()
+	if err != nil {
+		return nil, err
+	}
+	s.db = db
+	if err := s.checkSchema(); err != nil {
+		return nil, err
+	}
+	if opts.Verify {
+		if err := s.verify(); err != nil {
+			return nil, err
+		}
+	}
+	if s.readOnly == nil {
+		writePIDFile(abs)
+	}
+	return s, nil
+}
+
+// Path is the absolute path of the store file.
+func (s *Store) Path() string { return s.path }
+
+// ReadOnlyReason is nil when the store can be written, or the *ReadOnlyError
+// every write will return. The history screen shows it as a banner.
+func (s *Store) ReadOnlyReason() error { return s.readOnly }
+
+// Close releases the file. Safe to call twice.
+func (s *Store) Close() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed != nil {
+		return nil
+	}
+	s.closed = ErrClosed
+	err := closeBolt(s.db)
+	if s.readOnly == nil {
+		removePIDFile(s.path)
+	}
+	return err
+}
+
+// create makes a new store atomically: it is built under a temporary name and
+// renamed into place, so a crash never leaves a half-made file at path.
+func (s *Store) create() error {
+	dir := filepath.Dir(s.path)
+	if err := os.MkdirAll(dir, dirMode); err != nil {
+		return fmt.Errorf("cannot create the folder for the conversation store %s: %w", dir, err)
+	}
+	tmp := fmt.Sprintf("%s.new-%d", s.path, os.Getpid())
+	_ = os.Remove(tmp)
+	db, err := bbolt.Open(tmp, fileMode, &bbolt.Options{Timeout: s.opts.Timeout})
+	if err != nil {
+		_ = os.Remove(tmp)
+		return fmt.Errorf("cannot create the conversation store %s: %w", s.path, diskErr(s.path, err))
+	}
+	err = db.Update(migrate)
+	if cerr := db.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Chmod(tmp, fileMode) // whatever the umask was
+	}
+	if err == nil {
+		err = os.Rename(tmp, s.path)
+	}
+	if err != nil {
+		_ = os.Remove(tmp)
+		return fmt.Errorf("cannot create the conversation store %s: %w", s.path, diskErr(s.path, err))
+	}
+	syncDir(dir)
+	return nil
+}
+
+// notWritable says why the file or its folder cannot be written, or "".
+func notWritable(path string) string {
+	if err := unix.Access(path, unix.W_OK); err != nil {
+		return "the file is not writable"
+	}
+	if err := unix.Access(filepath.Dir(path), unix.W_OK); err != nil {
+		return "its folder is not writable"
+	}
+	return ""
+}
+
+func (s *Store) openBolt() (db *bbolt.DB, err error) {
+	bopts := &bbolt.Options{Timeout: s.opts.Timeout, ReadOnly: s.readOnly != nil}
+	defer func() {
+		if r := recover(); r != nil {
+			// A damaged file can panic inside bbolt.Open. The lock it took is
+			// on this inode, which moveAside renames away, so it cannot block
+			// the new store.
+			db = nil
+			err = s.moveAside(fmt.Sprint("bbolt: ", r))
+		}
+	}()
+	db, err = bbolt.Open(s.path, fileMode, bopts)
+	if err == nil {
+		return db, nil
+	}
+	switch {
+	case errors.Is(err, bbolt.ErrTimeout):
+		return nil, &InUseError{Path: s.path, PID: readPIDFile(s.path)}
+	case errors.Is(err, bbolt.ErrInvalid), errors.Is(err, bbolt.ErrVersionMismatch), errors.Is(err, bbolt.ErrChecksum):
+		return nil, s.moveAside(err.Error())
+	case !bopts.ReadOnly && (errors.Is(err, fs.ErrPermission) || errors.Is(err, syscall.EROFS)):
+		s.readOnly = &ReadOnlyError{Path: s.path, Reason: "the file is not writable"}
+		return s.openBolt()
+	}
+	return nil, fmt.Errorf("cannot open the conversation store %s: %w", s.path, err)
+}
+
+// moveAside renames a damaged file to NAME.corrupt-TIMESTAMP, never
+// overwriting an earlier one, and returns the *CorruptError to show.
+func (s *Store) moveAside(reason string) error {
+	if s.db != nil {
+		closeBolt(s.db)
+		s.db = nil
+	}
+	stamp := s.opts.Now().UTC().Format("20060102T150405Z")
+	base := s.path + ".corrupt-" + stamp
+	for i := 0; i < 1000; i++ {
+		target := base
+		if i > 0 {
+			target = fmt.Sprintf("%s-%d", base, i)
+		}
+		// Link fails if target exists, so nothing is ever overwritten.
+		if err := os.Link(s.path, target); err != nil {
+			if errors.Is(err, fs.ErrExist) {
+				continue
+			}
+			break
+		}
+		if err := os.Remove(s.path); err != nil {
+			_ = os.Remove(target)
+			break
+		}
+		syncDir(filepath.Dir(s.path))
+		return &CorruptError{Path: s.path, MovedTo: target, Reason: reason}
+	}
+	return &CorruptError{Path: s.path, Reason: reason}
+}
+
+// closeBolt closes db without ever hanging: after a panic inside bbolt its
+// locks may be held, so give up after a second and let the GC have it.
+func closeBolt(db *bbolt.DB) error {
+	if db == nil {
+		return nil
+	}
+	done := make(chan error, 1)
+	go func() {
+		defer func() {
+			if r := recover(); r != nil {
+				done <- fmt.Errorf("closing a damaged store: %v", r)
+			}
+		}()
+		done <- db.Close()
+	}()
+	select {
+	case err := <-done:
+		return err
+	case <-time.After(time.Second):
+		return nil
+	}
+}
+
+// precheck reads the two bbolt meta pages the way bbolt does, and reports a
+// file that is empty, not bbolt, or truncated below what its meta page
+// claims. bbolt itself panics on a truncated file, so this runs first.
+func precheck(path string) string {
+	f, err := os.Open(path)
+	if err != nil {
+		return "" // let bbolt.Open report it
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return ""
+	}
+	size := info.Size()
+	if size == 0 {
+		return "the file is empty"
+	}
+	head := make([]byte, 1<<17+128)
+	n, _ := io.ReadFull(f, head)
+	head = head[:n]
+	best, bestTx, ok := metaAt(head, 0)
+	if ok {
+		if m1, tx1, ok1 := metaAt(head, int(best.pageSize)); ok1 && tx1 > bestTx {
+			best = m1
+		}
+	} else {
+		// The first meta page is bad; bbolt then trusts the second one,
+		// one page further on.
+		for ps := 1024; ps <= 1<<17 && !ok; ps *= 2 {
+			var m metaFields
+			if m, _, ok = metaAt(head, ps); ok && int(m.pageSize) == ps {
+				best = m
+			} else {
+				ok = false
+			}
+		}
+		if !ok {
+			return "not a tsunagu store (no valid bbolt header)"
+		}
+	}
+	if int64(best.pgid)*int64(best.pageSize) > size {
+		return fmt.Sprintf("the file is truncated (%d of %d bytes)", size, int64(best.pgid)*int64(best.pageSize))
+	}
+	return ""
+}
+
+type metaFields struct {
+	pageSize uint32
+	pgid     uint64
+}
+
+const boltMagic = 0xED0CDAED
+
+// metaAt decodes a bbolt meta page at offset off, checking magic, version and
+// checksum (bbolt's layout: 16-byte page header, then the meta struct).
+func metaAt(b []byte, off int) (metaFields, uint64, bool) {
+	const hdr, metaLen = 16, 64
+	if off < 0 || off+hdr+metaLen > len(b) {
+		return metaFields{}, 0, false
+	}
+	m := b[off+hdr : off+hdr+metaLen]
+	le := binary.NativeEndian
+	if le.Uint32(m[0:]) != boltMagic || le.Uint32(m[4:]) != 2 {
+		return metaFields{}, 0, false
+	}
+	h := fnv.New64a()
+	h.Write(m[:56])
+	if h.Sum64() != le.Uint64(m[56:]) {
+		return metaFields{}, 0, false
+	}
+	ps := le.Uint32(m[8:])
+	if ps < 1024 || ps > 1<<20 {
+		return metaFields{}, 0, false
+	}
+	return metaFields{pageSize: ps, pgid: le.Uint64(m[40:])}, le.Uint64(m[48:]), true
+}
+
+func (s *Store) verify() error {
+	var problems []string
+	err := s.view(func(tx *bbolt.Tx) error {
+		for e := range tx.Check() {
+			problems = append(problems, e.Error())
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if len(problems) > 0 {
+		return s.shut(fmt.Sprintf("consistency check: %s", problems[0]))
+	}
+	return nil
+}
+
+// shut closes a store found damaged while open and moves the file aside.
+func (s *Store) shut(reason string) error {
+	err := s.moveAside(reason)
+	s.closed = err
+	return err
+}
+
+// view runs a read transaction, turning a panic from a damaged file into a
+// *CorruptError.
+func (s *Store) view(fn func(tx *bbolt.Tx) error) error {
+	s.mu.RLock()
+	if s.closed != nil {
+		err := s.closed
+		s.mu.RUnlock()
+		return err
+	}
+	var panicked any
+	err := func() (err error) {
+		defer func() {
+			if r := recover(); r != nil {
+				panicked = r
+			}
+		}()
+		return s.db.View(fn)
+	}()
+	s.mu.RUnlock()
+	if panicked != nil {
+		return s.fail(panicked)
+	}
+	return err
+}
+
+// update runs one read-write transaction: committed and fsynced when it
+// returns nil. ENOSPC and EFBIG become *DiskFullError; the transaction was
+// rolled back so the file stays valid.
+func (s *Store) update(fn func(tx *bbolt.Tx) error) error {
+	if s.readOnly != nil {
+		return s.readOnly
+	}
+	s.mu.RLock()
+	if s.closed != nil {
+		err := s.closed
+		s.mu.RUnlock()
+		return err
+	}
+	var panicked any
+	err := func() (err error) {
+		defer func() {
+			if r := recover(); r != nil {
+				panicked = r
+			}
+		}()
+		return s.db.Update(fn)
+	}()
+	s.mu.RUnlock()
+	if panicked != nil {
+		return s.fail(panicked)
+	}
+	return diskErr(s.path, err)
+}
+
+func (s *Store) fail(panicked any) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed != nil {
+		return s.closed
+	}
+	return s.shut(fmt.Sprint("bbolt: ", panicked))
+}
+
+func diskErr(path string, err error) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EFBIG) ||
+		strings.Contains(err.Error(), syscall.ENOSPC.Error()) || strings.Contains(err.Error(), syscall.EFBIG.Error()) {
+		return &DiskFullError{Path: path, Err: err}
+	}
+	return err
+}
+
+// --- pid sidecar -----------------------------------------------------------
+
+// The writer records its pid next to the store so that a second process can
+// name it in the "in use" message. It is only read when the lock is taken,
+// so a stale file left by kill -9 is never believed.
+
+func pidPath(path string) string { return path + ".pid" }
+
+func writePIDFile(path string) {
+	tmp := pidPath(path) + ".tmp"
+	if err := os.WriteFile(tmp, []byte(strconv.Itoa(os.Getpid())+"\n"), fileMode); err == nil {
+		_ = os.Rename(tmp, pidPath(path))
+	}
+}
+
+func removePIDFile(path string) {
+	b, err := os.ReadFile(pidPath(path))
+	if err == nil && string(bytes.TrimSpace(b)) == strconv.Itoa(os.Getpid()) {
+		_ = os.Remove(pidPath(path))
+	}
+}
+
+func readPIDFile(path string) int {
+	b, err := os.ReadFile(pidPath(path))
+	if err != nil {
+		return 0
+	}
+	pid, err := strconv.Atoi(string(bytes.TrimSpace(b)))
+	if err != nil || pid <= 0 {
+		return 0
+	}
+	return pid
+}
+
+func syncDir(dir string) {
+	if d, err := os.Open(dir); err == nil {
+		_ = d.Sync()
+		_ = d.Close()
+	}
+}

@@ -1,0 +1,417 @@
+package transcripts
+
+import (
+	"bytes"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"unicode/utf8"
+
+	"go.etcd.io/bbolt"
+)
+
+// --- keys ------------------------------------------------------------------
+
+// timeKey orders times newest first: the sign bit is flipped so negative
+// Unix times sort below positive ones, then every bit is inverted.
+func timeKey(t interface{ UnixNano() int64 }) []byte {
+	return u64(^(uint64(t.UnixNano()) ^ 1<<63))
+}
+
+func byTimeKey(h *header) []byte {
+	return append(timeKey(h.StartedAt), h.ID...)
+}
+
+// byTimeRow is the value of a by_time key: what List filters on without
+// decoding the JSON header. status code, flags (bit 0: escalated), rating,
+// then the topic.
+func byTimeRow(h *header) []byte {
+	flags := byte(0)
+	if h.Escalated {
+		flags |= 1
+	}
+	row := []byte{statusCode(h.Status), flags, byte(h.Rating)}
+	return append(row, h.Topic...)
+}
+
+func entryPrefix(id string) []byte { return append([]byte(id), 0) }
+
+func entryKey(id string, seq uint64) []byte { return append(entryPrefix(id), u64(seq)...) }
+
+func termKey(term string, h *header) []byte {
+	k := make([]byte, 0, len(term)+1+8+len(h.ID))
+	k = append(k, term...)
+	k = append(k, 0)
+	k = append(k, timeKey(h.StartedAt)...)
+	return append(k, h.ID...)
+}
+
+// --- header and index upkeep -------------------------------------------------
+
+func putHeader(tx *bbolt.Tx, h *header) error {
+	h.V = 1
+	b, err := marshalJSON(h)
+	if err != nil {
+		return err
+	}
+	if err := tx.Bucket(bucketConversations).Put([]byte(h.ID), b); err != nil {
+		return err
+	}
+	return tx.Bucket(bucketByTime).Put(byTimeKey(h), byTimeRow(h))
+}
+
+func getHeader(tx *bbolt.Tx, id string) (*header, error) {
+	v := tx.Bucket(bucketConversations).Get([]byte(id))
+	if v == nil {
+		return nil, fmt.Errorf("%w: %s", ErrNotFound, id)
+	}
+	var h header
+	if err := json.Unmarshal(v, &h); err != nil {
+		return nil, fmt.Errorf("conversation %s: stored record is unreadable: %w", id, err)
+	}
+	return &h, nil
+}
+
+func putTerms(tx *bbolt.Tx, h *header, terms map[string]struct{}) error {
+	b := tx.Bucket(bucketTerms)
+	for t := range terms {
+		if err := b.Put(termKey(t, h), nil); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// headerTerms indexes what a conversation is found by besides its text.
+func headerTerms(h *header, into map[string]struct{}) {
+	indexTerms(h.ID, into)
+	indexTerms(h.Customer.Name, into)
+	indexTerms(h.OrderID, into)
+	indexTerms(h.Topic, into)
+}
+
+func entryTerms(e *Entry, into map[string]struct{}) {
+	indexTerms(e.Text, into)
+	indexTerms(e.Author, into)
+	if e.Meta != nil {
+		indexTerms(e.Meta.Operator, into)
+	}
+}
+
+const previewRunes = 80
+
+// applyEntry updates the header's counters and status for one new entry.
+func applyEntry(h *header, e *Entry) {
+	h.Entries++
+	if e.At.After(h.LastAt) {
+		h.LastAt = e.At
+	}
+	if h.Preview == "" && e.Role == RoleCustomer {
+		h.Preview = e.Text
+		if utf8.RuneCountInString(h.Preview) > previewRunes {
+			h.Preview = string([]rune(h.Preview)[:previewRunes]) + "…"
+		}
+	}
+	switch e.Event {
+	case EventEscalated, EventTransfer:
+		h.Escalated = true
+		if h.Status == StatusOpen {
+			h.Status = StatusEscalated
+		}
+	case EventRating:
+		if e.Meta != nil && e.Meta.Rating > 0 && e.Meta.Rating < 256 {
+			h.Rating = e.Meta.Rating
+		}
+	case EventClosed:
+		if h.Status == StatusOpen || h.Status == StatusEscalated {
+			h.Status = StatusClosed
+		}
+	}
+}
+
+// rebuildHeaderStats recomputes the counters from the entries (migrations).
+func rebuildHeaderStats(h *header, entries []Entry) {
+	status := h.Status
+	h.Entries, h.LastAt, h.Escalated, h.Rating, h.Preview = 0, h.StartedAt, false, 0, ""
+	for i := range entries {
+		applyEntry(h, &entries[i])
+	}
+	if status != "" {
+		h.Status = status
+	}
+}
+
+func loadEntries(tx *bbolt.Tx, id string) ([]Entry, error) {
+	var out []Entry
+	prefix := entryPrefix(id)
+	c := tx.Bucket(bucketEntries).Cursor()
+	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+		var e Entry
+		if err := json.Unmarshal(v, &e); err != nil {
+			return nil, fmt.Errorf("conversation %s entry %x: stored record is unreadable: %w", id, k[len(prefix):], err)
+		}
+		out = append(out, e)
+	}
+	return out, nil
+}
+
+// --- writes ------------------------------------------------------------------
+
+// CreateConversation stores a new conversation and any entries it already
+// has, in one committed transaction. An empty ID is filled in
+// ("c20261126-100000-1"), a zero StartedAt becomes now, an empty Status open.
+// It returns the conversation as stored (cleaned and masked).
+func (s *Store) CreateConversation(c Conversation) (Conversation, error) {
+	if c.StartedAt.IsZero() {
+		c.StartedAt = s.opts.Now()
+	}
+	var stored Conversation
+	err := s.update(func(tx *bbolt.Tx) error {
+		if c.ID == "" {
+			seq, err := tx.Bucket(bucketConversations).NextSequence()
+			if err != nil {
+				return err
+			}
+			c.ID = "c" + c.StartedAt.UTC().Format("20060102-150405") + "-" + strconv.FormatUint(seq, 36)
+		}
+		var err error
+		stored, err = insertConversation(tx, c)
+		return err
+	})
+	return stored, err
+}
+
+// insertConversation validates, cleans and stores c with its entries.
+func insertConversation(tx *bbolt.Tx, c Conversation) (Conversation, error) {
+	if c.Status == "" {
+		c.Status = StatusOpen
+	}
+	if err := validateHeader(&c); err != nil {
+		return c, err
+	}
+	if tx.Bucket(bucketConversations).Get([]byte(c.ID)) != nil {
+		return c, fmt.Errorf("%w: %s", ErrExists, c.ID)
+	}
+	c = cleanHeader(c)
+	h := &header{ID: c.ID, StartedAt: c.StartedAt, Lang: c.Lang, Customer: c.Customer, OrderID: c.OrderID,
+		Topic: c.Topic, Channel: c.Channel, Status: c.Status, Extra: c.Extra, LastAt: c.StartedAt}
+	terms := map[string]struct{}{}
+	headerTerms(h, terms)
+	entries := tx.Bucket(bucketEntries)
+	status := h.Status
+	for i := range c.Entries {
+		if err := validateEntry(&c.Entries[i]); err != nil {
+			return c, fmt.Errorf("entry %d: %w", i+1, err)
+		}
+		c.Entries[i] = cleanEntry(c.Entries[i])
+		e := &c.Entries[i]
+		seq, err := entries.NextSequence()
+		if err != nil {
+			return c, err
+		}
+		b, err := marshalJSON(e)
+		if err != nil {
+			return c, err
+		}
+		if err := entries.Put(entryKey(c.ID, seq), b); err != nil {
+			return c, err
+		}
+		applyEntry(h, e)
+		entryTerms(e, terms)
+	}
+	h.Status = status // a given status wins over what the events imply
+	if err := putHeader(tx, h); err != nil {
+		return c, err
+	}
+	return c, putTerms(tx, h, terms)
+}
+
+// AppendEntry adds one message or event to a conversation and returns only
+// after it is committed and fsynced, so the UI may then mark it saved. One
+// bbolt Update per call, never Batch (Batch waits to gather work).
+//
+// It is idempotent: appending an entry equal to the conversation's last one
+// (same time, role, author, text, event and meta) stores nothing and returns
+// the existing sequence number, so retrying after an error never duplicates.
+func (s *Store) AppendEntry(id string, e Entry) (uint64, error) {
+	if err := validateEntry(&e); err != nil {
+		return 0, err
+	}
+	e = cleanEntry(e)
+	value, err := marshalJSON(&e)
+	if err != nil {
+		return 0, err
+	}
+	var seq uint64
+	err = s.update(func(tx *bbolt.Tx) error {
+		h, err := getHeader(tx, id)
+		if err != nil {
+			return err
+		}
+		entries := tx.Bucket(bucketEntries)
+		c := entries.Cursor()
+		if k, v := c.Seek(entryKey(id, 1<<64-1)); true {
+			if k == nil {
+				k, v = c.Last()
+			} else {
+				k, v = c.Prev()
+			}
+			prefix := entryPrefix(id)
+			if k != nil && bytes.HasPrefix(k, prefix) && bytes.Equal(v, value) {
+				seq = binary.BigEndian.Uint64(k[len(prefix):])
+				return nil
+			}
+		}
+		seq, err = entries.NextSequence()
+		if err != nil {
+			return err
+		}
+		if err := entries.Put(entryKey(id, seq), value); err != nil {
+			return err
+		}
+		oldRow := byTimeRow(h)
+		applyEntry(h, &e)
+		b, err := marshalJSON(h)
+		if err != nil {
+			return err
+		}
+		if err := tx.Bucket(bucketConversations).Put([]byte(id), b); err != nil {
+			return err
+		}
+		if row := byTimeRow(h); !bytes.Equal(row, oldRow) {
+			if err := tx.Bucket(bucketByTime).Put(byTimeKey(h), row); err != nil {
+				return err
+			}
+		}
+		terms := map[string]struct{}{}
+		entryTerms(&e, terms)
+		return putTerms(tx, h, terms)
+	})
+	return seq, err
+}
+
+// AppendMessage is AppendEntry for a plain message.
+func (s *Store) AppendMessage(id string, role Role, author, text string) (uint64, error) {
+	return s.AppendEntry(id, Entry{At: s.opts.Now(), Role: role, Author: author, Text: text})
+}
+
+// SetStatus changes a conversation's status.
+func (s *Store) SetStatus(id string, status Status) error {
+	if !status.Valid() {
+		return fmt.Errorf("%w: unknown status %q", ErrInvalid, status)
+	}
+	return s.update(func(tx *bbolt.Tx) error {
+		h, err := getHeader(tx, id)
+		if err != nil {
+			return err
+		}
+		h.Status = status
+		return putHeader(tx, h)
+	})
+}
+
+// Close marks a conversation closed and records a closed event.
+func (s *Store) CloseConversation(id string) error {
+	if _, err := s.AppendEntry(id, Entry{At: s.opts.Now(), Role: RoleSystem, Event: EventClosed}); err != nil {
+		return err
+	}
+	return s.SetStatus(id, StatusClosed)
+}
+
+// Delete removes a conversation, its entries and its index keys, then
+// compacts the file so that its text is gone from the raw bytes (bbolt keeps
+// freed pages' old contents otherwise). Compaction rewrites the whole file,
+// so it takes about as long as copying it.
+func (s *Store) Delete(id string) error {
+	err := s.update(func(tx *bbolt.Tx) error {
+		h, err := getHeader(tx, id)
+		if err != nil {
+			return err
+		}
+		entries, err := loadEntries(tx, id)
+		if err != nil {
+			return err
+		}
+		terms := map[string]struct{}{}
+		headerTerms(h, terms)
+		for i := range entries {
+			entryTerms(&entries[i], terms)
+		}
+		tb := tx.Bucket(bucketTerms)
+		for t := range terms {
+			if err := tb.Delete(termKey(t, h)); err != nil {
+				return err
+			}
+		}
+		eb := tx.Bucket(bucketEntries)
+		prefix := entryPrefix(id)
+		c := eb.Cursor()
+		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Seek(prefix) {
+			if err := c.Delete(); err != nil {
+				return err
+			}
+		}
+		if err := tx.Bucket(bucketByTime).Delete(byTimeKey(h)); err != nil {
+			return err
+		}
+		return tx.Bucket(bucketConversations).Delete([]byte(id))
+	})
+	if err != nil {
+		return err
+	}
+	return s.Compact()
+}
+
+// Compact rewrites the store into a fresh file and swaps it in, dropping the
+// free pages that still hold deleted text.
+func (s *Store) Compact() error {
+	if s.readOnly != nil {
+		return s.readOnly
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed != nil {
+		return s.closed
+	}
+	tmp := fmt.Sprintf("%s.compact-%d", s.path, os.Getpid())
+	_ = os.Remove(tmp)
+	dst, err := bbolt.Open(tmp, fileMode, &bbolt.Options{Timeout: s.opts.Timeout, NoSync: true})
+	if err != nil {
+		return diskErr(s.path, err)
+	}
+	err = bbolt.Compact(dst, s.db, 32<<20)
+	if err == nil {
+		err = dst.Sync()
+	}
+	if cerr := dst.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		_ = os.Remove(tmp)
+		return fmt.Errorf("compacting %s: %w", s.path, diskErr(s.path, err))
+	}
+	if err := os.Chmod(tmp, fileMode); err != nil {
+		_ = os.Remove(tmp)
+		return err
+	}
+	// Swap: close ours, rename the compacted file over it, reopen.
+	_ = closeBolt(s.db)
+	s.db = nil
+	if err := os.Rename(tmp, s.path); err != nil {
+		_ = os.Remove(tmp)
+	}
+	syncDir(filepath.Dir(s.path))
+	db, err := bbolt.Open(s.path, fileMode, &bbolt.Options{Timeout: s.opts.Timeout})
+	if err != nil {
+		s.closed = fmt.Errorf("reopening %s after compaction: %w", s.path, err)
+		if err == bbolt.ErrTimeout {
+			s.closed = &InUseError{Path: s.path, PID: readPIDFile(s.path)}
+		}
+		return s.closed
+	}
+	s.db = db
+	return nil
+}
