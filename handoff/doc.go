@@ -1,0 +1,56 @@
+// Package handoff owns everything that happens after the bot escalates: the
+// operator pool, the priority queue, routing, shifts, simulated operators,
+// injected faults and transfers, phone callbacks, the handoff packet, the
+// discrete-event queue simulator and Erlang C. It never imports a UI package.
+//
+// # Time and randomness
+//
+// Nothing here reads the wall clock or a global random source. Callers pass a
+// [Clock] ([NewScaledClock] for the live app, scaled by --speed;
+// [VirtualClock] for tests) and a seed; the same seed gives the same run.
+//
+// # The pool
+//
+// [DefaultPool] is the embedded default (default_pool.yaml): round-the-clock
+// chat cover through day, evening and night shifts, native Japanese and native
+// English speakers, operators whose Japanese is fluent or basic, and a phone
+// callback team working 09:00-18:00 every day in the pool's time zone
+// (Asia/Tokyo). [LoadPool] reads a replacement file (--operators) through
+// bot/yamlfile and adds semantic checks reported as NAME:LINE: message.
+//
+// # The packet
+//
+// A [Packet] is built once at escalation ([NewPacket]) and grows with every
+// later message ([Packet.Add]). It is plain JSON (the store keeps it raw in the
+// escalation event) and travels with the chat on every transfer.
+//
+// # The desk: one live customer chat
+//
+// A [Desk] runs the pool in simulated time with background load (other
+// customers) so the queue is real, and carries ONE focus chat for the TUI:
+//
+//	desk, _ := handoff.NewDesk(handoff.DeskConfig{Pool: pool, Knowledge: kb, Start: clock.Now(), Seed: seed})
+//	quote := desk.Quote(packet.Lang, packet.Facts.Topic.Intent)  // ETA first available vs native only
+//	events := desk.Enqueue(clock.Now(), packet, handoff.ClassOf(packet.Reason), nativeOnly)
+//	// then, on every tick:
+//	events = desk.Advance(clock.Now())
+//	// and for every customer message:
+//	events = desk.CustomerMessage(clock.Now(), text)
+//
+// Every call returns [Event] values in time order: queue position and
+// expected wait (recomputed on every change), operator joined, typing,
+// operator message, operator left (shift end, timeout, line fault) followed by
+// the next operator's acknowledged handover, and resolved with an offer to
+// close. Operators' steps are explicit [Step] values; an operator never asks
+// for a fact the packet already holds.
+//
+// # Callbacks
+//
+// [Callbacks.Book] validates the number (bot/slots.ParsePhone) and books
+// "within N minutes" in phone hours, or the next opening slot outside them.
+//
+// # Simulation
+//
+// [Simulate] is the discrete-event simulator behind `tsunagu sim`; [ErlangC]
+// and [Staffing] give the M/M/c formulas it is checked against.
+package handoff

@@ -1,0 +1,227 @@
+package handoff
+
+import (
+	"strings"
+	"time"
+
+	"tsunagu/bot"
+	"tsunagu/bot/slots"
+)
+
+// Fact names an operator may need. Slot facts use the bot's slot names.
+const (
+	FactCustomer = "customer" // who the customer is (signed-in profile)
+	FactOrderID  = slots.OrderID
+	FactItem     = "item"
+	FactEmail    = slots.Email
+	FactPhone    = slots.Phone
+	FactAmount   = slots.Amount
+)
+
+// Customer is who the customer is, when signed in.
+type Customer struct {
+	ID   string `json:"id,omitempty"`
+	Name string `json:"name,omitempty"`
+}
+
+// Order is the order the conversation is about.
+type Order struct {
+	ID     string   `json:"id"`
+	Items  []string `json:"items,omitempty"`
+	Date   string   `json:"date,omitempty"`
+	Status string   `json:"status,omitempty"`
+}
+
+// Topic is what the contact flow and the bot established.
+type Topic struct {
+	Category string `json:"category,omitempty"`
+	Subtopic string `json:"subtopic,omitempty"`
+	Intent   string `json:"intent,omitempty"`
+}
+
+// Facts are everything known about the case.
+type Facts struct {
+	Customer Customer          `json:"customer"`
+	Order    *Order            `json:"order,omitempty"`
+	Topic    Topic             `json:"topic"`
+	Slots    map[string]string `json:"slots,omitempty"`
+}
+
+// Value returns the fact called name, or "" when it is not known.
+func (f *Facts) Value(name string) string {
+	switch name {
+	case FactCustomer:
+		if f.Customer.Name != "" {
+			return f.Customer.Name
+		}
+		return f.Customer.ID
+	case FactOrderID:
+		if f.Order != nil && f.Order.ID != "" {
+			return f.Order.ID
+		}
+	case FactItem:
+		if f.Order != nil && len(f.Order.Items) > 0 {
+			return strings.Join(f.Order.Items, ", ")
+		}
+	}
+	return f.Slots[name]
+}
+
+// Has reports whether the fact called name is known.
+func (f *Facts) Has(name string) bool { return f.Value(name) != "" }
+
+// Set records a fact the customer gave.
+func (f *Facts) Set(name, value string) {
+	if value == "" {
+		return
+	}
+	if f.Slots == nil {
+		f.Slots = map[string]string{}
+	}
+	f.Slots[name] = value
+}
+
+// Decision is one bot decision kept in the packet, with its explanation.
+type Decision struct {
+	Turn       int        `json:"turn"`
+	Intent     string     `json:"intent"`
+	Confidence float64    `json:"confidence"`
+	Action     bot.Action `json:"action"`
+	Reason     bot.Reason `json:"reason,omitempty"`
+	Rules      []string   `json:"rules,omitempty"`
+	Note       string     `json:"note,omitempty"`
+}
+
+// DecisionFrom keeps what an operator needs from a bot decision.
+func DecisionFrom(d bot.Decision) Decision {
+	return Decision{Turn: d.Turn, Intent: d.Intent, Confidence: d.Confidence, Action: d.Action,
+		Reason: d.Reason, Rules: d.Explanation.Rules, Note: d.Explanation.Note}
+}
+
+// Speakers of transcript lines.
+const (
+	SpeakerCustomer = "customer"
+	SpeakerBot      = "bot"
+	SpeakerOperator = "operator"
+	SpeakerSystem   = "system"
+)
+
+// Line is one transcript entry.
+type Line struct {
+	At      time.Time `json:"at"`
+	Speaker string    `json:"speaker"`
+	Name    string    `json:"name,omitempty"` // operator id for operator lines
+	Text    string    `json:"text"`
+}
+
+// Transfer records one handover the packet went through.
+type Transfer struct {
+	At    time.Time `json:"at"`
+	From  string    `json:"from"`
+	To    string    `json:"to,omitempty"`
+	Cause Cause     `json:"cause"`
+}
+
+// Packet is what an operator receives: built once at escalation, it grows
+// with every later message and goes with the chat on every transfer. Its JSON
+// form is what the store keeps in the escalation event.
+type Packet struct {
+	Conversation string            `json:"conversation,omitempty"`
+	Reason       bot.Reason        `json:"reason"`
+	Lang         string            `json:"lang"`    // the customer's language
+	Summary      map[string]string `json:"summary"` // one short summary per operator language ("ja", "en")
+	Facts        Facts             `json:"facts"`
+	Decisions    []Decision        `json:"decisions,omitempty"`
+	Transcript   []Line            `json:"transcript"`
+	Transfers    []Transfer        `json:"transfers,omitempty"`
+	CreatedAt    time.Time         `json:"created_at"`
+}
+
+// NewPacket builds the packet at escalation. kb supplies the problem
+// statement for the summaries; it may be nil.
+func NewPacket(at time.Time, conversation string, reason bot.Reason, lang string, facts Facts,
+	decisions []Decision, transcript []Line, kb Knowledge) *Packet {
+	p := &Packet{Conversation: conversation, Reason: reason, Lang: lang, Facts: facts,
+		Decisions: append([]Decision(nil), decisions...), Transcript: append([]Line(nil), transcript...), CreatedAt: at}
+	if p.Facts.Slots != nil {
+		cp := make(map[string]string, len(p.Facts.Slots))
+		for k, v := range p.Facts.Slots {
+			cp[k] = v
+		}
+		p.Facts.Slots = cp
+	}
+	for _, l := range p.Transcript {
+		if l.Speaker == SpeakerCustomer {
+			p.learn(l.Text)
+		}
+	}
+	p.Summary = map[string]string{"ja": p.summarise("ja", kb), "en": p.summarise("en", kb)}
+	return p
+}
+
+// Add appends a transcript line. Facts the customer types (order ids, phone
+// numbers, emails, amounts) join the packet's facts.
+func (p *Packet) Add(l Line) {
+	p.Transcript = append(p.Transcript, l)
+	if l.Speaker == SpeakerCustomer {
+		p.learn(l.Text)
+	}
+}
+
+func (p *Packet) learn(text string) {
+	for name, v := range slots.Extract(text).Map() {
+		if !p.Facts.Has(name) {
+			p.Facts.Set(name, v)
+		}
+	}
+}
+
+var reasonText = map[bot.Reason][2]string{
+	bot.ReasonHumanRequested: {"asked for a person", "担当者との会話を希望"},
+	bot.ReasonSensitive:      {"sensitive case", "要注意案件"},
+	bot.ReasonComplaint:      {"complaint", "苦情"},
+	bot.ReasonMultiIssue:     {"several issues at once", "複数の問題"},
+	bot.ReasonUnresolved:     {"the bot's answer did not solve it", "ボットの回答で未解決"},
+	bot.ReasonNoProgress:     {"the bot could not understand after two clarifications", "2回の確認でも特定できず"},
+}
+
+// summarise writes the short summary in an operator's language:
+// problem, reason, and the key facts.
+func (p *Packet) summarise(lang string, kb Knowledge) string {
+	var b strings.Builder
+	problem := ""
+	if kb != nil {
+		if pb, ok := kb.Playbook(p.Facts.Topic.Intent, lang); ok {
+			problem = fill(pb.Problem, lang, &p.Facts)
+		}
+	}
+	if problem == "" {
+		problem = p.Facts.Topic.Intent
+		if problem == "" {
+			problem = map[bool]string{true: "内容未特定", false: "topic not identified"}[lang == "ja"]
+		}
+	}
+	ja := lang == "ja"
+	reason := reasonText[p.Reason][map[bool]int{true: 1, false: 0}[ja]]
+	if reason == "" {
+		reason = string(p.Reason)
+	}
+	custLang := languageNames[p.Lang]
+	if ja {
+		b.WriteString(problem + "。理由：" + reason + "。顧客の言語：" + custLang[1] + "。")
+	} else {
+		b.WriteString(upperFirst(problem) + ". Reason: " + reason + ". Customer writes in " + custLang[0] + ".")
+	}
+	return b.String()
+}
+
+func upperFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	r := []rune(s)
+	if r[0] >= 'a' && r[0] <= 'z' {
+		r[0] -= 'a' - 'A'
+	}
+	return string(r)
+}
