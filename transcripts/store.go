@@ -284,25 +284,19 @@ func precheck(path string) string {
 	head := make([]byte, 1<<17+128)
 	n, _ := io.ReadFull(f, head)
 	head = head[:n]
-	best, bestTx, ok := metaAt(head, 0)
-	if ok {
-		if m1, tx1, ok1 := metaAt(head, int(best.pageSize)); ok1 && tx1 > bestTx {
-			best = m1
-		}
-	} else {
-		// The first meta page is bad; bbolt then trusts the second one,
-		// one page further on.
-		for ps := 1024; ps <= 1<<17 && !ok; ps *= 2 {
-			var m metaFields
-			if m, _, ok = metaAt(head, ps); ok && int(m.pageSize) == ps {
-				best = m
-			} else {
-				ok = false
-			}
-		}
-		if !ok {
-			return "not a tsunagu store (no valid bbolt header)"
-		}
+	// bbolt keeps two meta pages and would fall back to the good one, but
+	// then its own consistency check fails on the bad page; a damaged meta
+	// page means damage, so the file is moved aside with everything in it.
+	best, tx0, ok0 := metaAt(head, 0)
+	if !ok0 {
+		return "the first header page is damaged or this is not a tsunagu store"
+	}
+	m1, tx1, ok1 := metaAt(head, int(best.pageSize))
+	if !ok1 {
+		return "the second header page is damaged"
+	}
+	if tx1 > tx0 {
+		best = m1
 	}
 	if int64(best.pgid)*int64(best.pageSize) > size {
 		return fmt.Sprintf("the file is truncated (%d of %d bytes)", size, int64(best.pgid)*int64(best.pageSize))
