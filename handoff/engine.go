@@ -238,6 +238,11 @@ type engine struct {
 	hooks        engineHooks
 	obs          Observer
 	kb           Knowledge
+	gen          *arrivals
+	horizon      float64 // arrivals stop here (seconds); 0 = never
+	maxCustomers int
+	customers    int
+	onCallback   func(at time.Time)
 
 	st stats
 }
@@ -438,6 +443,9 @@ func (e *engine) assign(ci int32, oi int32) {
 	c.gen++
 	c.op = oi
 	c.servStart = e.now
+	if p := c.packet; p != nil && len(p.Transfers) > 0 && p.Transfers[len(p.Transfers)-1].To == "" {
+		p.Transfers[len(p.Transfers)-1].To = e.opID(oi)
+	}
 	if !c.answered {
 		c.answered = true
 		wait := e.now - c.arrive
@@ -666,10 +674,25 @@ func (e *engine) step(ev event) {
 			e.releaseChat(ev.chat)
 			e.changed()
 		}
+	case evArrival:
+		e.customers++
+		e.scheduleArrival(ev.t)
+		e.gen.customer(e)
 	case evShift:
 		e.shift(ev.op)
 	case evFocus:
 		e.hooks.focusEvent(e, ev)
+	}
+}
+
+// scheduleArrival schedules the next customer after t, unless arrivals have
+// stopped.
+func (e *engine) scheduleArrival(t float64) {
+	if e.gen == nil || (e.maxCustomers > 0 && e.customers >= e.maxCustomers) {
+		return
+	}
+	if next, ok := e.gen.next(e, t); ok && (e.horizon <= 0 || next < e.horizon) {
+		e.schedule(event{t: next, kind: evArrival})
 	}
 }
 

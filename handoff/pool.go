@@ -70,7 +70,7 @@ var levelNamesJa = map[Level]string{LevelNative: "ネイティブ", LevelFluent:
 type Shift struct {
 	Days  [7]bool // indexed by time.Weekday
 	Start int     // minutes after midnight
-	End   int     // minutes after midnight; End <= Start means the next day
+	End   int     // minutes after midnight (up to 1440); End <= Start means the next day
 }
 
 // Duration is the length of one shift.
@@ -652,7 +652,7 @@ func (c *checker) days(list []string, path ...any) ([7]bool, bool) {
 }
 
 // hours parses "HH:MM-HH:MM" into minutes after midnight. 24:00 is allowed as
-// an end.
+// an end (minute 1440), so "00:00-24:00" is the whole day.
 func (c *checker) hours(s string, path ...any) (start, end int, ok bool) {
 	a, b, found := strings.Cut(strings.TrimSpace(s), "-")
 	if !found {
@@ -664,9 +664,6 @@ func (c *checker) hours(s string, path ...any) (start, end int, ok bool) {
 	if !okA || !okB {
 		c.addf(c.line(path...), "hours %q are out of range; use HH:MM-HH:MM with hours 00-23 and minutes 00-59", s)
 		return 0, 0, false
-	}
-	if end == 24*60 {
-		end = 0
 	}
 	return start, end, true
 }

@@ -127,29 +127,18 @@ func Simulate(cfg SimConfig) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	horizon := cfg.Duration.Seconds()
+	e.horizon = cfg.Duration.Seconds()
+	e.maxCustomers = cfg.MaxCustomers
 	e.warmup = cfg.Warmup.Seconds()
-	g := newArrivals(cfg, e)
-	if t, ok := g.next(e, 0); ok && t < horizon {
-		e.schedule(event{t: t, kind: evArrival})
-	}
-	customers := 0
+	e.gen = newArrivals(cfg, e)
+	e.scheduleArrival(0)
 	for len(e.events) > 0 {
 		ev := e.events.pop()
-		if ev.t > horizon {
-			e.now = horizon
+		if ev.t > e.horizon {
+			e.now = e.horizon
 			break
 		}
-		if ev.kind != evArrival {
-			e.step(ev)
-			continue
-		}
-		e.now = ev.t
-		customers++
-		if t, ok := g.next(e, ev.t); ok && t < horizon && (cfg.MaxCustomers <= 0 || customers < cfg.MaxCustomers) {
-			e.schedule(event{t: t, kind: evArrival})
-		}
-		g.customer(e)
+		e.step(ev)
 	}
 	return e.result(), nil
 }
@@ -239,6 +228,9 @@ func (a *arrivals) customer(e *engine) {
 	if a.cfg.Agents == 0 && p != nil && p.CallbackShare > 0 && p.PhoneHours.Open(e.clock(e.now), e.loc) && e.rng.Float64() < p.CallbackShare {
 		if counted {
 			e.st.callbacks++
+		}
+		if e.onCallback != nil {
+			e.onCallback(e.clock(e.now))
 		}
 		return
 	}
