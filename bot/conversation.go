@@ -1,0 +1,439 @@
+package bot
+
+import (
+	"fmt"
+	"maps"
+	"strconv"
+	"strings"
+	"time"
+
+	"golang.org/x/text/unicode/norm"
+
+	"tsunagu/bot/slots"
+)
+
+// Order is what the contact flow knows about the order a conversation is
+// about.
+type Order struct {
+	ID    string
+	Items []string
+	// Status is processing, shipped, delivered, cancelled or returned.
+	Status string
+	// StatusDate is when the status last changed (e.g. the shipping date).
+	StatusDate time.Time
+}
+
+// Facts are what the contact flow collected before the chat started. The bot
+// never asks for them again.
+type Facts struct {
+	// Lang is the profile's language, used until the customer writes.
+	Lang         string
+	CustomerName string
+	SignedIn     bool
+	// Order is nil for "not about an order".
+	Order *Order
+	// Intent is the topic chosen in the menu, e.g. track_order.
+	Intent string
+}
+
+// Conversation is the dialogue state of one chat. It is not safe for
+// concurrent use; one goroutine drives one conversation.
+type Conversation struct {
+	engine *Engine
+	id     string
+	facts  Facts
+	lang   string
+	turn   int
+	// slots collected so far (from the facts and the messages).
+	slots map[string]string
+	// unclear counts clarifications in a row.
+	unclear int
+	// choices offered by the last clarification.
+	choices []Choice
+	// lastAnswer is the intent of the last answer, for "that didn't help".
+	lastAnswer string
+}
+
+// NewConversation starts a dialogue with what the contact flow knows.
+func (e *Engine) NewConversation(id string, f Facts) *Conversation {
+	if f.Lang != "ja" {
+		f.Lang = "en"
+	}
+	c := &Conversation{engine: e, id: id, facts: f, lang: f.Lang, slots: map[string]string{}}
+	if f.Order != nil && f.Order.ID != "" {
+		c.slots[slots.OrderID] = f.Order.ID
+	}
+	return c
+}
+
+// Lang is the language of the conversation so far.
+func (c *Conversation) Lang() string { return c.lang }
+
+// Slots returns a copy of the facts collected so far.
+func (c *Conversation) Slots() map[string]string { return maps.Clone(c.slots) }
+
+// Opening is the bot's first message: who it is, what it already knows, and
+// (when the contact flow chose a topic) the answer for that topic, so the
+// customer never has to say it again.
+func (c *Conversation) Opening() Decision {
+	r := c.engine.rules
+	lang := c.lang
+	vals := c.values(lang)
+	var parts []string
+	parts = append(parts, fill(r.Messages.Greeting.In(lang), vals))
+	d := Decision{Conversation: c.id, Turn: 0, Lang: lang, Slots: c.Slots(), Candidates: []Candidate{}}
+	in, ok := r.IntentMap[c.facts.Intent]
+	if !ok {
+		parts = append(parts, fill(r.Messages.HowCanIHelp.In(lang), vals))
+		d.Action = ActionAnswer
+		d.Reply = strings.Join(parts, joiner(lang))
+		d.Explanation = Explanation{Rules: []string{"state:opening"}, Note: "no topic from the contact flow: greet and ask"}
+		return d
+	}
+	vals["topic"] = c.topicLabel(in.Name, lang)
+	if c.facts.Order != nil {
+		parts = append(parts, fill(r.Messages.Known.In(lang), vals))
+	}
+	d.Intent = in.Name
+	d.Confidence = 1
+	d.Candidates = []Candidate{{Intent: in.Name, Score: 1}}
+	body := c.act(in, lang, &d, []string{"state:opening", "context:topic"})
+	parts = append(parts, body)
+	d.Reply = strings.Join(parts, joiner(lang))
+	d.Explanation.Note = "topic chosen in the contact flow: " + d.Explanation.Note
+	return d
+}
+
+func joiner(lang string) string {
+	if lang == "ja" {
+		return ""
+	}
+	return " "
+}
+
+// topicLabel names the topic as the menu did, e.g. "Delivery: Not arrived".
+func (c *Conversation) topicLabel(intent, lang string) string {
+	r := c.engine.rules
+	if cat, t, ok := r.TopicOf(intent); ok {
+		if lang == "ja" {
+			return cat.Label.JA + "：" + t.Label.JA
+		}
+		return strings.ToLower(t.Label.EN)
+	}
+	return r.Label(intent, lang)
+}
+
+// Respond reads one customer message and decides what to do (SPEC 4).
+func (c *Conversation) Respond(text string) Decision {
+	c.turn++
+	e := c.engine
+	r := e.rules
+	cls := e.Classify(text, c.lang, c.facts.Intent, true)
+	c.lang = cls.Lang
+	lang := c.lang
+	maps.Copy(c.slots, slots.Extract(text).Map())
+
+	d := Decision{
+		Conversation: c.id, Turn: c.turn, Lang: lang,
+		Candidates: topCandidates(cls.Candidates, 5),
+	}
+	var fired []string
+	for _, k := range triggerKeys {
+		if id, ok := cls.Triggers[k]; ok {
+			fired = append(fired, id)
+		}
+	}
+	for _, name := range e.classes {
+		if id, ok := cls.Patterns[name]; ok {
+			fired = append(fired, id)
+		}
+	}
+	top := cls.Top()
+	d.Explanation.Features = cls.Features
+
+	// A number answers the last clarification.
+	if n, ok := choiceNumber(text); ok && len(c.choices) > 0 {
+		if n >= 1 && n <= len(c.choices) {
+			ch := c.choices[n-1]
+			in := r.IntentMap[ch.Intent]
+			d.Intent, d.Confidence = ch.Intent, 1
+			d.Explanation.Features = nil
+			c.choices = nil
+			c.unclear = 0
+			d.Reply = c.act(in, lang, &d, append(fired, fmt.Sprintf("state:choice_picked:%d", n)))
+			d.Explanation.Note = fmt.Sprintf("customer picked choice %d: %s", n, d.Explanation.Note)
+			d.Slots = c.Slots()
+			return d
+		}
+	}
+	intent := ""
+	if cls.InScope {
+		intent = top.Intent
+	}
+	d.Intent = intent
+	d.Confidence = round(top.Score)
+	if intent == "" {
+		d.Confidence = 0
+	}
+
+	escalate := func(reason Reason, intent string, rule, note string) Decision {
+		d.Action, d.Reason, d.Intent = ActionEscalate, reason, intent
+		d.Reply = fill(r.Messages.Escalation[string(reason)].In(lang), c.values(lang))
+		d.Explanation.Rules = append(fired, rule)
+		d.Explanation.Note = note
+		d.Slots = c.Slots()
+		c.choices, c.unclear = nil, 0
+		return d
+	}
+	orIntent := func(fallback string) string {
+		if intent != "" {
+			return intent
+		}
+		return fallback
+	}
+	_, legal := cls.Triggers["legal"]
+	_, sensitive := cls.Triggers["sensitive"]
+	switch {
+	case sensitive || legal || intent == "account_security" && r.IntentMap[intent].Escalate != "":
+		return escalate(ReasonSensitive, orIntent("account_security"), "policy:sensitive", "sensitive matter (security or legal): escalate")
+	case hasKey(cls.Triggers, "human_request") || intent == "contact_human_agent" && r.IntentMap[intent].Escalate != "":
+		return escalate(ReasonHumanRequested, orIntent("contact_human_agent"), "policy:human_requested", "the customer asked for a person: escalate")
+	case hasKey(cls.Triggers, "anger"):
+		return escalate(ReasonComplaint, orIntent("complaint"), "policy:anger", "anger or abuse: escalate as a complaint")
+	case hasKey(cls.Triggers, "not_helped") && c.lastAnswer != "":
+		return escalate(ReasonUnresolved, c.lastAnswer, "policy:unresolved", "the customer says the answer did not help: escalate")
+	}
+	if second, ok := c.secondIssue(&cls); ok && intent != "" {
+		return escalate(ReasonMultiIssue, intent, "policy:multi_issue:"+second, "two distinct problems in one message: escalate")
+	}
+
+	// Unclear: out of scope, not confident, or too close to call.
+	pol := r.Policy
+	unclear := ""
+	switch {
+	case !cls.InScope:
+		unclear = "policy:out_of_scope"
+	case top.Score < pol.MinConfidence:
+		unclear = "policy:min_confidence"
+	case cls.Margin() < pol.ClarifyMargin:
+		unclear = "policy:clarify_margin"
+	}
+	if unclear != "" {
+		if c.unclear >= pol.MaxClarifications {
+			return escalate(ReasonNoProgress, intent, "policy:no_progress", fmt.Sprintf("%d clarifications in a row did not help: escalate", c.unclear))
+		}
+		c.unclear++
+		d.Action = ActionClarify
+		d.Explanation.Rules = append(fired, unclear)
+		if !cls.InScope {
+			d.Reply = fill(r.Messages.OutOfScope.In(lang), c.values(lang))
+			c.choices = nil
+			d.Explanation.Note = fmt.Sprintf("the message is outside the shop's topics (coverage %.2f): say what the bot can help with", cls.Coverage)
+		} else {
+			c.choices = c.offer(cls.Candidates, lang)
+			d.Choices = c.choices
+			d.Reply = c.clarifyText(lang)
+			d.Explanation.Note = fmt.Sprintf("top intent %.2f, margin %.2f: clarify", top.Score, cls.Margin())
+		}
+		d.Slots = c.Slots()
+		return d
+	}
+	c.unclear = 0
+	c.choices = nil
+	d.Reply = c.act(r.IntentMap[intent], lang, &d, fired)
+	d.Slots = c.Slots()
+	return d
+}
+
+func hasKey(m map[string]string, k string) bool {
+	_, ok := m[k]
+	return ok
+}
+
+// secondIssue reports a second, distinct problem when the message has a
+// multi-issue cue ("and also", 「それと」): another intent whose patterns
+// matched, or that scored at least multi_issue_min_score.
+func (c *Conversation) secondIssue(cls *Classification) (string, bool) {
+	if !hasKey(cls.Triggers, "multi_issue") || !cls.InScope {
+		return "", false
+	}
+	top := cls.Top().Intent
+	for _, cand := range cls.Candidates[1:] {
+		if cand.Intent == top || conversational(cand.Intent) || c.engine.sameGroup(top, cand.Intent) {
+			continue
+		}
+		if cand.Score >= c.engine.rules.Policy.MultiIssueMinScore || hasKey(cls.Patterns, cand.Intent) {
+			return cand.Intent, true
+		}
+	}
+	return "", false
+}
+
+func conversational(intent string) bool { return intent == "greeting" || intent == "goodbye" }
+
+func (e *Engine) sameGroup(a, b string) bool {
+	ia, ib := e.rules.IntentMap[a], e.rules.IntentMap[b]
+	return ia != nil && ib != nil && ia.Group != "" && ia.Group == ib.Group
+}
+
+// act answers (or escalates) a chosen intent, and records it in d.
+func (c *Conversation) act(in *Intent, lang string, d *Decision, fired []string) string {
+	r := c.engine.rules
+	d.Explanation.Rules = fired
+	if in.Escalate != "" {
+		d.Action, d.Reason = ActionEscalate, in.Escalate
+		d.Explanation.Rules = append(d.Explanation.Rules, "intent:"+in.Name+":escalate")
+		d.Explanation.Note = fmt.Sprintf("intent %s always goes to a person (%s)", in.Name, in.Escalate)
+		c.lastAnswer = ""
+		return fill(r.Messages.Escalation[string(in.Escalate)].In(lang), c.values(lang))
+	}
+	d.Action = ActionAnswer
+	c.lastAnswer = in.Name
+	if in.NeedsAccount && !c.facts.SignedIn {
+		d.Explanation.Rules = append(d.Explanation.Rules, "state:needs_account")
+		d.Explanation.Note = fmt.Sprintf("answer %s: it needs an account and the customer is not signed in", in.Name)
+		return fill(r.Messages.NeedsAccount.In(lang), c.values(lang))
+	}
+	p := in.In(lang)
+	reply := p.Reply
+	if _, known := c.slots[slots.OrderID]; !known && p.ReplyNoOrder != "" {
+		reply = p.ReplyNoOrder
+		d.Explanation.Rules = append(d.Explanation.Rules, "state:no_order_known")
+	}
+	if d.Explanation.Note == "" {
+		d.Explanation.Note = fmt.Sprintf("answer %s", in.Name)
+	}
+	return fill(reply, c.values(lang))
+}
+
+// offer builds the numbered choices of a clarification from the best
+// candidates, skipping greeting and goodbye.
+func (c *Conversation) offer(cands []Candidate, lang string) []Choice {
+	r := c.engine.rules
+	var out []Choice
+	for _, cand := range cands {
+		if len(out) == r.Policy.MaxChoices {
+			break
+		}
+		if conversational(cand.Intent) || (len(out) >= 2 && cand.Score < 0.05) {
+			continue
+		}
+		out = append(out, Choice{Number: len(out) + 1, Intent: cand.Intent, Label: r.Label(cand.Intent, lang)})
+	}
+	return out
+}
+
+func (c *Conversation) clarifyText(lang string) string {
+	r := c.engine.rules
+	var b strings.Builder
+	b.WriteString(fill(r.Messages.Clarify.In(lang), c.values(lang)))
+	for _, ch := range c.choices {
+		fmt.Fprintf(&b, "\n%d. %s", ch.Number, ch.Label)
+	}
+	b.WriteString("\n")
+	b.WriteString(r.Messages.ChoiceHint.In(lang))
+	return b.String()
+}
+
+// choiceNumber reads "2", "２", "2.", "2番", "2つ目" or "#2" as a choice.
+func choiceNumber(text string) (int, bool) {
+	s := strings.TrimSpace(norm.NFKC.String(text))
+	s = strings.TrimPrefix(s, "#")
+	for _, suffix := range []string{"番目", "番", "つ目", ".", ")", "です"} {
+		s = strings.TrimSuffix(s, suffix)
+	}
+	s = strings.TrimSpace(s)
+	if len(s) != 1 || s[0] < '1' || s[0] > '9' {
+		return 0, false
+	}
+	n, err := strconv.Atoi(s)
+	return n, err == nil
+}
+
+// values are the placeholders a reply can use.
+func (c *Conversation) values(lang string) map[string]string {
+	r := c.engine.rules
+	v := map[string]string{
+		"shop_name":   r.Shop.Name.In(lang),
+		"shop_phone":  r.Shop.Phone,
+		"phone_hours": r.Shop.PhoneHours,
+		"shop_email":  r.Shop.Email,
+		"shop_web":    r.Shop.Web,
+		"name":        c.facts.CustomerName,
+		"order":       r.Messages.AnyOrder.In(lang),
+		"status":      "",
+	}
+	if c.facts.CustomerName != "" {
+		v["name_suffix"] = " " + c.facts.CustomerName
+		v["name_prefix"] = c.facts.CustomerName + "様、"
+	} else {
+		v["name_suffix"], v["name_prefix"] = "", ""
+	}
+	for k, val := range c.slots {
+		v[k] = val
+	}
+	v["order_id_or_order"] = v["order"]
+	if id, ok := c.slots[slots.OrderID]; ok {
+		v["order_id_or_order"] = id
+		v["order"] = c.orderLine(id, lang)
+		v["status"] = c.statusText(lang)
+	}
+	return v
+}
+
+// orderLine says what the bot knows about the order, as VOICE.md asks:
+// "order 250-1234567-1234567 (wireless earbuds, shipped 24 Nov)".
+func (c *Conversation) orderLine(id, lang string) string {
+	o := c.facts.Order
+	if o == nil || o.ID != id {
+		if lang == "ja" {
+			return "ご注文 " + id
+		}
+		return "order " + id
+	}
+	var details []string
+	if len(o.Items) > 0 {
+		items := o.Items[0]
+		if len(o.Items) > 1 {
+			if lang == "ja" {
+				items += fmt.Sprintf("ほか%d点", len(o.Items)-1)
+			} else {
+				items += fmt.Sprintf(" and %d more", len(o.Items)-1)
+			}
+		}
+		details = append(details, items)
+	}
+	if s := c.statusText(lang); s != "" {
+		details = append(details, s)
+	}
+	if lang == "ja" {
+		if len(details) == 0 {
+			return "ご注文 " + id
+		}
+		return "ご注文 " + id + "（" + strings.Join(details, "、") + "）"
+	}
+	if len(details) == 0 {
+		return "order " + id
+	}
+	return "order " + id + " (" + strings.Join(details, ", ") + ")"
+}
+
+// statusText renders the order status with its date: "shipped 24 Nov",
+// 「11月24日 発送済み」.
+func (c *Conversation) statusText(lang string) string {
+	o := c.facts.Order
+	if o == nil || o.Status == "" {
+		return ""
+	}
+	label := o.Status
+	if t, ok := c.engine.rules.Messages.OrderStatuses[o.Status]; ok && t.In(lang) != "" {
+		label = t.In(lang)
+	}
+	if o.StatusDate.IsZero() {
+		return label
+	}
+	if lang == "ja" {
+		return fmt.Sprintf("%d月%d日 %s", o.StatusDate.Month(), o.StatusDate.Day(), label)
+	}
+	return label + " " + o.StatusDate.Format("2 Jan")
+}

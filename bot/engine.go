@@ -1,0 +1,204 @@
+package bot
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"sort"
+	"strings"
+)
+
+// Engine classifies messages with one set of rules. It is built once (the
+// scorer is trained from the rules' examples, deterministically) and is safe
+// for concurrent use by any number of conversations.
+type Engine struct {
+	rules   *Rules
+	model   *model
+	classes []string       // class index → intent name
+	index   map[string]int // intent name → class index
+}
+
+// NewEngine trains the scorer from the rules' example utterances (and the
+// example corpus the rules name) and returns a ready engine. With the default
+// rules this takes a few hundred milliseconds; load it in the background.
+func NewEngine(r *Rules) *Engine {
+	e := &Engine{rules: r, index: map[string]int{}}
+	for _, name := range r.order {
+		e.index[name] = len(e.classes)
+		e.classes = append(e.classes, name)
+	}
+	var examples []example
+	for _, ex := range r.corpus {
+		examples = append(examples, example{Normalize(ex.text), e.index[ex.intent]})
+	}
+	for _, name := range r.order {
+		in := r.IntentMap[name]
+		for _, lang := range []string{"en", "ja"} {
+			for _, text := range in.In(lang).Examples {
+				n := Normalize(text)
+				for range r.Policy.ExampleWeight {
+					examples = append(examples, example{n, e.index[name]})
+				}
+			}
+		}
+	}
+	e.model = trainModel(examples, len(e.classes), defaultTrainOptions)
+	return e
+}
+
+// Rules returns the rules the engine was built from.
+func (e *Engine) Rules() *Rules { return e.rules }
+
+// Classification is the stateless reading of one message: what it is about,
+// how sure the bot is, and why. Conversation.Respond turns it into a Decision.
+type Classification struct {
+	Lang       string
+	Normalized string
+	// Candidates are all intents, best first, with scores summing to 1.
+	Candidates []Candidate
+	// Coverage is the share of the message's features the scorer knows.
+	Coverage float64
+	// InScope is false when the message is not about the shop at all.
+	InScope bool
+	// Patterns lists the intents whose patterns matched, with the rule ids.
+	Patterns map[string]string
+	// Triggers lists the escalation triggers that matched (human_request,
+	// sensitive, anger, legal, not_helped, multi_issue), with rule ids.
+	Triggers map[string]string
+	// Features are the strongest features of the top intent (only when
+	// classified with explain).
+	Features []Feature
+}
+
+// Top returns the best candidate.
+func (c *Classification) Top() Candidate {
+	if len(c.Candidates) == 0 {
+		return Candidate{}
+	}
+	return c.Candidates[0]
+}
+
+// Margin is the gap between the best two candidates.
+func (c *Classification) Margin() float64 {
+	if len(c.Candidates) < 2 {
+		return c.Top().Score
+	}
+	return c.Candidates[0].Score - c.Candidates[1].Score
+}
+
+var triggerKeys = []string{"human_request", "sensitive", "anger", "legal", "not_helped", "multi_issue"}
+
+// Classify reads one message. fallbackLang is used when the message has no
+// letters (e.g. "?" or "2"). prior, if not empty, is an intent the contact
+// flow already chose; it gets a small boost. explain fills Features.
+func (e *Engine) Classify(text, fallbackLang, prior string, explain bool) Classification {
+	lang := DetectLanguage(text, fallbackLang)
+	norm := Normalize(text)
+	c := Classification{Lang: lang, Normalized: norm, Patterns: map[string]string{}, Triggers: map[string]string{}}
+	padded := " " + norm + " "
+	langs := []string{lang}
+	if lang == "ja" && hasLatinWord(norm) {
+		langs = append(langs, "en")
+	}
+	for _, l := range langs {
+		for _, name := range e.classes {
+			if _, done := c.Patterns[name]; done {
+				continue
+			}
+			m := e.rules.compiled[name+"/"+l]
+			if i := m.match(padded); i >= 0 {
+				c.Patterns[name] = fmt.Sprintf("pattern:%s/%s:%s", name, l, m.sources[i])
+			}
+		}
+		for _, key := range triggerKeys {
+			if _, done := c.Triggers[key]; done {
+				continue
+			}
+			m := e.rules.compiled["trigger:"+key+"/"+l]
+			if i := m.match(padded); i >= 0 {
+				c.Triggers[key] = fmt.Sprintf("trigger:%s/%s:%s", key, l, m.sources[i])
+			}
+		}
+	}
+	s := e.model.score(norm, explain)
+	if s.total > 0 {
+		c.Coverage = float64(s.known) / float64(s.total)
+	}
+	probs := s.probs
+	boost := e.rules.Policy.PatternBoost
+	for name := range c.Patterns {
+		probs[e.index[name]] += boost
+	}
+	if i, ok := e.index[prior]; ok {
+		probs[i] += boost / 2
+	}
+	sum := 0.0
+	for _, p := range probs {
+		sum += p
+	}
+	c.Candidates = make([]Candidate, len(probs))
+	for i, p := range probs {
+		c.Candidates[i] = Candidate{Intent: e.classes[i], Score: p / sum}
+	}
+	sort.SliceStable(c.Candidates, func(i, j int) bool { return c.Candidates[i].Score > c.Candidates[j].Score })
+	minCov := e.rules.Policy.MinCoverage.EN
+	if lang == "ja" {
+		minCov = e.rules.Policy.MinCoverage.JA
+	}
+	c.InScope = norm != "" && (len(c.Patterns) > 0 || c.Coverage >= minCov)
+	if explain {
+		c.Features = e.model.topFeatures(s, e.index[c.Candidates[0].Intent], 5)
+	}
+	return c
+}
+
+func hasLatinWord(norm string) bool {
+	for i := 0; i < len(norm); i++ {
+		if norm[i] >= 'a' && norm[i] <= 'z' {
+			return true
+		}
+	}
+	return false
+}
+
+// round keeps scores readable in JSON.
+func round(x float64) float64 { return math.Round(x*10000) / 10000 }
+
+// topCandidates returns the first n candidates with rounded scores.
+func topCandidates(cs []Candidate, n int) []Candidate {
+	out := slices.Clone(cs[:min(n, len(cs))])
+	for i := range out {
+		out[i].Score = round(out[i].Score)
+	}
+	return out
+}
+
+// fill replaces {slot} placeholders; unknown placeholders are left as they are
+// so a typo in a rules file is visible rather than silently blank.
+func fill(template string, values map[string]string) string {
+	if !strings.Contains(template, "{") {
+		return template
+	}
+	var b strings.Builder
+	for {
+		i := strings.IndexByte(template, '{')
+		if i < 0 {
+			b.WriteString(template)
+			break
+		}
+		j := strings.IndexByte(template[i:], '}')
+		if j < 0 {
+			b.WriteString(template)
+			break
+		}
+		key := template[i+1 : i+j]
+		b.WriteString(template[:i])
+		if v, ok := values[key]; ok {
+			b.WriteString(v)
+		} else {
+			b.WriteString(template[i : i+j+1])
+		}
+		template = template[i+j+1:]
+	}
+	return b.String()
+}

@@ -1,0 +1,624 @@
+package bot
+
+import (
+	"bufio"
+	"bytes"
+	"embed"
+	"fmt"
+	"regexp"
+	"regexp/syntax"
+	"slices"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+
+	"tsunagu/bot/yamlfile"
+)
+
+// The default rules and the Bitext-derived example corpus (CDLA-Sharing-1.0,
+// see rules/NOTICE) are compiled into the binary.
+//
+//go:embed rules/default.yaml rules/bitext-train.tsv
+var rulesFS embed.FS
+
+// DefaultRulesName is the name the embedded rules report in messages.
+const DefaultRulesName = "default rules"
+
+// Intents lists the 33 intents of SPEC section 3, in taxonomy order. A rules
+// file may define a subset; a name outside this list is an error.
+var Intents = []string{
+	"cancel_order", "change_order", "place_order", "track_order",
+	"check_cancellation_fee", "change_shipping_address", "set_up_shipping_address",
+	"delivery_options", "delivery_period",
+	"check_invoice", "get_invoice", "check_payment_methods", "payment_issue",
+	"check_refund_policy", "get_refund", "track_refund",
+	"create_account", "delete_account", "edit_account", "recover_password", "registration_problems", "switch_account",
+	"contact_customer_service", "contact_human_agent",
+	"complaint", "review", "newsletter_subscription",
+	"product_problem", "return_item", "account_security", "membership", "greeting", "goodbye",
+}
+
+// Text is one piece of text in both languages.
+type Text struct {
+	EN string `yaml:"en"`
+	JA string `yaml:"ja"`
+}
+
+// In returns the text in lang ("ja", otherwise English).
+func (t Text) In(lang string) string {
+	if lang == "ja" {
+		return t.JA
+	}
+	return t.EN
+}
+
+// Texts is a list of texts per language.
+type Texts struct {
+	EN []string `yaml:"en"`
+	JA []string `yaml:"ja"`
+}
+
+// In returns the list for lang ("ja", otherwise English).
+func (t Texts) In(lang string) []string {
+	if lang == "ja" {
+		return t.JA
+	}
+	return t.EN
+}
+
+// Shop describes the (fictional) shop the bot works for.
+type Shop struct {
+	Name       Text   `yaml:"name"`
+	Phone      string `yaml:"phone"`
+	PhoneHours string `yaml:"phone_hours"`
+	Email      string `yaml:"email"`
+	Web        string `yaml:"web"`
+}
+
+// Policy holds the thresholds of the clarify and escalate policy (SPEC 4).
+type Policy struct {
+	// MinConfidence: below it, the bot clarifies instead of answering.
+	MinConfidence float64 `yaml:"min_confidence"`
+	// ClarifyMargin: when the top two intents are closer than this, clarify.
+	ClarifyMargin float64 `yaml:"clarify_margin"`
+	// MinCoverage is the share of a message's features the model knows,
+	// per language, below which the message is out of scope (unless a
+	// pattern matched).
+	MinCoverage struct {
+		EN float64 `yaml:"en"`
+		JA float64 `yaml:"ja"`
+	} `yaml:"min_coverage"`
+	// MaxClarifications in a row; the next unclear message escalates with
+	// no_progress.
+	MaxClarifications int `yaml:"max_clarifications"`
+	// MaxChoices offered by a clarification.
+	MaxChoices int `yaml:"max_choices"`
+	// PatternBoost is added to an intent's score when one of its patterns
+	// matches.
+	PatternBoost float64 `yaml:"pattern_boost"`
+	// MultiIssueMinScore: with a multi-issue cue, a second distinct intent
+	// scoring at least this makes the message multi_issue.
+	MultiIssueMinScore float64 `yaml:"multi_issue_min_score"`
+	// ExampleWeight repeats each hand-written example this many times in
+	// training, so a few hand-written examples are not drowned by a large
+	// corpus.
+	ExampleWeight int `yaml:"example_weight"`
+}
+
+// Topic is one sub-topic of the contact flow's menu.
+type Topic struct {
+	ID     string `yaml:"id"`
+	Label  Text   `yaml:"label"`
+	Intent string `yaml:"intent"`
+}
+
+// Category is one top-level choice of the contact flow's menu.
+type Category struct {
+	ID     string  `yaml:"id"`
+	Label  Text    `yaml:"label"`
+	Topics []Topic `yaml:"topics"`
+	// NeedsOrder: the flow asks which order before this category.
+	NeedsOrder bool `yaml:"needs_order"`
+	// NeedsAccount: only offered to signed-in customers.
+	NeedsAccount bool `yaml:"needs_account"`
+}
+
+// Triggers are the escalation triggers of SPEC section 4, as patterns per
+// language. Patterns are phrases, or Go regexps prefixed with "re:", matched
+// against the normalised message.
+type Triggers struct {
+	HumanRequest Texts `yaml:"human_request"`
+	Sensitive    Texts `yaml:"sensitive"`
+	Anger        Texts `yaml:"anger"`
+	Legal        Texts `yaml:"legal"`
+	NotHelped    Texts `yaml:"not_helped"`
+	MultiIssue   Texts `yaml:"multi_issue"`
+}
+
+// Messages are the bot's own sentences, outside any intent.
+type Messages struct {
+	Greeting      Text            `yaml:"greeting"`
+	Known         Text            `yaml:"known"`
+	HowCanIHelp   Text            `yaml:"how_can_i_help"`
+	OutOfScope    Text            `yaml:"out_of_scope"`
+	Clarify       Text            `yaml:"clarify"`
+	ChoiceHint    Text            `yaml:"choice_hint"`
+	NeedsAccount  Text            `yaml:"needs_account"`
+	AnyOrder      Text            `yaml:"any_order"`
+	Escalation    map[string]Text `yaml:"escalation"`
+	OrderStatuses map[string]Text `yaml:"order_statuses"`
+}
+
+// Phrasing is one intent in one language.
+type Phrasing struct {
+	// Label names the intent in menus and clarifications.
+	Label string `yaml:"label"`
+	// Patterns that, when they match, boost this intent.
+	Patterns []string `yaml:"patterns"`
+	// Examples teach the scorer.
+	Examples []string `yaml:"examples"`
+	// Reply is the self-service answer; it may use {slots}.
+	Reply string `yaml:"reply"`
+	// ReplyNoOrder, if set, replaces Reply when no order is known.
+	ReplyNoOrder string `yaml:"reply_no_order"`
+}
+
+// Playbook is what a human operator does with this intent. Simulated
+// operators and the trainee scorecard use it.
+type Playbook struct {
+	// Facts the operator needs, as slot or fact names (order_id, phone…).
+	Facts []string `yaml:"facts"`
+	// Steps are the resolution steps, in order.
+	Steps Texts `yaml:"steps"`
+}
+
+// Intent is one intent with its phrasings in both languages.
+type Intent struct {
+	Name  string `yaml:"-"`
+	Group string `yaml:"group"`
+	// Escalate, when set, makes every confident match of this intent an
+	// escalation with this reason (contact_human_agent, complaint,
+	// account_security).
+	Escalate Reason `yaml:"escalate"`
+	// NeedsAccount: order- or account-specific; without an account the
+	// bot explains it needs one.
+	NeedsAccount bool     `yaml:"needs_account"`
+	EN           Phrasing `yaml:"en"`
+	JA           Phrasing `yaml:"ja"`
+	Playbook     Playbook `yaml:"playbook"`
+}
+
+// In returns the intent's phrasing in lang ("ja", otherwise English).
+func (in *Intent) In(lang string) *Phrasing {
+	if lang == "ja" {
+		return &in.JA
+	}
+	return &in.EN
+}
+
+// Rules is a loaded, validated rules file. Treat it as read-only: an Engine
+// and every conversation share it.
+type Rules struct {
+	Name           string              `yaml:"-"`
+	Version        int                 `yaml:"version"`
+	Shop           Shop                `yaml:"shop"`
+	Policy         Policy              `yaml:"policy"`
+	ExamplesCorpus string              `yaml:"examples_corpus"`
+	Menu           []Category          `yaml:"menu"`
+	Triggers       Triggers            `yaml:"triggers"`
+	Messages       Messages            `yaml:"messages"`
+	IntentMap      map[string]*Intent  `yaml:"intents"`
+	order          []string            // intent names in file order
+	compiled       map[string]*matcher // pattern sets, keyed by owner
+	corpus         []corpusExample
+}
+
+// IntentNames returns the defined intents in file order.
+func (r *Rules) IntentNames() []string { return slices.Clone(r.order) }
+
+// Intent returns one intent by name.
+func (r *Rules) Intent(name string) (*Intent, bool) {
+	in, ok := r.IntentMap[name]
+	return in, ok
+}
+
+// Label returns an intent's label in lang, or the name itself.
+func (r *Rules) Label(name, lang string) string {
+	if in, ok := r.IntentMap[name]; ok {
+		if l := in.In(lang).Label; l != "" {
+			return l
+		}
+	}
+	return name
+}
+
+// TopicOf finds the menu topic whose intent is name, for "About …" lines.
+func (r *Rules) TopicOf(intent string) (Category, Topic, bool) {
+	for _, c := range r.Menu {
+		for _, t := range c.Topics {
+			if t.Intent == intent {
+				return c, t, true
+			}
+		}
+	}
+	return Category{}, Topic{}, false
+}
+
+type corpusExample struct {
+	intent, text string
+}
+
+// DefaultRules returns the embedded rules. They are validated by the tests,
+// so an error here means a broken build; it panics rather than limp on.
+func DefaultRules() *Rules {
+	data, err := rulesFS.ReadFile("rules/default.yaml")
+	if err != nil {
+		panic(err)
+	}
+	r, err := LoadRules(DefaultRulesName, data)
+	if err != nil {
+		panic("bot: the embedded default rules are invalid: " + err.Error())
+	}
+	return r
+}
+
+// DefaultRulesYAML returns the embedded rules file, e.g. as a starting point
+// for a trainer's own file.
+func DefaultRulesYAML() []byte {
+	data, _ := rulesFS.ReadFile("rules/default.yaml")
+	return data
+}
+
+// LoadRules parses and validates a rules file. name is used in messages,
+// which read "NAME:LINE: message", one per line, listing every problem.
+func LoadRules(name string, data []byte) (*Rules, error) {
+	r := &Rules{}
+	if err := yamlfile.Decode(name, data, r); err != nil {
+		return nil, err
+	}
+	var root yaml.Node
+	if err := yamlfile.Decode(name, data, &root); err != nil {
+		return nil, err
+	}
+	r.Name = name
+	if problems := r.validate(&root); len(problems) > 0 {
+		return nil, &yamlfile.Error{Name: name, Problems: problems}
+	}
+	if r.ExamplesCorpus != "" {
+		c, err := loadCorpus(r.ExamplesCorpus)
+		if err != nil {
+			return nil, yamlfile.Errorf(name, lineOf(&root, "examples_corpus"), "%v", err)
+		}
+		for _, ex := range c {
+			if _, ok := r.IntentMap[ex.intent]; ok {
+				r.corpus = append(r.corpus, ex)
+			}
+		}
+	}
+	return r, nil
+}
+
+// Check validates a rules file and returns every problem as
+// "NAME:LINE: message"; nil means the file is good.
+func Check(name string, data []byte) []string {
+	_, err := LoadRules(name, data)
+	if err == nil {
+		return nil
+	}
+	if ye, ok := err.(*yamlfile.Error); ok {
+		return ye.Lines()
+	}
+	return []string{fmt.Sprintf("%s:1: %s", name, err)}
+}
+
+// loadCorpus reads an embedded example corpus. Only "bitext" exists.
+func loadCorpus(which string) ([]corpusExample, error) {
+	if which != "bitext" {
+		return nil, fmt.Errorf("examples_corpus %q is not built in; the only one is \"bitext\"", which)
+	}
+	data, err := rulesFS.ReadFile("rules/bitext-train.tsv")
+	if err != nil {
+		return nil, err
+	}
+	out := make([]corpusExample, 0, 30000)
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	for sc.Scan() {
+		line := sc.Text()
+		if line == "" || line[0] == '#' {
+			continue
+		}
+		intent, text, ok := strings.Cut(line, "\t")
+		if ok {
+			out = append(out, corpusExample{intent, text})
+		}
+	}
+	return out, sc.Err()
+}
+
+// validate runs the semantic checks of `tsunagu rules check` and compiles
+// the patterns. root is the same file as a node tree, for line numbers.
+func (r *Rules) validate(root *yaml.Node) []yamlfile.Problem {
+	var ps []yamlfile.Problem
+	bad := func(line int, format string, a ...any) {
+		ps = append(ps, yamlfile.Problem{Line: line, Message: fmt.Sprintf(format, a...)})
+	}
+	r.compiled = map[string]*matcher{}
+	if len(r.IntentMap) == 0 {
+		bad(lineOf(root), "the file defines no intents; add an \"intents:\" mapping")
+	}
+	r.order = keysInOrder(root, "intents")
+	for _, name := range r.order {
+		in := r.IntentMap[name]
+		line := lineOf(root, "intents", name)
+		if !slices.Contains(Intents, name) {
+			bad(line, "unknown intent %q; the intents are those of SPEC section 3, e.g. track_order", name)
+			continue
+		}
+		if in == nil {
+			bad(line, "intent %s is empty", name)
+			continue
+		}
+		in.Name = name
+		switch in.Escalate {
+		case ReasonNone, ReasonHumanRequested, ReasonSensitive, ReasonComplaint:
+		default:
+			bad(lineOf(root, "intents", name, "escalate"), "intent %s: escalate must be human_requested, sensitive or complaint, not %q", name, in.Escalate)
+		}
+		for _, lang := range []string{"en", "ja"} {
+			p := in.In(lang)
+			if lineOf(root, "intents", name, lang) == 0 {
+				bad(line, "intent %s has no %q section; every intent needs both ja and en", name, lang)
+				continue
+			}
+			if strings.TrimSpace(p.Reply) == "" {
+				bad(lineOf(root, "intents", name, lang), "intent %s (%s) has an empty reply", name, lang)
+			}
+			if strings.TrimSpace(p.Label) == "" {
+				bad(lineOf(root, "intents", name, lang), "intent %s (%s) has no label", name, lang)
+			}
+			m, errs := compilePatterns(p.Patterns)
+			for _, e := range errs {
+				bad(lineOfItem(root, e.index, "intents", name, lang, "patterns"), "intent %s (%s): %s", name, lang, e.msg)
+			}
+			r.compiled[name+"/"+lang] = m
+		}
+	}
+	for ci, c := range r.Menu {
+		for ti, t := range c.Topics {
+			if _, ok := r.IntentMap[t.Intent]; !ok {
+				bad(lineOfMenuTopic(root, ci, ti), "menu topic %s/%s points at intent %q, which this file does not define", c.ID, t.ID, t.Intent)
+			}
+		}
+	}
+	triggers := map[string]Texts{
+		"human_request": r.Triggers.HumanRequest, "sensitive": r.Triggers.Sensitive, "anger": r.Triggers.Anger,
+		"legal": r.Triggers.Legal, "not_helped": r.Triggers.NotHelped, "multi_issue": r.Triggers.MultiIssue,
+	}
+	for _, key := range sortedKeys(triggers) {
+		for _, lang := range []string{"en", "ja"} {
+			m, errs := compilePatterns(triggers[key].In(lang))
+			for _, e := range errs {
+				bad(lineOfItem(root, e.index, "triggers", key, lang), "trigger %s (%s): %s", key, lang, e.msg)
+			}
+			r.compiled["trigger:"+key+"/"+lang] = m
+		}
+	}
+	p := &r.Policy
+	if p.MinConfidence < 0 || p.MinConfidence > 1 {
+		bad(lineOf(root, "policy", "min_confidence"), "policy min_confidence must be between 0 and 1")
+	}
+	if p.ClarifyMargin < 0 || p.ClarifyMargin > 1 {
+		bad(lineOf(root, "policy", "clarify_margin"), "policy clarify_margin must be between 0 and 1")
+	}
+	if p.MaxClarifications < 1 {
+		bad(lineOf(root, "policy"), "policy max_clarifications must be at least 1")
+	}
+	if p.MaxChoices < 2 || p.MaxChoices > 9 {
+		bad(lineOf(root, "policy"), "policy max_choices must be between 2 and 9")
+	}
+	if p.ExampleWeight < 1 {
+		p.ExampleWeight = 1
+	}
+	for _, key := range []string{"human_requested", "sensitive", "complaint", "multi_issue", "unresolved", "no_progress"} {
+		if t := r.Messages.Escalation[key]; t.EN == "" || t.JA == "" {
+			bad(lineOf(root, "messages", "escalation"), "messages.escalation.%s needs both en and ja", key)
+		}
+	}
+	return ps
+}
+
+// matcher is a compiled set of patterns: phrases matched on word boundaries
+// of the normalised text (substrings for Japanese), and regexps.
+type matcher struct {
+	phrases []string // normalised, padded with spaces when English
+	regexps []filteredRegexp
+	sources []string // original patterns, phrases first then regexps, for explanations
+}
+
+type patternError struct {
+	index int
+	msg   string
+}
+
+func compilePatterns(patterns []string) (*matcher, []patternError) {
+	m := &matcher{}
+	var errs []patternError
+	var reSources []string
+	for i, p := range patterns {
+		if expr, ok := strings.CutPrefix(p, "re:"); ok {
+			re, err := regexp.Compile(expr)
+			if err != nil {
+				errs = append(errs, patternError{i, fmt.Sprintf("pattern %q is not a valid regexp: %v", p, regexpReason(err))})
+				continue
+			}
+			lits, ok := requiredLiterals(expr)
+			if !ok {
+				lits = nil
+			}
+			m.regexps = append(m.regexps, filteredRegexp{re, lits})
+			reSources = append(reSources, p)
+			continue
+		}
+		n := Normalize(p)
+		if n == "" {
+			errs = append(errs, patternError{i, fmt.Sprintf("pattern %q is empty once normalised", p)})
+			continue
+		}
+		m.phrases = append(m.phrases, padPhrase(n))
+		m.sources = append(m.sources, p)
+	}
+	m.sources = append(m.sources, reSources...)
+	return m, errs
+}
+
+func regexpReason(err error) string {
+	if se, ok := err.(*syntax.Error); ok {
+		return string(se.Code)
+	}
+	return err.Error()
+}
+
+// padPhrase adds word-boundary spaces to phrases that start or end with a
+// Latin letter or digit, so "cancel" does not match "cancellation" but
+// Japanese phrases match anywhere.
+func padPhrase(n string) string {
+	if isWordRune(rune(n[0])) {
+		n = " " + n
+	}
+	if isWordRune(rune(n[len(n)-1])) {
+		n += " "
+	}
+	return n
+}
+
+// match returns the index (into sources) of the first pattern that matches
+// the padded normalised text, or -1.
+func (m *matcher) match(padded string) int {
+	if m == nil {
+		return -1
+	}
+	for i, p := range m.phrases {
+		if strings.Contains(padded, p) {
+			return i
+		}
+	}
+	for i, re := range m.regexps {
+		if re.match(padded) {
+			return len(m.phrases) + i
+		}
+	}
+	return -1
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+// lineOf finds the line of a mapping path in the node tree; it returns the
+// line of the deepest key found, so a missing key points at its parent.
+func lineOf(root *yaml.Node, path ...string) int {
+	n := root
+	if n.Kind == yaml.DocumentNode && len(n.Content) > 0 {
+		n = n.Content[0]
+	}
+	line := n.Line
+	if len(path) == 0 {
+		return max(line, 1)
+	}
+	for _, key := range path {
+		if n.Kind != yaml.MappingNode {
+			return 0
+		}
+		found := false
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if n.Content[i].Value == key {
+				line = n.Content[i].Line
+				n = n.Content[i+1]
+				found = true
+				break
+			}
+		}
+		if !found {
+			return 0
+		}
+	}
+	return line
+}
+
+// lineOfItem finds the line of item i of the sequence at path, falling back
+// to the path's own line.
+func lineOfItem(root *yaml.Node, i int, path ...string) int {
+	n := nodeAt(root, path...)
+	if n != nil && n.Kind == yaml.SequenceNode && i < len(n.Content) {
+		return n.Content[i].Line
+	}
+	if l := lineOf(root, path...); l > 0 {
+		return l
+	}
+	return lineOf(root, path[:len(path)-1]...)
+}
+
+func nodeAt(root *yaml.Node, path ...string) *yaml.Node {
+	n := root
+	if n.Kind == yaml.DocumentNode && len(n.Content) > 0 {
+		n = n.Content[0]
+	}
+	for _, key := range path {
+		if n.Kind != yaml.MappingNode {
+			return nil
+		}
+		var next *yaml.Node
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if n.Content[i].Value == key {
+				next = n.Content[i+1]
+				break
+			}
+		}
+		if next == nil {
+			return nil
+		}
+		n = next
+	}
+	return n
+}
+
+func lineOfMenuTopic(root *yaml.Node, ci, ti int) int {
+	menu := nodeAt(root, "menu")
+	if menu == nil || menu.Kind != yaml.SequenceNode || ci >= len(menu.Content) {
+		return lineOf(root, "menu")
+	}
+	cat := menu.Content[ci]
+	for i := 0; i+1 < len(cat.Content); i += 2 {
+		if cat.Content[i].Value == "topics" {
+			topics := cat.Content[i+1]
+			if topics.Kind == yaml.SequenceNode && ti < len(topics.Content) {
+				t := topics.Content[ti]
+				for j := 0; j+1 < len(t.Content); j += 2 {
+					if t.Content[j].Value == "intent" {
+						return t.Content[j+1].Line
+					}
+				}
+				return t.Line
+			}
+		}
+	}
+	return cat.Line
+}
+
+// keysInOrder returns the keys of the mapping at path in file order.
+func keysInOrder(root *yaml.Node, path ...string) []string {
+	n := nodeAt(root, path...)
+	if n == nil || n.Kind != yaml.MappingNode {
+		return nil
+	}
+	var keys []string
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		keys = append(keys, n.Content[i].Value)
+	}
+	return keys
+}
