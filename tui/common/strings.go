@@ -1,0 +1,318 @@
+package common
+
+// Strings holds every UI string of the customer app in one language. Both
+// languages fill every field; a test checks that none is empty. Texts with
+// verbs take fmt arguments, noted beside them.
+type Strings struct {
+	AppTitle        string
+	TooSmall        string
+	Loading         string
+	LoadFailed      string // %s: the error
+	StoreFailed     string // %s: the error
+	StartTitle      string
+	StartSignedIn   string // %s: customer name
+	StartNoAccount  string
+	NoAccountNote   string
+	ContactNumbers  string // %s: shop name
+	OrderTitle      string
+	OrderFilter     string
+	OrderNone       string
+	OrderNoMatch    string
+	TopicTitle      string
+	SubtopicTitle   string // %s: category
+	ChannelTitle    string
+	ChannelChat     string
+	ChannelCall     string
+	ChannelCallOpen string // %d: minutes
+	ChannelCallShut string // %s: next opening
+	PhoneTitle      string
+	PhonePrompt     string
+	PhoneValid      string // %s: normalised number
+	PhoneInvalid    string
+	PhoneHoursOpen  string // %d minutes
+	PhoneHoursShut  string // %s next opening
+	PhoneBook       string
+	PhoneBookSlot   string // %s slot
+	PhoneChatNow    string
+	BookedTitle     string
+	BookedWithin    string // %s phone, %d minutes
+	BookedSlot      string // %s phone, %s time
+	BookedSaved     string // %s id
+	Status          map[string]string
+
+	// Chat.
+	You              string
+	Bot              string
+	System           string
+	AnsweringBot     string
+	AnsweringOp      string // %s operator label
+	Waiting          string // %d position, %s eta
+	WaitingNoETA     string // %d position
+	Typing           string // %s name
+	Saving           string
+	NotSaved         string
+	Placeholder      string
+	NewBelow         string
+	PasteCut         string // %d chars, %d lines
+	PasteManyLines   string // %d lines
+	Escalated        string // %s reason
+	Reasons          map[string]string
+	ChoiceTitle      string
+	ChoiceFirst      string // %s eta
+	ChoiceNative     string // %s language, %s eta
+	ChoiceNoNative   string // %s language
+	ChoiceHint       string
+	EventJoined      string // %s label
+	EventLeft        string // %s name, %s cause
+	EventTransfer    string // %s from, %s to
+	EventBooked      string // %s phone %s time
+	Causes           map[string]string
+	Resolved         string
+	ReceiptTitle     string
+	ReceiptReason    string
+	ReceiptSummary   string
+	ReceiptFacts     string
+	ReceiptDecisions string
+	ReceiptLines     string
+	ReceiptNone      string
+	WhyTitle         string
+	WhyNone          string
+	WhyIntent        string
+	WhyConfidence    string
+	WhyAction        string
+	WhyReason        string
+	WhyRules         string
+	WhyNote          string
+	HumanAsked       string
+	BotThinking      string
+
+	// End.
+	RateTitle     string
+	RateBot       string
+	RateOperator  string
+	RateHint      string
+	ClosedTitle   string
+	ClosedSaved   string // %s id
+	ClosedHistory string // %s command
+	ClosedNotSave string
+
+	// Help.
+	Help map[string]string
+}
+
+// Text returns the strings for lang ("ja" or anything else for English).
+func Text(lang string) *Strings {
+	if lang == "ja" {
+		return &stringsJA
+	}
+	return &stringsEN
+}
+
+var stringsEN = Strings{
+	AppTitle:        "tsunagu · customer support",
+	TooSmall:        "terminal too small",
+	Loading:         "Loading the rules…",
+	LoadFailed:      "Could not start: %s",
+	StoreFailed:     "The conversation store cannot be used: %s",
+	StartTitle:      "Who are you?",
+	StartSignedIn:   "Signed in as %s",
+	StartNoAccount:  "I don't have an account",
+	NoAccountNote:   "Without an account we can help with account and login questions. Order questions need an account.",
+	ContactNumbers:  "%s contact numbers",
+	OrderTitle:      "Which order is this about?",
+	OrderFilter:     "Filter: ",
+	OrderNone:       "Not about an order",
+	OrderNoMatch:    "No order matches the filter.",
+	TopicTitle:      "What is it about?",
+	SubtopicTitle:   "%s: what exactly?",
+	ChannelTitle:    "How would you like to be contacted?",
+	ChannelChat:     "Chat now (24/7)",
+	ChannelCall:     "Request a phone call",
+	ChannelCallOpen: "we call you within %d minutes",
+	ChannelCallShut: "phone lines are closed; next opening %s",
+	PhoneTitle:      "Request a phone call",
+	PhonePrompt:     "Your phone number: ",
+	PhoneValid:      "✓ we will call %s",
+	PhoneInvalid:    "✗ not a phone number yet (e.g. 090-1234-5678 or +81 90 1234 5678)",
+	PhoneHoursOpen:  "Phone hours are 09:00-18:00. We call you within %d minutes.",
+	PhoneHoursShut:  "Phone lines are closed (09:00-18:00). The next opening is %s.",
+	PhoneBook:       "Enter: request the call",
+	PhoneBookSlot:   "Enter: book a call for %s",
+	PhoneChatNow:    "Tab: chat now instead",
+	BookedTitle:     "Callback booked",
+	BookedWithin:    "We will call %s within %d minutes.",
+	BookedSlot:      "We will call %s at %s.",
+	BookedSaved:     "Saved as %s.",
+	Status:          map[string]string{"delivered": "delivered", "in_transit": "in transit", "cancelled": "cancelled", "returned": "returned"},
+
+	You:              "You",
+	Bot:              "Assistant (bot)",
+	System:           "·",
+	AnsweringBot:     "You are talking to the assistant (a bot)",
+	AnsweringOp:      "You are talking to %s",
+	Waiting:          "In the queue: position %d · about %s",
+	WaitingNoETA:     "In the queue: position %d",
+	Typing:           "%s is typing…",
+	Saving:           "saving…",
+	NotSaved:         "not saved, retrying",
+	Placeholder:      "Type a message. Enter sends, Alt+Enter or Ctrl+J adds a line.",
+	NewBelow:         "↓ new messages (PgDn)",
+	PasteCut:         "The paste was cut to %d characters and %d lines.",
+	PasteManyLines:   "You pasted %d lines; only the first lines were kept.",
+	Escalated:        "Handing you to a person: %s",
+	Reasons:          map[string]string{"human_requested": "you asked for a person.", "sensitive": "this is about your account's safety, which a person should handle.", "complaint": "we are sorry; a person will look into this.", "multi_issue": "there are several problems at once.", "unresolved": "my answer did not solve it.", "no_progress": "I could not work out what you need."},
+	ChoiceTitle:      "Who should answer?",
+	ChoiceFirst:      "1  First available operator · about %s",
+	ChoiceNative:     "2  A native %s speaker · about %s",
+	ChoiceNoNative:   "2  A native %s speaker · none on shift now",
+	ChoiceHint:       "1/2 or ↑/↓ to choose, Enter to confirm",
+	EventJoined:      "%s joined",
+	EventLeft:        "%s left (%s)",
+	EventTransfer:    "transferred from %s to %s",
+	EventBooked:      "phone callback booked for %s at %s",
+	Causes:           map[string]string{"shift_end": "end of shift", "timeout": "no reply in time", "line_fault": "line fault", "resolved": "resolved"},
+	Resolved:         "The operator offers to close the chat. Ctrl+X to rate and close.",
+	ReceiptTitle:     "What the operator receives",
+	ReceiptReason:    "Reason",
+	ReceiptSummary:   "Summary",
+	ReceiptFacts:     "Facts",
+	ReceiptDecisions: "Bot decisions",
+	ReceiptLines:     "Transcript lines",
+	ReceiptNone:      "Nothing has been handed over yet.",
+	WhyTitle:         "Why did the bot do that?",
+	WhyNone:          "The bot has not decided anything yet.",
+	WhyIntent:        "Intent",
+	WhyConfidence:    "Confidence",
+	WhyAction:        "Action",
+	WhyReason:        "Reason",
+	WhyRules:         "Rules fired",
+	WhyNote:          "Note",
+	HumanAsked:       "I'd like to talk to a person.",
+	BotThinking:      "the assistant is answering…",
+
+	RateTitle:     "How did we do? (optional)",
+	RateBot:       "The assistant (bot)",
+	RateOperator:  "The operator",
+	RateHint:      "1-5 to rate, 0 to skip, Enter to continue",
+	ClosedTitle:   "Conversation closed",
+	ClosedSaved:   "Saved as %s.",
+	ClosedHistory: "View it in history: %s",
+	ClosedNotSave: "Some messages could not be saved.",
+
+	Help: map[string]string{
+		"quit": "quit", "help": "more keys", "back": "back", "up": "up", "down": "down", "choose": "choose",
+		"filter": "filter", "send": "send", "newline": "new line", "human": "ask for a person", "receipt": "receipt",
+		"why": "why?", "call": "phone call", "end": "rate & close", "scroll": "scroll", "tab": "chat instead",
+	},
+}
+
+var stringsJA = Strings{
+	AppTitle:        "つなぐ・カスタマーサポート",
+	TooSmall:        "端末が小さすぎます",
+	Loading:         "ルールを読み込んでいます…",
+	LoadFailed:      "起動できませんでした: %s",
+	StoreFailed:     "会話の保存先を使えません: %s",
+	StartTitle:      "お客様について",
+	StartSignedIn:   "%s 様としてログイン中",
+	StartNoAccount:  "アカウントを持っていない",
+	NoAccountNote:   "アカウントがなくても、アカウントとログインについてはご案内できます。ご注文についてのお問い合わせにはアカウントが必要です。",
+	ContactNumbers:  "%s のお問い合わせ先",
+	OrderTitle:      "どのご注文についてですか？",
+	OrderFilter:     "絞り込み: ",
+	OrderNone:       "注文についてではない",
+	OrderNoMatch:    "一致するご注文はありません。",
+	TopicTitle:      "お問い合わせの内容は？",
+	SubtopicTitle:   "%s: 具体的には？",
+	ChannelTitle:    "ご連絡方法をお選びください",
+	ChannelChat:     "今すぐチャット（24時間）",
+	ChannelCall:     "電話をリクエスト",
+	ChannelCallOpen: "%d分以内にお電話します",
+	ChannelCallShut: "電話受付時間外です。次の受付開始は %s",
+	PhoneTitle:      "電話をリクエスト",
+	PhonePrompt:     "お電話番号: ",
+	PhoneValid:      "✓ %s にお電話します",
+	PhoneInvalid:    "✗ まだ電話番号になっていません（例: 090-1234-5678、+81 90 1234 5678）",
+	PhoneHoursOpen:  "電話受付は9:00〜18:00です。%d分以内にお電話します。",
+	PhoneHoursShut:  "電話受付時間外です（9:00〜18:00）。次の受付開始は %s です。",
+	PhoneBook:       "Enter: 電話をリクエスト",
+	PhoneBookSlot:   "Enter: %s に予約",
+	PhoneChatNow:    "Tab: 代わりに今すぐチャット",
+	BookedTitle:     "お電話の予約を承りました",
+	BookedWithin:    "%d分以内に %s へお電話します。",
+	BookedSlot:      "%s に %s へお電話します。",
+	BookedSaved:     "%s として保存しました。",
+	Status:          map[string]string{"delivered": "配達済み", "in_transit": "配送中", "cancelled": "キャンセル済み", "returned": "返品済み"},
+
+	You:              "あなた",
+	Bot:              "アシスタント（ボット）",
+	System:           "·",
+	AnsweringBot:     "アシスタント（ボット）が対応しています",
+	AnsweringOp:      "%s が対応しています",
+	Waiting:          "順番待ち: %d番目・約%s",
+	WaitingNoETA:     "順番待ち: %d番目",
+	Typing:           "%s が入力中…",
+	Saving:           "保存中…",
+	NotSaved:         "未保存・再試行中",
+	Placeholder:      "メッセージを入力。Enterで送信、Alt+EnterまたはCtrl+Jで改行。",
+	NewBelow:         "↓ 新しいメッセージ（PgDn）",
+	PasteCut:         "貼り付けた文章を%d文字・%d行までに切り詰めました。",
+	PasteManyLines:   "%d行が貼り付けられました。先頭の行だけを残しました。",
+	Escalated:        "担当者におつなぎします: %s",
+	Reasons:          map[string]string{"human_requested": "担当者との会話をご希望のためです。", "sensitive": "アカウントの安全に関わるため、担当者が対応します。", "complaint": "ご不便をおかけして申し訳ございません。担当者が確認します。", "multi_issue": "複数のご用件があるためです。", "unresolved": "ご案内で解決しなかったためです。", "no_progress": "ご用件を正しく理解できなかったためです。"},
+	ChoiceTitle:      "担当者の選び方",
+	ChoiceFirst:      "1  最初に空いた担当者・約%s",
+	ChoiceNative:     "2  %sのネイティブ話者・約%s",
+	ChoiceNoNative:   "2  %sのネイティブ話者・現在対応できる者がいません",
+	ChoiceHint:       "1/2 または ↑/↓ で選び、Enterで決定",
+	EventJoined:      "%s が参加しました",
+	EventLeft:        "%s が退出しました（%s）",
+	EventTransfer:    "%s から %s へ引き継ぎました",
+	EventBooked:      "%s への折り返し電話を %s に予約しました",
+	Causes:           map[string]string{"shift_end": "勤務終了", "timeout": "応答なし", "line_fault": "回線障害", "resolved": "解決"},
+	Resolved:         "担当者がチャットの終了を提案しています。Ctrl+Xで評価して終了します。",
+	ReceiptTitle:     "担当者に渡る内容",
+	ReceiptReason:    "理由",
+	ReceiptSummary:   "要約",
+	ReceiptFacts:     "わかっていること",
+	ReceiptDecisions: "ボットの判断",
+	ReceiptLines:     "会話の行数",
+	ReceiptNone:      "まだ担当者には渡っていません。",
+	WhyTitle:         "ボットがそうした理由",
+	WhyNone:          "ボットはまだ何も判断していません。",
+	WhyIntent:        "意図",
+	WhyConfidence:    "確信度",
+	WhyAction:        "行動",
+	WhyReason:        "理由",
+	WhyRules:         "使われたルール",
+	WhyNote:          "メモ",
+	HumanAsked:       "担当者と話したいです。",
+	BotThinking:      "アシスタントが回答中…",
+
+	RateTitle:     "ご対応はいかがでしたか？（任意）",
+	RateBot:       "アシスタント（ボット）",
+	RateOperator:  "担当者",
+	RateHint:      "1〜5で評価、0でスキップ、Enterで次へ",
+	ClosedTitle:   "お問い合わせを終了しました",
+	ClosedSaved:   "%s として保存しました。",
+	ClosedHistory: "履歴で見る: %s",
+	ClosedNotSave: "一部のメッセージを保存できませんでした。",
+
+	Help: map[string]string{
+		"quit": "終了", "help": "キー一覧", "back": "戻る", "up": "上", "down": "下", "choose": "選択",
+		"filter": "絞り込み", "send": "送信", "newline": "改行", "human": "担当者と話す", "receipt": "引き継ぎ内容",
+		"why": "理由", "call": "電話", "end": "評価して終了", "scroll": "スクロール", "tab": "チャットへ",
+	},
+}
+
+// LangName names a language code in the UI language.
+func LangName(code, ui string) string {
+	names := map[string][2]string{"ja": {"日本語", "Japanese"}, "en": {"英語", "English"}}
+	n, ok := names[code]
+	if !ok {
+		return code
+	}
+	if ui == "ja" {
+		return n[0]
+	}
+	return n[1]
+}

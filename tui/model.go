@@ -1,0 +1,404 @@
+package tui
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"tsunagu/bot/profile"
+	"tsunagu/transcripts/termsafe"
+	"tsunagu/tui/common"
+)
+
+// Config is everything the app needs. Slow dependencies are functions, run
+// as commands after the first frame.
+type Config struct {
+	Lang      string           // "ja" or "en": the whole UI and the bot's default
+	Profile   *profile.Profile // the signed-in demo customer and the shop
+	Clock     common.Clock
+	Seed      uint64
+	NoColor   bool // NO_COLOR is set
+	OpenStore func() (common.Store, error)
+	LoadBot   func() (common.Bot, error)
+	// NewDesk starts the operator desk for one conversation.
+	NewDesk   func(conversation string) (common.Desk, error)
+	Callbacks common.Callbacks
+	// TickEvery is how often, in real time, the desk is advanced while a
+	// chat waits for or talks with an operator. Zero means 250 ms.
+	TickEvery time.Duration
+	// Tick makes the tick command; tests replace it to drive time by hand.
+	Tick func(d time.Duration, fn func(time.Time) tea.Msg) tea.Cmd
+}
+
+type screen int
+
+const (
+	screenStart screen = iota
+	screenOrder
+	screenTopic
+	screenChannel
+	screenPhone
+	screenBooked
+	screenChat
+	screenRate
+	screenClosed
+)
+
+// Minimum usable size; below it the app shows "terminal too small".
+const (
+	minWidth  = 24
+	minHeight = 8
+)
+
+// Model is the root model of the customer app.
+type Model struct {
+	cfg  Config
+	lang string
+	text *common.Strings
+	st   *common.Styles
+	keys common.Keys
+	help help.Model
+
+	width, height int
+	fullHelp      bool
+	screen        screen
+
+	store    common.Store
+	storeErr error
+	storeUp  bool // the open command has returned
+	bot      common.Bot
+	botErr   error
+
+	lanes [laneCount]lane
+	rng   *rand.Rand
+
+	start   startPage
+	orders  orderPage
+	topics  topicPage
+	channel channelPage
+	phone   phonePage
+	chat    chatPage
+	rate    ratePage
+
+	sess  *session
+	fatal string // an error that ends the app, shown until a key is pressed
+}
+
+// New builds the app. Nothing slow happens here: Init starts the store and
+// the rules in commands.
+func New(cfg Config) *Model {
+	if cfg.Profile == nil {
+		cfg.Profile = profile.Demo()
+	}
+	if cfg.TickEvery <= 0 {
+		cfg.TickEvery = 250 * time.Millisecond
+	}
+	if cfg.Tick == nil {
+		cfg.Tick = tea.Tick
+	}
+	if cfg.Lang != "ja" {
+		cfg.Lang = "en"
+	}
+	m := &Model{cfg: cfg, lang: cfg.Lang, text: common.Text(cfg.Lang),
+		rng: rand.New(rand.NewPCG(cfg.Seed, cfg.Seed^0x5bd1e995))}
+	for i := range m.lanes {
+		m.lanes[i].id = laneID(i)
+	}
+	m.keys = common.NewKeys(m.text)
+	m.help = help.New()
+	m.setTheme(true)
+	m.start = newStartPage(m.env())
+	return m
+}
+
+// env is what pages read: the theme, strings, keys, profile and language.
+type env struct {
+	st   *common.Styles
+	text *common.Strings
+	keys common.Keys
+	lang string
+	prof *profile.Profile
+}
+
+func (m *Model) env() env {
+	return env{st: m.st, text: m.text, keys: m.keys, lang: m.lang, prof: m.cfg.Profile}
+}
+
+func (m *Model) setTheme(isDark bool) {
+	m.st = common.NewStyles(isDark, m.cfg.NoColor)
+	m.help.Styles = help.DefaultStyles(isDark)
+	if m.cfg.NoColor {
+		m.help.Styles = help.Styles{}
+	}
+	m.start.e.st, m.orders.e.st, m.topics.e.st, m.channel.e.st, m.phone.e.st, m.rate.e.st = m.st, m.st, m.st, m.st, m.st, m.st
+	m.chat.setStyles(m.st)
+}
+
+type storeOpenedMsg struct {
+	store common.Store
+	err   error
+}
+
+type botLoadedMsg struct {
+	bot common.Bot
+	err error
+}
+
+// Init asks for the background colour and starts the slow work.
+func (m *Model) Init() tea.Cmd {
+	cmds := []tea.Cmd{tea.RequestBackgroundColor}
+	if open := m.cfg.OpenStore; open != nil {
+		cmds = append(cmds, func() tea.Msg { s, err := open(); return storeOpenedMsg{s, err} })
+	}
+	if load := m.cfg.LoadBot; load != nil {
+		cmds = append(cmds, func() tea.Msg { b, err := load(); return botLoadedMsg{b, err} })
+	}
+	return tea.Batch(cmds...)
+}
+
+// Update is the root of all state changes.
+func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	cmd := m.update(msg)
+	return m, cmd
+}
+
+func (m *Model) update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.width, m.height = max(msg.Width, 0), max(msg.Height, 0)
+		m.layout()
+		return nil
+	case tea.BackgroundColorMsg:
+		m.setTheme(msg.IsDark())
+		return nil
+	case laneDoneMsg:
+		next := m.lanes[msg.lane].next()
+		return tea.Batch(next, m.update(msg.msg))
+	case storeOpenedMsg:
+		m.storeUp = true
+		m.store, m.storeErr = msg.store, msg.err
+		if msg.err != nil {
+			m.store = nil
+		}
+		return nil
+	case botLoadedMsg:
+		m.bot, m.botErr = msg.bot, msg.err
+		if msg.err != nil {
+			m.bot = nil
+		}
+		m.topics.setMenu(m.menu())
+		return nil
+	case tea.KeyPressMsg:
+		if key.Matches(msg, m.keys.Global.Quit) {
+			return m.quit()
+		}
+		if m.fatal != "" {
+			return tea.Quit
+		}
+		if m.screen != screenChat && m.screen != screenPhone && m.screen != screenOrder && key.Matches(msg, m.keys.Global.Help) {
+			m.fullHelp = !m.fullHelp
+			m.layout()
+			return nil
+		}
+	}
+	if cmd, ok := m.updateSession(msg); ok {
+		return cmd
+	}
+	return m.updateScreen(msg)
+}
+
+// updateScreen hands a message to the current screen.
+func (m *Model) updateScreen(msg tea.Msg) tea.Cmd {
+	var cmd tea.Cmd
+	switch m.screen {
+	case screenStart:
+		m.start, cmd = m.start.Update(msg)
+	case screenOrder:
+		m.orders, cmd = m.orders.Update(msg)
+	case screenTopic:
+		m.topics, cmd = m.topics.Update(msg)
+	case screenChannel:
+		m.channel, cmd = m.channel.Update(msg)
+	case screenPhone:
+		m.phone, cmd = m.phone.Update(msg)
+	case screenBooked, screenClosed:
+		if k, ok := msg.(tea.KeyPressMsg); ok && (key.Matches(k, m.keys.List.Choose) || key.Matches(k, m.keys.Global.Back)) {
+			return tea.Quit
+		}
+	case screenChat:
+		return m.updateChat(msg)
+	case screenRate:
+		m.rate, cmd = m.rate.Update(msg)
+	}
+	return cmd
+}
+
+// quit ends the app cleanly. An open conversation is marked abandoned
+// first, in the store lane so it lands after everything already queued.
+func (m *Model) quit() tea.Cmd {
+	if m.sess == nil || !m.sess.created || m.sess.closed || m.store == nil {
+		return tea.Quit
+	}
+	st, id := m.store, m.sess.id
+	m.sess.closed = true
+	return tea.Sequence(m.lanes[laneStore].push(func() tea.Msg {
+		_ = st.SetStatus(id, "abandoned")
+		return nil
+	}), tea.Quit)
+}
+
+func (m *Model) go2(s screen) {
+	m.screen = s
+	m.fullHelp = false
+	m.layout()
+}
+
+// layout hands each screen its size after a resize or a change of screen.
+func (m *Model) layout() {
+	w, h := m.width, m.bodyHeight()
+	m.start.SetSize(w, h)
+	m.orders.SetSize(w, h)
+	m.topics.SetSize(w, h)
+	m.channel.SetSize(w, h)
+	m.phone.SetSize(w, h)
+	m.rate.SetSize(w, h)
+	m.chat.SetSize(w, h)
+	m.help.SetWidth(w)
+}
+
+// bodyHeight is the height left for a screen below the title and above
+// the help bar.
+func (m *Model) bodyHeight() int {
+	return max(m.height-1-m.helpHeight(), 0)
+}
+
+func (m *Model) helpHeight() int {
+	return strings.Count(m.helpView(), "\n") + 1
+}
+
+func (m *Model) helpView() string {
+	km := m.currentKeyMap()
+	if m.fullHelp {
+		return m.help.FullHelpView(km.FullHelp())
+	}
+	return m.help.ShortHelpView(km.ShortHelp())
+}
+
+// keyMap adapts a list of bindings to help.KeyMap.
+type keyMap struct{ short, extra []key.Binding }
+
+func (k keyMap) ShortHelp() []key.Binding { return k.short }
+func (k keyMap) FullHelp() [][]key.Binding {
+	if len(k.extra) == 0 {
+		return [][]key.Binding{k.short}
+	}
+	return [][]key.Binding{k.short, k.extra}
+}
+
+func (m *Model) currentKeyMap() keyMap {
+	g, l, c := m.keys.Global, m.keys.List, m.keys.Chat
+	switch m.screen {
+	case screenChat:
+		return keyMap{short: []key.Binding{c.Send, c.Human, c.Receipt, c.Why, c.End, c.Help},
+			extra: []key.Binding{c.Newline, c.ScrollUp, c.ScrollDn, c.Call, g.Back, g.Quit}}
+	case screenPhone:
+		return keyMap{short: []key.Binding{l.Choose, m.phone.tabKey(), g.Back, g.Quit}}
+	case screenBooked, screenClosed:
+		return keyMap{short: []key.Binding{l.Choose, g.Quit}}
+	case screenStart:
+		return keyMap{short: []key.Binding{l.Up, l.Down, l.Choose, g.Help, g.Quit}, extra: []key.Binding{g.Back}}
+	}
+	return keyMap{short: []key.Binding{l.Up, l.Down, l.Choose, g.Back, g.Help, g.Quit}}
+}
+
+// View builds the frame. Every line is cut to the terminal's width and the
+// frame to its height, whatever a screen produced.
+func (m *Model) View() tea.View {
+	v := tea.NewView(m.frame())
+	v.AltScreen = true
+	v.WindowTitle = m.text.AppTitle
+	return v
+}
+
+func (m *Model) frame() string {
+	if m.width < minWidth || m.height < minHeight {
+		if m.width <= 0 || m.height <= 0 {
+			return ""
+		}
+		return ansi.Truncate(m.text.TooSmall, m.width, "")
+	}
+	if m.fatal != "" {
+		return fit(m.st.Bad.Render(ansi.Wrap(m.fatal, m.width, "")), m.width, m.height)
+	}
+	var body string
+	switch m.screen {
+	case screenStart:
+		body = m.start.View()
+	case screenOrder:
+		body = m.orders.View()
+	case screenTopic:
+		body = m.topics.View()
+	case screenChannel:
+		body = m.channel.View()
+	case screenPhone:
+		body = m.phone.View()
+	case screenBooked:
+		body = m.bookedView()
+	case screenChat:
+		body = m.chatView()
+	case screenRate:
+		body = m.rate.View()
+	case screenClosed:
+		body = m.closedView()
+	}
+	title := m.st.Title.Render(m.text.AppTitle)
+	if m.storeErr != nil {
+		title += "  " + m.st.Bad.Render(fmt.Sprintf(m.text.StoreFailed, termsafe.Line(oneLine(m.storeErr))))
+	}
+	return fit(title+"\n"+fitHeight(body, m.bodyHeight())+"\n"+m.helpView(), m.width, m.height)
+}
+
+// fit cuts s to at most width columns per line and height lines.
+func fit(s string, width, height int) string {
+	lines := strings.Split(s, "\n")
+	if len(lines) > height {
+		lines = lines[:height]
+	}
+	for i, l := range lines {
+		if ansi.StringWidth(l) > width {
+			lines[i] = ansi.Truncate(l, width, "")
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+// fitHeight pads or cuts s to exactly h lines.
+func fitHeight(s string, h int) string {
+	if h <= 0 {
+		return ""
+	}
+	lines := strings.Split(s, "\n")
+	if len(lines) > h {
+		lines = lines[:h]
+	}
+	for len(lines) < h {
+		lines = append(lines, "")
+	}
+	return strings.Join(lines, "\n")
+}
+
+func oneLine(err error) string { return strings.Join(strings.Fields(err.Error()), " ") }
+
+// menu is the topic menu in the UI language, or nil while the rules load.
+func (m *Model) menu() []common.Category {
+	if m.bot == nil {
+		return nil
+	}
+	return m.bot.Menu(m.lang)
+}

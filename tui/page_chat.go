@@ -1,0 +1,321 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"tsunagu/bot"
+	"tsunagu/transcripts/termsafe"
+	"tsunagu/tui/common"
+	"tsunagu/tui/components"
+)
+
+type panelKind int
+
+const (
+	panelNone panelKind = iota
+	panelReceipt
+	panelWhy
+)
+
+// sidePanelMin is the width from which panels sit beside the transcript
+// instead of over it.
+const (
+	sidePanelMin   = 100
+	sidePanelWidth = 42
+	inputHeight    = 3
+)
+
+// chatPage is the chat screen's widgets. The conversation itself is in the
+// root's session; the root passes what the header and status line say.
+type chatPage struct {
+	e          env
+	transcript components.Transcript
+	input      components.Input
+	panel      panelKind
+	choosing   bool
+	quote      common.Quote
+	choice     int
+	busy       bool // the bot is answering
+	width      int
+	height     int
+}
+
+func newChatPage(e env) chatPage {
+	return chatPage{e: e, transcript: components.NewTranscript(e.st, e.text),
+		input: components.NewInput(e.st, e.text, e.keys.Chat)}
+}
+
+func (c *chatPage) setStyles(st *common.Styles) {
+	if c.e.text == nil {
+		return
+	}
+	c.e.st = st
+	c.transcript.SetStyles(st)
+	c.input.SetStyles(st)
+}
+
+func (c *chatPage) openChoice(q common.Quote) {
+	c.choosing, c.quote, c.choice = true, q, 0
+	c.input.Blur()
+	c.SetSize(c.width, c.height)
+}
+
+// SetSize lays out: header, status, transcript, notice, input.
+func (c *chatPage) SetSize(w, h int) {
+	c.width, c.height = w, h
+	if c.e.text == nil {
+		return
+	}
+	c.input.SetSize(w, inputHeight)
+	tw := w
+	if c.panel != panelNone && w >= sidePanelMin {
+		tw = w - sidePanelWidth
+	}
+	c.transcript.SetSize(tw, c.transcriptHeight())
+}
+
+func (c *chatPage) bottomHeight() int {
+	if c.choosing {
+		return 4
+	}
+	return inputHeight
+}
+
+func (c *chatPage) transcriptHeight() int {
+	h := c.height - 2 - c.bottomHeight()
+	if c.input.Notice() != "" {
+		h--
+	}
+	return max(h, 1)
+}
+
+// updateChat handles the chat screen's keys and pastes.
+func (m *Model) updateChat(msg tea.Msg) tea.Cmd {
+	c := &m.chat
+	switch msg := msg.(type) {
+	case botWaitMsg:
+		switch {
+		case m.bot != nil:
+			return m.startBot()
+		case m.botErr != nil:
+			m.fatal = fmt.Sprintf(m.text.LoadFailed, oneLine(m.botErr))
+			return nil
+		}
+		return m.waitForBot()
+	case tea.PasteMsg:
+		if c.choosing {
+			return nil
+		}
+		var cmd tea.Cmd
+		c.input, cmd = c.input.Update(msg)
+		c.SetSize(c.width, c.height)
+		return cmd
+	case tea.KeyPressMsg:
+		return m.chatKey(msg)
+	}
+	return nil
+}
+
+func (m *Model) chatKey(k tea.KeyPressMsg) tea.Cmd {
+	c := &m.chat
+	ck := m.keys.Chat
+	s := m.sess
+	if c.choosing {
+		switch {
+		case k.Text == "1" || key.Matches(k, m.keys.List.Up):
+			c.choice = 0
+		case k.Text == "2" || key.Matches(k, m.keys.List.Down):
+			if c.quote.NativeOK {
+				c.choice = 1
+			}
+		case key.Matches(k, m.keys.List.Choose), key.Matches(k, m.keys.Global.Back):
+			c.choosing = false
+			c.SetSize(c.width, c.height)
+			return tea.Batch(c.input.Focus(), m.enqueue(c.choice == 1))
+		}
+		return nil
+	}
+	switch {
+	case key.Matches(k, ck.Send):
+		text := c.input.Value()
+		if strings.TrimSpace(text) == "" {
+			return nil
+		}
+		c.input.Reset()
+		c.transcript.ScrollToBottom()
+		c.SetSize(c.width, c.height)
+		return m.send(text)
+	case key.Matches(k, ck.Human):
+		if s.escalated || c.busy {
+			return nil
+		}
+		return tea.Batch(m.say(components.RoleCustomer, m.text.You, m.text.HumanAsked, nil), m.escalate(bot.ReasonHumanRequested))
+	case key.Matches(k, ck.Receipt):
+		c.togglePanel(panelReceipt)
+	case key.Matches(k, ck.Why):
+		c.togglePanel(panelWhy)
+	case key.Matches(k, ck.Call):
+		if m.cfg.Callbacks != nil && (s.booking == nil) {
+			m.phone = newPhonePage(m.env(), m.cfg.Callbacks, m.now(), true)
+			m.go2(screenPhone)
+		}
+	case key.Matches(k, ck.End):
+		m.rate = newRatePage(m.env(), s.hadOperator)
+		m.go2(screenRate)
+	case key.Matches(k, ck.Help):
+		m.fullHelp = !m.fullHelp
+		m.layout()
+	case key.Matches(k, ck.ScrollUp):
+		c.transcript.ScrollUp(max(c.transcriptHeight()-1, 1))
+	case key.Matches(k, ck.ScrollDn):
+		c.transcript.ScrollDown(max(c.transcriptHeight()-1, 1))
+	case key.Matches(k, m.keys.Global.Back):
+		switch {
+		case c.panel != panelNone:
+			c.togglePanel(c.panel)
+		case m.fullHelp:
+			m.fullHelp = false
+			m.layout()
+		default:
+			m.rate = newRatePage(m.env(), s.hadOperator)
+			m.go2(screenRate)
+		}
+	default:
+		var cmd tea.Cmd
+		c.input, cmd = c.input.Update(k)
+		return cmd
+	}
+	return nil
+}
+
+func (c *chatPage) togglePanel(p panelKind) {
+	if c.panel == p {
+		c.panel = panelNone
+	} else {
+		c.panel = p
+	}
+	c.SetSize(c.width, c.height)
+}
+
+// View renders the chat with the root's header and status.
+func (c chatPage) View() string { return "" }
+
+func (m *Model) chatView() string {
+	c := &m.chat
+	s := m.sess
+	t := m.text
+	w := c.width
+	var head string
+	if s.operator != "" {
+		head = fmt.Sprintf(t.AnsweringOp, termsafe.Line(s.operator))
+	} else {
+		head = t.AnsweringBot
+	}
+	head = m.st.Header.Render(ansi.Truncate(head, w, "…"))
+	var status string
+	switch {
+	case s.typing != "":
+		status = fmt.Sprintf(t.Typing, termsafe.Line(s.typing))
+	case s.inQueue && s.eta > 0:
+		status = fmt.Sprintf(t.Waiting, s.queuePos, formatETA(s.eta, m.lang))
+	case s.inQueue:
+		status = fmt.Sprintf(t.WaitingNoETA, s.queuePos)
+	case c.busy:
+		status = t.BotThinking
+	}
+	status = m.st.Status.Render(ansi.Truncate(status, w, "…"))
+
+	body := c.transcript.View()
+	th := c.transcriptHeight()
+	if c.panel != panelNone {
+		var pw int
+		if w >= sidePanelMin {
+			pw = sidePanelWidth
+		} else {
+			pw = w
+		}
+		var p string
+		if c.panel == panelReceipt {
+			p = components.Receipt(m.st, t, s.packet, m.lang, pw, th)
+		} else {
+			p = components.Why(m.st, t, s.last, pw, th)
+		}
+		if w >= sidePanelMin {
+			body = joinColumns(body, p, w-sidePanelWidth, th)
+		} else {
+			body = fitHeight(p, th)
+		}
+	}
+	rows := []string{head, status, fitHeight(body, th)}
+	if n := c.input.Notice(); n != "" {
+		rows = append(rows, m.st.Notice.Render(ansi.Truncate(n, w, "…")))
+	}
+	if c.choosing {
+		rows = append(rows, m.choiceView())
+	} else {
+		rows = append(rows, c.input.View())
+	}
+	return strings.Join(rows, "\n")
+}
+
+// joinColumns puts right beside left, padding left to leftWidth.
+func joinColumns(left, right string, leftWidth, height int) string {
+	l := strings.Split(fitHeight(left, height), "\n")
+	r := strings.Split(fitHeight(right, height), "\n")
+	for i := range l {
+		pad := leftWidth - ansi.StringWidth(l[i])
+		if pad < 0 {
+			l[i] = ansi.Truncate(l[i], leftWidth, "")
+			pad = 0
+		}
+		l[i] += strings.Repeat(" ", pad) + r[i]
+	}
+	return strings.Join(l, "\n")
+}
+
+func (m *Model) choiceView() string {
+	c := &m.chat
+	t := m.text
+	q := c.quote
+	lang := common.LangName(q.NativeLang, m.lang)
+	opts := []string{fmt.Sprintf(t.ChoiceFirst, formatETA(q.FirstAvailable, m.lang))}
+	if q.NativeOK {
+		opts = append(opts, fmt.Sprintf(t.ChoiceNative, lang, formatETA(q.NativeOnly, m.lang)))
+	} else {
+		opts = append(opts, fmt.Sprintf(t.ChoiceNoNative, lang))
+	}
+	rows := []string{m.st.Header.Render(t.ChoiceTitle)}
+	for i, o := range opts {
+		if i == c.choice {
+			rows = append(rows, m.st.Selected.Render("› "+o))
+		} else {
+			rows = append(rows, "  "+o)
+		}
+	}
+	rows = append(rows, m.st.Muted.Render(t.ChoiceHint))
+	return strings.Join(rows, "\n")
+}
+
+// formatETA rounds a wait to whole minutes, or "under a minute".
+func formatETA(d time.Duration, lang string) string {
+	mins := int((d + 30*time.Second) / time.Minute)
+	if lang == "ja" {
+		if mins < 1 {
+			return "1分未満"
+		}
+		return fmt.Sprintf("%d分", mins)
+	}
+	switch {
+	case mins < 1:
+		return "under a minute"
+	case mins == 1:
+		return "1 minute"
+	}
+	return fmt.Sprintf("%d minutes", mins)
+}

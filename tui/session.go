@@ -1,0 +1,645 @@
+package tui
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"tsunagu/bot"
+	"tsunagu/bot/profile"
+	"tsunagu/handoff"
+	"tsunagu/transcripts"
+	"tsunagu/tui/common"
+	"tsunagu/tui/components"
+)
+
+// session is the conversation being had: what the contact flow collected
+// and where the chat stands. Only Update changes it.
+type session struct {
+	id       string
+	signedIn bool
+	order    *profile.Order
+	category common.Category
+	topic    common.Topic
+	channel  string
+
+	created bool // the create command was queued
+	closed  bool
+
+	dialogue  common.Dialogue // touched only by laneBot commands
+	desk      common.Desk     // touched only by laneDesk commands
+	deskAsked bool
+
+	botTurns  int
+	decisions []handoff.Decision
+	last      *bot.Decision
+	lines     []handoff.Line // what the packet's transcript starts from
+
+	escalated    bool
+	reason       bot.Reason
+	packet       *handoff.Packet // snapshot for the receipt panel
+	inQueue      bool
+	queuePos     int
+	eta          time.Duration
+	operator     string // label of the operator answering, "" for the bot
+	operatorName string
+	hadOperator  bool
+	typing       string
+	resolved     bool
+	unsaved      int
+	booking      *common.Booking
+}
+
+// storeJob is one write, kept so it can be retried.
+type storeJob struct {
+	create *transcripts.Conversation
+	entry  *transcripts.Entry
+	close  bool
+	idx    int // transcript message it saves, -1 if none
+}
+
+type (
+	savedMsg struct {
+		job storeJob
+		err error
+	}
+	retryMsg       struct{ job storeJob }
+	botStartedMsg  struct {
+		dialogue common.Dialogue
+		opening  string
+	}
+	botDecisionMsg struct{ d bot.Decision }
+	deskReadyMsg   struct {
+		desk  common.Desk
+		quote common.Quote
+		err   error
+	}
+	deskEventsMsg struct {
+		events []common.DeskEvent
+		packet *handoff.Packet
+	}
+	tickMsg   struct{ at time.Time }
+	bookedMsg struct {
+		booking common.Booking
+		err     error
+	}
+)
+
+const retryAfter = 2 * time.Second
+
+func (m *Model) now() time.Time { return m.cfg.Clock.Now() }
+
+// newConversationID is unique per start time and seed: c20261126-100000-ab12.
+func (m *Model) newConversationID() string {
+	return fmt.Sprintf("c%s-%04x", m.now().Format("20060102-150405"), m.rng.Uint32()&0xffff)
+}
+
+// updateSession handles the flow's choices and every domain result.
+func (m *Model) updateSession(msg tea.Msg) (tea.Cmd, bool) {
+	switch msg := msg.(type) {
+	case startChosenMsg:
+		m.sess = &session{signedIn: msg.signedIn}
+		m.topics.reset(msg.signedIn)
+		if msg.signedIn {
+			m.orders = newOrderPage(m.env())
+			m.go2(screenOrder)
+		} else {
+			m.go2(screenTopic)
+		}
+		return nil, true
+	case orderChosenMsg:
+		m.sess.order = msg.order
+		m.topics.reset(true)
+		m.go2(screenTopic)
+		return nil, true
+	case topicChosenMsg:
+		m.sess.category, m.sess.topic = msg.category, msg.topic
+		m.channel = newChannelPage(m.env(), m.hoursText())
+		m.go2(screenChannel)
+		return nil, true
+	case channelChosenMsg:
+		if msg.callback {
+			m.phone = newPhonePage(m.env(), m.cfg.Callbacks, m.now(), false)
+			m.go2(screenPhone)
+			return nil, true
+		}
+		return m.startChat(), true
+	case backMsg:
+		m.back()
+		return nil, true
+	case savedMsg:
+		return m.saved(msg), true
+	case retryMsg:
+		return m.runStore(msg.job), true
+	case botStartedMsg:
+		return m.botStarted(msg), true
+	case botDecisionMsg:
+		return m.botDecided(msg.d), true
+	case deskReadyMsg:
+		return m.deskReady(msg), true
+	case deskEventsMsg:
+		return m.deskEvents(msg), true
+	case tickMsg:
+		return m.tick(), true
+	case phoneSubmitMsg:
+		return m.book(msg.phone), true
+	case phoneChatMsg:
+		if m.sess.created {
+			m.go2(screenChat)
+			return nil, true
+		}
+		return m.startChat(), true
+	case bookedMsg:
+		return m.booked(msg), true
+	case ratedMsg:
+		return m.finish(msg), true
+	case rateBackMsg:
+		if m.sess != nil && !m.sess.closed {
+			m.go2(screenChat)
+		}
+		return nil, true
+	}
+	return nil, false
+}
+
+// back goes one step back in the flow.
+func (m *Model) back() {
+	switch m.screen {
+	case screenOrder:
+		m.go2(screenStart)
+	case screenTopic:
+		if m.sess != nil && m.sess.signedIn {
+			m.go2(screenOrder)
+		} else {
+			m.go2(screenStart)
+		}
+	case screenChannel:
+		m.go2(screenTopic)
+	case screenPhone:
+		if m.sess != nil && m.sess.created {
+			m.go2(screenChat)
+		} else {
+			m.go2(screenChannel)
+		}
+	}
+}
+
+func (m *Model) hoursText() string {
+	if m.cfg.Callbacks == nil {
+		return ""
+	}
+	open, next := m.cfg.Callbacks.Open(m.now())
+	if open {
+		return fmt.Sprintf(m.text.ChannelCallOpen, callbackMinutes)
+	}
+	return fmt.Sprintf(m.text.ChannelCallShut, formatSlot(next, m.lang))
+}
+
+// callbackMinutes is the promise made in phone hours.
+const callbackMinutes = 15
+
+func formatSlot(t time.Time, lang string) string {
+	if lang == "ja" {
+		return t.Format("1月2日 15:04")
+	}
+	return t.Format("Mon 2 Jan 15:04")
+}
+
+// facts is what the contact flow collected, for the bot and the packet.
+func (m *Model) facts() common.Facts {
+	s := m.sess
+	p := m.cfg.Profile
+	f := common.Facts{Lang: m.lang, SignedIn: s.signedIn, Category: s.category, Topic: s.topic}
+	if s.signedIn {
+		f.CustomerID, f.CustomerName = p.Customer.ID, p.Customer.DisplayName(m.lang)
+	}
+	if o := s.order; o != nil {
+		f.OrderID, f.OrderItems, f.OrderDate, f.OrderStatus = o.ID, o.DisplayItems(m.lang), o.Date, o.Status
+	}
+	return f
+}
+
+func (m *Model) packetFacts() handoff.Facts {
+	f := m.facts()
+	hf := handoff.Facts{Customer: handoff.Customer{ID: f.CustomerID, Name: f.CustomerName},
+		Topic: handoff.Topic{Category: f.Category.ID, Subtopic: f.Topic.ID, Intent: f.Topic.Intent}}
+	if f.OrderID != "" {
+		hf.Order = &handoff.Order{ID: f.OrderID, Items: f.OrderItems, Date: f.OrderDate, Status: f.OrderStatus}
+	}
+	return hf
+}
+
+// ensureConversation queues the creation of the stored conversation.
+func (m *Model) ensureConversation(channel string) tea.Cmd {
+	s := m.sess
+	if s.created {
+		return nil
+	}
+	s.created, s.channel = true, channel
+	s.id = m.newConversationID()
+	c := transcripts.Conversation{ID: s.id, StartedAt: m.now(), Lang: m.lang, Channel: channel,
+		Customer: transcripts.Customer{HasAccount: s.signedIn}}
+	if s.signedIn {
+		c.Customer.Name = m.cfg.Profile.Customer.DisplayName(m.lang)
+	}
+	if s.order != nil {
+		c.OrderID = s.order.ID
+	}
+	if s.category.ID != "" {
+		c.Topic = s.category.ID + "/" + s.topic.ID
+	}
+	return m.runStore(storeJob{create: &c, idx: -1})
+}
+
+// startChat opens the chat screen and asks the bot for its opening.
+func (m *Model) startChat() tea.Cmd {
+	m.chat = newChatPage(m.env())
+	m.go2(screenChat)
+	cmds := []tea.Cmd{m.ensureConversation("chat"), m.chat.input.Focus()}
+	if m.bot == nil {
+		m.chat.busy = true
+		return tea.Batch(append(cmds, m.waitForBot())...)
+	}
+	return tea.Batch(append(cmds, m.startBot())...)
+}
+
+// waitForBot polls until the rules are loaded (they load in a command
+// started by Init); the chat screen shows "answering…" meanwhile.
+func (m *Model) waitForBot() tea.Cmd {
+	return m.cfg.Tick(100*time.Millisecond, func(time.Time) tea.Msg { return botWaitMsg{} })
+}
+
+type botWaitMsg struct{}
+
+func (m *Model) startBot() tea.Cmd {
+	b, f := m.bot, m.facts()
+	m.chat.busy = true
+	return m.lanes[laneBot].push(func() tea.Msg {
+		d, opening := b.Start(f)
+		return botStartedMsg{dialogue: d, opening: opening}
+	})
+}
+
+func (m *Model) botStarted(msg botStartedMsg) tea.Cmd {
+	m.sess.dialogue = msg.dialogue
+	m.chat.busy = false
+	return m.say(components.RoleBot, m.text.Bot, msg.opening, &transcripts.Meta{Action: "open"})
+}
+
+// say shows a message and saves it.
+func (m *Model) say(role components.Role, label, text string, meta *transcripts.Meta) tea.Cmd {
+	at := m.now()
+	idx := m.chat.transcript.Append(components.Message{Role: role, Label: label, At: at, Text: text, Save: components.Saving})
+	shown := m.chat.transcript.Message(idx).Text
+	e := transcripts.Entry{At: at, Text: shown, Meta: meta}
+	speaker := handoff.SpeakerBot
+	switch role {
+	case components.RoleCustomer:
+		e.Role, e.Author, speaker = transcripts.RoleCustomer, label, handoff.SpeakerCustomer
+	case components.RoleOperator:
+		e.Role, e.Author, speaker = transcripts.RoleOperator, label, handoff.SpeakerOperator
+	default:
+		e.Role = transcripts.RoleBot
+	}
+	if !m.sess.escalated {
+		m.sess.lines = append(m.sess.lines, handoff.Line{At: at, Speaker: speaker, Text: shown})
+	}
+	return m.runStore(storeJob{entry: &e, idx: idx})
+}
+
+// event shows a system event inline and saves it.
+func (m *Model) event(text string, e transcripts.Entry) tea.Cmd {
+	e.At, e.Role = m.now(), transcripts.RoleSystem
+	idx := -1
+	if text != "" {
+		idx = m.chat.transcript.Append(components.Message{Role: components.RoleEvent, At: e.At, Text: text})
+	}
+	return m.runStore(storeJob{entry: &e, idx: idx})
+}
+
+// runStore queues a store write in the store lane.
+func (m *Model) runStore(job storeJob) tea.Cmd {
+	st := m.store
+	if st == nil {
+		if m.storeUp {
+			m.markUnsaved(job.idx)
+			return nil
+		}
+		// The store is still opening: try again shortly.
+		return m.cfg.Tick(50*time.Millisecond, func(time.Time) tea.Msg { return retryMsg{job: job} })
+	}
+	id := ""
+	if m.sess != nil {
+		id = m.sess.id
+	}
+	return m.lanes[laneStore].push(func() tea.Msg {
+		var err error
+		switch {
+		case job.create != nil:
+			_, err = st.CreateConversation(*job.create)
+			if errors.Is(err, transcripts.ErrExists) {
+				err = nil // an earlier attempt committed
+			}
+		case job.entry != nil:
+			_, err = st.AppendEntry(id, *job.entry)
+		case job.close:
+			err = st.CloseConversation(id)
+		}
+		return savedMsg{job: job, err: err}
+	})
+}
+
+func (m *Model) markUnsaved(idx int) {
+	if m.sess != nil {
+		m.sess.unsaved++
+	}
+	if idx >= 0 && m.screen == screenChat {
+		m.chat.transcript.SetSave(idx, components.NotSaved)
+	}
+}
+
+// saved marks a message saved only now that the store committed it. On
+// failure the message stays on screen marked "not saved" and the write is
+// retried, unless the record itself is invalid.
+func (m *Model) saved(msg savedMsg) tea.Cmd {
+	if msg.err == nil {
+		if msg.job.idx >= 0 {
+			m.chat.transcript.SetSave(msg.job.idx, components.Saved)
+		}
+		if msg.job.close {
+			m.go2(screenClosed)
+		}
+		return nil
+	}
+	m.storeErr = msg.err
+	m.markUnsaved(msg.job.idx)
+	if errors.Is(msg.err, transcripts.ErrInvalid) || errors.Is(msg.err, transcripts.ErrClosed) {
+		if msg.job.close {
+			m.go2(screenClosed)
+		}
+		return nil
+	}
+	job := msg.job
+	return m.cfg.Tick(retryAfter, func(time.Time) tea.Msg { return retryMsg{job: job} })
+}
+
+// send handles a message the customer typed.
+func (m *Model) send(text string) tea.Cmd {
+	text = components.NormalizeText(text)
+	cmds := []tea.Cmd{m.say(components.RoleCustomer, m.text.You, text, nil)}
+	s := m.sess
+	switch {
+	case s.escalated:
+		if s.desk != nil {
+			desk, now := s.desk, m.now()
+			cmds = append(cmds, m.lanes[laneDesk].push(func() tea.Msg {
+				return deskEventsMsg{events: desk.CustomerMessage(now, text), packet: snapshot(desk)}
+			}))
+		}
+	case s.dialogue != nil:
+		d := s.dialogue
+		m.chat.busy = true
+		cmds = append(cmds, m.lanes[laneBot].push(func() tea.Msg { return botDecisionMsg{d: d.Respond(text)} }))
+	}
+	return tea.Batch(cmds...)
+}
+
+func (m *Model) botDecided(d bot.Decision) tea.Cmd {
+	m.chat.busy = false
+	m.sess.last = &d
+	m.sess.decisions = append(m.sess.decisions, handoff.DecisionFrom(d))
+	meta := &transcripts.Meta{Intent: d.Intent, Action: string(d.Action), Confidence: d.Confidence,
+		Reason: string(d.Reason), Rules: d.Explanation.Rules}
+	cmds := []tea.Cmd{m.say(components.RoleBot, m.text.Bot, d.Reply, meta)}
+	if d.Action == bot.ActionEscalate && !m.sess.escalated {
+		cmds = append(cmds, m.escalate(d.Reason))
+	}
+	return tea.Batch(cmds...)
+}
+
+// escalate hands the chat to a person: it builds the packet, records the
+// escalation with it, and asks the desk for the native-speaker quote.
+func (m *Model) escalate(reason bot.Reason) tea.Cmd {
+	s := m.sess
+	if s.escalated {
+		return nil
+	}
+	s.escalated, s.reason = true, reason
+	p := handoff.NewPacket(m.now(), s.id, reason, m.lang, m.packetFacts(), s.decisions, s.lines, nil)
+	s.packet = p
+	raw, _ := json.Marshal(p)
+	plain := m.text.Reasons[string(reason)]
+	cmds := []tea.Cmd{m.event(fmt.Sprintf(m.text.Escalated, plain),
+		transcripts.Entry{Event: transcripts.EventEscalated, Meta: &transcripts.Meta{Reason: string(reason), Packet: raw}})}
+	if m.cfg.NewDesk == nil {
+		return tea.Batch(cmds...)
+	}
+	newDesk, id, lang, intent := m.cfg.NewDesk, s.id, m.lang, s.topic.Intent
+	if s.last != nil && s.last.Intent != "" {
+		intent = s.last.Intent
+	}
+	s.deskAsked = true
+	cmds = append(cmds, m.lanes[laneDesk].push(func() tea.Msg {
+		d, err := newDesk(id)
+		if err != nil {
+			return deskReadyMsg{err: err}
+		}
+		return deskReadyMsg{desk: d, quote: d.Quote(lang, intent)}
+	}))
+	return tea.Batch(cmds...)
+}
+
+func (m *Model) deskReady(msg deskReadyMsg) tea.Cmd {
+	if msg.err != nil {
+		m.fatal = fmt.Sprintf(m.text.LoadFailed, oneLine(msg.err))
+		return nil
+	}
+	m.sess.desk = msg.desk
+	m.chat.openChoice(msg.quote)
+	return nil
+}
+
+// enqueue puts the chat in the operators' queue with the customer's choice.
+func (m *Model) enqueue(native bool) tea.Cmd {
+	s := m.sess
+	desk, now, p := s.desk, m.now(), s.packet
+	s.inQueue = true
+	s.desk = desk
+	return tea.Batch(m.lanes[laneDesk].push(func() tea.Msg {
+		return deskEventsMsg{events: desk.Enqueue(now, p, native), packet: snapshot(desk)}
+	}), m.scheduleTick())
+}
+
+// snapshot copies the desk's packet so the receipt never shares memory with
+// the simulation. It runs inside a desk-lane command.
+func snapshot(d common.Desk) *handoff.Packet {
+	p := d.Packet()
+	if p == nil {
+		return nil
+	}
+	raw, err := json.Marshal(p)
+	if err != nil {
+		return nil
+	}
+	var cp handoff.Packet
+	if json.Unmarshal(raw, &cp) != nil {
+		return nil
+	}
+	return &cp
+}
+
+func (m *Model) scheduleTick() tea.Cmd {
+	return m.cfg.Tick(m.cfg.TickEvery, func(t time.Time) tea.Msg { return tickMsg{at: t} })
+}
+
+// tick advances the desk to the clock's now. A tick that finds the desk
+// lane busy is skipped: the next Advance catches up to the clock anyway.
+func (m *Model) tick() tea.Cmd {
+	s := m.sess
+	if s == nil || s.closed || s.desk == nil || m.screen == screenClosed {
+		return nil
+	}
+	cmds := []tea.Cmd{m.scheduleTick()}
+	if !m.lanes[laneDesk].busy {
+		desk, now := s.desk, m.now()
+		cmds = append(cmds, m.lanes[laneDesk].push(func() tea.Msg {
+			return deskEventsMsg{events: desk.Advance(now), packet: snapshot(desk)}
+		}))
+	}
+	return tea.Batch(cmds...)
+}
+
+// deskEvents shows what happened at the desk and records it.
+func (m *Model) deskEvents(msg deskEventsMsg) tea.Cmd {
+	s := m.sess
+	if msg.packet != nil {
+		s.packet = msg.packet
+	}
+	var cmds []tea.Cmd
+	for _, ev := range msg.events {
+		switch ev.Kind {
+		case common.DeskQueue:
+			if ev.Position != s.queuePos && ev.Position > 0 {
+				cmds = append(cmds, m.event("", transcripts.Entry{Event: transcripts.EventQueue,
+					Meta: &transcripts.Meta{QueuePosition: ev.Position}}))
+			}
+			s.inQueue, s.queuePos, s.eta = ev.Position > 0, ev.Position, ev.ETA
+		case common.DeskJoined:
+			s.inQueue, s.operator, s.operatorName, s.hadOperator, s.typing = false, ev.OperatorLabel, ev.OperatorName, true, ""
+			meta := &transcripts.Meta{Operator: ev.OperatorName, OperatorID: ev.OperatorID, Reason: ev.Cause}
+			cmds = append(cmds, m.event(fmt.Sprintf(m.text.EventJoined, ev.OperatorLabel),
+				transcripts.Entry{Event: transcripts.EventOperatorJoined, Meta: meta}))
+			if ev.Transfer {
+				cmds = append(cmds, m.event("", transcripts.Entry{Event: transcripts.EventTransfer, Meta: meta}))
+			}
+		case common.DeskTyping:
+			s.typing = ev.OperatorName
+		case common.DeskMessage:
+			s.typing = ""
+			cmds = append(cmds, m.say(components.RoleOperator, ev.OperatorName, ev.Text,
+				&transcripts.Meta{OperatorID: ev.OperatorID, Operator: ev.OperatorName}))
+		case common.DeskLeft:
+			cause := m.text.Causes[ev.Cause]
+			if cause == "" {
+				cause = ev.Cause
+			}
+			s.operator, s.typing = "", ""
+			cmds = append(cmds, m.event(fmt.Sprintf(m.text.EventLeft, ev.OperatorName, cause),
+				transcripts.Entry{Event: transcripts.EventOperatorLeft,
+					Meta: &transcripts.Meta{Operator: ev.OperatorName, OperatorID: ev.OperatorID, Reason: ev.Cause}}))
+		case common.DeskResolved:
+			s.resolved = true
+			m.chat.transcript.Append(components.Message{Role: components.RoleEvent, At: ev.At, Text: m.text.Resolved})
+		}
+	}
+	return tea.Batch(cmds...)
+}
+
+// book asks the callbacks service for a call, then records it.
+func (m *Model) book(phone string) tea.Cmd {
+	cb, now := m.cfg.Callbacks, m.now()
+	return func() tea.Msg {
+		b, err := cb.Book(now, phone)
+		return bookedMsg{booking: b, err: err}
+	}
+}
+
+func (m *Model) booked(msg bookedMsg) tea.Cmd {
+	if msg.err != nil {
+		m.phone.err = oneLine(msg.err)
+		return nil
+	}
+	b := msg.booking
+	m.sess.booking = &b
+	fromChat := m.sess.created
+	cmds := []tea.Cmd{m.ensureConversation("callback")}
+	at := b.At
+	text := fmt.Sprintf(m.text.EventBooked, b.Phone, formatSlot(at, m.lang))
+	entry := transcripts.Entry{Event: transcripts.EventCallbackBooked, Text: text, Meta: &transcripts.Meta{CallbackAt: &at}}
+	if fromChat {
+		cmds = append(cmds, m.event(text, entry))
+		m.go2(screenChat)
+		return tea.Batch(cmds...)
+	}
+	entry.At, entry.Role = m.now(), transcripts.RoleSystem
+	cmds = append(cmds, m.runStore(storeJob{entry: &entry, idx: -1}))
+	m.go2(screenBooked)
+	return tea.Batch(cmds...)
+}
+
+func (m *Model) bookedView() string {
+	s := m.sess
+	if s == nil || s.booking == nil {
+		return ""
+	}
+	b := s.booking
+	t := m.text
+	var line string
+	if b.Slot {
+		line = fmt.Sprintf(t.BookedSlot, b.Phone, formatSlot(b.At, m.lang))
+		if m.lang == "ja" {
+			line = fmt.Sprintf(t.BookedSlot, formatSlot(b.At, m.lang), b.Phone)
+		}
+	} else if m.lang == "ja" {
+		line = fmt.Sprintf(t.BookedWithin, int(b.Within/time.Minute), b.Phone)
+	} else {
+		line = fmt.Sprintf(t.BookedWithin, b.Phone, int(b.Within/time.Minute))
+	}
+	return m.st.Header.Render(t.BookedTitle) + "\n\n" + line + "\n" + fmt.Sprintf(t.BookedSaved, s.id) + "\n\n" +
+		fmt.Sprintf(t.ClosedHistory, "tsunagu history show "+s.id)
+}
+
+// finish records the ratings and closes the conversation.
+func (m *Model) finish(r ratedMsg) tea.Cmd {
+	var cmds []tea.Cmd
+	for _, st := range []struct {
+		stage  string
+		rating int
+	}{{"bot", r.bot}, {"operator", r.operator}} {
+		if st.rating > 0 {
+			cmds = append(cmds, m.event("", transcripts.Entry{Event: transcripts.EventRating, Author: st.stage,
+				Meta: &transcripts.Meta{Rating: st.rating}}))
+		}
+	}
+	cmds = append(cmds, m.event("", transcripts.Entry{Event: transcripts.EventClosed}))
+	m.sess.closed = true
+	cmds = append(cmds, m.runStore(storeJob{close: true, idx: -1}))
+	if m.store == nil {
+		m.go2(screenClosed)
+	}
+	return tea.Batch(cmds...)
+}
+
+func (m *Model) closedView() string {
+	s := m.sess
+	t := m.text
+	out := m.st.Header.Render(t.ClosedTitle) + "\n\n" + fmt.Sprintf(t.ClosedSaved, s.id) + "\n" +
+		fmt.Sprintf(t.ClosedHistory, "tsunagu history show "+s.id)
+	if s.unsaved > 0 {
+		out += "\n" + m.st.Bad.Render(t.ClosedNotSave)
+	}
+	return out
+}
