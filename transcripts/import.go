@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 
 	"go.etcd.io/bbolt"
 )
@@ -14,10 +15,16 @@ import (
 // ImportReport says what an import did.
 type ImportReport struct {
 	Imported int         `json:"imported"`
-	Skipped  []string    `json:"skipped,omitempty"` // ids that already existed, in file order
+	Skipped  []Skipped   `json:"skipped,omitempty"` // ids that already existed, in file order
 	Errors   []LineError `json:"errors,omitempty"`  // the first MaxImportErrors bad lines
 	// BadLines counts every bad line, also those beyond MaxImportErrors.
 	BadLines int `json:"bad_lines"`
+}
+
+// Skipped is a conversation Import left alone because its id existed.
+type Skipped struct {
+	Line int    `json:"line"`
+	ID   string `json:"id"`
 }
 
 // LineError is one line Import could not use.
@@ -53,6 +60,7 @@ func (s *Store) Import(r io.Reader) (ImportReport, error) {
 	br := bufio.NewReaderSize(r, 1<<20)
 	seen := map[string]bool{}
 	var batch []Conversation
+	var batchLines []int
 	batchBytes := 0
 	lineNo := 0
 
@@ -66,25 +74,30 @@ func (s *Store) Import(r io.Reader) (ImportReport, error) {
 		if len(batch) == 0 {
 			return nil
 		}
+		var imported int
+		var skipped []Skipped
 		err := s.update(func(tx *bbolt.Tx) error {
-			for _, c := range batch {
+			imported, skipped = 0, skipped[:0] // bbolt never re-runs Update, but stay correct if it did
+			for i, c := range batch {
 				if _, err := insertConversation(tx, c); err != nil {
 					if errors.Is(err, ErrExists) {
-						rep.Skipped = append(rep.Skipped, c.ID)
+						skipped = append(skipped, Skipped{Line: batchLines[i], ID: c.ID})
 						continue
 					}
 					return fmt.Errorf("conversation %s: %w", c.ID, err)
 				}
-				rep.Imported++
+				imported++
 			}
 			return nil
 		})
+		batch, batchLines, batchBytes = batch[:0], batchLines[:0], 0
 		if err != nil {
-			// The transaction rolled back: nothing from this batch is stored.
-			rep.Imported -= countImported(rep, batch)
+			return err // rolled back: nothing from this batch is stored
 		}
-		batch, batchBytes = batch[:0], 0
-		return err
+		rep.Imported += imported
+		rep.Skipped = append(rep.Skipped, skipped...)
+		slices.SortStableFunc(rep.Skipped, func(a, b Skipped) int { return a.Line - b.Line })
+		return nil
 	}
 
 	var record []byte
@@ -128,11 +141,12 @@ func (s *Store) Import(r io.Reader) (ImportReport, error) {
 		}
 		record = nil
 		if seen[c.ID] {
-			rep.Skipped = append(rep.Skipped, c.ID)
+			rep.Skipped = append(rep.Skipped, Skipped{Line: recordLine, ID: c.ID})
 			continue
 		}
 		seen[c.ID] = true
 		batch = append(batch, c)
+		batchLines = append(batchLines, recordLine)
 		batchBytes += len(line)
 		if len(batch) >= importBatchSize || batchBytes >= importBatchByte {
 			if err := flush(); err != nil {
@@ -144,20 +158,6 @@ func (s *Store) Import(r io.Reader) (ImportReport, error) {
 		bad(recordLine, "the record is not finished at the end of the file")
 	}
 	return rep, flush()
-}
-
-func countImported(rep ImportReport, batch []Conversation) int {
-	n := len(batch)
-	// Skips in this batch were appended during the failed transaction.
-	for _, c := range batch {
-		for _, id := range rep.Skipped {
-			if id == c.ID {
-				n--
-				break
-			}
-		}
-	}
-	return min(n, rep.Imported)
 }
 
 var errLineTooLong = errors.New("line too long")

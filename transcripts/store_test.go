@@ -225,9 +225,9 @@ func TestSearch(t *testing.T) {
 		{"refund", []string{"en-1", "ja-1"}}, // "Refunds" in ja-1, "refund" in en-1
 		{"REFUNDS", []string{"ja-1"}},
 		{"parcel", []string{"en-1"}},
-		{"ヘンピン", []string{"en-1"}}, // half-width katakana normalised
-		{"tanaka", []string{"ja-1"}},  // operator name
-		{"佐藤", []string{"ja-1"}},      // customer name
+		{"ヘンピン", []string{"en-1"}},   // half-width katakana normalised
+		{"tanaka", []string{"ja-1"}}, // operator name
+		{"佐藤", []string{"ja-1"}},     // customer name
 		{"250-1234567-1234567", []string{"en-1", "ja-1"}},
 		{"refund 返品", []string{"ja-1"}},
 		{"xyzzy", nil},

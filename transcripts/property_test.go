@@ -1,0 +1,172 @@
+package transcripts
+
+import (
+	"bytes"
+	"cmp"
+	"fmt"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"go.etcd.io/bbolt"
+	"pgregory.net/rapid"
+)
+
+// C28: keys iterate in insertion order across the 255 and 65,535 boundaries
+// (big-endian encoding; a little-endian or varint key would break there).
+func TestPropertySequenceKeysSortNumerically(t *testing.T) {
+	near := rapid.SampledFrom([]uint64{0, 250, 255, 256, 65530, 65535, 65536, 1<<24 - 3, 1<<32 - 1, 1<<64 - 2})
+	rapid.Check(t, func(t *rapid.T) {
+		a := near.Draw(t, "a") + rapid.Uint64Range(0, 10).Draw(t, "da")
+		b := near.Draw(t, "b") + rapid.Uint64Range(0, 10).Draw(t, "db")
+		if got, want := bytes.Compare(u64(a), u64(b)), cmp.Compare(a, b); got != want {
+			t.Fatalf("key order of %d and %d is %d, want %d", a, b, got, want)
+		}
+		ta := time.Unix(0, rapid.Int64().Draw(t, "ta"))
+		tb := time.Unix(0, rapid.Int64().Draw(t, "tb"))
+		// by_time and terms keys sort newest first.
+		if got, want := bytes.Compare(timeKey(ta), timeKey(tb)), -ta.Compare(tb); got != want {
+			t.Fatalf("time key order of %v and %v is %d, want %d", ta, tb, got, want)
+		}
+	})
+}
+
+func TestPropertyEntriesKeepInsertionOrderAcrossBoundaries(t *testing.T) {
+	dir := t.TempDir()
+	n := 0
+	rapid.Check(t, func(t *rapid.T) {
+		start := rapid.SampledFrom([]uint64{1, 250, 254, 65530, 65534, 1<<24 - 5}).Draw(t, "start")
+		count := rapid.IntRange(1, 12).Draw(t, "count")
+		n++
+		s, err := Open(filepath.Join(dir, fmt.Sprintf("order-%d.db", n)), Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		if _, err := s.CreateConversation(Conversation{ID: "c", Lang: "en", StartedAt: time.Unix(1, 0)}); err != nil {
+			t.Fatal(err)
+		}
+		// Jump the entry sequence near a boundary, as a long-lived store would reach it.
+		s.db.Update(func(tx *bbolt.Tx) error { return tx.Bucket(bucketEntries).SetSequence(start) })
+		for i := range count {
+			if _, err := s.AppendEntry("c", Entry{At: time.Unix(int64(100+i), 0), Role: RoleCustomer, Text: fmt.Sprint("m", i)}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		c, err := s.Load("c")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, e := range c.Entries {
+			if e.Text != fmt.Sprint("m", i) {
+				t.Fatalf("entry %d is %q: order broken after sequence %d", i, e.Text, start)
+			}
+		}
+	})
+}
+
+// C28: values are copied out of transactions. Everything returned is kept,
+// more writes happen while another goroutine reads (run with -race), then the
+// store is closed, which unmaps the file: any value still pointing into the
+// map would change or fault.
+func TestPropertyValuesAreCopiedOut(t *testing.T) {
+	dir := t.TempDir()
+	n := 0
+	rapid.Check(t, func(t *rapid.T) {
+		n++
+		s, err := Open(filepath.Join(dir, fmt.Sprintf("copy-%d.db", n)), Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		texts := rapid.SliceOfN(rapid.StringN(1, 200, -1), 1, 8).Draw(t, "texts")
+		if _, err := s.CreateConversation(Conversation{ID: "c", Lang: "ja", StartedAt: time.Unix(1, 0)}); err != nil {
+			t.Fatal(err)
+		}
+		var kept []Conversation
+		var snapshots [][]byte
+		var lists []Page
+		var wg sync.WaitGroup
+		wg.Add(1)
+		go func() { // a concurrent reader, as the history screen would be
+			defer wg.Done()
+			for range texts {
+				if p, err := s.List(Filter{}, "", 5); err == nil {
+					lists = append(lists, p)
+				}
+			}
+		}()
+		for i, text := range texts {
+			if _, err := s.AppendEntry("c", Entry{At: time.Unix(int64(10+i), 0), Role: RoleCustomer, Text: text}); err != nil {
+				t.Fatal(err)
+			}
+			c, err := s.Load("c")
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, _ := EncodeJSON(c)
+			kept, snapshots = append(kept, c), append(snapshots, b)
+		}
+		wg.Wait()
+		s.Close()
+		for i, c := range kept {
+			if b, _ := EncodeJSON(c); !bytes.Equal(b, snapshots[i]) {
+				t.Fatalf("value %d changed after the store closed", i)
+			}
+			if got, want := c.Entries[len(c.Entries)-1].Text, cleanText(texts[i]); got != want {
+				t.Fatalf("entry %d = %q, want %q", i, got, want)
+			}
+		}
+		for _, p := range lists {
+			for _, it := range p.Items {
+				if it.ID != "c" {
+					t.Fatalf("listed id changed to %q", it.ID)
+				}
+			}
+		}
+	})
+}
+
+// C28: a retried write never duplicates a message. AppendEntry is one Update
+// (no Batch, whose functions bbolt may re-run); retrying an append whose
+// outcome the caller did not see stores it once.
+func TestPropertyRetriedAppendNeverDuplicates(t *testing.T) {
+	dir := t.TempDir()
+	n := 0
+	rapid.Check(t, func(t *rapid.T) {
+		n++
+		s, err := Open(filepath.Join(dir, fmt.Sprintf("retry-%d.db", n)), Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		if _, err := s.CreateConversation(Conversation{ID: "c", Lang: "en", StartedAt: time.Unix(1, 0)}); err != nil {
+			t.Fatal(err)
+		}
+		messages := rapid.SliceOfN(rapid.SampledFrom([]string{"hi", "refund please", "返品したい", "hi"}), 1, 10).Draw(t, "messages")
+		for i, m := range messages {
+			e := Entry{At: time.Unix(int64(10+i), 0), Role: RoleCustomer, Text: m}
+			tries := rapid.IntRange(1, 3).Draw(t, "tries")
+			var first uint64
+			for try := range tries {
+				seq, err := s.AppendEntry("c", e)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if try == 0 {
+					first = seq
+				} else if seq != first {
+					t.Fatalf("retry got sequence %d, first attempt %d", seq, first)
+				}
+			}
+		}
+		c, _ := s.Load("c")
+		if len(c.Entries) != len(messages) {
+			t.Fatalf("%d messages sent, %d stored", len(messages), len(c.Entries))
+		}
+		page, _ := s.List(Filter{}, "", 1)
+		if page.Items[0].Entries != len(messages) {
+			t.Fatalf("entry count %d, want %d", page.Items[0].Entries, len(messages))
+		}
+	})
+}
