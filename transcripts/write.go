@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -11,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
 )
 
 // --- keys ------------------------------------------------------------------
@@ -252,18 +254,19 @@ func (s *Store) AppendEntry(id string, e Entry) (uint64, error) {
 			return err
 		}
 		entries := tx.Bucket(bucketEntries)
+		// The conversation's last entry is the one before the first key past
+		// its prefix.
 		c := entries.Cursor()
-		if k, v := c.Seek(entryKey(id, 1<<64-1)); true {
-			if k == nil {
-				k, v = c.Last()
-			} else {
-				k, v = c.Prev()
-			}
-			prefix := entryPrefix(id)
-			if k != nil && bytes.HasPrefix(k, prefix) && bytes.Equal(v, value) {
-				seq = binary.BigEndian.Uint64(k[len(prefix):])
-				return nil
-			}
+		var v []byte
+		k, _ := c.Seek(entryKey(id, 1<<64-1))
+		if k == nil {
+			k, v = c.Last()
+		} else {
+			k, v = c.Prev()
+		}
+		if prefix := entryPrefix(id); k != nil && bytes.HasPrefix(k, prefix) && bytes.Equal(v, value) {
+			seq = binary.BigEndian.Uint64(k[len(prefix):])
+			return nil // a retry of what is already stored
 		}
 		seq, err = entries.NextSequence()
 		if err != nil {
@@ -407,7 +410,7 @@ func (s *Store) Compact() error {
 	db, err := bbolt.Open(s.path, fileMode, &bbolt.Options{Timeout: s.opts.Timeout})
 	if err != nil {
 		s.closed = fmt.Errorf("reopening %s after compaction: %w", s.path, err)
-		if err == bbolt.ErrTimeout {
+		if errors.Is(err, berrors.ErrTimeout) {
 			s.closed = &InUseError{Path: s.path, PID: readPIDFile(s.path)}
 		}
 		return s.closed
