@@ -213,7 +213,7 @@ func (c *Conversation) Respond(text string) Decision {
 	switch {
 	case !cls.InScope:
 		unclear = "policy:out_of_scope"
-	case top.Score < pol.MinConfidence:
+	case top.Score < pol.MinConfidence.In(lang):
 		unclear = "policy:min_confidence"
 	case cls.Margin() < pol.ClarifyMargin:
 		unclear = "policy:clarify_margin"

@@ -141,10 +141,7 @@ func (e *Engine) Classify(text, fallbackLang, prior string, explain bool) Classi
 		c.Candidates[i] = Candidate{Intent: e.classes[i], Score: p / sum}
 	}
 	sort.SliceStable(c.Candidates, func(i, j int) bool { return c.Candidates[i].Score > c.Candidates[j].Score })
-	minCov := e.rules.Policy.MinCoverage.EN
-	if lang == "ja" {
-		minCov = e.rules.Policy.MinCoverage.JA
-	}
+	minCov := e.rules.Policy.MinCoverage.In(lang)
 	c.InScope = norm != "" && (len(c.Patterns) > 0 || c.Coverage >= minCov)
 	if explain {
 		c.Features = e.model.topFeatures(s, e.index[c.Candidates[0].Intent], 5)

@@ -84,7 +84,7 @@ func trainModel(examples []example, nClass int, opt trainOptions) *model {
 					continue
 				}
 				step := float32(rate * g)
-				m.bias[c] -= step * 0.1
+				// no bias update: a bias learnt from the large English corpus would pull Japanese messages towards its biggest intents
 				sx := step * float32(x)
 				for _, id := range ids {
 					m.weights[int(id)*nClass+c] -= sx

@@ -69,7 +69,9 @@ func Normalize(s string) string {
 	return strings.TrimRight(b.String(), " ")
 }
 
-func isWordRune(r rune) bool { return r < utf8.RuneSelf && (r >= 'a' && r <= 'z' || r >= '0' && r <= '9') }
+func isWordRune(r rune) bool {
+	return r < utf8.RuneSelf && (r >= 'a' && r <= 'z' || r >= '0' && r <= '9')
+}
 
 // isJapanese reports whether r is kana, a CJK ideograph or the long-vowel
 // mark: the characters that make a message Japanese.

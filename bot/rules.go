@@ -66,6 +66,20 @@ func (t Texts) In(lang string) []string {
 	return t.EN
 }
 
+// PerLang is a number per language.
+type PerLang struct {
+	EN float64 `yaml:"en"`
+	JA float64 `yaml:"ja"`
+}
+
+// In returns the number for lang ("ja", otherwise English).
+func (p PerLang) In(lang string) float64 {
+	if lang == "ja" {
+		return p.JA
+	}
+	return p.EN
+}
+
 // Shop describes the (fictional) shop the bot works for.
 type Shop struct {
 	Name       Text   `yaml:"name"`
@@ -78,16 +92,15 @@ type Shop struct {
 // Policy holds the thresholds of the clarify and escalate policy (SPEC 4).
 type Policy struct {
 	// MinConfidence: below it, the bot clarifies instead of answering.
-	MinConfidence float64 `yaml:"min_confidence"`
+	// Per language, because Japanese is learnt from far fewer examples and
+	// its scores are flatter.
+	MinConfidence PerLang `yaml:"min_confidence"`
 	// ClarifyMargin: when the top two intents are closer than this, clarify.
 	ClarifyMargin float64 `yaml:"clarify_margin"`
 	// MinCoverage is the share of a message's features the model knows,
 	// per language, below which the message is out of scope (unless a
 	// pattern matched).
-	MinCoverage struct {
-		EN float64 `yaml:"en"`
-		JA float64 `yaml:"ja"`
-	} `yaml:"min_coverage"`
+	MinCoverage PerLang `yaml:"min_coverage"`
 	// MaxClarifications in a row; the next unclear message escalates with
 	// no_progress.
 	MaxClarifications int `yaml:"max_clarifications"`
@@ -404,8 +417,13 @@ func (r *Rules) validate(root *yaml.Node) []yamlfile.Problem {
 		}
 	}
 	p := &r.Policy
-	if p.MinConfidence < 0 || p.MinConfidence > 1 {
-		bad(lineOf(root, "policy", "min_confidence"), "policy min_confidence must be between 0 and 1")
+	for _, lang := range []string{"en", "ja"} {
+		if v := p.MinConfidence.In(lang); v < 0 || v > 1 {
+			bad(lineOf(root, "policy", "min_confidence"), "policy min_confidence.%s must be between 0 and 1", lang)
+		}
+		if v := p.MinCoverage.In(lang); v < 0 || v > 1 {
+			bad(lineOf(root, "policy", "min_coverage"), "policy min_coverage.%s must be between 0 and 1", lang)
+		}
 	}
 	if p.ClarifyMargin < 0 || p.ClarifyMargin > 1 {
 		bad(lineOf(root, "policy", "clarify_margin"), "policy clarify_margin must be between 0 and 1")
@@ -502,8 +520,9 @@ func (m *matcher) match(padded string) int {
 			return i
 		}
 	}
+	bare := strings.TrimSuffix(strings.TrimPrefix(padded, " "), " ")
 	for i, re := range m.regexps {
-		if re.match(padded) {
+		if re.match(bare) {
 			return len(m.phrases) + i
 		}
 	}
