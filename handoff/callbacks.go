@@ -28,8 +28,8 @@ type Booking struct {
 	Phone    string        `json:"phone"`   // E.164, e.g. "+819012345678"
 	Display  string        `json:"display"` // as shown to people, e.g. "090-1234-5678"
 	BookedAt time.Time     `json:"booked_at"`
-	Slot     bool          `json:"slot"`              // true: booked for the next opening, outside phone hours
-	At       time.Time     `json:"at"`                // phone hours: latest expected call; slot: when the slot opens
+	Slot     bool          `json:"slot"`             // true: booked for the next opening, outside phone hours
+	At       time.Time     `json:"at"`               // phone hours: latest expected call; slot: when the slot opens
 	Within   time.Duration `json:"within,omitempty"` // phone hours: the promise "within N minutes"
 }
 

@@ -326,9 +326,9 @@ func (s *Session) Scorecard() Scorecard {
 		whys = append(whys, msg(lang, "Never transferred; the case needed the %s.", "転送しませんでした。%sへの転送が必要でした。", want.Label(lang)))
 	}
 	if s.sc.Resolution.Callback {
-		if !s.callbackAt.IsZero() {
+		if s.booking != nil {
 			parts = append(parts, 1)
-			whys = append(whys, msg(lang, "Booked a callback in phone hours (%s).", "電話対応時間内に折り返しを予約しました（%s）。", s.callbackAt.In(s.pool.Location).Format("01-02 15:04")))
+			whys = append(whys, msg(lang, "Booked a callback: %s", "折り返し電話を予約しました：%s", s.booking.Text(lang, s.pool.Location)))
 		} else {
 			parts = append(parts, 0)
 			whys = append(whys, msg(lang, "No callback booked; the customer asked for a call.", "折り返し電話を予約しませんでした。"))

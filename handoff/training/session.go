@@ -16,7 +16,20 @@ import (
 // the caller wires the real engine (with the order and topic the contact
 // flow collected) behind it. The session keeps no bot logic of its own.
 type Bot interface {
-	Decide(text string) bot.Decision
+	Respond(text string) bot.Decision
+}
+
+// BotFacts is what the contact flow collected before the chat, for starting
+// the real bot's conversation (bot.Engine.NewConversation).
+func (s *Scenario) BotFacts(lang string) bot.Facts {
+	f := bot.Facts{Lang: lang, CustomerName: s.Customer.Name.In(lang), SignedIn: s.Customer.Account != "", Intent: s.Topic.Intent}
+	if o := s.Order; o != nil {
+		f.Order = &bot.Order{ID: o.ID, Items: o.Items.In(lang), Status: o.Status}
+		if d, err := time.Parse(time.DateOnly, o.Date); err == nil {
+			f.Order.StatusDate = d
+		}
+	}
+	return f
 }
 
 // Phase is where a session is.
@@ -94,23 +107,24 @@ type Session struct {
 	clock   handoff.Clock
 	virtual *handoff.VirtualClock // set when paused
 	pool    *handoff.Pool
+	calls   *handoff.Callbacks
 
-	phase      Phase
-	outcome    Outcome
-	botStage   []handoff.Line
-	decisions  []bot.Decision
-	packet     *handoff.Packet
-	packetAt   time.Time
-	lines      []Line
-	mood       int
-	stepsDone  map[string]int // step id → index of the line that gave it
-	usedOnce   map[int]bool
-	transfer   Team
-	callbackAt time.Time
-	resolved   bool
-	lastHeard  time.Time // last customer line (or the packet's arrival)
-	impatient  bool
-	endedAt    time.Time
+	phase     Phase
+	outcome   Outcome
+	botStage  []handoff.Line
+	decisions []bot.Decision
+	packet    *handoff.Packet
+	packetAt  time.Time
+	lines     []Line
+	mood      int
+	stepsDone map[string]int // step id → index of the line that gave it
+	usedOnce  map[int]bool
+	transfer  Team
+	booking   *handoff.Booking
+	resolved  bool
+	lastHeard time.Time // last customer line (or the packet's arrival)
+	impatient bool
+	endedAt   time.Time
 }
 
 // ErrEnded is returned by actions after the session has ended.
@@ -136,6 +150,7 @@ func NewSession(cfg Config) (*Session, error) {
 	if s.pool == nil {
 		s.pool = handoff.DefaultPool()
 	}
+	s.calls = handoff.NewCallbacks(s.pool)
 	start := s.sc.Start(cfg.Start)
 	if cfg.Paused || cfg.Clock == nil {
 		s.virtual = handoff.NewVirtualClock(start)
@@ -169,7 +184,7 @@ func (s *Session) Start() error {
 			continue
 		}
 		s.botStage = append(s.botStage, cust)
-		d := s.cfg.Bot.Decide(text)
+		d := s.cfg.Bot.Respond(text)
 		s.decisions = append(s.decisions, d)
 		s.botStage = append(s.botStage, handoff.Line{At: at.Add(time.Second), Speaker: handoff.SpeakerBot, Text: d.Reply})
 		if d.Action == bot.ActionEscalate {
@@ -314,7 +329,7 @@ func (s *Session) conditionsMet() bool {
 	if s.sc.Resolution.Transfer != "" && s.transfer != s.sc.Resolution.Transfer {
 		return false
 	}
-	if s.sc.Resolution.Callback && s.callbackAt.IsZero() {
+	if s.sc.Resolution.Callback && s.booking == nil {
 		return false
 	}
 	return true
@@ -497,28 +512,30 @@ func (s *Session) Transfer(team Team) (Turn, error) {
 	return turn, nil
 }
 
-// CallbackSlot is the earliest callback time the phone team can offer: now
-// in phone hours, otherwise the next opening.
-func (s *Session) CallbackSlot() time.Time {
-	now := s.clock.Now()
-	if s.pool.PhoneHours.Open(now, s.pool.Location) {
-		return now
+// CallbackOffer says when the phone team could call: within minutes in
+// phone hours (09:00-18:00), otherwise from the next opening.
+func (s *Session) CallbackOffer() handoff.CallbackOffer { return s.calls.Offer(s.clock.Now()) }
+
+// Booking returns the callback booked in this session, if any.
+func (s *Session) Booking() (handoff.Booking, bool) {
+	if s.booking == nil {
+		return handoff.Booking{}, false
 	}
-	return s.pool.PhoneHours.NextOpening(now, s.pool.Location)
+	return *s.booking, true
 }
 
-// BookCallback books a phone callback at the given time to the given number
-// (the packet's phone when phone is ""). A time outside phone hours or a bad
-// number is refused with an error in the session's language, and nothing is
-// booked: promising a call the phone team cannot make is not allowed.
-func (s *Session) BookCallback(at time.Time, phone string) (Turn, error) {
+// BookCallback books a phone callback with the phone team (handoff.Callbacks)
+// to the given number, or to the packet's phone when number is "". Outside
+// phone hours the booking is for the next opening. A bad number is refused
+// with one sentence in the session's language, and nothing is booked.
+func (s *Session) BookCallback(number string) (Turn, error) {
 	if s.phase != PhaseHuman {
 		return Turn{}, ErrEnded
 	}
-	if phone == "" {
-		phone = s.packet.Facts.Value(handoff.FactPhone)
+	if number == "" {
+		number = s.packet.Facts.Value(handoff.FactPhone)
 	}
-	e164, err := slots.ParsePhone(phone)
+	b, err := s.calls.Book(s.clock.Now(), number)
 	if err != nil {
 		var pe *slots.PhoneError
 		if errors.As(err, &pe) {
@@ -526,19 +543,10 @@ func (s *Session) BookCallback(at time.Time, phone string) (Turn, error) {
 		}
 		return Turn{}, err
 	}
-	loc := s.pool.Location
-	if at.Before(s.clock.Now()) || !s.pool.PhoneHours.Open(at, loc) {
-		next := s.CallbackSlot().In(loc).Format("2006-01-02 15:04")
-		if s.lang == "ja" {
-			return Turn{}, fmt.Errorf("%s は電話対応時間外です。最短の枠は %s です", at.In(loc).Format("15:04"), next)
-		}
-		return Turn{}, fmt.Errorf("%s is outside phone hours; the earliest slot is %s", at.In(loc).Format("15:04"), next)
-	}
 	s.tick(15 * time.Second)
-	s.callbackAt = at
-	s.packet.Facts.Set(handoff.FactPhone, e164)
-	text := at.In(loc).Format("2006-01-02 15:04") + " " + slots.FormatPhone(e164)
-	s.lines = append(s.lines, Line{At: s.clock.Now(), Speaker: SpeakerSystem, Action: "callback", Text: text})
+	s.booking = &b
+	s.packet.Facts.Set(handoff.FactPhone, b.Phone)
+	s.lines = append(s.lines, Line{At: s.clock.Now(), Speaker: SpeakerSystem, Action: "callback", Text: b.Text(s.lang, s.pool.Location)})
 	idx := len(s.lines) - 1
 	fired := []When{WhenCallback}
 	if !s.resolved && s.conditionsMet() {

@@ -1,0 +1,92 @@
+package handoff
+
+import (
+	"encoding/json"
+	"reflect"
+	"strings"
+	"testing"
+
+	"tsunagu/bot"
+)
+
+func TestPacketSummariesInBothLanguages(t *testing.T) {
+	p := refundPacket("ja", true)
+	if got := p.Summary["en"]; got != "You're waiting on a refund for order 123-4567890-1234567. Reason: asked for a person. Customer writes in Japanese." {
+		t.Errorf("en summary = %q", got)
+	}
+	if got := p.Summary["ja"]; got != "ご注文（123-4567890-1234567）の返金をお待ち。理由：担当者との会話を希望。顧客の言語：日本語。" {
+		t.Errorf("ja summary = %q", got)
+	}
+}
+
+func TestPacketGrowsAndLearnsFacts(t *testing.T) {
+	p := refundPacket("en", false)
+	if p.Facts.Has(FactOrderID) {
+		t.Fatal("no order yet")
+	}
+	n := len(p.Transcript)
+	p.Add(Line{Speaker: SpeakerCustomer, Text: "It's order 250-1234567-1234567, call me on 090-1234-5678"})
+	p.Add(Line{Speaker: SpeakerOperator, Name: "tanaka", Text: "Order 999-9999999-9999999 is someone else's."})
+	if len(p.Transcript) != n+2 {
+		t.Fatalf("transcript has %d lines, want %d", len(p.Transcript), n+2)
+	}
+	if p.Facts.Value(FactOrderID) != "250-1234567-1234567" || p.Facts.Value(FactPhone) != "+819012345678" {
+		t.Fatalf("facts = %+v; only the customer's own words count", p.Facts)
+	}
+}
+
+func TestPacketJSONRoundTrip(t *testing.T) {
+	p := refundPacket("en", true)
+	p.Decisions = append(p.Decisions, DecisionFrom(bot.Decision{Turn: 2, Intent: "get_refund", Action: bot.ActionEscalate,
+		Reason: bot.ReasonUnresolved, Explanation: bot.Explanation{Rules: []string{"unresolved.phrase"}, Note: "customer says it did not help"}}))
+	data, err := json.Marshal(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, key := range []string{`"reason":"human_requested"`, `"summary":{`, `"facts":{`, `"decisions":[`, `"transcript":[`} {
+		if !strings.Contains(string(data), key) {
+			t.Errorf("JSON lacks %s", key)
+		}
+	}
+	var back Packet
+	if err := json.Unmarshal(data, &back); err != nil {
+		t.Fatal(err)
+	}
+	again, _ := json.Marshal(&back)
+	if string(again) != string(data) {
+		t.Fatalf("round trip changed the packet:\n%s\n%s", data, again)
+	}
+	if !reflect.DeepEqual(back.Decisions[1].Rules, []string{"unresolved.phrase"}) {
+		t.Fatal("decision explanation lost")
+	}
+}
+
+func TestNewPacketCopiesItsInputs(t *testing.T) {
+	slotsIn := map[string]string{FactEmail: "a@example.com"}
+	lines := []Line{{Speaker: SpeakerCustomer, Text: "hi"}}
+	p := NewPacket(tokyo(5, 9, 0), "c", bot.ReasonComplaint, "en", Facts{Slots: slotsIn}, nil, lines, nil)
+	p.Facts.Set(FactPhone, "+819012345678")
+	p.Add(Line{Speaker: SpeakerCustomer, Text: "more"})
+	if len(slotsIn) != 1 || len(lines) != 1 {
+		t.Fatal("the packet shares memory with the caller's slots or transcript")
+	}
+	if p.Summary["en"] == "" || !strings.Contains(p.Summary["en"], "complaint") {
+		t.Fatalf("summary without knowledge: %q", p.Summary["en"])
+	}
+}
+
+func FuzzPacketAdd(f *testing.F) {
+	f.Add("order 250-1234567-1234567")
+	f.Add("０９０−１２３４−５６７８ に電話して")
+	f.Add("\x1b]52;c;aGVsbG8=\x07 ¥3,980")
+	f.Fuzz(func(t *testing.T, text string) {
+		p := refundPacket("en", false)
+		p.Add(Line{Speaker: SpeakerCustomer, Text: text})
+		if _, err := json.Marshal(p); err != nil {
+			t.Fatal(err)
+		}
+		if p.Transcript[len(p.Transcript)-1].Text != text {
+			t.Fatal("the transcript must keep the customer's words as typed")
+		}
+	})
+}
