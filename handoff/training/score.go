@@ -272,7 +272,7 @@ func (s *Session) Scorecard() Scorecard {
 		emp.Score = 1
 		emp.Why = msg(lang, "No apology needed for this calm customer; clarity mattered more.", "落ち着いたお客様で、お詫びより明確さが大切な場面でした。")
 	default:
-		emp.Why = msg(lang, "A %s customer needed an apology or empathy first; there was none.", "%sのお客様には、まずお詫びや共感が必要でしたが、ありませんでした。", personaName(s.sc.Persona, lang))
+		emp.Why = msg(lang, "This %s customer needed an apology or empathy first; there was none.", "%sお客様には、まずお詫びや共感が必要でしたが、ありませんでした。", personaName(s.sc.Persona, lang))
 	}
 	// Resolution steps.
 	res := ItemResult{Item: ItemResolution, Weight: w[ItemResolution]}
