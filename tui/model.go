@@ -12,6 +12,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"tsunagu/bot/profile"
+	"tsunagu/handoff"
 	"tsunagu/transcripts/termsafe"
 	"tsunagu/tui/common"
 )
@@ -27,7 +28,10 @@ type Config struct {
 	OpenStore func() (common.Store, error)
 	LoadBot   func() (common.Bot, error)
 	// NewDesk starts the operator desk for one conversation.
-	NewDesk   func(conversation string) (common.Desk, error)
+	NewDesk func(conversation string) (common.Desk, error)
+	// Knowledge gives the packet's summaries their problem statement; nil
+	// is allowed.
+	Knowledge handoff.Knowledge
 	Callbacks common.Callbacks
 	// TickEvery is how often, in real time, the desk is advanced while a
 	// chat waits for or talks with an operator. Zero means 250 ms.

@@ -10,6 +10,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"tsunagu/bot"
+	"tsunagu/handoff"
 	"tsunagu/transcripts/termsafe"
 	"tsunagu/tui/common"
 	"tsunagu/tui/components"
@@ -39,7 +40,7 @@ type chatPage struct {
 	input      components.Input
 	panel      panelKind
 	choosing   bool
-	quote      common.Quote
+	quote      handoff.Quote
 	choice     int
 	busy       bool // the bot is answering
 	width      int
@@ -60,7 +61,7 @@ func (c *chatPage) setStyles(st *common.Styles) {
 	c.input.SetStyles(st)
 }
 
-func (c *chatPage) openChoice(q common.Quote) {
+func (c *chatPage) openChoice(q handoff.Quote) {
 	c.choosing, c.quote, c.choice = true, q, 0
 	c.input.Blur()
 	c.SetSize(c.width, c.height)
@@ -131,9 +132,7 @@ func (m *Model) chatKey(k tea.KeyPressMsg) tea.Cmd {
 		case k.Text == "1" || key.Matches(k, m.keys.List.Up):
 			c.choice = 0
 		case k.Text == "2" || key.Matches(k, m.keys.List.Down):
-			if c.quote.NativeOK {
-				c.choice = 1
-			}
+			c.choice = 1
 		case key.Matches(k, m.keys.List.Choose), key.Matches(k, m.keys.Global.Back):
 			c.choosing = false
 			c.SetSize(c.width, c.height)
@@ -283,12 +282,11 @@ func (m *Model) choiceView() string {
 	c := &m.chat
 	t := m.text
 	q := c.quote
-	lang := common.LangName(q.NativeLang, m.lang)
-	opts := []string{fmt.Sprintf(t.ChoiceFirst, formatETA(q.FirstAvailable, m.lang))}
-	if q.NativeOK {
-		opts = append(opts, fmt.Sprintf(t.ChoiceNative, lang, formatETA(q.NativeOnly, m.lang)))
-	} else {
-		opts = append(opts, fmt.Sprintf(t.ChoiceNoNative, lang))
+	lang := common.LangName(m.lang, m.lang)
+	opts := []string{fmt.Sprintf(t.ChoiceFirst, formatETA(q.FirstAvailable, m.lang)),
+		fmt.Sprintf(t.ChoiceNative, lang, formatETA(q.NativeOnly, m.lang))}
+	if !q.NativeOnShift {
+		opts[1] += " " + t.ChoiceNoNative
 	}
 	rows := []string{m.st.Header.Render(t.ChoiceTitle)}
 	for i, o := range opts {

@@ -15,9 +15,12 @@ import (
 
 // Messages by which the contact-flow screens report a choice to the root.
 type (
-	startChosenMsg   struct{ signedIn bool }
-	orderChosenMsg   struct{ order *profile.Order }
-	topicChosenMsg   struct{ category common.Category; topic common.Topic }
+	startChosenMsg struct{ signedIn bool }
+	orderChosenMsg struct{ order *profile.Order }
+	topicChosenMsg struct {
+		category common.Category
+		topic    common.Topic
+	}
 	channelChosenMsg struct{ callback bool }
 	backMsg          struct{}
 )
@@ -225,6 +228,7 @@ type topicPage struct {
 	cat           int               // chosen category, -1 while choosing one
 	list          choiceList
 	signedIn      bool
+	hasOrder      bool
 	loaded        bool
 	width, height int
 }
@@ -233,16 +237,17 @@ func (p *topicPage) SetSize(w, h int) { p.width, p.height = w, h }
 
 func (p *topicPage) setMenu(menu []common.Category) {
 	p.menu, p.loaded = menu, menu != nil
-	p.reset(p.signedIn)
+	p.reset(p.signedIn, p.hasOrder)
 }
 
 // reset offers the categories a customer may use: without an account only
-// account and login help.
-func (p *topicPage) reset(signedIn bool) {
-	p.signedIn, p.cat = signedIn, -1
+// those that need none (account and login help); order topics only when the
+// chat is about an order.
+func (p *topicPage) reset(signedIn, hasOrder bool) {
+	p.signedIn, p.hasOrder, p.cat = signedIn, hasOrder, -1
 	p.allowed = p.allowed[:0]
 	for _, c := range p.menu {
-		if signedIn || c.AccountHelp {
+		if (signedIn || !c.NeedsAccount) && (hasOrder || !c.NeedsOrder) {
 			p.allowed = append(p.allowed, c)
 		}
 	}
@@ -260,7 +265,7 @@ func (p topicPage) Update(msg tea.Msg) (topicPage, tea.Cmd) {
 	if key.Matches(k, p.e.keys.Global.Back) {
 		if p.cat >= 0 {
 			cursor := p.cat
-			p.reset(p.signedIn)
+			p.reset(p.signedIn, p.hasOrder)
 			p.list.cursor = cursor
 			return p, nil
 		}

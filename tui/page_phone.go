@@ -29,6 +29,7 @@ type phonePage struct {
 	in            textinput.Model
 	open          bool
 	next          time.Time
+	within        time.Duration
 	normalised    string
 	problem       string
 	err           string
@@ -43,7 +44,8 @@ func newPhonePage(e env, cb common.Callbacks, now time.Time, fromChat bool) phon
 	in.Focus()
 	p := phonePage{e: e, in: in, fromChat: fromChat}
 	if cb != nil {
-		p.open, p.next = cb.Open(now)
+		off := cb.Offer(now)
+		p.open, p.next, p.within = off.Open, off.NextOpening, off.Within
 	}
 	p.validate()
 	return p
@@ -106,7 +108,7 @@ func (p phonePage) View() string {
 	t := p.e.text
 	rows := []string{p.e.st.Header.Render(t.PhoneTitle), ""}
 	if p.open {
-		rows = append(rows, ansi.Wrap(fmt.Sprintf(t.PhoneHoursOpen, callbackMinutes), p.width, ""))
+		rows = append(rows, ansi.Wrap(fmt.Sprintf(t.PhoneHoursOpen, int(p.within/time.Minute)), p.width, ""))
 	} else {
 		rows = append(rows, ansi.Wrap(fmt.Sprintf(t.PhoneHoursShut, formatSlot(p.next, p.e.lang)), p.width, ""))
 	}

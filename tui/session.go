@@ -50,7 +50,7 @@ type session struct {
 	typing       string
 	resolved     bool
 	unsaved      int
-	booking      *common.Booking
+	booking      *handoff.Booking
 }
 
 // storeJob is one write, kept so it can be retried.
@@ -66,24 +66,25 @@ type (
 		job storeJob
 		err error
 	}
-	retryMsg       struct{ job storeJob }
-	botStartedMsg  struct {
+	retryMsg      struct{ job storeJob }
+	botStartedMsg struct {
 		dialogue common.Dialogue
-		opening  string
+		opening  bot.Decision
 	}
 	botDecisionMsg struct{ d bot.Decision }
 	deskReadyMsg   struct {
 		desk  common.Desk
-		quote common.Quote
+		quote handoff.Quote
 		err   error
 	}
 	deskEventsMsg struct {
-		events []common.DeskEvent
+		events []handoff.Event
 		packet *handoff.Packet
+		err    error
 	}
 	tickMsg   struct{ at time.Time }
 	bookedMsg struct {
-		booking common.Booking
+		booking handoff.Booking
 		err     error
 	}
 )
@@ -102,7 +103,7 @@ func (m *Model) updateSession(msg tea.Msg) (tea.Cmd, bool) {
 	switch msg := msg.(type) {
 	case startChosenMsg:
 		m.sess = &session{signedIn: msg.signedIn}
-		m.topics.reset(msg.signedIn)
+		m.topics.reset(msg.signedIn, false)
 		if msg.signedIn {
 			m.orders = newOrderPage(m.env())
 			m.go2(screenOrder)
@@ -112,7 +113,7 @@ func (m *Model) updateSession(msg tea.Msg) (tea.Cmd, bool) {
 		return nil, true
 	case orderChosenMsg:
 		m.sess.order = msg.order
-		m.topics.reset(true)
+		m.topics.reset(true, msg.order != nil)
 		m.go2(screenTopic)
 		return nil, true
 	case topicChosenMsg:
@@ -191,15 +192,12 @@ func (m *Model) hoursText() string {
 	if m.cfg.Callbacks == nil {
 		return ""
 	}
-	open, next := m.cfg.Callbacks.Open(m.now())
-	if open {
-		return fmt.Sprintf(m.text.ChannelCallOpen, callbackMinutes)
+	off := m.cfg.Callbacks.Offer(m.now())
+	if off.Open {
+		return fmt.Sprintf(m.text.ChannelCallOpen, int(off.Within/time.Minute))
 	}
-	return fmt.Sprintf(m.text.ChannelCallShut, formatSlot(next, m.lang))
+	return fmt.Sprintf(m.text.ChannelCallShut, formatSlot(off.NextOpening, m.lang))
 }
-
-// callbackMinutes is the promise made in phone hours.
-const callbackMinutes = 15
 
 func formatSlot(t time.Time, lang string) string {
 	if lang == "ja" {
@@ -276,6 +274,7 @@ type botWaitMsg struct{}
 
 func (m *Model) startBot() tea.Cmd {
 	b, f := m.bot, m.facts()
+	f.ConversationID = m.sess.id
 	m.chat.busy = true
 	return m.lanes[laneBot].push(func() tea.Msg {
 		d, opening := b.Start(f)
@@ -286,7 +285,7 @@ func (m *Model) startBot() tea.Cmd {
 func (m *Model) botStarted(msg botStartedMsg) tea.Cmd {
 	m.sess.dialogue = msg.dialogue
 	m.chat.busy = false
-	return m.say(components.RoleBot, m.text.Bot, msg.opening, &transcripts.Meta{Action: "open"})
+	return m.botDecided(msg.opening)
 }
 
 // say shows a message and saves it.
@@ -396,7 +395,7 @@ func (m *Model) send(text string) tea.Cmd {
 		if s.desk != nil {
 			desk, now := s.desk, m.now()
 			cmds = append(cmds, m.lanes[laneDesk].push(func() tea.Msg {
-				return deskEventsMsg{events: desk.CustomerMessage(now, text), packet: snapshot(desk)}
+				return deskEventsMsg{events: desk.CustomerMessage(now, text), packet: snapshot(desk, nil)}
 			}))
 		}
 	case s.dialogue != nil:
@@ -428,7 +427,7 @@ func (m *Model) escalate(reason bot.Reason) tea.Cmd {
 		return nil
 	}
 	s.escalated, s.reason = true, reason
-	p := handoff.NewPacket(m.now(), s.id, reason, m.lang, m.packetFacts(), s.decisions, s.lines, nil)
+	p := handoff.NewPacket(m.now(), s.id, reason, m.lang, m.packetFacts(), s.decisions, s.lines, m.cfg.Knowledge)
 	s.packet = p
 	raw, _ := json.Marshal(p)
 	plain := m.text.Reasons[string(reason)]
@@ -437,17 +436,21 @@ func (m *Model) escalate(reason bot.Reason) tea.Cmd {
 	if m.cfg.NewDesk == nil {
 		return tea.Batch(cmds...)
 	}
-	newDesk, id, lang, intent := m.cfg.NewDesk, s.id, m.lang, s.topic.Intent
+	newDesk, id, lang, intent, now := m.cfg.NewDesk, s.id, m.lang, s.topic.Intent, m.now()
 	if s.last != nil && s.last.Intent != "" {
 		intent = s.last.Intent
 	}
+	if p.Facts.Topic.Intent == "" {
+		p.Facts.Topic.Intent = intent
+	}
+	class := handoff.ClassOf(reason)
 	s.deskAsked = true
 	cmds = append(cmds, m.lanes[laneDesk].push(func() tea.Msg {
 		d, err := newDesk(id)
 		if err != nil {
 			return deskReadyMsg{err: err}
 		}
-		return deskReadyMsg{desk: d, quote: d.Quote(lang, intent)}
+		return deskReadyMsg{desk: d, quote: d.Quote(now, lang, intent, class)}
 	}))
 	return tea.Batch(cmds...)
 }
@@ -465,18 +468,23 @@ func (m *Model) deskReady(msg deskReadyMsg) tea.Cmd {
 // enqueue puts the chat in the operators' queue with the customer's choice.
 func (m *Model) enqueue(native bool) tea.Cmd {
 	s := m.sess
-	desk, now, p := s.desk, m.now(), s.packet
+	desk, now, p, class := s.desk, m.now(), s.packet, handoff.ClassOf(s.reason)
 	s.inQueue = true
-	s.desk = desk
+	// From here on the packet belongs to the desk (it grows there); the
+	// model only keeps snapshots taken inside desk-lane commands.
+	s.packet = snapshot(desk, p)
 	return tea.Batch(m.lanes[laneDesk].push(func() tea.Msg {
-		return deskEventsMsg{events: desk.Enqueue(now, p, native), packet: snapshot(desk)}
+		evs, err := desk.Enqueue(now, p, class, native)
+		return deskEventsMsg{events: evs, packet: snapshot(desk, nil), err: err}
 	}), m.scheduleTick())
 }
 
 // snapshot copies the desk's packet so the receipt never shares memory with
 // the simulation. It runs inside a desk-lane command.
-func snapshot(d common.Desk) *handoff.Packet {
-	p := d.Packet()
+func snapshot(d common.Desk, p *handoff.Packet) *handoff.Packet {
+	if p == nil {
+		p = d.Packet()
+	}
 	if p == nil {
 		return nil
 	}
@@ -506,7 +514,7 @@ func (m *Model) tick() tea.Cmd {
 	if !m.lanes[laneDesk].busy {
 		desk, now := s.desk, m.now()
 		cmds = append(cmds, m.lanes[laneDesk].push(func() tea.Msg {
-			return deskEventsMsg{events: desk.Advance(now), packet: snapshot(desk)}
+			return deskEventsMsg{events: desk.Advance(now), packet: snapshot(desk, nil)}
 		}))
 	}
 	return tea.Batch(cmds...)
@@ -515,42 +523,54 @@ func (m *Model) tick() tea.Cmd {
 // deskEvents shows what happened at the desk and records it.
 func (m *Model) deskEvents(msg deskEventsMsg) tea.Cmd {
 	s := m.sess
+	if msg.err != nil {
+		m.fatal = fmt.Sprintf(m.text.LoadFailed, oneLine(msg.err))
+		return nil
+	}
 	if msg.packet != nil {
 		s.packet = msg.packet
 	}
 	var cmds []tea.Cmd
 	for _, ev := range msg.events {
+		op := ev.Operator
+		if op == nil {
+			op = &handoff.OperatorInfo{}
+		}
 		switch ev.Kind {
-		case common.DeskQueue:
+		case handoff.EventQueue:
 			if ev.Position != s.queuePos && ev.Position > 0 {
 				cmds = append(cmds, m.event("", transcripts.Entry{Event: transcripts.EventQueue,
 					Meta: &transcripts.Meta{QueuePosition: ev.Position}}))
 			}
-			s.inQueue, s.queuePos, s.eta = ev.Position > 0, ev.Position, ev.ETA
-		case common.DeskJoined:
-			s.inQueue, s.operator, s.operatorName, s.hadOperator, s.typing = false, ev.OperatorLabel, ev.OperatorName, true, ""
-			meta := &transcripts.Meta{Operator: ev.OperatorName, OperatorID: ev.OperatorID, Reason: ev.Cause}
-			cmds = append(cmds, m.event(fmt.Sprintf(m.text.EventJoined, ev.OperatorLabel),
-				transcripts.Entry{Event: transcripts.EventOperatorJoined, Meta: meta}))
-			if ev.Transfer {
-				cmds = append(cmds, m.event("", transcripts.Entry{Event: transcripts.EventTransfer, Meta: meta}))
+			s.inQueue, s.queuePos, s.eta = ev.Position > 0, ev.Position, ev.Wait
+		case handoff.EventJoined:
+			s.inQueue, s.operator, s.operatorName, s.hadOperator, s.typing = false, op.Label, op.Name, true, ""
+			meta := &transcripts.Meta{Operator: op.Name, OperatorID: op.ID}
+			if ev.Handover {
+				cmds = append(cmds, m.event(fmt.Sprintf(m.text.EventTransfer, ev.From, op.Label),
+					transcripts.Entry{Event: transcripts.EventTransfer, Meta: meta}))
+			} else {
+				cmds = append(cmds, m.event(fmt.Sprintf(m.text.EventJoined, op.Label),
+					transcripts.Entry{Event: transcripts.EventOperatorJoined, Meta: meta}))
 			}
-		case common.DeskTyping:
-			s.typing = ev.OperatorName
-		case common.DeskMessage:
+		case handoff.EventTyping:
+			s.typing = op.Name
+		case handoff.EventMessage:
 			s.typing = ""
-			cmds = append(cmds, m.say(components.RoleOperator, ev.OperatorName, ev.Text,
-				&transcripts.Meta{OperatorID: ev.OperatorID, Operator: ev.OperatorName}))
-		case common.DeskLeft:
-			cause := m.text.Causes[ev.Cause]
+			if ev.Step != nil && ev.Step.Text != "" {
+				cmds = append(cmds, m.say(components.RoleOperator, op.Name, ev.Step.Text,
+					&transcripts.Meta{OperatorID: op.ID, Operator: op.Name}))
+			}
+		case handoff.EventLeft:
+			cause := m.text.Causes[string(ev.Cause)]
 			if cause == "" {
-				cause = ev.Cause
+				cause = string(ev.Cause)
 			}
 			s.operator, s.typing = "", ""
-			cmds = append(cmds, m.event(fmt.Sprintf(m.text.EventLeft, ev.OperatorName, cause),
+			cmds = append(cmds, m.event(fmt.Sprintf(m.text.EventLeft, op.Name, cause),
 				transcripts.Entry{Event: transcripts.EventOperatorLeft,
-					Meta: &transcripts.Meta{Operator: ev.OperatorName, OperatorID: ev.OperatorID, Reason: ev.Cause}}))
-		case common.DeskResolved:
+					Meta: &transcripts.Meta{Operator: op.Name, OperatorID: op.ID, Reason: string(ev.Cause)}}))
+		case handoff.EventResolved:
 			s.resolved = true
 			m.chat.transcript.Append(components.Message{Role: components.RoleEvent, At: ev.At, Text: m.text.Resolved})
 		}
@@ -577,7 +597,7 @@ func (m *Model) booked(msg bookedMsg) tea.Cmd {
 	fromChat := m.sess.created
 	cmds := []tea.Cmd{m.ensureConversation("callback")}
 	at := b.At
-	text := fmt.Sprintf(m.text.EventBooked, b.Phone, formatSlot(at, m.lang))
+	text := fmt.Sprintf(m.text.EventBooked, b.Display, formatSlot(at, m.lang))
 	entry := transcripts.Entry{Event: transcripts.EventCallbackBooked, Text: text, Meta: &transcripts.Meta{CallbackAt: &at}}
 	if fromChat {
 		cmds = append(cmds, m.event(text, entry))
@@ -599,14 +619,14 @@ func (m *Model) bookedView() string {
 	t := m.text
 	var line string
 	if b.Slot {
-		line = fmt.Sprintf(t.BookedSlot, b.Phone, formatSlot(b.At, m.lang))
+		line = fmt.Sprintf(t.BookedSlot, b.Display, formatSlot(b.At, m.lang))
 		if m.lang == "ja" {
-			line = fmt.Sprintf(t.BookedSlot, formatSlot(b.At, m.lang), b.Phone)
+			line = fmt.Sprintf(t.BookedSlot, formatSlot(b.At, m.lang), b.Display)
 		}
 	} else if m.lang == "ja" {
-		line = fmt.Sprintf(t.BookedWithin, int(b.Within/time.Minute), b.Phone)
+		line = fmt.Sprintf(t.BookedWithin, int(b.Within/time.Minute), b.Display)
 	} else {
-		line = fmt.Sprintf(t.BookedWithin, b.Phone, int(b.Within/time.Minute))
+		line = fmt.Sprintf(t.BookedWithin, b.Display, int(b.Within/time.Minute))
 	}
 	return m.st.Header.Render(t.BookedTitle) + "\n\n" + line + "\n" + fmt.Sprintf(t.BookedSaved, s.id) + "\n\n" +
 		fmt.Sprintf(t.ClosedHistory, "tsunagu history show "+s.id)

@@ -37,8 +37,8 @@ type Store interface {
 type Category struct {
 	ID           string
 	Label        string
-	NeedsAccount bool // order-specific: hidden without an account
-	AccountHelp  bool // account and login help: offered without an account
+	NeedsAccount bool // offered only to signed-in customers
+	NeedsOrder   bool // offered only when the chat is about an order
 	Topics       []Topic
 }
 
@@ -52,16 +52,17 @@ type Topic struct {
 // Facts is what the contact flow collected before the chat starts. The bot
 // opens with them and never asks for them again.
 type Facts struct {
-	Lang         string
-	CustomerID   string
-	CustomerName string
-	SignedIn     bool
-	OrderID      string
-	OrderItems   []string
-	OrderDate    string
-	OrderStatus  string
-	Category     Category
-	Topic        Topic
+	ConversationID string
+	Lang           string
+	CustomerID     string
+	CustomerName   string
+	SignedIn       bool
+	OrderID        string
+	OrderItems     []string
+	OrderDate      string
+	OrderStatus    string
+	Category       Category
+	Topic          Topic
 }
 
 // Bot is the first-line bot, once its rules are loaded.
@@ -69,9 +70,9 @@ type Bot interface {
 	// Menu is the topic menu in lang.
 	Menu(lang string) []Category
 	// Start creates the dialogue state for one conversation from what the
-	// contact flow collected, and returns the bot's opening message, which
-	// states what it already knows.
-	Start(f Facts) (Dialogue, string)
+	// contact flow collected, and returns the bot's opening, which states
+	// what it already knows and answers the chosen topic.
+	Start(f Facts) (Dialogue, bot.Decision)
 }
 
 // Dialogue is one conversation's dialogue state. Respond changes that state,
@@ -80,66 +81,24 @@ type Dialogue interface {
 	Respond(text string) bot.Decision
 }
 
-// Quote is the native-speaker trade-off shown before queueing.
-type Quote struct {
-	FirstAvailable time.Duration
-	NativeOnly     time.Duration
-	NativeLang     string // the customer's language, whose native speakers are asked for
-	NativeOK       bool   // false when no native speaker is on shift at all
-}
-
-// DeskEventKind says what happened at the operator desk.
-type DeskEventKind int
-
-// Desk events, as the live handoff desk reports them.
-const (
-	DeskQueue    DeskEventKind = iota // position and expected wait changed
-	DeskJoined                        // an operator joined (also after a transfer)
-	DeskTyping                        // the operator is typing
-	DeskMessage                       // the operator wrote Text
-	DeskLeft                          // the operator left; Cause says why (shift_end, timeout, line_fault)
-	DeskResolved                      // the operator offers to close
-)
-
-// DeskEvent is one thing that happened at the desk, already in the
-// customer's language.
-type DeskEvent struct {
-	At            time.Time
-	Kind          DeskEventKind
-	Position      int
-	ETA           time.Duration
-	OperatorID    string
-	OperatorName  string
-	OperatorLabel string // "Tanaka (Japanese: native, English: fluent)"
-	Text          string
-	Cause         string
-	Transfer      bool // a join that continues a transfer
-}
-
-// Desk is the live operator desk for this app's one chat. It is a stateful
-// simulation: the app drives it from one command at a time.
+// Desk is the live operator desk for this app's one chat
+// (*handoff.Desk). It is a stateful simulation, not safe for concurrent use:
+// the app drives it from one command at a time.
 type Desk interface {
-	Quote(lang, intent string) Quote
-	Enqueue(now time.Time, p *handoff.Packet, nativeOnly bool) []DeskEvent
-	Advance(now time.Time) []DeskEvent
-	CustomerMessage(now time.Time, text string) []DeskEvent
+	Quote(now time.Time, lang, intent string, class handoff.Class) handoff.Quote
+	Enqueue(now time.Time, p *handoff.Packet, class handoff.Class, nativeOnly bool) ([]handoff.Event, error)
+	Advance(now time.Time) []handoff.Event
+	CustomerMessage(now time.Time, text string) []handoff.Event
+	Close(now time.Time) []handoff.Event
 	// Packet is the packet as the operator currently holds it.
 	Packet() *handoff.Packet
 }
 
-// Booking is a confirmed phone callback.
-type Booking struct {
-	Phone  string        // normalised, E.164
-	At     time.Time     // when the call is expected
-	Within time.Duration // "within N minutes" in phone hours; 0 for a slot
-	Slot   bool          // booked for the next opening, outside phone hours
-}
-
-// Callbacks books phone callbacks.
+// Callbacks books phone callbacks (*handoff.Callbacks).
 type Callbacks interface {
-	// Open reports whether the phone team is working at t, and otherwise
-	// when it next opens.
-	Open(t time.Time) (open bool, next time.Time)
+	// Offer says whether the phone team is working now, how soon it calls,
+	// and otherwise when it next opens.
+	Offer(now time.Time) handoff.CallbackOffer
 	// Book validates the number and books a call.
-	Book(now time.Time, phone string) (Booking, error)
+	Book(now time.Time, number string) (handoff.Booking, error)
 }

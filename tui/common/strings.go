@@ -60,7 +60,7 @@ type Strings struct {
 	ChoiceTitle      string
 	ChoiceFirst      string // %s eta
 	ChoiceNative     string // %s language, %s eta
-	ChoiceNoNative   string // %s language
+	ChoiceNoNative   string
 	ChoiceHint       string
 	EventJoined      string // %s label
 	EventLeft        string // %s name, %s cause
@@ -164,7 +164,7 @@ var stringsEN = Strings{
 	ChoiceTitle:      "Who should answer?",
 	ChoiceFirst:      "1  First available operator · about %s",
 	ChoiceNative:     "2  A native %s speaker · about %s",
-	ChoiceNoNative:   "2  A native %s speaker · none on shift now",
+	ChoiceNoNative:   "(none on shift now; includes the wait for one)",
 	ChoiceHint:       "1/2 or ↑/↓ to choose, Enter to confirm",
 	EventJoined:      "%s joined",
 	EventLeft:        "%s left (%s)",
@@ -262,7 +262,7 @@ var stringsJA = Strings{
 	ChoiceTitle:      "担当者の選び方",
 	ChoiceFirst:      "1  最初に空いた担当者・約%s",
 	ChoiceNative:     "2  %sのネイティブ話者・約%s",
-	ChoiceNoNative:   "2  %sのネイティブ話者・現在対応できる者がいません",
+	ChoiceNoNative:   "（現在勤務中の者がいないため、その待ち時間を含みます）",
 	ChoiceHint:       "1/2 または ↑/↓ で選び、Enterで決定",
 	EventJoined:      "%s が参加しました",
 	EventLeft:        "%s が退出しました（%s）",

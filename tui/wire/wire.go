@@ -1,0 +1,112 @@
+// Package wire adapts the real domain packages (bot, handoff, transcripts,
+// bot/profile) to the small interfaces the customer app declares in
+// tui/common. cmd/tsunagu uses it to start the app, and tui's tests use it
+// to drive the real bot and desk.
+package wire
+
+import (
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"tsunagu/bot"
+	"tsunagu/handoff"
+	"tsunagu/tui/common"
+)
+
+// Bot is the rules engine seen through common.Bot.
+type Bot struct {
+	Engine *bot.Engine
+}
+
+// LoadBot reads a rules file ("" for the embedded default) and trains the
+// engine. It is slow (training), so the app runs it in a command after the
+// first frame.
+func LoadBot(rulesFile string) (*Bot, error) {
+	var rules *bot.Rules
+	if rulesFile == "" {
+		rules = bot.DefaultRules()
+	} else {
+		data, err := os.ReadFile(rulesFile)
+		if err != nil {
+			return nil, fmt.Errorf("cannot read the rules file: %w", err)
+		}
+		if rules, err = bot.LoadRules(rulesFile, data); err != nil {
+			return nil, err
+		}
+	}
+	return &Bot{Engine: bot.NewEngine(rules)}, nil
+}
+
+// Menu is the rules' topic menu in lang.
+func (b *Bot) Menu(lang string) []common.Category {
+	var out []common.Category
+	for _, c := range b.Engine.Rules().Menu {
+		cat := common.Category{ID: c.ID, Label: c.Label.In(lang), NeedsAccount: c.NeedsAccount, NeedsOrder: c.NeedsOrder}
+		for _, t := range c.Topics {
+			cat.Topics = append(cat.Topics, common.Topic{ID: t.ID, Label: t.Label.In(lang), Intent: t.Intent})
+		}
+		out = append(out, cat)
+	}
+	return out
+}
+
+// orderStatus maps a profile status to the bot's vocabulary.
+var orderStatus = map[string]string{"in_transit": "shipped"}
+
+// Start opens the dialogue with what the contact flow collected.
+func (b *Bot) Start(f common.Facts) (common.Dialogue, bot.Decision) {
+	bf := bot.Facts{Lang: f.Lang, CustomerName: f.CustomerName, SignedIn: f.SignedIn, Intent: f.Topic.Intent}
+	if f.OrderID != "" {
+		status := f.OrderStatus
+		if s, ok := orderStatus[status]; ok {
+			status = s
+		}
+		date, _ := time.Parse(time.DateOnly, f.OrderDate)
+		bf.Order = &bot.Order{ID: f.OrderID, Items: f.OrderItems, Status: status, StatusDate: date}
+	}
+	conv := b.Engine.NewConversation(f.ConversationID, bf)
+	return conv, conv.Opening()
+}
+
+// Knowledge gives simulated operators the rules' playbooks.
+type Knowledge struct {
+	Rules *bot.Rules
+}
+
+// Playbook implements handoff.Knowledge from the intent's label and
+// playbook in the rules.
+func (k Knowledge) Playbook(intent, lang string) (handoff.Playbook, bool) {
+	in, ok := k.Rules.IntentMap[intent]
+	if !ok {
+		return handoff.Playbook{}, false
+	}
+	label := in.In(lang).Label
+	pb := handoff.Playbook{Steps: in.Playbook.Steps.In(lang)}
+	if lang == "ja" {
+		pb.Problem = "{order}の「" + label + "」の件"
+	} else {
+		pb.Problem = "you need help with " + strings.ToLower(label) + " for {order}"
+	}
+	known := map[string]bool{handoff.FactCustomer: true, handoff.FactOrderID: true, handoff.FactItem: true,
+		handoff.FactEmail: true, handoff.FactPhone: true, handoff.FactAmount: true}
+	for _, f := range in.Playbook.Facts {
+		if known[f] {
+			pb.Needs = append(pb.Needs, f)
+		}
+	}
+	return pb, true
+}
+
+// DeskFactory returns a function that opens a live desk for one
+// conversation, starting at the clock's now.
+func DeskFactory(pool *handoff.Pool, kb handoff.Knowledge, clock common.Clock, seed uint64) func(string) (common.Desk, error) {
+	return func(string) (common.Desk, error) {
+		d, err := handoff.NewDesk(handoff.DeskConfig{Pool: pool, Knowledge: kb, Start: clock.Now(), Seed: seed})
+		if err != nil {
+			return nil, err
+		}
+		return d, nil
+	}
+}
