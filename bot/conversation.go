@@ -178,6 +178,12 @@ func (c *Conversation) Respond(text string) Decision {
 
 	escalate := func(reason Reason, intent string, rule, note string) Decision {
 		d.Action, d.Reason, d.Intent = ActionEscalate, reason, intent
+		d.Confidence = 0
+		for _, cand := range cls.Candidates {
+			if cand.Intent == intent {
+				d.Confidence = round(cand.Score)
+			}
+		}
 		d.Reply = fill(r.Messages.Escalation[string(reason)].In(lang), c.values(lang))
 		d.Explanation.Rules = append(fired, rule)
 		d.Explanation.Note = note
@@ -194,8 +200,10 @@ func (c *Conversation) Respond(text string) Decision {
 	_, legal := cls.Triggers["legal"]
 	_, sensitive := cls.Triggers["sensitive"]
 	switch {
-	case sensitive || legal || intent == "account_security" && r.IntentMap[intent].Escalate != "":
-		return escalate(ReasonSensitive, orIntent("account_security"), "policy:sensitive", "sensitive matter (security or legal): escalate")
+	case legal:
+		return escalate(ReasonSensitive, orIntent("complaint"), "policy:legal", "legal threat: escalate as sensitive")
+	case sensitive || intent == "account_security" && r.IntentMap[intent].Escalate != "":
+		return escalate(ReasonSensitive, orIntent("account_security"), "policy:sensitive", "account security: escalate as sensitive")
 	case hasKey(cls.Triggers, "human_request") || intent == "contact_human_agent" && r.IntentMap[intent].Escalate != "":
 		return escalate(ReasonHumanRequested, orIntent("contact_human_agent"), "policy:human_requested", "the customer asked for a person: escalate")
 	case hasKey(cls.Triggers, "anger"):
@@ -215,7 +223,7 @@ func (c *Conversation) Respond(text string) Decision {
 		unclear = "policy:out_of_scope"
 	case top.Score < pol.MinConfidence.In(lang):
 		unclear = "policy:min_confidence"
-	case cls.Margin() < pol.ClarifyMargin:
+	case cls.Margin() < pol.ClarifyMargin.In(lang):
 		unclear = "policy:clarify_margin"
 	}
 	if unclear != "" {

@@ -96,7 +96,7 @@ type Policy struct {
 	// its scores are flatter.
 	MinConfidence PerLang `yaml:"min_confidence"`
 	// ClarifyMargin: when the top two intents are closer than this, clarify.
-	ClarifyMargin float64 `yaml:"clarify_margin"`
+	ClarifyMargin PerLang `yaml:"clarify_margin"`
 	// MinCoverage is the share of a message's features the model knows,
 	// per language, below which the message is out of scope (unless a
 	// pattern matched).
@@ -421,12 +421,12 @@ func (r *Rules) validate(root *yaml.Node) []yamlfile.Problem {
 		if v := p.MinConfidence.In(lang); v < 0 || v > 1 {
 			bad(lineOf(root, "policy", "min_confidence"), "policy min_confidence.%s must be between 0 and 1", lang)
 		}
+		if v := p.ClarifyMargin.In(lang); v < 0 || v > 1 {
+			bad(lineOf(root, "policy", "clarify_margin"), "policy clarify_margin.%s must be between 0 and 1", lang)
+		}
 		if v := p.MinCoverage.In(lang); v < 0 || v > 1 {
 			bad(lineOf(root, "policy", "min_coverage"), "policy min_coverage.%s must be between 0 and 1", lang)
 		}
-	}
-	if p.ClarifyMargin < 0 || p.ClarifyMargin > 1 {
-		bad(lineOf(root, "policy", "clarify_margin"), "policy clarify_margin must be between 0 and 1")
 	}
 	if p.MaxClarifications < 1 {
 		bad(lineOf(root, "policy"), "policy max_clarifications must be at least 1")
