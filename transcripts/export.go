@@ -43,6 +43,12 @@ func EncodeJSON(c Conversation) ([]byte, error) {
 	return marshalJSON(c)
 }
 
+// SafeJSON encodes v as one line of JSON the way exports are written: no
+// HTML escaping, and terminal-unsafe runes (C1 controls, bidi and zero-width
+// characters) written as \uXXXX escapes, so the output is safe to print and
+// decodes to the same values.
+func SafeJSON(v any) ([]byte, error) { return marshalJSON(v) }
+
 // Export writes the conversations with the given ids (all of them, newest
 // first, when ids is empty) to w.
 func (s *Store) Export(w io.Writer, format Format, ids ...string) error {
@@ -161,7 +167,7 @@ func Markdown(c Conversation) string {
 		b.WriteString("\n")
 		at := e.At.In(c.StartedAt.Location()).Format("15:04:05")
 		if e.Event != "" {
-			fmt.Fprintf(&b, "*%s · %s*\n", at, describeEvent(e))
+			fmt.Fprintf(&b, "*%s · %s*\n", at, describeEvent(e, inline))
 			if e.Text != "" {
 				b.WriteString("\n")
 				fence(&b, e.Text)
@@ -202,7 +208,11 @@ func speaker(e Entry) string {
 	return label
 }
 
-func describeEvent(e Entry) string {
+// DescribeEvent says in one plain English line what a system entry records,
+// such as "handed to Tanaka (reason: complaint)". The result is terminal-safe.
+func DescribeEvent(e Entry) string { return describeEvent(e, termsafe.Line) }
+
+func describeEvent(e Entry, inline func(string) string) string {
 	m := e.Meta
 	if m == nil {
 		m = &Meta{}
