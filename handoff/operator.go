@@ -80,8 +80,6 @@ func (b *operatorBrain) Next(p *Packet) (Step, bool) {
 		text := fill(b.pb.Steps[b.next], b.lang, &p.Facts)
 		if b.level() == LevelBasic {
 			text = firstSentence(text)
-		} else if b.next == 0 && b.level() == LevelNative {
-			text = phrase(b.lang, "First, ", "まず、") + lowerFirst(text, b.lang)
 		}
 		b.next++
 		return Step{Kind: StepResolve, Text: text}, true
@@ -224,11 +222,43 @@ var askTextsByFact = map[string]leveled{
 	},
 }
 
+// factNames name the other facts the rules' playbooks need, for asks.
+var factNames = map[string][2]string{
+	"reason":                   {"reason", "理由"},
+	"payment_method":           {"payment method you used", "お支払い方法"},
+	"error_message":            {"error message you see", "表示されたエラーメッセージ"},
+	"new_address":              {"new delivery address", "新しいお届け先"},
+	"requested_change":         {"change you'd like", "ご希望の変更内容"},
+	"field_to_change":          {"detail you'd like to change", "変更したい項目"},
+	"items_wanted":             {"items you'd like", "ご希望の商品"},
+	"problem_kind":             {"problem with the item", "商品の不具合の内容"},
+	"photo":                    {"photo of the item", "商品の写真"},
+	"preferred_outcome":        {"outcome you'd prefer (refund or replacement)", "ご希望の対応（返金・交換など）"},
+	"desired_outcome":          {"outcome you'd like", "ご希望の対応"},
+	"what_happened":            {"details of what happened", "起きたことの詳細"},
+	"delivery_address_area":    {"area of the delivery address", "お届け先の地域"},
+	"invoice_line_in_question": {"invoice line you're asking about", "確認したい請求明細"},
+	"billing_name":             {"name for the invoice", "請求書の宛名"},
+	"item_condition":           {"condition of the item", "商品の状態"},
+}
+
 func askText(lv Level, lang, fact string) string {
 	if t, ok := askTextsByFact[fact]; ok {
 		return pick(lv, lang, t)
 	}
-	return phrase(lang, "Could you tell me the "+strings.ReplaceAll(fact, "_", " ")+"?", "恐れ入りますが、"+fact+"を教えていただけますか。")
+	name, ok := factNames[fact]
+	if !ok {
+		name = [2]string{strings.ReplaceAll(fact, "_", " "), strings.ReplaceAll(fact, "_", " ")}
+	}
+	switch {
+	case lang == "ja" && lv == LevelBasic:
+		return name[1] + "を教えてください。"
+	case lang == "ja":
+		return "恐れ入りますが、" + name[1] + "を教えていただけますか。"
+	case lv == LevelBasic:
+		return "Please tell me the " + name[0] + "."
+	}
+	return "Could you tell me the " + name[0] + "?"
 }
 
 func phrase(lang, en, ja string) string {

@@ -1,0 +1,212 @@
+package training
+
+import (
+	_ "embed"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"strings"
+
+	"tsunagu/bot"
+	"tsunagu/bot/yamlfile"
+)
+
+// DrillItem is one customer message of the escalation drill.
+type DrillItem struct {
+	ID   string `yaml:"id"`
+	Text Text   `yaml:"text"`
+}
+
+type drillFile struct {
+	Drill []DrillItem `yaml:"drill"`
+}
+
+//go:embed drill.yaml
+var drillYAML []byte
+
+// DrillItems returns the built-in drill messages.
+func DrillItems() []DrillItem {
+	var f drillFile
+	if err := yamlfile.Decode("drill.yaml", drillYAML, &f); err != nil {
+		panic(err)
+	}
+	return f.Drill
+}
+
+// DrillQuestion is one question as the trainee sees it.
+type DrillQuestion struct {
+	Number int // 1-based
+	ID     string
+	Text   string
+}
+
+// DrillResult explains one answer against the bot's policy.
+type DrillResult struct {
+	Question       DrillQuestion
+	Action         bot.Action
+	Reason         bot.Reason
+	ExpectedAction bot.Action
+	ExpectedReason bot.Reason
+	ActionRight    bool
+	ReasonRight    bool // escalations only
+	Points         int  // 0-2: the action, and for escalations the reason
+	MaxPoints      int
+	Explanation    string // in the drill's language
+	Rules          []string
+}
+
+// Drill is one run of the quiz. Questions come in a seeded order; the
+// expected answers are the real bot's decisions.
+type Drill struct {
+	lang      string
+	newBot    func(id string) Bot
+	questions []DrillQuestion
+	expected  []bot.Decision
+	results   []DrillResult
+}
+
+// NewDrill prepares a drill in lang over items. newBot starts a fresh
+// conversation with the real bot for each question, so answers never depend
+// on earlier questions.
+func NewDrill(items []DrillItem, lang string, seed uint64, newBot func(id string) Bot) *Drill {
+	d := &Drill{lang: lang, newBot: newBot}
+	order := make([]int, len(items))
+	for i := range order {
+		order[i] = i
+	}
+	rng := rand.New(rand.NewPCG(seed, seed^0x2545f4914f6cdd1d))
+	rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
+	for _, i := range order {
+		it := items[i]
+		text := it.Text.In(lang)
+		if text == "" {
+			continue
+		}
+		d.questions = append(d.questions, DrillQuestion{Number: len(d.questions) + 1, ID: it.ID, Text: text})
+	}
+	d.expected = make([]bot.Decision, len(d.questions))
+	for i, q := range d.questions {
+		d.expected[i] = newBot("drill-" + q.ID).Respond(q.Text)
+	}
+	return d
+}
+
+// Len is the number of questions.
+func (d *Drill) Len() int { return len(d.questions) }
+
+// Current returns the next unanswered question, or false when done.
+func (d *Drill) Current() (DrillQuestion, bool) {
+	if len(d.results) >= len(d.questions) {
+		return DrillQuestion{}, false
+	}
+	return d.questions[len(d.results)], true
+}
+
+// Results returns the answers so far.
+func (d *Drill) Results() []DrillResult { return slices.Clone(d.results) }
+
+// Answer records the trainee's choice for the current question: an action
+// and, for escalate, the reason (the "why").
+func (d *Drill) Answer(action bot.Action, reason bot.Reason) (DrillResult, error) {
+	q, ok := d.Current()
+	if !ok {
+		return DrillResult{}, fmt.Errorf("the drill is finished")
+	}
+	switch action {
+	case bot.ActionAnswer, bot.ActionClarify:
+		reason = bot.ReasonNone
+	case bot.ActionEscalate:
+		if !slices.Contains(Reasons, reason) {
+			return DrillResult{}, fmt.Errorf("an escalation needs a reason: one of %s", joinReasons())
+		}
+	default:
+		return DrillResult{}, fmt.Errorf("the action must be answer, clarify or escalate, not %q", action)
+	}
+	exp := d.expected[len(d.results)]
+	r := DrillResult{Question: q, Action: action, Reason: reason, ExpectedAction: exp.Action, ExpectedReason: exp.Reason,
+		Rules: exp.Explanation.Rules, MaxPoints: 1}
+	r.ActionRight = action == exp.Action
+	if r.ActionRight {
+		r.Points++
+	}
+	if exp.Action == bot.ActionEscalate {
+		r.MaxPoints = 2
+		r.ReasonRight = r.ActionRight && reason == exp.Reason
+		if r.ReasonRight {
+			r.Points++
+		}
+	}
+	r.Explanation = explainPolicy(exp, d.lang)
+	d.results = append(d.results, r)
+	return r, nil
+}
+
+// Score returns the points won and the points possible so far.
+func (d *Drill) Score() (points, max int) {
+	for _, r := range d.results {
+		points += r.Points
+		max += r.MaxPoints
+	}
+	return points, max
+}
+
+// Reasons are the escalation reasons a trainee can give.
+var Reasons = []bot.Reason{bot.ReasonHumanRequested, bot.ReasonSensitive, bot.ReasonComplaint,
+	bot.ReasonMultiIssue, bot.ReasonUnresolved, bot.ReasonNoProgress}
+
+func joinReasons() string {
+	var s []string
+	for _, r := range Reasons {
+		s = append(s, string(r))
+	}
+	return strings.Join(s, ", ")
+}
+
+// ReasonLabel names an escalation reason in lang.
+func ReasonLabel(r bot.Reason, lang string) string {
+	l := map[bot.Reason][2]string{
+		bot.ReasonHumanRequested: {"asked for a person", "担当者を希望"},
+		bot.ReasonSensitive:      {"sensitive (security or legal)", "要注意（セキュリティ・法的）"},
+		bot.ReasonComplaint:      {"complaint, anger or abuse", "苦情・怒り・暴言"},
+		bot.ReasonMultiIssue:     {"several problems at once", "複数の問題"},
+		bot.ReasonUnresolved:     {"the answer did not help", "回答で未解決"},
+		bot.ReasonNoProgress:     {"no progress after two clarifications", "2回確認しても不明"},
+	}[r]
+	if lang == "ja" {
+		return l[1]
+	}
+	return l[0]
+}
+
+// explainPolicy says, in lang, why the bot's policy gives this decision.
+func explainPolicy(d bot.Decision, lang string) string {
+	switch d.Action {
+	case bot.ActionEscalate:
+		return msg(lang, "Escalate: %s. The bot hands over whenever a customer %s.", "エスカレーション：%s。%s場合、ボットは担当者に引き継ぎます。",
+			ReasonLabel(d.Reason, lang), whenText(d.Reason, lang))
+	case bot.ActionClarify:
+		if d.Intent == "" && len(d.Choices) == 0 {
+			return msg(lang, "Clarify: the message is outside the shop's topics, so the bot says what it can help with.",
+				"確認：お店の対象外の話題なので、ボットは対応できる内容を案内します。")
+		}
+		return msg(lang, "Clarify: no topic is clear enough (or the top two are too close), so the bot offers numbered choices.",
+			"確認：話題が特定できない（上位2つが近すぎる）ため、ボットは番号付きの選択肢を出します。")
+	}
+	return msg(lang, "Answer: the topic (%s) is clear and needs no person, so the bot gives the self-service answer.",
+		"回答：話題（%s）が明確で担当者は不要なため、ボットがセルフサービスの回答をします。", d.Intent)
+}
+
+func whenText(r bot.Reason, lang string) string {
+	l := map[bot.Reason][2]string{
+		bot.ReasonHumanRequested: {"asks for a person", "お客様が人との会話を求めた"},
+		bot.ReasonSensitive:      {"reports a security problem or threatens legal action", "セキュリティの問題や法的措置に触れた"},
+		bot.ReasonComplaint:      {"complains, is angry or abusive", "苦情・怒り・暴言があった"},
+		bot.ReasonMultiIssue:     {"raises two or more distinct problems in one message", "1つのメッセージに2つ以上の問題がある"},
+		bot.ReasonUnresolved:     {"says the bot's answer did not solve it", "ボットの回答で解決しなかったと言われた"},
+		bot.ReasonNoProgress:     {"is still unclear after two clarifications", "2回確認しても内容が分からない"},
+	}[r]
+	if lang == "ja" {
+		return l[1]
+	}
+	return l[0]
+}
