@@ -117,7 +117,13 @@ func New(cfg Config) *Model {
 	m.keys = common.NewKeys(m.text)
 	m.help = help.New()
 	m.setTheme(true)
-	m.start = newStartPage(m.env())
+	e := m.env()
+	m.start = newStartPage(e)
+	m.orders = newOrderPage(e)
+	m.topics = topicPage{e: e, cat: -1}
+	m.channel = newChannelPage(e, "")
+	m.phone = phonePage{e: e}
+	m.rate = newRatePage(e, false)
 	return m
 }
 

@@ -307,13 +307,13 @@ func formatETA(d time.Duration, lang string) string {
 		if mins < 1 {
 			return "1分未満"
 		}
-		return fmt.Sprintf("%d分", mins)
+		return fmt.Sprintf("約%d分", mins)
 	}
 	switch {
 	case mins < 1:
 		return "under a minute"
 	case mins == 1:
-		return "1 minute"
+		return "about 1 minute"
 	}
-	return fmt.Sprintf("%d minutes", mins)
+	return fmt.Sprintf("about %d minutes", mins)
 }

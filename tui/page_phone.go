@@ -53,6 +53,9 @@ func newPhonePage(e env, cb common.Callbacks, now time.Time, fromChat bool) phon
 
 func (p *phonePage) SetSize(w, h int) {
 	p.width, p.height = w, h
+	if p.e.text == nil {
+		return
+	}
 	p.in.SetWidth(max(w-ansi.StringWidth(p.e.text.PhonePrompt)-2, 4))
 }
 

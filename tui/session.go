@@ -427,7 +427,11 @@ func (m *Model) escalate(reason bot.Reason) tea.Cmd {
 		return nil
 	}
 	s.escalated, s.reason = true, reason
-	p := handoff.NewPacket(m.now(), s.id, reason, m.lang, m.packetFacts(), s.decisions, s.lines, m.cfg.Knowledge)
+	kb := m.cfg.Knowledge
+	if k, ok := m.bot.(interface{ Knowledge() handoff.Knowledge }); ok && kb == nil {
+		kb = k.Knowledge()
+	}
+	p := handoff.NewPacket(m.now(), s.id, reason, m.lang, m.packetFacts(), s.decisions, s.lines, kb)
 	s.packet = p
 	raw, _ := json.Marshal(p)
 	plain := m.text.Reasons[string(reason)]

@@ -52,8 +52,8 @@ func NewKeys(t *Strings) Keys {
 			Back: b(h["back"], "esc"),
 		},
 		List: ListKeys{
-			Up:     b(h["up"], "up", "ctrl+p"),
-			Down:   b(h["down"], "down", "ctrl+n"),
+			Up:     key.NewBinding(key.WithKeys("up", "ctrl+p"), key.WithHelp("↑", h["up"])),
+			Down:   key.NewBinding(key.WithKeys("down", "ctrl+n"), key.WithHelp("↓", h["down"])),
 			Choose: b(h["choose"], "enter"),
 		},
 		Chat: ChatKeys{

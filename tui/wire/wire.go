@@ -7,7 +7,6 @@ package wire
 import (
 	"fmt"
 	"os"
-	"strings"
 	"time"
 
 	"tsunagu/bot"
@@ -70,6 +69,10 @@ func (b *Bot) Start(f common.Facts) (common.Dialogue, bot.Decision) {
 	return conv, conv.Opening()
 }
 
+// Knowledge is the rules' playbooks for simulated operators and packet
+// summaries.
+func (b *Bot) Knowledge() handoff.Knowledge { return Knowledge{Rules: b.Engine.Rules()} }
+
 // Knowledge gives simulated operators the rules' playbooks.
 type Knowledge struct {
 	Rules *bot.Rules
@@ -87,7 +90,7 @@ func (k Knowledge) Playbook(intent, lang string) (handoff.Playbook, bool) {
 	if lang == "ja" {
 		pb.Problem = "{order}の「" + label + "」の件"
 	} else {
-		pb.Problem = "you need help with " + strings.ToLower(label) + " for {order}"
+		pb.Problem = "you need help with \"" + label + "\" for {order}"
 	}
 	known := map[string]bool{handoff.FactCustomer: true, handoff.FactOrderID: true, handoff.FactItem: true,
 		handoff.FactEmail: true, handoff.FactPhone: true, handoff.FactAmount: true}

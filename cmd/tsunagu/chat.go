@@ -1,0 +1,185 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"sync"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/term"
+	"github.com/spf13/cobra"
+
+	"tsunagu/bot/profile"
+	"tsunagu/handoff"
+	"tsunagu/transcripts"
+	"tsunagu/tui"
+	"tsunagu/tui/common"
+	"tsunagu/tui/wire"
+)
+
+func init() {
+	subcommands = append(subcommands, newChatCmd)
+	defaultRun = func(g *globalOptions) func(*cobra.Command, []string) error {
+		return func(cmd *cobra.Command, _ []string) error { return runChat(cmd, g, "") }
+	}
+}
+
+func newChatCmd(g *globalOptions) *cobra.Command {
+	var profileFile string
+	cmd := &cobra.Command{
+		Use:   "chat",
+		Short: "Open the customer app: pick an order and a topic, chat with the bot, get a person or a call back",
+		Long: `Open the customer app (also what bare "tsunagu" does). You are the built-in demo
+customer, or another profile given with --profile FILE (YAML). Needs a terminal.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return runChat(cmd, g, profileFile) },
+	}
+	cmd.Flags().StringVar(&profileFile, "profile", "", "customer profile file (YAML) replacing the built-in demo customer")
+	return cmd
+}
+
+// chatDeps is what runChat builds from the flags before the UI starts. Only
+// fast things happen here; the store and the rules open after the first
+// frame, inside the app.
+type chatDeps struct {
+	cfg   tui.Config
+	store *lazyStore
+}
+
+// lazyStore opens the store when the app asks, and closes it whatever
+// happens to the app (also after a panic).
+type lazyStore struct {
+	path string
+	mu   sync.Mutex
+	s    *transcripts.Store
+}
+
+func (l *lazyStore) open() (common.Store, error) {
+	s, err := transcripts.Open(l.path, transcripts.Options{Timeout: time.Second})
+	if err != nil {
+		return nil, err
+	}
+	l.mu.Lock()
+	l.s = s
+	l.mu.Unlock()
+	return s, nil
+}
+
+func (l *lazyStore) Close() error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.s == nil {
+		return nil
+	}
+	err := l.s.Close()
+	l.s = nil
+	return err
+}
+
+func buildChat(g *globalOptions, profileFile string) (*chatDeps, error) {
+	prof := profile.Demo()
+	if profileFile != "" {
+		data, err := os.ReadFile(profileFile)
+		if err != nil {
+			return nil, usageErrorf("cannot read the profile file %s: %s", profileFile, readErrorText(err))
+		}
+		if prof, err = profile.Load(profileFile, data); err != nil {
+			return nil, usageErrorf("%s", err.Error())
+		}
+	}
+	pool := handoff.DefaultPool()
+	if g.operatorsFile != "" {
+		data, err := os.ReadFile(g.operatorsFile)
+		if err != nil {
+			return nil, usageErrorf("cannot read the operators file %s: %s", g.operatorsFile, readErrorText(err))
+		}
+		if pool, err = handoff.LoadPool(g.operatorsFile, data); err != nil {
+			return nil, usageErrorf("%s", err.Error())
+		}
+	}
+	start, err := g.startTime()
+	if err != nil {
+		return nil, err
+	}
+	if start.IsZero() {
+		start = time.Now()
+	}
+	clock := handoff.NewScaledClock(start.In(pool.Location), g.speed, time.Now)
+	lang := g.language()
+	if g.lang == "" && prof.Customer.Lang != "" && os.Getenv("LANG") == "" && os.Getenv("LC_ALL") == "" {
+		lang = prof.Customer.Lang
+	}
+	store := &lazyStore{path: g.dbPath}
+	seed := uint64(g.seed)
+	rulesFile := g.rulesFile
+	// The desk's operators use the playbooks of the loaded rules. The bot
+	// loads in a command; its result reaches Update before any escalation
+	// can start a desk, so the channel orders the write before the read.
+	var kb handoff.Knowledge
+	cfg := tui.Config{
+		Lang:      lang,
+		Profile:   prof,
+		Clock:     clock,
+		Seed:      seed,
+		NoColor:   os.Getenv("NO_COLOR") != "",
+		OpenStore: store.open,
+		LoadBot: func() (common.Bot, error) {
+			b, err := wire.LoadBot(rulesFile)
+			if err != nil {
+				return nil, err
+			}
+			kb = b.Knowledge()
+			return b, nil
+		},
+		Callbacks: handoff.NewCallbacks(pool),
+	}
+	cfg.NewDesk = func(id string) (common.Desk, error) {
+		return wire.DeskFactory(pool, kb, clock, seed)(id)
+	}
+	return &chatDeps{cfg: cfg, store: store}, nil
+}
+
+// errNotTerminal is returned when stdin is piped: the app needs keys.
+var errNotTerminal = errors.New("the customer app needs a terminal; for scripts use 'tsunagu bot' or 'tsunagu history'")
+
+func runChat(cmd *cobra.Command, g *globalOptions, profileFile string) error {
+	in := cmd.InOrStdin()
+	if !isTerminal(in) {
+		return errNotTerminal
+	}
+	deps, err := buildChat(g, profileFile)
+	if err != nil {
+		return err
+	}
+	return runProgram(deps, in, cmd.OutOrStdout())
+}
+
+// runProgram runs the app and closes the store afterwards, also when the
+// app panicked (Bubble Tea restores the terminal and returns an error).
+func runProgram(deps *chatDeps, in io.Reader, out io.Writer, opts ...tea.ProgramOption) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("the app stopped on an internal error: %v", r)
+		}
+		if cerr := deps.store.Close(); cerr != nil && err == nil {
+			err = cerr
+		}
+	}()
+	opts = append([]tea.ProgramOption{tea.WithInput(in), tea.WithOutput(out)}, opts...)
+	p := tea.NewProgram(tui.New(deps.cfg), opts...)
+	if _, err := p.Run(); err != nil {
+		if errors.Is(err, tea.ErrProgramPanic) {
+			return errors.New("the app stopped on an internal error; the terminal was restored and the conversation store closed")
+		}
+		return err
+	}
+	return nil
+}
+
+func isTerminal(r io.Reader) bool {
+	f, ok := r.(*os.File)
+	return ok && term.IsTerminal(f.Fd())
+}
