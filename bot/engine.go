@@ -62,6 +62,8 @@ type Classification struct {
 	InScope bool
 	// Patterns lists the intents whose patterns matched, with the rule ids.
 	Patterns map[string]string
+	// patternLen is the length in runes of each intent's longest match.
+	patternLen map[string]int
 	// Triggers lists the escalation triggers that matched (human_request,
 	// sensitive, anger, legal, not_helped, multi_issue), with rule ids.
 	Triggers map[string]string
@@ -94,7 +96,7 @@ var triggerKeys = []string{"human_request", "sensitive", "anger", "legal", "not_
 func (e *Engine) Classify(text, fallbackLang, prior string, explain bool) Classification {
 	lang := DetectLanguage(text, fallbackLang)
 	norm := Normalize(text)
-	c := Classification{Lang: lang, Normalized: norm, Patterns: map[string]string{}, Triggers: map[string]string{}}
+	c := Classification{Lang: lang, Normalized: norm, Patterns: map[string]string{}, Triggers: map[string]string{}, patternLen: map[string]int{}}
 	padded := " " + norm + " "
 	langs := []string{lang}
 	if lang == "ja" && hasLatinWord(norm) {
@@ -106,8 +108,9 @@ func (e *Engine) Classify(text, fallbackLang, prior string, explain bool) Classi
 				continue
 			}
 			m := e.rules.compiled[name+"/"+l]
-			if i := m.match(padded); i >= 0 {
+			if i, n := m.match(padded); i >= 0 {
 				c.Patterns[name] = fmt.Sprintf("pattern:%s/%s:%s", name, l, m.sources[i])
+				c.patternLen[name] = n
 			}
 		}
 		for _, key := range triggerKeys {
@@ -115,7 +118,7 @@ func (e *Engine) Classify(text, fallbackLang, prior string, explain bool) Classi
 				continue
 			}
 			m := e.rules.compiled["trigger:"+key+"/"+l]
-			if i := m.match(padded); i >= 0 {
+			if i, _ := m.match(padded); i >= 0 {
 				c.Triggers[key] = fmt.Sprintf("trigger:%s/%s:%s", key, l, m.sources[i])
 			}
 		}
@@ -125,9 +128,16 @@ func (e *Engine) Classify(text, fallbackLang, prior string, explain bool) Classi
 		c.Coverage = float64(s.known) / float64(s.total)
 	}
 	probs := s.probs
-	boost := e.rules.Policy.PatternBoost
-	for name := range c.Patterns {
-		probs[e.index[name]] += boost
+	boost := e.rules.Policy.PatternBoost.In(lang)
+	// Each matching intent gets the boost in proportion to the length of
+	// its match against the longest one: the most specific pattern wins
+	// ("会員登録ができない" over "会員登録").
+	longest := 0
+	for _, n := range c.patternLen {
+		longest = max(longest, n)
+	}
+	for name, n := range c.patternLen {
+		probs[e.index[name]] += boost * float64(n) / float64(longest)
 	}
 	if i, ok := e.index[prior]; ok {
 		probs[i] += boost / 2

@@ -94,6 +94,11 @@ func extractFeatures(normalised string, correct func(string) string, explain boo
 			addJapanese(seg.text, add)
 			continue
 		}
+		// Numbers (order ids, amounts, dates) say nothing about the intent,
+		// and would count as unknown words against the coverage.
+		if hasDigit(seg.text) {
+			continue
+		}
 		word := seg.text
 		if correct != nil {
 			word = correct(word)
@@ -149,4 +154,13 @@ func addJapanese(run string, add func(uint64, func() string)) {
 		g := rs[i] + rs[i+1] + rs[i+2]
 		add(hashFeature(kindJa3, g), func() string { return "ja:" + g })
 	}
+}
+
+func hasDigit(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= '0' && s[i] <= '9' {
+			return true
+		}
+	}
+	return false
 }

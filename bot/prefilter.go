@@ -81,7 +81,7 @@ type filteredRegexp struct {
 	lits []string // nil: always run
 }
 
-func (f filteredRegexp) match(text string) bool {
+func (f filteredRegexp) find(text string) []int {
 	if f.lits != nil {
 		hit := false
 		for _, l := range f.lits {
@@ -91,8 +91,8 @@ func (f filteredRegexp) match(text string) bool {
 			}
 		}
 		if !hit {
-			return false
+			return nil
 		}
 	}
-	return f.re.MatchString(text)
+	return f.re.FindStringIndex(text)
 }

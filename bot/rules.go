@@ -9,8 +9,11 @@ import (
 	"regexp/syntax"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
+	"golang.org/x/text/transform"
+	"golang.org/x/text/unicode/norm"
 
 	"tsunagu/bot/yamlfile"
 )
@@ -108,7 +111,9 @@ type Policy struct {
 	MaxChoices int `yaml:"max_choices"`
 	// PatternBoost is added to an intent's score when one of its patterns
 	// matches.
-	PatternBoost float64 `yaml:"pattern_boost"`
+	// Per language: Japanese leans on its patterns more, because its
+	// examples are few.
+	PatternBoost PerLang `yaml:"pattern_boost"`
 	// MultiIssueMinScore: with a multi-issue cue, a second distinct intent
 	// scoring at least this makes the message multi_issue.
 	MultiIssueMinScore float64 `yaml:"multi_issue_min_score"`
@@ -464,6 +469,9 @@ func compilePatterns(patterns []string) (*matcher, []patternError) {
 	var reSources []string
 	for i, p := range patterns {
 		if expr, ok := strings.CutPrefix(p, "re:"); ok {
+			// The text is normalised, so fold the regexp's katakana and
+			// widths the same way. Case is not folded: \B and \b differ.
+			expr = foldRegexp(expr)
 			re, err := regexp.Compile(expr)
 			if err != nil {
 				errs = append(errs, patternError{i, fmt.Sprintf("pattern %q is not a valid regexp: %v", p, regexpReason(err))})
@@ -509,24 +517,28 @@ func padPhrase(n string) string {
 	return n
 }
 
-// match returns the index (into sources) of the first pattern that matches
-// the padded normalised text, or -1.
-func (m *matcher) match(padded string) int {
+// match returns the index (into sources) of the longest pattern that
+// matches the padded normalised text and the length in runes of what it
+// matched, or -1. The longest match is the most specific evidence.
+func (m *matcher) match(padded string) (best, length int) {
+	best = -1
 	if m == nil {
-		return -1
+		return best, 0
 	}
 	for i, p := range m.phrases {
-		if strings.Contains(padded, p) {
-			return i
+		if n := utf8.RuneCountInString(p); n > length && strings.Contains(padded, p) {
+			best, length = i, n
 		}
 	}
 	bare := strings.TrimSuffix(strings.TrimPrefix(padded, " "), " ")
 	for i, re := range m.regexps {
-		if re.match(bare) {
-			return len(m.phrases) + i
+		if loc := re.find(bare); loc != nil {
+			if n := utf8.RuneCountInString(bare[loc[0]:loc[1]]); n > length || best < 0 {
+				best, length = len(m.phrases)+i, max(n, 1)
+			}
 		}
 	}
-	return -1
+	return best, length
 }
 
 func sortedKeys[V any](m map[string]V) []string {
@@ -640,4 +652,14 @@ func keysInOrder(root *yaml.Node, path ...string) []string {
 		keys = append(keys, n.Content[i].Value)
 	}
 	return keys
+}
+
+// foldRegexp applies the NFKC and katakana folding of Normalize to a regexp,
+// so a pattern written with カタカナ matches the normalised text.
+func foldRegexp(expr string) string {
+	out, _, err := transform.String(transform.Chain(norm.NFKC, kanaFold), expr)
+	if err != nil {
+		return expr
+	}
+	return out
 }
