@@ -10,9 +10,10 @@ import (
 )
 
 // Record turns a scorecard into the store's training session record: the
-// per-item breakdown goes in Items as JSON.
+// whole scorecard (items with their reasons and quotes) goes in Items as
+// JSON, so a stored session can be exported to Markdown again.
 func (c Scorecard) Record() (transcripts.TrainingSession, error) {
-	items, err := json.Marshal(c.Items)
+	items, err := json.Marshal(c)
 	if err != nil {
 		return transcripts.TrainingSession{}, fmt.Errorf("cannot encode the scorecard: %w", err)
 	}
@@ -71,11 +72,11 @@ func Summarise(sessions []transcripts.TrainingSession) []Progress {
 			sp.Best = max(sp.Best, s.Score)
 			sp.Last, sp.LastAt = s.Score, s.At
 			sp.Average += s.Score
-			var results []ItemResult
-			if json.Unmarshal(s.Items, &results) != nil {
+			card, ok := StoredScorecard(s)
+			if !ok {
 				continue
 			}
-			for _, r := range results {
+			for _, r := range card.Items {
 				ip := items[r.Item]
 				if ip == nil {
 					ip = &ItemProgress{Item: r.Item}
@@ -106,3 +107,12 @@ func Summarise(sessions []transcripts.TrainingSession) []Progress {
 }
 
 func round1(x float64) float64 { return float64(int(x*10+0.5)) / 10 }
+
+// StoredScorecard reads back the scorecard kept with a stored session.
+func StoredScorecard(s transcripts.TrainingSession) (Scorecard, bool) {
+	var c Scorecard
+	if err := json.Unmarshal(s.Items, &c); err != nil || len(c.Items) == 0 {
+		return Scorecard{}, false
+	}
+	return c, true
+}
