@@ -99,25 +99,27 @@ func extractFeatures(normalised string, correct func(string) string, explain boo
 		if hasDigit(seg.text) {
 			continue
 		}
-		word := seg.text
+		words := seg.text
 		if correct != nil {
-			word = correct(word)
+			words = correct(words)
 		}
-		add(hashFeature(kindWord, word), func() string { return "word:" + word })
-		if prev != "" {
-			p := prev
-			add(hashFeature(kindBigram, p, word), func() string { return "words:" + p + " " + word })
-		}
-		prev = word
-		// Character 4-grams of the word as typed, so a typo the corrector
-		// missed still shares most of its grams with the real word.
-		padded := "#" + seg.text + "#"
-		if len(padded) <= 4 || !isASCII(padded) {
-			continue
-		}
-		for i := 0; i+4 <= len(padded); i++ {
-			g := padded[i : i+4]
-			add(hashFeature(kindChar, g), func() string { return "chars:" + g })
+		for _, word := range strings.Fields(words) {
+			add(hashFeature(kindWord, word), func() string { return "word:" + word })
+			if prev != "" {
+				p := prev
+				add(hashFeature(kindBigram, p, word), func() string { return "words:" + p + " " + word })
+			}
+			prev = word
+			// Character 4-grams, so a typo the corrector missed still
+			// shares most of its grams with the real word.
+			padded := "#" + word + "#"
+			if len(padded) <= 4 || !isASCII(padded) {
+				continue
+			}
+			for i := 0; i+4 <= len(padded); i++ {
+				g := padded[i : i+4]
+				add(hashFeature(kindChar, g), func() string { return "chars:" + g })
+			}
 		}
 	}
 	return fs

@@ -389,7 +389,11 @@ func (r *Rules) validate(root *yaml.Node) []yamlfile.Problem {
 				continue
 			}
 			if strings.TrimSpace(p.Reply) == "" {
-				bad(lineOf(root, "intents", name, lang), "intent %s (%s) has an empty reply", name, lang)
+				l := lineOf(root, "intents", name, lang, "reply")
+				if l == 0 {
+					l = lineOf(root, "intents", name, lang)
+				}
+				bad(l, "intent %s (%s) has an empty reply", name, lang)
 			}
 			if strings.TrimSpace(p.Label) == "" {
 				bad(lineOf(root, "intents", name, lang), "intent %s (%s) has no label", name, lang)

@@ -50,13 +50,25 @@ func (t *typoCorrector) better(a, b string) bool {
 	return a < b
 }
 
+// rareCount: a known word seen fewer times than this may itself be a typo
+// (the example corpus has its own: "ordr", "acount"), and is corrected when a
+// neighbour is far more frequent.
+const rareCount = 3
+
+// correct returns the word to use for w: itself, the most frequent known word
+// one edit away, or two known words when w is two run together ("toclose" →
+// "to close").
 func (t *typoCorrector) correct(w string) string {
-	if t == nil || len(w) < minTypoLen || t.count[w] > 0 || !isASCII(w) || strings.ContainsAny(w, "0123456789") {
+	if t == nil || len(w) < minTypoLen || !isASCII(w) || strings.ContainsAny(w, "0123456789") {
+		return w
+	}
+	n := t.count[w]
+	if n >= rareCount {
 		return w
 	}
 	best := ""
 	consider := func(c string) {
-		if c != "" && (best == "" || t.better(c, best)) {
+		if c != "" && c != w && (best == "" || t.better(c, best)) {
 			best = c
 		}
 	}
@@ -65,14 +77,24 @@ func (t *typoCorrector) correct(w string) string {
 	for i := range len(w) {
 		d := w[:i] + w[i+1:]
 		// An extra letter: "deleete" minus one letter is "delete".
-		if t.count[d] >= 3 && len(d) >= minTypoLen {
+		if t.count[d] >= rareCount && len(d) >= minTypoLen {
 			consider(d)
 		}
 		// A wrong or swapped letter: both share a delete.
 		consider(t.deletes[d])
 	}
-	if best == "" {
+	if best != "" && (n == 0 || t.count[best] >= 20*n) {
+		return best
+	}
+	if n > 0 {
 		return w
 	}
-	return best
+	// Two words run together: both halves well known.
+	for i := 2; i <= len(w)-2; i++ {
+		a, b := w[:i], w[i:]
+		if t.count[a] >= 20 && t.count[b] >= 20 {
+			return a + " " + b
+		}
+	}
+	return w
 }
