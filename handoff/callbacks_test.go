@@ -2,6 +2,7 @@ package handoff
 
 import (
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -126,4 +127,30 @@ func TestBookingText(t *testing.T) {
 	if got := slot.Text("en", pool.Location); got != "We'll call you at 090-1234-5678 from Tue 6 Jan 09:00, within 5 minutes of opening." {
 		t.Errorf("en slot: %q", got)
 	}
+}
+
+func FuzzCallbackBook(f *testing.F) {
+	for _, s := range []string{"090-1234-5678", "０９０−１２３４−５６７８", "+81 (0)3 1234 5678", "", "+", "0\u200b90", "\x1b[2J090"} {
+		f.Add(s)
+	}
+	pool := DefaultPool()
+	f.Fuzz(func(t *testing.T, number string) {
+		cb := NewCallbacks(pool)
+		b, err := cb.Book(tokyo(5, 10, 0), number)
+		if err != nil {
+			var pe *slots.PhoneError
+			if !errors.As(err, &pe) || pe.Message("ja") == "" {
+				t.Fatalf("error %v is not a phone error with a message", err)
+			}
+			return
+		}
+		if !strings.HasPrefix(b.Phone, "+") || len(b.Phone) < 9 || b.Within < 5*time.Minute {
+			t.Fatalf("booking %+v", b)
+		}
+		for _, r := range b.Phone[1:] {
+			if r < '0' || r > '9' {
+				t.Fatalf("stored number %q is not E.164", b.Phone)
+			}
+		}
+	})
 }

@@ -29,13 +29,16 @@
 // A [Desk] runs the pool in simulated time with background load (other
 // customers) so the queue is real, and carries ONE focus chat for the TUI:
 //
-//	desk, _ := handoff.NewDesk(handoff.DeskConfig{Pool: pool, Knowledge: kb, Start: clock.Now(), Seed: seed})
-//	quote := desk.Quote(packet.Lang, packet.Facts.Topic.Intent)  // ETA first available vs native only
-//	events := desk.Enqueue(clock.Now(), packet, handoff.ClassOf(packet.Reason), nativeOnly)
+//	desk, err := handoff.NewDesk(handoff.DeskConfig{Pool: pool, Knowledge: kb, Start: clock.Now(), Seed: seed})
+//	quote := desk.Quote(clock.Now(), packet.Lang, packet.Facts.Topic.Intent, handoff.ClassOf(packet.Reason))
+//	// show quote.FirstAvailable beside quote.NativeOnly, then:
+//	events, err := desk.Enqueue(clock.Now(), packet, handoff.ClassOf(packet.Reason), nativeOnly)
 //	// then, on every tick:
 //	events = desk.Advance(clock.Now())
-//	// and for every customer message:
+//	// for every customer message (it joins the packet):
 //	events = desk.CustomerMessage(clock.Now(), text)
+//	// and when the customer leaves the queue or ends the chat:
+//	events = desk.Close(clock.Now())
 //
 // Every call returns [Event] values in time order: queue position and
 // expected wait (recomputed on every change), operator joined, typing,
@@ -46,11 +49,22 @@
 //
 // # Callbacks
 //
-// [Callbacks.Book] validates the number (bot/slots.ParsePhone) and books
-// "within N minutes" in phone hours, or the next opening slot outside them.
+// [Callbacks.Offer] says whether phone hours are open (09:00 open, 18:00
+// closed) and how soon a call would come; [Callbacks.Book] validates the
+// number (bot/slots.ParsePhone: Japanese domestic, E.164, full-width digits)
+// and books "within N minutes" from the phone team's load in phone hours, or
+// the next opening slot outside them. The [Booking] is stored as an event with
+// the conversation.
 //
 // # Simulation
 //
 // [Simulate] is the discrete-event simulator behind `tsunagu sim`; [ErlangC]
-// and [Staffing] give the M/M/c formulas it is checked against.
+// and [Staffing] give the M/M/c formulas it is checked against. The desk and
+// the simulator share one engine (engine.go): the same queue, routing, shifts,
+// faults and transfers, and the same operator brain (operator.go).
+//
+// # Knowledge
+//
+// Operators know each intent through [Knowledge]; [RulesKnowledge] adapts the
+// bot's rules (their per-intent playbooks), [StaticKnowledge] is a plain table.
 package handoff

@@ -174,3 +174,29 @@ func TestRulesCheckValidatesOperatorFiles(t *testing.T) {
 		})
 	}
 }
+
+func FuzzSimTargetAndProfile(f *testing.F) {
+	f.Add("80/20")
+	f.Add("90%/60s")
+	f.Add("1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24")
+	f.Add("0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,NaN")
+	f.Fuzz(func(t *testing.T, s string) {
+		if pct, within, err := parseTarget(s); err == nil {
+			if pct <= 0 || pct >= 1 || (within != 20e9 && within != 60e9 && within != 120e9) {
+				t.Fatalf("parseTarget(%q) = %v, %v", s, pct, within)
+			}
+		}
+		if p, err := parseProfile(s); err == nil {
+			sum := 0.0
+			for _, v := range p {
+				if v < 0 || v != v {
+					t.Fatalf("parseProfile(%q) has %v", s, v)
+				}
+				sum += v
+			}
+			if len(p) != 24 || sum <= 0 {
+				t.Fatalf("parseProfile(%q) = %v", s, p)
+			}
+		}
+	})
+}
