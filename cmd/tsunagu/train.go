@@ -1,0 +1,565 @@
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/term"
+	"github.com/spf13/cobra"
+
+	"tsunagu/bot"
+	"tsunagu/handoff"
+	"tsunagu/handoff/training"
+	"tsunagu/transcripts"
+	"tsunagu/transcripts/termsafe"
+	"tsunagu/tui"
+)
+
+func init() { subcommands = append(subcommands, newTrainCmd) }
+
+// trainOptions are the flags of `tsunagu train`.
+type trainOptions struct {
+	scenario     string
+	trainee      string
+	scenariosDir string
+	realtime     bool
+	list         bool
+	plain        bool
+	markdown     string
+	jsonOut      bool
+}
+
+func newTrainCmd(g *globalOptions) *cobra.Command {
+	o := &trainOptions{}
+	cmd := &cobra.Command{
+		Use:   "train",
+		Short: "Trainee mode: take over chats from the bot with simulated customers, and get a scorecard",
+		Long: `Play the operator. The bot handles the first line of a scenario, then hands
+the chat over with its packet, and a simulated customer reacts to what you write.
+Actions: reply, transfer to a team (security, billing, supervisor, native_japanese),
+book a phone callback, or close. At the end you get a QA scorecard; it is stored
+with your progress in the same file as the conversations (--db).
+
+The clock is paused while you type unless --realtime is given. Without a
+terminal, or with --plain, the session runs line by line on standard input:
+a line is a reply; /transfer TEAM, /callback [PHONE], /wait SECONDS, /close.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cat, err := training.NewCatalog(o.scenariosDir)
+			if err != nil {
+				return usageErrorf("%s", err.Error())
+			}
+			if o.list {
+				return listScenarios(cmd.OutOrStdout(), cat, g.language(), o.jsonOut)
+			}
+			sc, err := pickScenario(cat, o.scenario)
+			if err != nil {
+				return err
+			}
+			plain := o.plain || !isTerminalFile(cmd.InOrStdin()) || !isTerminalFile(cmd.OutOrStdout())
+			if !plain {
+				return runTrainTUI(cmd, g, o, cat, sc)
+			}
+			return runTrainPlain(cmd, g, o, sc)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.scenario, "scenario", "", "scenario id to play (see --list); default: the first")
+	f.StringVar(&o.trainee, "trainee", defaultTrainee(), "your name, for the progress history")
+	f.StringVar(&o.scenariosDir, "scenarios", "", "directory of scenario files (YAML) added to the built-in ones")
+	f.BoolVar(&o.realtime, "realtime", false, "run the clock in real time (scaled by --speed) instead of pausing it while you type")
+	f.BoolVar(&o.list, "list", false, "list the scenarios and exit")
+	f.BoolVar(&o.plain, "plain", false, "line-by-line session on standard input, without the full-screen UI")
+	f.StringVar(&o.markdown, "markdown", "", "also write the scorecard as Markdown to this file")
+	f.BoolVar(&o.jsonOut, "json", false, "with --list: print JSON")
+	cmd.AddCommand(newTrainHistoryCmd(g), newTrainExportCmd(g), newTrainFromHistoryCmd(g), newTrainDrillCmd(g))
+	return cmd
+}
+
+func defaultTrainee() string {
+	if u := os.Getenv("USER"); u != "" {
+		return u
+	}
+	return "trainee"
+}
+
+func isTerminalFile(v any) bool {
+	f, ok := v.(interface{ Fd() uintptr })
+	return ok && term.IsTerminal(f.Fd())
+}
+
+func pickScenario(cat *training.Catalog, id string) (*training.Scenario, error) {
+	if id == "" {
+		return cat.Scenarios[0], nil
+	}
+	sc, ok := cat.Find(id)
+	if !ok {
+		return nil, usageErrorf("there is no scenario %q; run 'tsunagu train --list'", id)
+	}
+	return sc, nil
+}
+
+func listScenarios(w io.Writer, cat *training.Catalog, lang string, asJSON bool) error {
+	type row struct {
+		ID        string   `json:"id"`
+		Title     string   `json:"title"`
+		Persona   string   `json:"persona"`
+		Languages []string `json:"languages"`
+		Source    string   `json:"source"`
+	}
+	var rows []row
+	for _, s := range cat.Scenarios {
+		rows = append(rows, row{s.ID, termsafe.Line(s.TitleIn(lang)), string(s.Persona), s.Languages, termsafe.Line(s.Source)})
+	}
+	if asJSON {
+		enc := json.NewEncoder(w)
+		enc.SetEscapeHTML(false)
+		return enc.Encode(rows)
+	}
+	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tPERSONA\tLANG\tTITLE")
+	for _, r := range rows {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", r.ID, r.Persona, strings.Join(r.Languages, ","), r.Title)
+	}
+	return tw.Flush()
+}
+
+// trainKit is everything a session needs besides the scenario.
+type trainKit struct {
+	engine *bot.Engine
+	kb     handoff.Knowledge
+	pool   *handoff.Pool
+	start  time.Time
+	lang   string
+}
+
+func loadTrainKit(g *globalOptions, sc *training.Scenario) (*trainKit, error) {
+	rules, err := loadBotRules(g.rulesFile)
+	if err != nil {
+		return nil, err
+	}
+	pool := handoff.DefaultPool()
+	if g.operatorsFile != "" {
+		data, err := os.ReadFile(g.operatorsFile)
+		if err != nil {
+			return nil, usageErrorf("cannot read the operators file %s: %s", g.operatorsFile, readErrorText(err))
+		}
+		if pool, err = handoff.LoadPool(g.operatorsFile, data); err != nil {
+			return nil, usageErrorf("%s", err.Error())
+		}
+	}
+	start, err := g.startTime()
+	if err != nil {
+		return nil, err
+	}
+	if start.IsZero() {
+		start = time.Now()
+	}
+	lang := g.language()
+	if !sc.Plays(lang) {
+		lang = sc.Languages[0]
+	}
+	return &trainKit{engine: bot.NewEngine(rules), kb: handoff.NewRulesKnowledge(rules), pool: pool,
+		start: start.In(pool.Location), lang: lang}, nil
+}
+
+// newSession starts a session: the bot stage is played before it returns.
+func (k *trainKit) newSession(g *globalOptions, o *trainOptions, sc *training.Scenario) (*training.Session, error) {
+	cfg := training.Config{Scenario: sc, Lang: k.lang, Seed: uint64(g.seed), Trainee: o.trainee, Start: k.start,
+		Paused: !o.realtime, Bot: k.engine.NewConversation("training-"+sc.ID, sc.BotFacts(k.lang)),
+		Knowledge: k.kb, Pool: k.pool}
+	if o.realtime {
+		cfg.Clock = handoff.NewScaledClock(sc.Start(k.start), g.speed, time.Now)
+	}
+	s, err := training.NewSession(cfg)
+	if err != nil {
+		return nil, err
+	}
+	return s, s.Start()
+}
+
+// saveScorecard stores the session's scorecard and writes the Markdown file
+// when asked. It returns the stored session id.
+func saveScorecard(g *globalOptions, o *trainOptions, card training.Scorecard) (uint64, error) {
+	if o.markdown != "" {
+		if err := os.WriteFile(o.markdown, []byte(card.Markdown()), 0o600); err != nil {
+			return 0, fmt.Errorf("cannot write the Markdown scorecard to %s: %s", o.markdown, readErrorText(err))
+		}
+	}
+	rec, err := card.Record()
+	if err != nil {
+		return 0, err
+	}
+	st, err := transcripts.Open(g.dbPath, transcripts.Options{Timeout: time.Second})
+	if err != nil {
+		return 0, fmt.Errorf("the scorecard was not saved: %w", err)
+	}
+	defer st.Close()
+	id, err := st.SaveTraining(rec)
+	if err != nil {
+		return 0, fmt.Errorf("the scorecard was not saved: %w", err)
+	}
+	return id, nil
+}
+
+// runTrainPlain plays a session line by line on standard input.
+func runTrainPlain(cmd *cobra.Command, g *globalOptions, o *trainOptions, sc *training.Scenario) error {
+	kit, err := loadTrainKit(g, sc)
+	if err != nil {
+		return err
+	}
+	s, err := kit.newSession(g, o, sc)
+	if err != nil {
+		return err
+	}
+	out := bufio.NewWriter(cmd.OutOrStdout())
+	defer out.Flush()
+	lang := s.Lang()
+	fmt.Fprintf(out, "== %s ==\n", termsafe.Line(sc.TitleIn(lang)))
+	for _, l := range s.BotStage() {
+		fmt.Fprintf(out, "[%s] %s: %s\n", l.At.Format("15:04:05"), l.Speaker, termsafe.Line(l.Text))
+	}
+	for _, l := range training.PacketLines(s.Packet(), lang) {
+		fmt.Fprintln(out, termsafe.Line(l))
+	}
+	fmt.Fprintln(out, plainHelp(lang))
+	out.Flush()
+	in := bufio.NewReaderSize(cmd.InOrStdin(), 64<<10)
+	printed := len(s.Lines())
+	flushLines := func() {
+		lines := s.Lines()
+		for _, l := range lines[printed:] {
+			if l.Speaker == training.SpeakerTrainee || l.Action == "wait" {
+				continue
+			}
+			who := l.Speaker
+			text := l.Text
+			if l.Action != "" {
+				who, text = "system", strings.TrimSuffix(l.Action+": "+l.Text, ": ")
+			}
+			fmt.Fprintf(out, "[%s] %s: %s", l.At.Format("15:04:05"), who, termsafe.Line(text))
+			if l.Speaker == training.SpeakerCustomer {
+				fmt.Fprintf(out, "  (mood %d)", l.Mood)
+			}
+			fmt.Fprintln(out)
+		}
+		printed = len(lines)
+		out.Flush()
+	}
+	for s.Phase() == training.PhaseHuman {
+		line, tooLong, err := readLine(in, 8<<10)
+		if tooLong {
+			fmt.Fprintln(out, "!", "line too long; keep a reply under 8 KB")
+			continue
+		}
+		text := strings.TrimSpace(string(line))
+		if text == "" && errors.Is(err, io.EOF) {
+			// End of input: the trainee walked away; close the chat.
+			s.Close()
+			break
+		}
+		if err != nil && !errors.Is(err, io.EOF) {
+			return fmt.Errorf("cannot read standard input: %v", err)
+		}
+		if text != "" {
+			if perr := plainAction(s, text); perr != nil {
+				fmt.Fprintln(out, "!", perr.Error())
+			}
+			s.Tick()
+		}
+		flushLines()
+		if errors.Is(err, io.EOF) && s.Phase() == training.PhaseHuman {
+			s.Close()
+		}
+	}
+	flushLines()
+	card := s.Scorecard()
+	fmt.Fprint(out, training.ScorecardText(card))
+	out.Flush()
+	id, err := saveScorecard(g, o, card)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "%s %d\n", map[bool]string{true: "保存しました。セッション", false: "Saved as session"}[lang == "ja"], id)
+	return nil
+}
+
+func plainHelp(lang string) string {
+	if lang == "ja" {
+		return "-- 返信を入力して Enter。/transfer security|billing|supervisor|native_japanese、/callback [電話番号]、/wait 秒、/close --"
+	}
+	return "-- Type a reply and press Enter. /transfer security|billing|supervisor|native_japanese, /callback [PHONE], /wait SECONDS, /close --"
+}
+
+// plainAction runs one input line: a reply or a /command.
+func plainAction(s *training.Session, text string) error {
+	if !strings.HasPrefix(text, "/") {
+		_, err := s.Reply(text)
+		return err
+	}
+	name, arg, _ := strings.Cut(strings.TrimPrefix(text, "/"), " ")
+	arg = strings.TrimSpace(arg)
+	switch name {
+	case "transfer":
+		_, err := s.Transfer(training.Team(arg))
+		return err
+	case "callback":
+		_, err := s.BookCallback(arg)
+		return err
+	case "wait":
+		secs, err := strconv.Atoi(arg)
+		if err != nil || secs <= 0 || secs > 3600 {
+			return fmt.Errorf("/wait needs a number of seconds between 1 and 3600")
+		}
+		s.Wait(time.Duration(secs) * time.Second)
+		return nil
+	case "close":
+		return s.Close()
+	}
+	return fmt.Errorf("unknown command /%s; use /transfer, /callback, /wait or /close", name)
+}
+
+func newTrainHistoryCmd(g *globalOptions) *cobra.Command {
+	var trainee string
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "history",
+		Short: "Show each trainee's progress per scenario and per rubric item",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			st, err := transcripts.Open(g.dbPath, transcripts.Options{Timeout: time.Second, ReadOnly: true})
+			if errors.Is(err, os.ErrNotExist) {
+				return fmt.Errorf("there is no store at %s yet; play a scenario first", g.dbPath)
+			}
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			sessions, err := st.ListTraining(trainee, 0)
+			if err != nil {
+				return err
+			}
+			progress := training.Summarise(sessions)
+			if asJSON {
+				enc := json.NewEncoder(cmd.OutOrStdout())
+				enc.SetEscapeHTML(false)
+				return enc.Encode(progress)
+			}
+			if len(progress) == 0 {
+				fmt.Fprintln(cmd.OutOrStdout(), "No training sessions yet.")
+				return nil
+			}
+			fmt.Fprint(cmd.OutOrStdout(), training.ProgressText(progress, g.language()))
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&trainee, "trainee", "", "only this trainee")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	return cmd
+}
+
+func newTrainExportCmd(g *globalOptions) *cobra.Command {
+	return &cobra.Command{
+		Use:   "export SESSION",
+		Short: "Write a stored training session's scorecard as Markdown",
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) != 1 {
+				return usageErrorf("train export needs one SESSION number (see 'tsunagu train history --json')")
+			}
+			if _, err := strconv.ParseUint(args[0], 10, 64); err != nil {
+				return usageErrorf("SESSION must be a number, not %q", args[0])
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			id, _ := strconv.ParseUint(args[0], 10, 64)
+			st, err := transcripts.Open(g.dbPath, transcripts.Options{Timeout: time.Second, ReadOnly: true})
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			sessions, err := st.ListTraining("", 0)
+			if err != nil {
+				return err
+			}
+			for _, s := range sessions {
+				if s.ID != id {
+					continue
+				}
+				card, ok := training.StoredScorecard(s)
+				if !ok {
+					return fmt.Errorf("training session %d has no readable scorecard", id)
+				}
+				_, err := io.WriteString(cmd.OutOrStdout(), card.Markdown())
+				return err
+			}
+			return fmt.Errorf("there is no training session %d", id)
+		},
+	}
+}
+
+func newTrainFromHistoryCmd(g *globalOptions) *cobra.Command {
+	var output string
+	cmd := &cobra.Command{
+		Use:   "from-history ID",
+		Short: "Turn a stored conversation into a scenario file",
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) != 1 {
+				return usageErrorf("train from-history needs one conversation ID (see 'tsunagu history list')")
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			st, err := transcripts.Open(g.dbPath, transcripts.Options{Timeout: time.Second, ReadOnly: true})
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			c, err := st.Load(args[0])
+			if err != nil {
+				return err
+			}
+			data, err := training.FromConversation(c)
+			if err != nil {
+				return err
+			}
+			if output == "" || output == "-" {
+				_, err = cmd.OutOrStdout().Write(data)
+				return err
+			}
+			if err := os.WriteFile(output, data, 0o600); err != nil {
+				return fmt.Errorf("cannot write %s: %s", output, readErrorText(err))
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "%s\n", output)
+			return nil
+		},
+	}
+	cmd.Flags().StringVarP(&output, "output", "o", "", "write the scenario to this file instead of standard output")
+	return cmd
+}
+
+func newTrainDrillCmd(g *globalOptions) *cobra.Command {
+	return &cobra.Command{
+		Use:   "drill",
+		Short: "Escalation drill: decide answer, clarify or escalate (and why) for customer messages",
+		Long: `A quiz on the bot's escalation policy. For each customer message, type
+  a            the bot should answer
+  c            the bot should ask to clarify
+  e REASON     the bot should escalate, with the reason: human_requested,
+               sensitive, complaint, multi_issue, unresolved or no_progress
+Each answer is scored against what the real bot decides, with an explanation.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			rules, err := loadBotRules(g.rulesFile)
+			if err != nil {
+				return err
+			}
+			engine := bot.NewEngine(rules)
+			lang := g.language()
+			d := training.NewDrill(training.DrillItems(), lang, uint64(g.seed), func(id string) training.Bot {
+				return engine.NewConversation(id, bot.Facts{Lang: lang, SignedIn: true})
+			})
+			return runDrill(d, lang, cmd.InOrStdin(), cmd.OutOrStdout())
+		},
+	}
+}
+
+func runDrill(d *training.Drill, lang string, in io.Reader, w io.Writer) error {
+	r := bufio.NewReader(in)
+	for {
+		q, ok := d.Current()
+		if !ok {
+			break
+		}
+		fmt.Fprintf(w, "\n%d/%d  %s\n> ", q.Number, d.Len(), termsafe.Line(q.Text))
+		line, _, err := readLine(r, 4<<10)
+		text := strings.TrimSpace(string(line))
+		if text == "" && err != nil {
+			break
+		}
+		action, reason, perr := parseDrillAnswer(text)
+		if perr != nil {
+			fmt.Fprintln(w, "!", perr.Error())
+			continue
+		}
+		res, aerr := d.Answer(action, reason)
+		if aerr != nil {
+			fmt.Fprintln(w, "!", aerr.Error())
+			continue
+		}
+		mark := map[bool]string{true: "✓", false: "✗"}[res.Points == res.MaxPoints]
+		fmt.Fprintf(w, "%s %d/%d  %s\n", mark, res.Points, res.MaxPoints, res.Explanation)
+	}
+	p, m := d.Score()
+	fmt.Fprintf(w, "\n%s %d/%d\n", map[bool]string{true: "得点", false: "Score"}[lang == "ja"], p, m)
+	return nil
+}
+
+func parseDrillAnswer(s string) (bot.Action, bot.Reason, error) {
+	f := strings.Fields(s)
+	if len(f) == 0 {
+		return "", "", errors.New("type a, c or e REASON")
+	}
+	switch strings.ToLower(f[0]) {
+	case "a", "answer":
+		return bot.ActionAnswer, "", nil
+	case "c", "clarify":
+		return bot.ActionClarify, "", nil
+	case "e", "escalate":
+		if len(f) < 2 {
+			return "", "", errors.New("an escalation needs a reason, e.g. 'e complaint'")
+		}
+		return bot.ActionEscalate, bot.Reason(f[1]), nil
+	}
+	return "", "", fmt.Errorf("%q is not a, c or e REASON", f[0])
+}
+
+// runTrainTUI opens the full-screen trainee app.
+func runTrainTUI(cmd *cobra.Command, g *globalOptions, o *trainOptions, cat *training.Catalog, preset *training.Scenario) error {
+	var kit *trainKit
+	cfg := tui.TrainConfig{
+		Lang:      g.language(),
+		Scenarios: cat.Scenarios,
+		Realtime:  o.realtime,
+		NoColor:   os.Getenv("NO_COLOR") != "",
+		NewSession: func(sc *training.Scenario) (*training.Session, error) {
+			if kit == nil {
+				k, err := loadTrainKit(g, sc)
+				if err != nil {
+					return nil, err
+				}
+				kit = k
+			}
+			kit.lang = g.language()
+			if !sc.Plays(kit.lang) {
+				kit.lang = sc.Languages[0]
+			}
+			return kit.newSession(g, o, sc)
+		},
+		Save: func(card training.Scorecard) (string, error) {
+			id, err := saveScorecard(g, o, card)
+			if err != nil {
+				return "", err
+			}
+			if card.Lang == "ja" {
+				return fmt.Sprintf("セッション %d として保存しました（tsunagu train export %d で Markdown 出力）", id, id), nil
+			}
+			return fmt.Sprintf("Saved as session %d (Markdown: tsunagu train export %d)", id, id), nil
+		},
+	}
+	if o.scenario != "" {
+		cfg.Scenario = preset
+	}
+	p := tea.NewProgram(tui.NewTrain(cfg), tea.WithInput(cmd.InOrStdin()), tea.WithOutput(cmd.OutOrStdout()))
+	_, err := p.Run()
+	return err
+}

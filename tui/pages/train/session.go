@@ -1,0 +1,324 @@
+package train
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"tsunagu/handoff"
+	"tsunagu/handoff/training"
+	"tsunagu/transcripts/termsafe"
+	"tsunagu/tui/common"
+	"tsunagu/tui/components"
+)
+
+// RevealMsg shows the next line of the bot stage; the root sends it on a
+// short timer so the bot stage plays fast before the packet arrives.
+type RevealMsg struct{}
+
+// EndedMsg says the session is over and the scorecard can be shown.
+type EndedMsg struct{}
+
+// waitStep is how much time the wait key lets pass on a paused clock.
+const waitStep = 30 * time.Second
+
+// Session is the trainee's seat: the transcript (bot stage, then the chat),
+// the packet as received, the mood meter and the action keys.
+type Session struct {
+	st         *common.Styles
+	keys       Keys
+	lang       string
+	text       *common.Strings
+	s          *training.Session
+	transcript components.Transcript
+	input      components.Input
+	help       help.Model
+
+	revealed  int // bot stage lines shown so far
+	handedOff bool
+	synced    int // session lines already in the transcript
+	picking   bool
+	notice    string
+	width     int
+	height    int
+}
+
+// NewSession shows a started session (the bot stage already played by the
+// domain; the screen reveals it line by line).
+func NewSession(st *common.Styles, keys Keys, lang string, s *training.Session) Session {
+	text := common.Text(lang)
+	p := Session{st: st, keys: keys, lang: lang, text: text, s: s,
+		transcript: components.NewTranscript(st, text),
+		input:      components.NewInput(st, text, common.NewKeys(text).Chat),
+		help:       help.New()}
+	p.input.Focus()
+	return p
+}
+
+// SetStyles applies the theme.
+func (p *Session) SetStyles(st *common.Styles, isDark bool) {
+	p.st = st
+	p.transcript.SetStyles(st)
+	p.input.SetStyles(st)
+	p.help.Styles = help.DefaultStyles(isDark)
+	if st.NoColor {
+		p.help.Styles = help.Styles{}
+	}
+}
+
+// Revealing reports whether the bot stage is still being played.
+func (p *Session) Revealing() bool { return !p.handedOff }
+
+const inputHeight = 3
+
+// SetSize lays the screen out.
+func (p *Session) SetSize(w, h int) {
+	p.width, p.height = w, h
+	pw := p.packetWidth()
+	p.transcript.SetSize(max(w-pw-1, 1), max(h-3-inputHeight, 1))
+	p.input.SetSize(w, inputHeight)
+	p.help.SetWidth(w)
+}
+
+func (p *Session) packetWidth() int { return min(40, max(p.width/3, 20)) }
+
+// Reveal shows the next bot-stage line; after the last, the handover.
+func (p *Session) Reveal() tea.Cmd {
+	stage := p.s.BotStage()
+	if p.revealed < len(stage) {
+		l := stage[p.revealed]
+		p.revealed++
+		role, label := components.RoleCustomer, p.customerLabel()
+		if l.Speaker == handoff.SpeakerBot {
+			role, label = components.RoleBot, p.text.Bot
+		}
+		p.transcript.Append(components.Message{Role: role, Label: label, At: l.At, Text: l.Text})
+		return nil
+	}
+	if !p.handedOff {
+		p.handedOff = true
+		pk := p.s.Packet()
+		p.transcript.Append(components.Message{Role: components.RoleEvent, At: pk.CreatedAt,
+			Text: tr(p.lang, "Handed over to you: ", "あなたに引き継がれました：") + training.ReasonLabel(pk.Reason, p.lang)})
+	}
+	return nil
+}
+
+func (p *Session) customerLabel() string {
+	return termsafe.Line(p.s.Scenario().Customer.Name.In(p.lang))
+}
+
+// sync appends the session's new lines to the transcript and reports the end.
+func (p *Session) sync() tea.Cmd {
+	lines := p.s.Lines()
+	for _, l := range lines[p.synced:] {
+		switch {
+		case l.Action == "wait":
+			continue
+		case l.Speaker == training.SpeakerTrainee:
+			p.transcript.Append(components.Message{Role: components.RoleOperator, Label: tr(p.lang, "You", "あなた"), At: l.At, Text: l.Text})
+		case l.Speaker == training.SpeakerCustomer:
+			p.transcript.Append(components.Message{Role: components.RoleCustomer, Label: p.customerLabel(), At: l.At, Text: l.Text})
+		default:
+			p.transcript.Append(components.Message{Role: components.RoleEvent, At: l.At, Text: p.actionText(l)})
+		}
+	}
+	p.synced = len(lines)
+	if p.s.Phase() == training.PhaseEnded {
+		return func() tea.Msg { return EndedMsg{} }
+	}
+	return nil
+}
+
+func (p *Session) actionText(l training.Line) string {
+	switch l.Action {
+	case "transfer":
+		return tr(p.lang, "Transferred to ", "転送：") + l.Team.Label(p.lang)
+	case "callback":
+		return tr(p.lang, "Callback booked: ", "折り返し予約：") + l.Text
+	case "close":
+		return tr(p.lang, "Chat closed", "対応を終了しました")
+	}
+	return l.Text
+}
+
+// Tick lets the real clock act: a customer kept waiting complains or leaves.
+func (p *Session) Tick() tea.Cmd {
+	if !p.handedOff {
+		return nil
+	}
+	p.s.Tick()
+	return p.sync()
+}
+
+// Update handles keys.
+func (p Session) Update(msg tea.Msg) (Session, tea.Cmd) {
+	k, ok := msg.(tea.KeyPressMsg)
+	if !ok {
+		var cmd tea.Cmd
+		p.input, cmd = p.input.Update(msg)
+		return p, cmd
+	}
+	if p.picking {
+		switch {
+		case key.Matches(k, p.keys.Cancel):
+			p.picking = false
+		case key.Matches(k, p.keys.Team):
+			i := int(k.String()[0] - '1')
+			p.picking = false
+			if i >= 0 && i < len(training.Teams) {
+				if _, err := p.s.Transfer(training.Teams[i]); err != nil {
+					p.notice = err.Error()
+				}
+				return p, p.sync()
+			}
+		}
+		return p, nil
+	}
+	if !p.handedOff && (key.Matches(k, p.keys.Send) || key.Matches(k, p.keys.Transfer) || key.Matches(k, p.keys.Callback) || key.Matches(k, p.keys.Close) || key.Matches(k, p.keys.Wait)) {
+		p.notice = tr(p.lang, "The bot is still talking; the packet arrives in a moment.", "ボットが対応中です。まもなく引き継ぎ資料が届きます。")
+		return p, nil
+	}
+	p.notice = ""
+	switch {
+	case key.Matches(k, p.keys.Send):
+		text := strings.TrimSpace(components.NormalizeText(p.input.Value()))
+		if text == "" {
+			return p, nil
+		}
+		p.input.Reset()
+		if _, err := p.s.Reply(text); err != nil {
+			p.notice = err.Error()
+		}
+		p.transcript.ScrollToBottom()
+		return p, p.sync()
+	case key.Matches(k, p.keys.Transfer):
+		p.picking = true
+		return p, nil
+	case key.Matches(k, p.keys.Callback):
+		number := strings.TrimSpace(p.input.Value())
+		if _, err := p.s.BookCallback(number); err != nil {
+			p.notice = err.Error()
+		} else {
+			p.input.Reset()
+		}
+		return p, p.sync()
+	case key.Matches(k, p.keys.Wait):
+		if !p.s.Paused() {
+			p.notice = tr(p.lang, "The clock runs in real time; just wait.", "時計は実時間で進んでいます。そのままお待ちください。")
+			return p, nil
+		}
+		p.s.Wait(waitStep)
+		return p, p.sync()
+	case key.Matches(k, p.keys.Close):
+		p.s.Close()
+		return p, p.sync()
+	case key.Matches(k, p.keys.ScrollUp):
+		p.transcript.ScrollUp(max(p.height/2, 1))
+		return p, nil
+	case key.Matches(k, p.keys.ScrollDown):
+		p.transcript.ScrollDown(max(p.height/2, 1))
+		return p, nil
+	}
+	var cmd tea.Cmd
+	p.input, cmd = p.input.Update(msg)
+	return p, cmd
+}
+
+// moodMeter draws the customer's mood as ten cells and a number.
+func (p *Session) moodMeter() string {
+	m := p.s.Mood()
+	filled := (m + 5) / 10
+	bar := strings.Repeat("■", filled) + strings.Repeat("□", 10-filled)
+	st := p.st.Good
+	switch {
+	case m < 30:
+		st = p.st.Bad
+	case m < 60:
+		st = p.st.Notice
+	}
+	return tr(p.lang, "Mood ", "気分 ") + st.Render(bar) + fmt.Sprintf(" %3d", m)
+}
+
+// View renders exactly height rows, none wider than width.
+func (p Session) View() string {
+	w, h := p.width, p.height
+	sc := p.s.Scenario()
+	title := termsafe.Line(sc.TitleIn(p.lang)) + " · " + training.PersonaName(sc.Persona, p.lang)
+	clock := p.s.Now().In(time.FixedZone("JST", 9*3600)).Format("15:04:05")
+	if p.s.Paused() {
+		clock += tr(p.lang, " (paused)", "（停止中）")
+	}
+	right := clock + "  " + p.moodMeter()
+	title = ansi.Truncate(title, max(w-lipgloss.Width(right)-2, 1), "…")
+	gap := max(w-lipgloss.Width(title)-lipgloss.Width(right), 1)
+	header := p.st.Title.Render(title) + strings.Repeat(" ", gap) + right
+
+	bodyH := max(h-3-inputHeight, 1)
+	pw := p.packetWidth()
+	packet := p.packetView(pw, bodyH)
+	body := lipgloss.JoinHorizontal(lipgloss.Top, packet, " ", p.transcript.View())
+
+	status := p.notice
+	if p.picking {
+		var parts []string
+		for i, t := range training.Teams {
+			parts = append(parts, fmt.Sprintf("%d %s", i+1, t.Label(p.lang)))
+		}
+		status = tr(p.lang, "Transfer to: ", "転送先：") + strings.Join(parts, "  ") + tr(p.lang, "  (esc cancels)", "  （esc で取消）")
+	} else if status == "" && p.handedOff {
+		steps := len(p.s.StepsDone())
+		status = fmt.Sprintf(tr(p.lang, "Steps given: %d/%d", "案内した手順：%d/%d"), steps, len(sc.Resolution.Steps))
+	}
+	statusLine := p.st.Status.Render(ansi.Truncate(termsafe.Line(status), w, "…"))
+	helpLine := p.help.ShortHelpView([]key.Binding{p.keys.Send, p.keys.Transfer, p.keys.Callback, p.keys.Wait, p.keys.Close, p.keys.Quit})
+
+	rows := []string{header}
+	rows = append(rows, strings.Split(body, "\n")...)
+	rows = append(rows, statusLine)
+	rows = append(rows, strings.Split(p.input.View(), "\n")...)
+	rows = append(rows, helpLine)
+	return fitRows(rows, w, h)
+}
+
+// packetView is the handoff packet as the trainee received it.
+func (p Session) packetView(width, height int) string {
+	inner := max(width-4, 1)
+	var lines []string
+	if !p.handedOff {
+		lines = []string{p.st.Muted.Render(tr(p.lang, "Waiting for the bot to hand over…", "ボットからの引き継ぎを待っています…"))}
+	} else {
+		for i, l := range training.PacketLines(p.s.Packet(), p.lang) {
+			l = termsafe.Line(l)
+			if i == 0 {
+				lines = append(lines, p.st.PanelHead.Render(ansi.Truncate(l, inner, "…")))
+				continue
+			}
+			lines = append(lines, strings.Split(ansi.Wrap(l, inner, ""), "\n")...)
+		}
+	}
+	if len(lines) > height-2 {
+		lines = lines[:max(height-2, 0)]
+	}
+	return p.st.Panel.Width(width).Height(height).MaxHeight(height).Render(strings.Join(lines, "\n"))
+}
+
+// fitRows makes a frame exactly h rows of at most w cells.
+func fitRows(rows []string, w, h int) string {
+	for i, r := range rows {
+		rows[i] = ansi.Truncate(r, w, "")
+	}
+	for len(rows) < h {
+		rows = append(rows, "")
+	}
+	return strings.Join(rows[:h], "\n")
+}
+
+// Scorecard grades the session.
+func (p *Session) Scorecard() training.Scorecard { return p.s.Scorecard() }
