@@ -72,7 +72,7 @@ func (c Scorecard) Update(msg tea.Msg) (Scorecard, tea.Cmd) {
 	return c, nil
 }
 
-const labelWidth = 26
+const labelWidth = 30
 
 // View renders exactly height rows.
 func (c Scorecard) View() string {
@@ -107,7 +107,7 @@ func (c Scorecard) View() string {
 		pad := max(labelWidth-lipgloss.Width(label), 1)
 		why := strings.Split(ansi.Wrap(termsafe.Line(it.Why), whyWidth, ""), "\n")
 		body = append(body, st.Render(score)+" "+label+strings.Repeat(" ", pad)+" "+why[0])
-		indent := strings.Repeat(" ", 9+labelWidth+2)
+		indent := strings.Repeat(" ", 9+labelWidth+1)
 		for _, l := range why[1:] {
 			body = append(body, indent+l)
 		}
