@@ -1,0 +1,101 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"sync"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"tsunagu/tui"
+)
+
+// historyListFlagNames are the bare "tsunagu history" flags that ask for the
+// printed list; any of them keeps the old behaviour.
+var historyListFlagNames = []string{"status", "topic", "from", "to", "escalated", "max-rating", "limit", "json", "cursor"}
+
+// historyWantsTUI reports whether bare "tsunagu history" should open the
+// browser: both ends are a terminal and no list flag was given. Scripts
+// (piped output) keep getting the printed list.
+func historyWantsTUI(cmd *cobra.Command) bool {
+	changed := false
+	cmd.Flags().Visit(func(f *pflag.Flag) {
+		for _, n := range historyListFlagNames {
+			if f.Name == n {
+				changed = true
+			}
+		}
+	})
+	return !changed && historyIsTerminal(cmd.InOrStdin()) && historyOutIsTerminal(cmd.OutOrStdout())
+}
+
+// historyOutIsTerminal is a variable so tests can pretend.
+var historyOutIsTerminal = func(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && historyIsTerminal(f)
+}
+
+// runHistoryTUI runs the history browser on the store at --db. The store
+// opens after the first frame, and is closed when the program ends, also
+// after a panic.
+func runHistoryTUI(cmd *cobra.Command, g *globalOptions, opts ...tea.ProgramOption) (err error) {
+	start, err := g.startTime()
+	if err != nil {
+		return err
+	}
+	var clock historyClock
+	if !start.IsZero() {
+		clock.offset = time.Until(start)
+	}
+	var (
+		mu    sync.Mutex
+		store io.Closer
+	)
+	open := tui.HistoryOpener(g.dbPath, time.Second, clock.Now)
+	cwd, _ := os.Getwd()
+	h := tui.NewHistory(tui.HistoryConfig{
+		Lang:      g.language(),
+		Clock:     clock,
+		NoColor:   os.Getenv("NO_COLOR") != "",
+		ExportDir: cwd,
+		Open: func() (tui.HistoryStore, error) {
+			s, err := open()
+			if c, ok := s.(io.Closer); ok && err == nil {
+				mu.Lock()
+				store = c
+				mu.Unlock()
+			}
+			return s, err
+		},
+	})
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("the history stopped on an internal error: %v", r)
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		if store != nil {
+			if cerr := store.Close(); cerr != nil && err == nil {
+				err = cerr
+			}
+		}
+	}()
+	opts = append([]tea.ProgramOption{tea.WithInput(cmd.InOrStdin()), tea.WithOutput(cmd.OutOrStdout())}, opts...)
+	if _, err := tea.NewProgram(h, opts...).Run(); err != nil {
+		if errors.Is(err, tea.ErrProgramPanic) {
+			return errors.New("the history stopped on an internal error; the terminal was restored and the conversation store closed")
+		}
+		return err
+	}
+	return nil
+}
+
+// historyClock is the wall clock, shifted to --clock when it is given.
+type historyClock struct{ offset time.Duration }
+
+func (c historyClock) Now() time.Time { return time.Now().Add(c.offset) }

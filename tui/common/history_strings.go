@@ -1,0 +1,309 @@
+package common
+
+import "charm.land/bubbles/v2/key"
+
+// HistoryStrings holds the history browser's UI strings in one language.
+// Both languages fill every field; a test checks that none is empty.
+type HistoryStrings struct {
+	Title         string
+	Opening       string
+	Empty         string
+	EmptyHint     string
+	NoMatch       string
+	Loading       string
+	Rows          string // %d rows known, "+" appended while more may follow
+	RowsAll       string // %d rows
+	SearchPrompt  string
+	SearchHits    string // %d shown, %d total
+	SearchNone    string // %s query
+	Searching     string
+	FilterOn      string // %s the active filters
+	ReadOnly      string // %s the reason
+	InUse         string // %s the store error
+	Corrupt       string // %s the store error
+	OpenFailed    string // %s the store error
+	RetryHint     string
+	Columns       [7]string // when, topic, order, channel, handled by, status, problem
+	BotOnly       string
+	Status        map[string]string
+	Channel       map[string]string
+	Marked        string // %d marked rows
+	FilterTitle   string
+	FilterStatus  string
+	FilterTopic   string
+	FilterFrom    string
+	FilterTo      string
+	FilterEsc     string
+	FilterLow     string
+	FilterAll     string
+	FilterHint    string
+	FilterBadDate string // %s the field
+	Yes           string
+	No            string
+
+	ExportTitle  string // %d conversations
+	ExportHint   string
+	ExportDone   string // %s path
+	ExportFailed string // %s error
+	CopyDone     string // %d characters
+	DeleteTitle  string
+	DeleteAsk    string // %s id, %s when, %s topic
+	DeleteNote   string
+	DeleteHint   string
+	Deleting     string
+	DeleteDone   string // %s id
+	DeleteFailed string // %s error
+	DeleteRO     string
+	ResumeAsked  string // %s id
+
+	ConvTitle    string // %s id
+	ConvMeta     string // %s when, %s customer, %s order, %s topic, %s channel, %s status
+	HitOf        string // %d current hit, %d hits
+	NoHits       string
+	PanelPacket  string
+	PanelBot     string
+	BotTurns     string
+	BotNoTurns   string
+	EvEscalated  string // %s reason
+	EvQueue      string // %d position
+	EvJoined     string // %s operator
+	EvLeft       string // %s operator, %s cause
+	EvTransfer   string // %s operator
+	EvCallback   string // %s time
+	EvRating     string // %s stage, %d stars
+	EvClosed     string
+	EvOther      string // %s event name
+	StageBot     string
+	StageOp      string
+	LoadFailed   string // %s error
+	CustomerWord string
+
+	Help map[string]string
+}
+
+// HistoryText returns the history strings for lang ("ja", or English).
+func HistoryText(lang string) *HistoryStrings {
+	if lang == "ja" {
+		return &historyJA
+	}
+	return &historyEN
+}
+
+var historyEN = HistoryStrings{
+	Title:         "tsunagu · history",
+	Opening:       "Opening the conversation store…",
+	Empty:         "No conversations yet.",
+	EmptyHint:     "Conversations appear here after a chat (run tsunagu) or an import (tsunagu history import FILE).",
+	NoMatch:       "No conversation matches the filters.",
+	Loading:       "loading…",
+	Rows:          "%d+ conversations",
+	RowsAll:       "%d conversations",
+	SearchPrompt:  "Search: ",
+	SearchHits:    "%d of %d matches",
+	SearchNone:    "Nothing matches “%s”.",
+	Searching:     "searching…",
+	FilterOn:      "Filters: %s",
+	ReadOnly:      "Read-only: %s. Deleting is off.",
+	InUse:         "History cannot open the store: %s. Close the running chat, then press r to retry.",
+	Corrupt:       "%s",
+	OpenFailed:    "History cannot open the store: %s",
+	RetryHint:     "r retry · ctrl+c quit",
+	Columns:       [7]string{"When", "Topic", "Order", "Channel", "Handled by", "Status", "Problem"},
+	BotOnly:       "bot only",
+	Status:        map[string]string{"open": "open", "escalated": "escalated", "closed": "closed", "abandoned": "abandoned"},
+	Channel:       map[string]string{"chat": "chat", "callback": "phone", "phone": "phone"},
+	Marked:        "%d marked",
+	FilterTitle:   "Filters",
+	FilterStatus:  "Status",
+	FilterTopic:   "Topic (prefix)",
+	FilterFrom:    "From (YYYY-MM-DD)",
+	FilterTo:      "To (YYYY-MM-DD)",
+	FilterEsc:     "Escalated only",
+	FilterLow:     "Rated 2 or less",
+	FilterAll:     "all",
+	FilterHint:    "↑/↓ field · ←/→ or space change · type dates and topic · enter apply · ctrl+r reset · esc cancel",
+	FilterBadDate: "%s is not a day like 2026-11-26.",
+	Yes:           "yes",
+	No:            "no",
+
+	ExportTitle:  "Export %d conversation(s) as:",
+	ExportHint:   "m Markdown · j JSON · l JSON Lines · esc cancel",
+	ExportDone:   "Exported to %s",
+	ExportFailed: "Export failed: %s",
+	CopyDone:     "Copied %d characters of plain text to the clipboard (OSC 52).",
+	DeleteTitle:  "Delete this conversation?",
+	DeleteAsk:    "%s · %s · %s",
+	DeleteNote:   "It is removed for good, and its text is wiped from the file (the store is compacted).",
+	DeleteHint:   "y delete · n or esc keep it",
+	Deleting:     "Deleting and compacting…",
+	DeleteDone:   "Deleted %s.",
+	DeleteFailed: "Delete failed: %s",
+	DeleteRO:     "The store is read-only, so nothing can be deleted.",
+	ResumeAsked:  "Resuming %s in the chat…",
+
+	ConvTitle:    "Conversation %s",
+	ConvMeta:     "%s · %s · order %s · %s · %s · %s",
+	HitOf:        "hit %d of %d (n/N)",
+	NoHits:       "no hits in this conversation",
+	PanelPacket:  "Handoff packet",
+	PanelBot:     "The bot's decisions",
+	BotTurns:     "turn",
+	BotNoTurns:   "The bot made no decisions here.",
+	EvEscalated:  "handed to a person: %s",
+	EvQueue:      "in the queue, position %d",
+	EvJoined:     "%s joined",
+	EvLeft:       "%s left (%s)",
+	EvTransfer:   "transferred to %s",
+	EvCallback:   "phone callback booked for %s",
+	EvRating:     "rated the %s %d/5",
+	EvClosed:     "conversation closed",
+	EvOther:      "event: %s",
+	StageBot:     "assistant",
+	StageOp:      "operator",
+	LoadFailed:   "Could not load: %s",
+	CustomerWord: "customer",
+
+	Help: map[string]string{
+		"open": "open", "search": "type to search", "filter": "filters", "mark": "mark", "export": "export",
+		"delete": "delete", "quit": "quit", "back": "back", "page": "page", "hits": "next/prev hit",
+		"panel": "side panel", "copy": "copy", "resume": "resume in chat", "scroll": "scroll", "help": "more keys",
+		"retry": "retry", "top": "top",
+	},
+}
+
+var historyJA = HistoryStrings{
+	Title:         "つなぐ・履歴",
+	Opening:       "会話の保存先を開いています…",
+	Empty:         "まだ会話はありません。",
+	EmptyHint:     "チャット（tsunagu）や取り込み（tsunagu history import FILE）のあと、ここに表示されます。",
+	NoMatch:       "条件に合う会話はありません。",
+	Loading:       "読み込み中…",
+	Rows:          "%d件以上",
+	RowsAll:       "%d件",
+	SearchPrompt:  "検索: ",
+	SearchHits:    "%d件表示／全%d件",
+	SearchNone:    "「%s」に一致する会話はありません。",
+	Searching:     "検索中…",
+	FilterOn:      "絞り込み: %s",
+	ReadOnly:      "読み取り専用: %s。削除はできません。",
+	InUse:         "履歴を開けません: %s。実行中のチャットを閉じてから r で再試行してください。",
+	Corrupt:       "%s",
+	OpenFailed:    "履歴を開けません: %s",
+	RetryHint:     "r 再試行・ctrl+c 終了",
+	Columns:       [7]string{"日時", "内容", "注文", "窓口", "対応", "状態", "お問い合わせ"},
+	BotOnly:       "ボットのみ",
+	Status:        map[string]string{"open": "対応中", "escalated": "引継ぎ", "closed": "完了", "abandoned": "離脱"},
+	Channel:       map[string]string{"chat": "チャット", "callback": "電話", "phone": "電話"},
+	Marked:        "%d件選択",
+	FilterTitle:   "絞り込み",
+	FilterStatus:  "状態",
+	FilterTopic:   "内容（前方一致）",
+	FilterFrom:    "開始日（YYYY-MM-DD）",
+	FilterTo:      "終了日（YYYY-MM-DD）",
+	FilterEsc:     "担当者に引継いだもの",
+	FilterLow:     "評価2以下",
+	FilterAll:     "すべて",
+	FilterHint:    "↑/↓ 項目・←/→ または space 変更・日付と内容は入力・enter 適用・ctrl+r 解除・esc 取消",
+	FilterBadDate: "%s は 2026-11-26 のような日付ではありません。",
+	Yes:           "はい",
+	No:            "いいえ",
+
+	ExportTitle:  "%d件の会話を書き出す形式:",
+	ExportHint:   "m Markdown・j JSON・l JSON Lines・esc 取消",
+	ExportDone:   "%s に書き出しました",
+	ExportFailed: "書き出せませんでした: %s",
+	CopyDone:     "%d文字のテキストをクリップボードにコピーしました（OSC 52）。",
+	DeleteTitle:  "この会話を削除しますか？",
+	DeleteAsk:    "%s・%s・%s",
+	DeleteNote:   "完全に削除され、本文はファイルからも消去されます（保存先を詰め直します）。",
+	DeleteHint:   "y 削除・n または esc 残す",
+	Deleting:     "削除して詰め直しています…",
+	DeleteDone:   "%s を削除しました。",
+	DeleteFailed: "削除できませんでした: %s",
+	DeleteRO:     "読み取り専用のため削除できません。",
+	ResumeAsked:  "%s をチャットで再開します…",
+
+	ConvTitle:    "会話 %s",
+	ConvMeta:     "%s・%s・注文 %s・%s・%s・%s",
+	HitOf:        "一致 %d／%d（n/N）",
+	NoHits:       "この会話に一致箇所はありません",
+	PanelPacket:  "引き継ぎ内容",
+	PanelBot:     "ボットの判断",
+	BotTurns:     "回",
+	BotNoTurns:   "ボットの判断はありません。",
+	EvEscalated:  "担当者に引き継ぎ: %s",
+	EvQueue:      "順番待ち %d番目",
+	EvJoined:     "%s が参加しました",
+	EvLeft:       "%s が退出しました（%s）",
+	EvTransfer:   "%s へ引き継ぎました",
+	EvCallback:   "折り返し電話を %s に予約",
+	EvRating:     "%sの評価 %d/5",
+	EvClosed:     "会話を終了しました",
+	EvOther:      "イベント: %s",
+	StageBot:     "アシスタント",
+	StageOp:      "担当者",
+	LoadFailed:   "読み込めませんでした: %s",
+	CustomerWord: "お客様",
+
+	Help: map[string]string{
+		"open": "開く", "search": "入力で検索", "filter": "絞り込み", "mark": "選択", "export": "書き出し",
+		"delete": "削除", "quit": "終了", "back": "戻る", "page": "ページ", "hits": "次／前の一致",
+		"panel": "サイドパネル", "copy": "コピー", "resume": "チャットで再開", "scroll": "スクロール", "help": "キー一覧",
+		"retry": "再試行", "top": "先頭",
+	},
+}
+
+// HistoryKeys are the history browser's bindings. In the list, printable
+// keys type into the search, so every list action is a control or
+// navigation key; the open conversation has no text input, so it uses
+// letters.
+type HistoryKeys struct {
+	Up, Down, PageUp, PageDown, Home key.Binding
+	Open, Back, Quit, Help           key.Binding
+	Filter, Mark, Export, Delete     key.Binding
+
+	// Open conversation.
+	ScrollUp, ScrollDown, PgUp, PgDown key.Binding
+	NextHit, PrevHit, Panel            key.Binding
+	Copy, ConvExport, ConvDelete       key.Binding
+	Resume                             key.Binding
+
+	Retry key.Binding
+}
+
+// NewHistoryKeys builds the bindings with help in the UI language.
+func NewHistoryKeys(t *HistoryStrings) HistoryKeys {
+	h := t.Help
+	b := func(help, label string, keys ...string) key.Binding {
+		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(label, help))
+	}
+	return HistoryKeys{
+		Up:       b(h["scroll"], "↑/↓", "up"),
+		Down:     b(h["scroll"], "↓", "down"),
+		PageUp:   b(h["page"], "pgup/pgdn", "pgup"),
+		PageDown: b(h["page"], "pgdn", "pgdown"),
+		Home:     b(h["top"], "home", "home"),
+		Open:     b(h["open"], "enter", "enter"),
+		Back:     b(h["back"], "esc", "esc"),
+		Quit:     b(h["quit"], "ctrl+c", "ctrl+c"),
+		Help:     b(h["help"], "f1", "f1"),
+		Filter:   b(h["filter"], "ctrl+f", "ctrl+f"),
+		Mark:     b(h["mark"], "ctrl+t", "ctrl+t"),
+		Export:   b(h["export"], "ctrl+e", "ctrl+e"),
+		Delete:   b(h["delete"], "ctrl+d", "ctrl+d"),
+
+		ScrollUp:   b(h["scroll"], "↑/↓", "up", "k"),
+		ScrollDown: b(h["scroll"], "↓", "down", "j"),
+		PgUp:       b(h["page"], "pgup/pgdn", "pgup", "b"),
+		PgDown:     b(h["page"], "pgdn", "pgdown", "f", "space"),
+		NextHit:    b(h["hits"], "n/N", "n"),
+		PrevHit:    b(h["hits"], "N", "N"),
+		Panel:      b(h["panel"], "tab", "tab"),
+		Copy:       b(h["copy"], "y", "y"),
+		ConvExport: b(h["export"], "e", "e"),
+		ConvDelete: b(h["delete"], "d", "d"),
+		Resume:     b(h["resume"], "r", "r"),
+
+		Retry: b(h["retry"], "r", "r"),
+	}
+}

@@ -1,0 +1,197 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"tsunagu/transcripts"
+	"tsunagu/transcripts/termsafe"
+)
+
+// Filter form fields, top to bottom.
+const (
+	fieldStatus = iota
+	fieldTopic
+	fieldFrom
+	fieldTo
+	fieldEscalated
+	fieldLowRating
+	fieldCount
+)
+
+var filterStatuses = []transcripts.Status{"", transcripts.StatusOpen, transcripts.StatusEscalated, transcripts.StatusClosed, transcripts.StatusAbandoned}
+
+// historyFilterForm edits the list's filters: status, topic, a date range,
+// escalated only and rated 2 or less. Enter applies, Esc cancels.
+type historyFilterForm struct {
+	e        historyEnv
+	filter   transcripts.Filter
+	field    int
+	status   int
+	topic    string
+	from, to string
+	err      string
+}
+
+func newHistoryFilterForm(e historyEnv, f transcripts.Filter) historyFilterForm {
+	form := historyFilterForm{e: e, filter: f, topic: f.Topic}
+	for i, s := range filterStatuses {
+		if s == f.Status {
+			form.status = i
+		}
+	}
+	if !f.From.IsZero() {
+		form.from = f.From.In(e.loc).Format(time.DateOnly)
+	}
+	if !f.To.IsZero() {
+		form.to = f.To.Add(-time.Nanosecond).In(e.loc).Format(time.DateOnly)
+	}
+	return form
+}
+
+// key edits the form. apply: the filter changed and should be used; done:
+// the form closes.
+func (f *historyFilterForm) key(k tea.KeyPressMsg) (apply, done bool) {
+	hk := f.e.keys
+	switch {
+	case key.Matches(k, hk.Back):
+		return false, true
+	case k.Code == tea.KeyEnter:
+		if err := f.build(); err != "" {
+			f.err = err
+			return false, false
+		}
+		return true, true
+	case k.Code == 'r' && k.Mod == tea.ModCtrl:
+		f.filter, f.status, f.topic, f.from, f.to, f.err = transcripts.Filter{}, 0, "", "", "", ""
+		return true, true
+	case k.Code == tea.KeyUp || (k.Code == tea.KeyTab && k.Mod == tea.ModShift):
+		f.field = (f.field + fieldCount - 1) % fieldCount
+	case k.Code == tea.KeyDown || k.Code == tea.KeyTab:
+		f.field = (f.field + 1) % fieldCount
+	case k.Code == tea.KeyLeft, k.Code == tea.KeyRight, k.Code == tea.KeySpace && f.field != fieldTopic:
+		step := 1
+		if k.Code == tea.KeyLeft {
+			step = len(filterStatuses) - 1
+		}
+		switch f.field {
+		case fieldStatus:
+			f.status = (f.status + step) % len(filterStatuses)
+		case fieldEscalated:
+			f.filter.Escalated = !f.filter.Escalated
+		case fieldLowRating:
+			if f.filter.MaxRating > 0 {
+				f.filter.MaxRating = 0
+			} else {
+				f.filter.MaxRating = 2
+			}
+		}
+	case k.Code == tea.KeyBackspace:
+		if p := f.text(); p != nil && *p != "" {
+			_, size := utf8.DecodeLastRuneInString(*p)
+			*p = (*p)[:len(*p)-size]
+		}
+	case k.Text != "":
+		f.paste(k.Text)
+	}
+	return false, false
+}
+
+// paste types into the focused text field.
+func (f *historyFilterForm) paste(s string) {
+	if p := f.text(); p != nil {
+		*p += termsafe.Line(s)
+		if utf8.RuneCountInString(*p) > 100 {
+			*p = string([]rune(*p)[:100])
+		}
+	}
+}
+
+func (f *historyFilterForm) text() *string {
+	switch f.field {
+	case fieldTopic:
+		return &f.topic
+	case fieldFrom:
+		return &f.from
+	case fieldTo:
+		return &f.to
+	}
+	return nil
+}
+
+// build turns the fields into the filter, or says what is wrong.
+func (f *historyFilterForm) build() string {
+	t := f.e.text
+	out := f.filter
+	out.Status = filterStatuses[f.status]
+	out.Topic = strings.TrimSpace(f.topic)
+	out.From, out.To = time.Time{}, time.Time{}
+	if s := strings.TrimSpace(f.from); s != "" {
+		d, err := time.ParseInLocation(time.DateOnly, s, f.e.loc)
+		if err != nil {
+			return fmt.Sprintf(t.FilterBadDate, t.FilterFrom)
+		}
+		out.From = d
+	}
+	if s := strings.TrimSpace(f.to); s != "" {
+		d, err := time.ParseInLocation(time.DateOnly, s, f.e.loc)
+		if err != nil {
+			return fmt.Sprintf(t.FilterBadDate, t.FilterTo)
+		}
+		out.To = d.AddDate(0, 0, 1) // the day itself is included
+	}
+	f.filter = out
+	return ""
+}
+
+// View draws the form in a box as wide as w.
+func (f historyFilterForm) View(w int) string {
+	t := f.e.text
+	st := f.e.st
+	yesNo := func(b bool) string {
+		if b {
+			return "[x] " + t.Yes
+		}
+		return "[ ] " + t.No
+	}
+	status := t.FilterAll
+	if s := filterStatuses[f.status]; s != "" {
+		status = t.Status[string(s)]
+	}
+	fields := [][2]string{
+		{t.FilterStatus, "‹ " + status + " ›"},
+		{t.FilterTopic, termsafe.Line(f.topic)},
+		{t.FilterFrom, termsafe.Line(f.from)},
+		{t.FilterTo, termsafe.Line(f.to)},
+		{t.FilterEsc, yesNo(f.filter.Escalated)},
+		{t.FilterLow, yesNo(f.filter.MaxRating > 0)},
+	}
+	lines := []string{st.Header.Render(t.FilterTitle)}
+	for i, fl := range fields {
+		value := fl[1]
+		if i == f.field && f.text() != nil {
+			value += "█"
+		}
+		line := cell(fl[0], 22) + " " + value
+		if i == f.field {
+			line = st.Selected.Render("› " + line)
+		} else {
+			line = "  " + line
+		}
+		lines = append(lines, line)
+	}
+	if f.err != "" {
+		lines = append(lines, st.Bad.Render(f.err))
+	}
+	lines = append(lines, st.Muted.Render(t.FilterHint))
+	for i := range lines {
+		lines[i] = ansi.Truncate(lines[i], max(w-4, 1), "…")
+	}
+	return boxed(st, w, lines)
+}
