@@ -112,11 +112,17 @@ func newHistoryCmd(g *globalOptions) *cobra.Command {
 	history := &cobra.Command{
 		Use:   "history",
 		Short: "List, show, search, export, import and delete stored conversations",
-		Long: `Work with the conversation store (--db). With no subcommand, lists the newest
-conversations. Reading commands share the file with each other, but not with a
+		Long: `Work with the conversation store (--db). With no subcommand, opens the history
+browser in a terminal, or lists the newest conversations when output is piped
+or a list flag is given. Reading commands share the file with each other, but not with a
 running chat: while a chat has the store open they report that it is in use.`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error { return runHistoryList(cmd, g, &bare) },
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if historyWantsTUI(cmd) {
+				return runHistoryTUI(cmd, g)
+			}
+			return runHistoryList(cmd, g, &bare)
+		},
 	}
 	bare.add(history, true)
 	history.AddCommand(newHistoryListCmd(g), newHistoryShowCmd(g), newHistorySearchCmd(g),
