@@ -129,8 +129,12 @@ func (m *TrainModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.isDark = msg.IsDark()
 		m.st = common.NewStyles(m.isDark, m.cfg.NoColor)
 		m.list.SetStyles(m.st)
-		m.session.SetStyles(m.st, m.isDark)
-		m.score.SetStyles(m.st, m.isDark)
+		switch m.screen {
+		case trainSession:
+			m.session.SetStyles(m.st, m.isDark)
+		case trainScore:
+			m.score.SetStyles(m.st, m.isDark)
+		}
 		return m, nil
 	case tea.KeyPressMsg:
 		if key.Matches(msg, m.keys.Quit) {
@@ -204,10 +208,15 @@ func (m *TrainModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	return m, cmd
 }
 
+// layout sizes the pages that exist; a page not yet built is sized when it is.
 func (m *TrainModel) layout() {
 	m.list.SetSize(m.width, m.height)
-	m.session.SetSize(m.width, m.height)
-	m.score.SetSize(m.width, m.height)
+	switch m.screen {
+	case trainSession:
+		m.session.SetSize(m.width, m.height)
+	case trainScore:
+		m.score.SetSize(m.width, m.height)
+	}
 }
 
 // View builds the frame: alt screen, window title.

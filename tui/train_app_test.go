@@ -1,0 +1,127 @@
+package tui
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"tsunagu/bot"
+	"tsunagu/handoff"
+	"tsunagu/handoff/training"
+)
+
+// trainHarness drives the trainee root model by hand: every command runs at
+// once and its message is fed back, timers included (they fire immediately).
+type trainHarness struct {
+	t     *testing.T
+	m     *TrainModel
+	saved []training.Scorecard
+}
+
+func newTrainHarness(t *testing.T, preset string) *trainHarness {
+	engine := bot.NewEngine(bot.DefaultRules())
+	h := &trainHarness{t: t}
+	start := time.Date(2026, 11, 26, 10, 0, 0, 0, time.FixedZone("JST", 9*3600))
+	cfg := TrainConfig{Lang: "en", Scenarios: training.Builtins(),
+		NewSession: func(sc *training.Scenario) (*training.Session, error) {
+			s, err := training.NewSession(training.Config{Scenario: sc, Lang: "en", Seed: 1, Trainee: "t", Start: start, Paused: true,
+				Bot: engine.NewConversation("c", sc.BotFacts("en")), Knowledge: handoff.NewRulesKnowledge(engine.Rules())})
+			if err != nil {
+				return nil, err
+			}
+			return s, s.Start()
+		},
+		Save: func(c training.Scorecard) (string, error) {
+			h.saved = append(h.saved, c)
+			return "Saved as session 1", nil
+		},
+		Tick: func(d time.Duration, fn func(time.Time) tea.Msg) tea.Cmd {
+			return func() tea.Msg { return fn(start) }
+		},
+	}
+	for _, sc := range cfg.Scenarios {
+		if sc.ID == preset {
+			cfg.Scenario = sc
+		}
+	}
+	h.m = NewTrain(cfg)
+	h.send(tea.WindowSizeMsg{Width: 100, Height: 30})
+	h.run(h.m.Init())
+	return h
+}
+
+func (h *trainHarness) send(msg tea.Msg) {
+	_, cmd := h.m.Update(msg)
+	h.run(cmd)
+}
+
+func (h *trainHarness) run(cmd tea.Cmd) {
+	if cmd == nil {
+		return
+	}
+	switch msg := cmd().(type) {
+	case tea.BatchMsg:
+		for _, c := range msg {
+			h.run(c)
+		}
+	case nil:
+	default:
+		if _, ok := msg.(tea.QuitMsg); ok {
+			return
+		}
+		h.send(msg)
+	}
+}
+
+func (h *trainHarness) view() string { return ansi.Strip(h.m.View().Content) }
+
+func (h *trainHarness) typeLine(s string) {
+	for _, r := range s {
+		k := tea.KeyPressMsg{Code: r, Text: string(r)}
+		if r == ' ' {
+			k = tea.KeyPressMsg{Code: tea.KeySpace, Text: " "}
+		}
+		h.send(k)
+	}
+	h.send(tea.KeyPressMsg{Code: tea.KeyEnter})
+}
+
+func TestTrainAppPlaysAScenarioToTheScorecard(t *testing.T) {
+	h := newTrainHarness(t, "")
+	if !strings.Contains(h.view(), "pick a scenario") {
+		t.Fatalf("no scenario list:\n%s", h.view())
+	}
+	// The list is sorted by id; hijacked-account is the fifth.
+	for range 4 {
+		h.send(tea.KeyPressMsg{Code: tea.KeyDown})
+	}
+	h.send(tea.KeyPressMsg{Code: tea.KeyEnter})
+	if v := h.view(); !strings.Contains(v, "A hijacked account") || !strings.Contains(v, "Handoff packet") {
+		t.Fatalf("session not shown with its packet:\n%s", v)
+	}
+	h.typeLine("I've read your conversation with our assistant; I'm sorry, that must be frightening. Our security team will lock your account.")
+	h.send(tea.KeyPressMsg{Code: 't', Mod: tea.ModCtrl})
+	h.send(tea.KeyPressMsg{Code: '1', Text: "1"})
+	v := h.view()
+	if !strings.Contains(v, "Scorecard: A hijacked account") || !strings.Contains(v, "Saved as session 1") {
+		t.Fatalf("scorecard not shown after the transfer:\n%s", v)
+	}
+	if len(h.saved) != 1 || h.saved[0].CriticalFailed || h.saved[0].Total < 80 {
+		t.Errorf("saved scorecards: %+v", h.saved)
+	}
+	h.send(tea.KeyPressMsg{Code: tea.KeyEnter})
+	if !strings.Contains(h.view(), "pick a scenario") {
+		t.Error("enter on the scorecard does not return to the list")
+	}
+}
+
+func TestTrainAppTooSmall(t *testing.T) {
+	h := newTrainHarness(t, "parcel-not-arrived")
+	h.send(tea.WindowSizeMsg{Width: 10, Height: 4})
+	if v := h.view(); strings.Contains(v, "Handoff") || ansi.StringWidth(v) > 10 {
+		t.Errorf("tiny window shows %q", v)
+	}
+}
