@@ -70,7 +70,8 @@ type Quote struct {
 	FirstAvailable time.Duration `json:"first_available"`
 	NativeOnly     time.Duration `json:"native_only"`
 	// NativeOnShift is false when no native speaker of the customer's
-	// language is on shift now; NativeOnly then includes the wait for one.
+	// language is on shift now; NativeOnly then includes the wait for one
+	// (math.MaxInt64 when the pool has no native speaker of it at all).
 	NativeOnShift bool `json:"native_on_shift"`
 }
 
@@ -101,6 +102,7 @@ type focusChat struct {
 	steps      int    // steps sent by the current operator
 	faultAt    int    // the step at which the current operator drops out; -1 none
 	faultCause Cause
+	progress   int // resolution steps sent, over all operators: a new one carries on from here
 	resolved   bool
 	closed     bool
 	lastPos    int
@@ -245,15 +247,20 @@ func (d *Desk) CustomerMessage(now time.Time, text string) []Event {
 	if f.op < 0 || f.brain == nil {
 		return d.take() // still queued: the message waits in the packet
 	}
+	// The packet may already have learned the awaited fact from the message
+	// (an order id, a phone number...).
+	answered := false
+	if f.awaiting != "" && f.packet.Facts.Has(f.awaiting) {
+		f.awaiting, answered = "", true
+	}
 	coin := d.e.rng.Float64() < d.cfg.Pool.BasicRephrase
 	switch {
 	case f.brain.level() == LevelBasic && coin && hardToRead(text, f.packet.Lang):
 		f.replies = append(f.replies, f.brain.Reply(text, true))
 	case f.awaiting != "":
-		if !f.packet.Facts.Has(f.awaiting) {
-			f.packet.Facts.Set(f.awaiting, strings.TrimSpace(text))
-		}
+		f.packet.Facts.Set(f.awaiting, strings.TrimSpace(text))
 		f.awaiting = ""
+	case answered:
 	default:
 		f.replies = append(f.replies, f.brain.Reply(text, false))
 	}
@@ -310,6 +317,9 @@ func (d *Desk) focusAssigned(e *engine, ci, oi int32) {
 		prev = e.ops[c.prevOp].op
 	}
 	f.brain = newBrain(e.ops[oi].op, f.packet, d.cfg.Knowledge, prev)
+	// The packet's transcript shows what was already done; carry on from there.
+	f.brain.next = f.progress
+	f.brain.done = f.resolved
 	// Faults strike at a random step of this operator's part.
 	faults := e.faults
 	if u := e.rng.Float64(); u < faults.LineFault+faults.Timeout {
@@ -370,6 +380,12 @@ func (d *Desk) focusEvent(e *engine, ev event) {
 			}
 			next, ok := f.brain.Next(f.packet)
 			if !ok {
+				if f.resolved {
+					// Taken over after the offer to close: wait for the
+					// customer, then close.
+					f.scheduled = true
+					e.schedule(event{t: e.now + 300, kind: evFocus, aux: focusRelease, chat: f.ci, gen: f.stepGen})
+				}
 				return
 			}
 			st = next
@@ -399,6 +415,9 @@ func (d *Desk) focusEvent(e *engine, ev event) {
 			if len(f.replies) > 0 {
 				d.scheduleStep(2)
 			}
+		case StepResolve:
+			f.progress++
+			d.scheduleStep(4)
 		case StepOfferClose:
 			f.resolved = true
 			d.emit(Event{Kind: EventResolved, Operator: d.info(f.op)})

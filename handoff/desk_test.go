@@ -489,3 +489,27 @@ func countSteps(evs []Event, k StepKind) int {
 	}
 	return n
 }
+
+func TestTransferAfterResolutionDoesNotStartOver(t *testing.T) {
+	pool, err := LoadPool("pool.yaml", []byte(nightAndDayPool))
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := tokyo(6, 7, 27)
+	d, _ := NewDesk(DeskConfig{Pool: pool, Knowledge: testKnowledge, Start: start, Seed: 3, ArrivalsPerHour: 0.001, Faults: &Faults{}})
+	p := refundPacket("en", true)
+	p.Facts.Set(FactAmount, "¥3,980")
+	evs, _ := d.Enqueue(start, p, ClassNormal, false)
+	more, _ := runDesk(d, start, 10*time.Minute, func(ev Event) bool { return ev.Kind == EventMessage && ev.Step.Kind == StepHandover })
+	evs = append(evs, more...)
+	if find(evs, EventResolved) == nil || findStep(evs, StepHandover) == nil {
+		t.Fatalf("want a resolution before the 07:30 shift end and a handover after it: %+v", evs)
+	}
+	after, _ := runDesk(d, tokyo(6, 7, 30), 10*time.Minute, nil)
+	if n := countSteps(after, StepResolve) + countSteps(after, StepGreet) + countSteps(after, StepAsk); n != 0 {
+		t.Fatalf("the next operator repeated %d steps after the case was resolved", n)
+	}
+	if find(after, EventClosed) == nil {
+		t.Fatal("the resolved chat never closed after the handover")
+	}
+}

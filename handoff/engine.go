@@ -3,6 +3,7 @@ package handoff
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 	"time"
 )
 
@@ -251,7 +252,7 @@ type stats struct {
 	offered, answered, abandoned, resolved int
 	transfers, repeatQuestions, callbacks  int
 	waitedAny                              int
-	waits                                  []float32
+	waits                                  waitHistogram
 	sl20, sl60, sl120                      int
 	lostOrTwice                            int
 }
@@ -451,7 +452,7 @@ func (e *engine) assign(ci int32, oi int32) {
 		wait := e.now - c.arrive
 		if c.counted {
 			e.st.answered++
-			e.st.waits = append(e.st.waits, float32(wait))
+			e.st.waits.add(wait)
 			if wait > 0 {
 				e.st.waitedAny++
 			}
@@ -683,6 +684,48 @@ func (e *engine) step(ev event) {
 	case evFocus:
 		e.hooks.focusEvent(e, ev)
 	}
+}
+
+// waitHistogram keeps waits in 10 ms buckets up to an hour (and the rare
+// longer ones as they are), so percentiles need no sort of millions of values.
+type waitHistogram struct {
+	n       int
+	sum     float64
+	buckets []uint32
+	long    []float64
+}
+
+const (
+	waitBucket  = 0.01 // seconds
+	waitBuckets = 360000
+)
+
+func (h *waitHistogram) add(w float64) {
+	h.n++
+	h.sum += w
+	if w >= waitBucket*waitBuckets {
+		h.long = append(h.long, w)
+		return
+	}
+	if h.buckets == nil {
+		h.buckets = make([]uint32, waitBuckets)
+	}
+	h.buckets[int(w/waitBucket)]++
+}
+
+// quantile returns the q-quantile (nearest rank), to the bucket's lower
+// edge.
+func (h *waitHistogram) quantile(q float64) float64 {
+	rank := int(q * float64(h.n-1)) // 0-based
+	seen := 0
+	for i, c := range h.buckets {
+		seen += int(c)
+		if seen > rank {
+			return float64(i) * waitBucket
+		}
+	}
+	slices.Sort(h.long)
+	return h.long[rank-seen]
 }
 
 // scheduleArrival schedules the next customer after t, unless arrivals have

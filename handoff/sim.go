@@ -180,7 +180,6 @@ func newSimEngine(cfg SimConfig) (*engine, error) {
 	}
 	e.obs = cfg.Observer
 	e.kb = cfg.Knowledge
-	e.st.waits = make([]float32, 0, 1024)
 	return e, nil
 }
 
@@ -358,15 +357,10 @@ func (e *engine) result() Result {
 		Anomalies: s.lostOrTwice,
 	}
 	r.InSystemAtEnd = r.Offered - r.Answered - r.Abandoned + (r.Answered - r.Resolved)
-	if n := len(s.waits); n > 0 {
-		sum := 0.0
-		for _, w := range s.waits {
-			sum += float64(w)
-		}
-		r.WaitMean = sum / float64(n)
-		slices.Sort(s.waits)
-		r.WaitP50 = float64(s.waits[(n-1)/2])
-		r.WaitP90 = float64(s.waits[int(0.9*float64(n-1))])
+	if n := s.waits.n; n > 0 {
+		r.WaitMean = s.waits.sum / float64(n)
+		r.WaitP50 = s.waits.quantile(0.5)
+		r.WaitP90 = s.waits.quantile(0.9)
 		r.PWait = float64(s.waitedAny) / float64(n)
 	}
 	// Service level counts abandoned customers as not answered in time;

@@ -286,3 +286,20 @@ func BenchmarkSimulatePoolWeek(b *testing.B) {
 		}
 	}
 }
+
+func TestWaitHistogramQuantiles(t *testing.T) {
+	var h waitHistogram
+	for _, w := range []float64{0, 0, 0, 1.234, 5, 7.5, 30, 4000, 5000, 9000} {
+		h.add(w)
+	}
+	// Nearest rank on 10 values: q=0.5 -> index 4 (5 s), q=0.9 -> index 8 (5000 s).
+	if got := h.quantile(0.5); got != 5 {
+		t.Errorf("p50 = %v, want 5", got)
+	}
+	if got := h.quantile(0.9); got != 5000 {
+		t.Errorf("p90 = %v, want 5000 (from the long tail)", got)
+	}
+	if got := h.quantile(0.35); got != 1.23 {
+		t.Errorf("p35 = %v, want 1.23 (10 ms buckets)", got)
+	}
+}
