@@ -64,7 +64,7 @@ var transcriptCases = []transcriptCase{
 			say("I've checked the carrier tracking: the parcel has not moved since the depot scan."),
 			say("I've opened a trace with the carrier. If it isn't found within 2 days, we'll send a replacement at no cost."),
 			closeChat()},
-		poor:     []act{say("Hello, how can I help you today?"), say("What is your order number?"), say("You should have checked the tracking yourself."), closeChat()},
+		poor:     []act{wait(2 * time.Minute), say("Hello, how can I help you today?"), say("What is your order number?"), say("You should have checked the tracking yourself."), closeChat()},
 		critical: []Item{ItemReaskFact}},
 	{id: "parcel-not-arrived", lang: "ja",
 		good: []act{
