@@ -8,11 +8,13 @@ import (
 	"slices"
 	"strings"
 	"time"
-	_ "time/tzdata" // the pool's zone (Asia/Tokyo) must load on machines without a zoneinfo database
+	_ "time/tzdata"
+	"unicode/utf8" // the pool's zone (Asia/Tokyo) must load on machines without a zoneinfo database
 
 	"go.yaml.in/yaml/v3"
 
 	"tsunagu/bot/yamlfile"
+	"tsunagu/transcripts/termsafe"
 )
 
 //go:embed default_pool.yaml
@@ -532,9 +534,18 @@ func (c *checker) operator(i int, s operatorSpec) (Operator, bool) {
 	op := Operator{ID: s.ID, Name: s.Name, NameJa: s.NameJa, Concurrent: s.Concurrent}
 	if strings.TrimSpace(s.ID) == "" {
 		c.addf(c.line("operators", i), "operator %d has no id", i+1)
+	} else if !validID(s.ID) {
+		c.addf(c.line("operators", i, "id"), "operator id %q may only use a-z, 0-9, - and _ (at most 40)", s.ID)
 	}
 	if strings.TrimSpace(s.Name) == "" {
 		c.addf(c.line("operators", i), "operator %q has no name", s.ID)
+	}
+	// Names reach the customer's screen; the sanitiser would strip these
+	// characters anyway, but a file that has them is wrong and says so.
+	for _, n := range []struct{ key, v string }{{"name", s.Name}, {"name_ja", s.NameJa}} {
+		if n.v != termsafe.Line(n.v) || utf8.RuneCountInString(n.v) > 40 {
+			c.addf(c.line("operators", i, n.key), "%s %q has control or invisible characters, or is longer than 40 characters", n.key, n.v)
+		}
 	}
 	switch s.Team {
 	case "", "chat":
@@ -666,6 +677,18 @@ func (c *checker) hours(s string, path ...any) (start, end int, ok bool) {
 		return 0, 0, false
 	}
 	return start, end, true
+}
+
+func validID(id string) bool {
+	if len(id) > 40 {
+		return false
+	}
+	for _, r := range id {
+		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-' || r == '_') {
+			return false
+		}
+	}
+	return true
 }
 
 func clockMinutes(s string, allow24 bool) (int, bool) {

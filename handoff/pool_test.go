@@ -178,6 +178,9 @@ func TestLoadPoolReportsProblemsWithLines(t *testing.T) {
 		{"bad mean", edit("mean: 5m}\n  - id: p", "mean: soon}\n  - id: p"), "15: handle.mean \"soon\" must be a positive duration"},
 		{"unknown skill", edit("skills: [all]\n    shifts: [{days: [daily], hours: \"00", "skills: [cooking]\n    shifts: [{days: [daily], hours: \"00"), "12: unknown skill \"cooking\""},
 		{"unknown team", edit("team: phone", "team: email"), "18: team must be chat or phone"},
+		{"escape in a name", edit("    name: A\n", "    name: \"A\\e]52;c;aGk=\\a\"\n"), `10: name "A\x1b]52;c;aGk=\a" has control or invisible characters`},
+		{"bidi override in a name", edit("    name: A\n", "    name: \"A\u202eB\"\n"), `10: name "A\u202eB" has control or invisible characters`},
+		{"id with spaces", edit("  - id: a\n", "  - id: a b\n"), "9: operator id \"a b\" may only use"},
 		{"unknown zone", edit("timezone: Asia/Tokyo", "timezone: Mars/Olympus"), "3: unknown time zone \"Mars/Olympus\""},
 		{"phone hours backwards", edit(`hours: "09:00-18:00"
   call`, `hours: "18:00-09:00"
