@@ -2,13 +2,16 @@ package handoff
 
 import (
 	"math"
+	"sync"
 	"time"
 
 	"tsunagu/bot/slots"
 )
 
-// Callbacks books phone callbacks with the pool's phone team.
+// Callbacks books phone callbacks with the pool's phone team. It is safe for
+// concurrent use.
 type Callbacks struct {
+	mu      sync.Mutex
 	pool    *Pool
 	pending []time.Time // expected call times of bookings not yet called
 }
@@ -51,6 +54,12 @@ func (b Booking) Text(lang string, loc *time.Location) string {
 
 // Offer says whether a callback can be made now and how soon.
 func (c *Callbacks) Offer(now time.Time) CallbackOffer {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.offer(now)
+}
+
+func (c *Callbacks) offer(now time.Time) CallbackOffer {
 	loc := c.pool.Location
 	if c.pool.PhoneHours.Open(now, loc) {
 		return CallbackOffer{Open: true, Within: c.within(now, now)}
@@ -67,7 +76,9 @@ func (c *Callbacks) Book(now time.Time, number string) (Booking, error) {
 	if err != nil {
 		return Booking{}, err
 	}
-	off := c.Offer(now)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	off := c.offer(now)
 	b := Booking{Phone: e164, Display: slots.FormatPhone(e164), BookedAt: now, Within: off.Within}
 	if off.Open {
 		b.At = now.Add(off.Within)
@@ -75,12 +86,16 @@ func (c *Callbacks) Book(now time.Time, number string) (Booking, error) {
 		b.Slot = true
 		b.At = off.NextOpening
 	}
-	c.add(b.At)
+	c.pending = append(c.pending, b.At)
 	return b, nil
 }
 
 // add records a booking expected to be called at t (background load too).
-func (c *Callbacks) add(t time.Time) { c.pending = append(c.pending, t) }
+func (c *Callbacks) add(t time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.pending = append(c.pending, t)
+}
 
 // within estimates how soon a new booking made now is called, from the phone
 // team's load at from: the bookings still waiting then, shared among the team

@@ -1,9 +1,11 @@
 package handoff
 
 import (
+	"encoding/json"
 	"errors"
 	"math"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 )
@@ -77,8 +79,11 @@ type Quote struct {
 
 // Desk runs the pool live for ONE customer chat (the focus chat) among
 // simulated background customers. It is deterministic for a seed and a
-// sequence of calls with their times. It is not safe for concurrent use.
+// sequence of calls with their times. Its methods may be called from
+// several goroutines (they serialise); the *Packet from Packet is live, so
+// read it only between calls, or take PacketJSON.
 type Desk struct {
+	mu        sync.Mutex
 	cfg       DeskConfig
 	e         *engine
 	callbacks *Callbacks
@@ -161,12 +166,26 @@ func (d *Desk) Callbacks() *Callbacks { return d.callbacks }
 // Pool returns the desk's pool.
 func (d *Desk) Pool() *Pool { return d.cfg.Pool }
 
-// Packet returns the focus chat's packet, or nil before Enqueue.
+// Packet returns the focus chat's packet, or nil before Enqueue. The desk
+// keeps adding to it.
 func (d *Desk) Packet() *Packet {
+	d.mu.Lock()
+	defer d.mu.Unlock()
 	if d.focus == nil {
 		return nil
 	}
 	return d.focus.packet
+}
+
+// PacketJSON returns the focus chat's packet as it is now, as JSON (what the
+// store keeps), or nil before Enqueue.
+func (d *Desk) PacketJSON() ([]byte, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.focus == nil {
+		return nil, nil
+	}
+	return json.Marshal(d.focus.packet)
 }
 
 // run processes every event up to t (seconds since the engine's start).
@@ -187,6 +206,8 @@ func (d *Desk) take() []Event {
 
 // Advance moves the desk to now and returns what happened to the focus chat.
 func (d *Desk) Advance(now time.Time) []Event {
+	d.mu.Lock()
+	defer d.mu.Unlock()
 	d.run(d.e.seconds(now))
 	return d.take()
 }
@@ -195,6 +216,8 @@ func (d *Desk) Advance(now time.Time) []Event {
 // speaker only", for a customer writing in lang about intent with class, if
 // they joined the queue at now.
 func (d *Desk) Quote(now time.Time, lang, intent string, class Class) Quote {
+	d.mu.Lock()
+	defer d.mu.Unlock()
 	d.run(d.e.seconds(now))
 	ahead := d.aheadOf(class, -1)
 	q := Quote{
@@ -212,6 +235,8 @@ func (d *Desk) Quote(now time.Time, lang, intent string, class Class) Quote {
 // Enqueue hands the focus chat to the pool with its packet. The packet is
 // the desk's from now on: it grows with every later message.
 func (d *Desk) Enqueue(now time.Time, p *Packet, class Class, nativeOnly bool) ([]Event, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
 	if d.focus != nil && !d.focus.closed {
 		return nil, errors.New("this desk already has a customer chat")
 	}
@@ -238,6 +263,8 @@ func (d *Desk) Enqueue(now time.Time, p *Packet, class Class, nativeOnly bool) (
 // CustomerMessage records a message from the customer (it joins the packet)
 // and lets the operator react.
 func (d *Desk) CustomerMessage(now time.Time, text string) []Event {
+	d.mu.Lock()
+	defer d.mu.Unlock()
 	d.run(d.e.seconds(now))
 	f := d.focus
 	if f == nil || f.closed {
@@ -273,6 +300,8 @@ func (d *Desk) CustomerMessage(now time.Time, text string) []Event {
 // Close ends the focus chat: the customer leaves the queue or closes the
 // conversation.
 func (d *Desk) Close(now time.Time) []Event {
+	d.mu.Lock()
+	defer d.mu.Unlock()
 	d.run(d.e.seconds(now))
 	f := d.focus
 	if f == nil || f.closed {

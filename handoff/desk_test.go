@@ -513,3 +513,29 @@ func TestTransferAfterResolutionDoesNotStartOver(t *testing.T) {
 		t.Fatal("the resolved chat never closed after the handover")
 	}
 }
+
+func TestDeskAndCallbacksAreSafeAcrossGoroutines(t *testing.T) {
+	start := tokyo(5, 10, 0)
+	d := quietDesk(t, start, 1, nil)
+	if _, err := d.Enqueue(start, refundPacket("en", true), ClassNormal, false); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for i := range 200 {
+			d.CustomerMessage(start.Add(time.Duration(i)*time.Second), "still there?")
+			if _, err := d.Callbacks().Book(start, "090-1234-5678"); err != nil {
+				t.Error(err)
+			}
+			if _, err := d.PacketJSON(); err != nil {
+				t.Error(err)
+			}
+		}
+	}()
+	for i := range 200 {
+		d.Advance(start.Add(time.Duration(i) * time.Second))
+		d.Quote(start.Add(time.Duration(i)*time.Second), "ja", "track_order", ClassNormal)
+	}
+	<-done
+}
