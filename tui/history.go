@@ -223,6 +223,9 @@ func (h *History) update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		h.SetSize(msg.Width, msg.Height)
+		if h.store != nil && h.screen == historyList {
+			return h.list.ensure(h.searchEnv()) // more rows may be visible now
+		}
 		return nil
 	case tea.BackgroundColorMsg:
 		h.setTheme(msg.IsDark())

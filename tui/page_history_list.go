@@ -473,9 +473,9 @@ func listColumns(width int) []int {
 	var cols []int
 	switch {
 	case width >= 110:
-		cols = []int{16, 18, 19, 6, 14, 8}
+		cols = []int{16, 20, 19, 8, 12, 9}
 	case width >= 60:
-		cols = []int{11, 13, 8, 6, 9, 6}
+		cols = []int{11, 11, 8, 8, 10, 7}
 	default:
 		cols = []int{11, 0, 0, 0, 0, 6}
 	}
@@ -507,12 +507,16 @@ func (l historyListPage) View() string {
 		rows = append(rows, st.Notice.Render(ansi.Truncate(fmt.Sprintf(t.FilterOn, f), w, "…")))
 	}
 	cols := listColumns(w)
+	names := t.Columns
+	if w < 110 {
+		names = t.ColumnsShort
+	}
 	head := "  "
 	for i, c := range cols {
 		if c == 0 {
 			continue
 		}
-		head += cell(t.Columns[i], c)
+		head += cell(names[i], c)
 		if i < len(cols)-1 {
 			head += " "
 		}
@@ -575,10 +579,14 @@ func (l *historyListPage) rowView(i int, cols []int, words []string) string {
 	handled := t.BotOnly
 	if row.Escalated {
 		handled = "…"
+		sep := ", "
+		if cols[4] < 11 {
+			sep = ","
+		}
 		if d, ok := l.details[row.ID]; ok && len(d.operators) > 0 {
-			handled = strings.Join(d.operators, ", ")
+			handled = strings.Join(d.operators, sep)
 		} else if ok {
-			handled = "?"
+			handled = t.NoOperator
 		}
 	}
 	status := t.Status[string(row.Status)]

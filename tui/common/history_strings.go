@@ -24,7 +24,9 @@ type HistoryStrings struct {
 	OpenFailed    string // %s the store error
 	RetryHint     string
 	Columns       [7]string // when, topic, order, channel, handled by, status, problem
+	ColumnsShort  [7]string // the same, for narrow terminals
 	BotOnly       string
+	NoOperator    string
 	Status        map[string]string
 	Channel       map[string]string
 	Marked        string // %d marked rows
@@ -109,7 +111,9 @@ var historyEN = HistoryStrings{
 	OpenFailed:    "History cannot open the store: %s",
 	RetryHint:     "r retry · ctrl+c quit",
 	Columns:       [7]string{"When", "Topic", "Order", "Channel", "Handled by", "Status", "Problem"},
+	ColumnsShort:  [7]string{"When", "Topic", "Order", "Via", "By", "Status", "Problem"},
 	BotOnly:       "bot only",
+	NoOperator:    "no one yet",
 	Status:        map[string]string{"open": "open", "escalated": "escalated", "closed": "closed", "abandoned": "abandoned"},
 	Channel:       map[string]string{"chat": "chat", "callback": "phone", "phone": "phone"},
 	Marked:        "%d marked",
@@ -191,7 +195,9 @@ var historyJA = HistoryStrings{
 	OpenFailed:    "履歴を開けません: %s",
 	RetryHint:     "r 再試行・ctrl+c 終了",
 	Columns:       [7]string{"日時", "内容", "注文", "窓口", "対応", "状態", "お問い合わせ"},
+	ColumnsShort:  [7]string{"日時", "内容", "注文", "窓口", "対応", "状態", "問い合わせ"},
 	BotOnly:       "ボットのみ",
+	NoOperator:    "未対応",
 	Status:        map[string]string{"open": "対応中", "escalated": "引継ぎ", "closed": "完了", "abandoned": "離脱"},
 	Channel:       map[string]string{"chat": "チャット", "callback": "電話", "phone": "電話"},
 	Marked:        "%d件選択",

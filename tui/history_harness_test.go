@@ -1,0 +1,315 @@
+package tui
+
+import (
+	"encoding/json"
+	"fmt"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/x/exp/golden"
+
+	"tsunagu/bot"
+	"tsunagu/handoff"
+	"tsunagu/transcripts"
+)
+
+// historyHarness drives the history browser through Update, running every
+// command synchronously and feeding its message back, like harness does for
+// the chat. Timers (the search debounce) are held until flush.
+type historyHarness struct {
+	t         testing.TB
+	h         *History
+	timers    []timerMsg
+	quit      bool
+	clipboard []string
+	closed    bool
+}
+
+type historyOpts struct {
+	lang          string
+	width, height int
+	open          func() (HistoryStore, error)
+	store         HistoryStore
+	exportDir     string
+	resume        func(id string) tea.Cmd
+	pageSize      int
+	embedded      bool
+	noColor       *bool
+}
+
+var historyNow = time.Date(2026, 11, 26, 18, 0, 0, 0, jst)
+
+type fixedClock struct{ t time.Time }
+
+func (c fixedClock) Now() time.Time { return c.t }
+
+func newHistoryHarness(t testing.TB, o historyOpts) *historyHarness {
+	t.Helper()
+	if o.width == 0 {
+		o.width, o.height = 80, 24
+	}
+	hh := &historyHarness{t: t}
+	open := o.open
+	if open == nil {
+		st := o.store
+		open = func() (HistoryStore, error) { return st, nil }
+	}
+	noColor := true
+	if o.noColor != nil {
+		noColor = *o.noColor
+	}
+	cfg := HistoryConfig{
+		Lang: o.lang, Clock: fixedClock{historyNow}, Location: jst, NoColor: noColor, Open: open,
+		ExportDir: o.exportDir, Resume: o.resume, PageSize: o.pageSize,
+		Tick: func(d time.Duration, fn func(time.Time) tea.Msg) tea.Cmd {
+			return func() tea.Msg { return timerMsg{d: d, fn: fn} }
+		},
+	}
+	if o.embedded {
+		cfg.Close = func() tea.Cmd { hh.closed = true; return nil }
+	}
+	hh.h = NewHistory(cfg)
+	hh.run(hh.h.Init())
+	hh.send(tea.WindowSizeMsg{Width: o.width, Height: o.height})
+	return hh
+}
+
+func (hh *historyHarness) send(msg tea.Msg) {
+	hh.t.Helper()
+	_, cmd := hh.h.Update(msg)
+	hh.run(cmd)
+}
+
+func (hh *historyHarness) run(cmd tea.Cmd) {
+	queue := []tea.Cmd{cmd}
+	for steps := 0; len(queue) > 0; steps++ {
+		if steps > 100000 {
+			hh.t.Fatal("commands do not settle")
+		}
+		c := queue[0]
+		queue = queue[1:]
+		if c == nil {
+			continue
+		}
+		msg := c()
+		switch m := msg.(type) {
+		case nil:
+			continue
+		case tea.BatchMsg:
+			queue = append(queue, m...)
+			continue
+		case timerMsg:
+			hh.timers = append(hh.timers, m)
+			continue
+		case tea.QuitMsg:
+			hh.quit = true
+			continue
+		}
+		if isSequence(msg) {
+			queue = append(queue, sequenceCmds(msg)...)
+			continue
+		}
+		if reflect.TypeOf(msg).String() == "tea.setClipboardMsg" {
+			hh.clipboard = append(hh.clipboard, reflect.ValueOf(msg).String())
+			continue
+		}
+		_, next := hh.h.Update(msg)
+		queue = append(queue, next)
+	}
+}
+
+// flush fires every held timer (the typing pause has passed).
+func (hh *historyHarness) flush() {
+	for len(hh.timers) > 0 {
+		due := hh.timers
+		hh.timers = nil
+		for _, tm := range due {
+			hh.send(tm.fn(historyNow))
+		}
+	}
+}
+
+func (hh *historyHarness) view() string { return ansi.Strip(hh.h.Frame()) }
+
+func (hh *historyHarness) press(code rune, mod tea.KeyMod) {
+	hh.send(tea.KeyPressMsg{Code: code, Mod: mod})
+}
+
+func (hh *historyHarness) ctrl(r rune) { hh.press(r, tea.ModCtrl) }
+
+// typeText types s one key at a time.
+func (hh *historyHarness) typeText(s string) {
+	for _, r := range s {
+		if r == ' ' {
+			hh.send(tea.KeyPressMsg{Code: tea.KeySpace, Text: " "})
+			continue
+		}
+		hh.send(tea.KeyPressMsg{Code: r, Text: string(r)})
+	}
+}
+
+// search types a query and lets the debounce fire.
+func (hh *historyHarness) search(q string) {
+	hh.typeText(q)
+	hh.flush()
+}
+
+func (hh *historyHarness) mustShow(parts ...string) {
+	hh.t.Helper()
+	v := hh.view()
+	for _, p := range parts {
+		if !strings.Contains(v, p) {
+			hh.t.Fatalf("view does not show %q:\n%s", p, v)
+		}
+	}
+}
+
+func (hh *historyHarness) mustNotShow(parts ...string) {
+	hh.t.Helper()
+	v := hh.view()
+	for _, p := range parts {
+		if strings.Contains(v, p) {
+			hh.t.Fatalf("view shows %q but should not:\n%s", p, v)
+		}
+	}
+}
+
+// namedTB gives golden.RequireEqual our file name: testdata/NAME.golden.
+type namedTB struct {
+	testing.TB
+	name string
+}
+
+func (n namedTB) Name() string { return n.name }
+
+func requireGolden(t *testing.T, name, frame string) {
+	t.Helper()
+	golden.RequireEqual(namedTB{TB: t, name: name}, frame)
+}
+
+// --- fixtures ---------------------------------------------------------------
+
+func at(day, hour, minute, sec int) time.Time {
+	return time.Date(2026, 11, day, hour, minute, sec, 0, jst)
+}
+
+func metaPtr(m transcripts.Meta) *transcripts.Meta { return &m }
+
+// fixtureConversations are four conversations in both languages: a
+// Japanese chat escalated, transferred and called back; an English refund
+// the bot handled alone; an abandoned Japanese login question; and an
+// English double charge waiting for a callback.
+func fixtureConversations() []transcripts.Conversation {
+	packet := handoff.Packet{Conversation: "c-ja-transfer", Reason: bot.ReasonHumanRequested, Lang: "ja",
+		Summary: map[string]string{"ja": "ご注文のワイヤレスイヤホンが届いていない件", "en": "The wireless earbuds have not arrived"},
+		Facts: handoff.Facts{Customer: handoff.Customer{Name: "佐藤 由美"},
+			Order: &handoff.Order{ID: "250-1234567-1234567", Items: []string{"ワイヤレスイヤホン"}, Status: "in_transit"},
+			Topic: handoff.Topic{Category: "delivery", Subtopic: "not_arrived", Intent: "track_order"}},
+		Decisions: []handoff.Decision{{Turn: 1, Intent: "track_order", Confidence: 0.91, Action: bot.ActionAnswer},
+			{Turn: 2, Intent: "human_request", Confidence: 0.97, Action: bot.ActionEscalate, Reason: bot.ReasonHumanRequested}},
+		Transcript: []handoff.Line{{At: at(26, 10, 0, 5), Speaker: handoff.SpeakerCustomer, Text: "注文したワイヤレスイヤホンがまだ届きません。"}},
+		CreatedAt:  at(26, 10, 1, 0)}
+	raw, err := json.Marshal(packet)
+	if err != nil {
+		panic(err)
+	}
+	cb := at(26, 15, 0, 0)
+	cb2 := at(24, 10, 0, 0)
+	return []transcripts.Conversation{
+		{ID: "c-ja-transfer", StartedAt: at(26, 10, 0, 0), Lang: "ja", Customer: transcripts.Customer{Name: "佐藤 由美", HasAccount: true},
+			OrderID: "250-1234567-1234567", Topic: "delivery/not_arrived", Channel: "chat", Status: transcripts.StatusClosed,
+			Entries: []transcripts.Entry{
+				{At: at(26, 10, 0, 5), Role: transcripts.RoleCustomer, Author: "あなた", Text: "注文したワイヤレスイヤホンがまだ届きません。"},
+				{At: at(26, 10, 0, 6), Role: transcripts.RoleBot, Text: "ご不便をおかけして申し訳ございません。ご注文250-1234567-1234567は配送業者に引き渡し済みです。",
+					Meta: metaPtr(transcripts.Meta{Intent: "track_order", Action: "answer", Confidence: 0.91, Rules: []string{"pattern:track_order/届かない"}})},
+				{At: at(26, 10, 0, 40), Role: transcripts.RoleCustomer, Author: "あなた", Text: "担当者と話したいです。"},
+				{At: at(26, 10, 0, 41), Role: transcripts.RoleBot, Text: "担当者におつなぎします。同じ説明を繰り返す必要はありません。",
+					Meta: metaPtr(transcripts.Meta{Intent: "human_request", Action: "escalate", Confidence: 0.97, Reason: "human_requested", Rules: []string{"trigger:human"}})},
+				{At: at(26, 10, 1, 0), Role: transcripts.RoleSystem, Event: transcripts.EventEscalated, Meta: metaPtr(transcripts.Meta{Reason: "human_requested", Packet: raw})},
+				{At: at(26, 10, 1, 1), Role: transcripts.RoleSystem, Event: transcripts.EventQueue, Meta: metaPtr(transcripts.Meta{QueuePosition: 2})},
+				{At: at(26, 10, 3, 0), Role: transcripts.RoleSystem, Event: transcripts.EventOperatorJoined, Meta: metaPtr(transcripts.Meta{Operator: "田中", OperatorID: "op-tanaka"})},
+				{At: at(26, 10, 3, 20), Role: transcripts.RoleOperator, Author: "田中", Text: "田中と申します。ご注文の商品が届いていない件ですね。配送業者に確認します。",
+					Meta: metaPtr(transcripts.Meta{Operator: "田中", OperatorID: "op-tanaka"})},
+				{At: at(26, 10, 9, 0), Role: transcripts.RoleSystem, Event: transcripts.EventOperatorLeft, Meta: metaPtr(transcripts.Meta{Operator: "田中", OperatorID: "op-tanaka", Reason: "shift_end"})},
+				{At: at(26, 10, 9, 5), Role: transcripts.RoleSystem, Event: transcripts.EventTransfer, Meta: metaPtr(transcripts.Meta{Operator: "鈴木", OperatorID: "op-suzuki", Packet: raw})},
+				{At: at(26, 10, 9, 30), Role: transcripts.RoleOperator, Author: "鈴木", Text: "前の担当の田中から引き継ぎました。内容は確認済みですので、続きから対応いたします。",
+					Meta: metaPtr(transcripts.Meta{Operator: "鈴木", OperatorID: "op-suzuki"})},
+				{At: at(26, 10, 12, 0), Role: transcripts.RoleSystem, Event: transcripts.EventCallbackBooked, Text: "090-1234-5678 への折り返し電話を 15:00 に予約しました",
+					Meta: metaPtr(transcripts.Meta{CallbackAt: &cb})},
+				{At: at(26, 10, 13, 0), Role: transcripts.RoleSystem, Event: transcripts.EventRating, Author: "bot", Meta: metaPtr(transcripts.Meta{Rating: 2})},
+				{At: at(26, 10, 13, 0), Role: transcripts.RoleSystem, Event: transcripts.EventRating, Author: "operator", Meta: metaPtr(transcripts.Meta{Rating: 5})},
+				{At: at(26, 10, 13, 1), Role: transcripts.RoleSystem, Event: transcripts.EventClosed},
+			}},
+		{ID: "c-en-refund", StartedAt: at(25, 18, 30, 0), Lang: "en", Customer: transcripts.Customer{Name: "Alex Kim", HasAccount: true},
+			OrderID: "250-7654321-7654321", Topic: "returns/refund", Channel: "chat", Status: transcripts.StatusClosed,
+			Entries: []transcripts.Entry{
+				{At: at(25, 18, 30, 5), Role: transcripts.RoleCustomer, Author: "You", Text: "The earbuds arrived broken. Can I get a refund?"},
+				{At: at(25, 18, 30, 6), Role: transcripts.RoleBot, Text: "Sorry about that. I've started a refund for order 250-7654321-7654321; it shows in 3-5 business days.",
+					Meta: metaPtr(transcripts.Meta{Intent: "refund", Action: "answer", Confidence: 0.88})},
+				{At: at(25, 18, 31, 0), Role: transcripts.RoleSystem, Event: transcripts.EventRating, Author: "bot", Meta: metaPtr(transcripts.Meta{Rating: 2})},
+				{At: at(25, 18, 31, 1), Role: transcripts.RoleSystem, Event: transcripts.EventClosed},
+			}},
+		{ID: "c-ja-login", StartedAt: at(24, 9, 15, 0), Lang: "ja", Customer: transcripts.Customer{Name: "山田 太郎"},
+			Topic: "account/login", Channel: "chat", Status: transcripts.StatusAbandoned,
+			Entries: []transcripts.Entry{
+				{At: at(24, 9, 15, 5), Role: transcripts.RoleCustomer, Author: "あなた", Text: "ログインできません。パスワードを忘れました。"},
+				{At: at(24, 9, 15, 6), Role: transcripts.RoleBot, Text: "パスワードの再設定と、二段階認証のどちらについてですか？",
+					Meta: metaPtr(transcripts.Meta{Intent: "password_reset", Action: "clarify", Confidence: 0.52})},
+			}},
+		{ID: "c-en-callback", StartedAt: at(23, 14, 0, 0), Lang: "en", Customer: transcripts.Customer{Name: "Sam Lee", HasAccount: true},
+			OrderID: "250-5550001-5550001", Topic: "billing/double_charge", Channel: "callback", Status: transcripts.StatusEscalated,
+			Entries: []transcripts.Entry{
+				{At: at(23, 14, 0, 5), Role: transcripts.RoleCustomer, Author: "You", Text: "⚠️ I was charged twice for the ｱｲｳ headphones 🇯🇵 — refund please"},
+				{At: at(23, 14, 0, 6), Role: transcripts.RoleSystem, Event: transcripts.EventEscalated, Meta: metaPtr(transcripts.Meta{Reason: "complaint"})},
+				{At: at(23, 14, 0, 7), Role: transcripts.RoleSystem, Event: transcripts.EventCallbackBooked, Meta: metaPtr(transcripts.Meta{CallbackAt: &cb2})},
+			}},
+	}
+}
+
+// fixtureStore is a real store holding convs, in a temporary folder.
+func fixtureStore(t testing.TB, convs []transcripts.Conversation) (*transcripts.Store, string) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "history.db")
+	s, err := transcripts.Open(path, transcripts.Options{Timeout: time.Second, Now: func() time.Time { return historyNow }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	var b strings.Builder
+	for _, c := range convs {
+		line, err := transcripts.EncodeJSON(c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b.Write(line)
+		b.WriteByte('\n')
+	}
+	rep, err := s.Import(strings.NewReader(b.String()))
+	if err != nil || rep.Imported != len(convs) {
+		t.Fatalf("import: %+v, %v", rep, err)
+	}
+	return s, path
+}
+
+// manyConversations makes n small conversations a minute apart, newest
+// last; every seventh is escalated to an operator.
+func manyConversations(n int) []transcripts.Conversation {
+	out := make([]transcripts.Conversation, n)
+	for i := range out {
+		c := transcripts.Conversation{ID: fmt.Sprintf("c%05d", i), StartedAt: at(1, 9, 0, 0).Add(time.Duration(i) * time.Minute),
+			Lang: "en", Customer: transcripts.Customer{Name: "Customer"}, Topic: "delivery/not_arrived", Channel: "chat", Status: transcripts.StatusClosed,
+			Entries: []transcripts.Entry{{At: at(1, 9, 0, 1).Add(time.Duration(i) * time.Minute), Role: transcripts.RoleCustomer, Text: fmt.Sprintf("parcel number %d is late", i)}}}
+		if i%7 == 0 {
+			c.Entries = append(c.Entries,
+				transcripts.Entry{At: c.StartedAt.Add(time.Minute), Role: transcripts.RoleSystem, Event: transcripts.EventEscalated, Meta: metaPtr(transcripts.Meta{Reason: "complaint"})},
+				transcripts.Entry{At: c.StartedAt.Add(2 * time.Minute), Role: transcripts.RoleOperator, Author: "Tanaka", Text: "I'm on it."})
+		}
+		out[i] = c
+	}
+	return out
+}
