@@ -78,8 +78,11 @@ func (s *Store) Import(r io.Reader) (ImportReport, error) {
 		var skipped []Skipped
 		err := s.update(func(tx *bbolt.Tx) error {
 			imported, skipped = 0, skipped[:0] // bbolt never re-runs Update, but stay correct if it did
+			w := newSortedWriter(tx)
 			for i, c := range batch {
-				if _, err := insertConversation(tx, c); err != nil {
+				// Ids are unique within the file (seen), so checking the
+				// committed store is enough while writes wait in w.
+				if _, err := insertConversation(tx, w, c); err != nil {
 					if errors.Is(err, ErrExists) {
 						skipped = append(skipped, Skipped{Line: batchLines[i], ID: c.ID})
 						continue
@@ -88,7 +91,7 @@ func (s *Store) Import(r io.Reader) (ImportReport, error) {
 				}
 				imported++
 			}
-			return nil
+			return w.flush()
 		})
 		batch, batchLines, batchBytes = batch[:0], batchLines[:0], 0
 		if err != nil {

@@ -57,6 +57,8 @@ func runHelper(mode, path string) int {
 		return helperDiskFull(path)
 	case "readonly":
 		return helperReadOnly(path)
+	case "rss":
+		return helperPeakRSS(path)
 	}
 	fmt.Fprintln(os.Stderr, "unknown helper mode", mode)
 	return 3
@@ -433,4 +435,32 @@ func TestReadOnlyFileAndFolder(t *testing.T) {
 			}
 		})
 	}
+}
+
+// helperPeakRSS opens a store read-only, lists the first page and runs a few
+// searches, then prints its own peak RSS (BenchmarkPeakRSSListSearchBig).
+func helperPeakRSS(path string) int {
+	s, err := Open(path, Options{ReadOnly: true})
+	if err != nil {
+		fmt.Println("error", err)
+		return 1
+	}
+	defer s.Close()
+	if _, err := s.List(Filter{}, "", DefaultPageSize); err != nil {
+		fmt.Println("error", err)
+		return 1
+	}
+	for _, q := range []string{"返品", "refund", "二重請求", "Tanaka", "waterproof warranty"} {
+		if _, err := s.Search(q, Filter{}, DefaultPageSize); err != nil {
+			fmt.Println("error", err)
+			return 1
+		}
+	}
+	var ru unix.Rusage
+	if err := unix.Getrusage(unix.RUSAGE_SELF, &ru); err != nil {
+		fmt.Println("error", err)
+		return 1
+	}
+	fmt.Printf("maxrss-kb %d\n", ru.Maxrss)
+	return 0
 }

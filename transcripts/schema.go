@@ -64,7 +64,7 @@ func buildIndexes(tx *bbolt.Tx) error {
 			return err
 		}
 		rebuildHeaderStats(&h, entries)
-		if err := putHeader(tx, &h); err != nil {
+		if err := putHeader(txWriter{tx}, &h); err != nil {
 			return err
 		}
 		terms := map[string]struct{}{}
@@ -72,7 +72,7 @@ func buildIndexes(tx *bbolt.Tx) error {
 		for i := range entries {
 			indexTerms(entries[i].Text, terms)
 		}
-		return putTerms(tx, &h, terms)
+		return putTerms(txWriter{tx}, &h, terms)
 	})
 }
 

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"unicode/utf8"
 
@@ -51,18 +52,68 @@ func termKey(term string, h *header) []byte {
 	return append(k, h.ID...)
 }
 
+// --- writers -------------------------------------------------------------------
+
+// writer puts keys into the root buckets. txWriter writes at once; the
+// sortedWriter of big imports gathers a batch and writes each bucket's keys
+// in ascending order, because bbolt keeps a transaction's nodes unsplit in
+// memory and inserting into the middle of a huge node moves all of it
+// (quadratic), while appending in order does not.
+type writer interface {
+	put(bucket, k, v []byte) error
+}
+
+type txWriter struct{ tx *bbolt.Tx }
+
+func (w txWriter) put(bucket, k, v []byte) error { return w.tx.Bucket(bucket).Put(k, v) }
+
+type kv struct{ k, v []byte }
+
+type sortedWriter struct {
+	tx   *bbolt.Tx
+	puts map[string][]kv
+}
+
+func newSortedWriter(tx *bbolt.Tx) *sortedWriter {
+	return &sortedWriter{tx: tx, puts: map[string][]kv{}}
+}
+
+func (w *sortedWriter) put(bucket, k, v []byte) error {
+	w.puts[string(bucket)] = append(w.puts[string(bucket)], kv{k, v})
+	return nil
+}
+
+func (w *sortedWriter) flush() error {
+	for name, puts := range w.puts {
+		slices.SortFunc(puts, func(a, b kv) int { return bytes.Compare(a.k, b.k) })
+		b := w.tx.Bucket([]byte(name))
+		b.FillPercent = importFillPercent
+		for _, p := range puts {
+			if err := b.Put(p.k, p.v); err != nil {
+				return err
+			}
+		}
+	}
+	clear(w.puts)
+	return nil
+}
+
+// importFillPercent packs pages fuller than bbolt's default 0.5 when keys
+// arrive in order, as they do in an import.
+const importFillPercent = 0.9
+
 // --- header and index upkeep -------------------------------------------------
 
-func putHeader(tx *bbolt.Tx, h *header) error {
+func putHeader(w writer, h *header) error {
 	h.V = 1
 	b, err := marshalJSON(h)
 	if err != nil {
 		return err
 	}
-	if err := tx.Bucket(bucketConversations).Put([]byte(h.ID), b); err != nil {
+	if err := w.put(bucketConversations, []byte(h.ID), b); err != nil {
 		return err
 	}
-	return tx.Bucket(bucketByTime).Put(byTimeKey(h), byTimeRow(h))
+	return w.put(bucketByTime, byTimeKey(h), byTimeRow(h))
 }
 
 func getHeader(tx *bbolt.Tx, id string) (*header, error) {
@@ -77,10 +128,9 @@ func getHeader(tx *bbolt.Tx, id string) (*header, error) {
 	return &h, nil
 }
 
-func putTerms(tx *bbolt.Tx, h *header, terms map[string]struct{}) error {
-	b := tx.Bucket(bucketTerms)
+func putTerms(w writer, h *header, terms map[string]struct{}) error {
 	for t := range terms {
-		if err := b.Put(termKey(t, h), nil); err != nil {
+		if err := w.put(bucketTerms, termKey(t, h), nil); err != nil {
 			return err
 		}
 	}
@@ -180,14 +230,15 @@ func (s *Store) CreateConversation(c Conversation) (Conversation, error) {
 			c.ID = "c" + c.StartedAt.UTC().Format("20060102-150405") + "-" + strconv.FormatUint(seq, 36)
 		}
 		var err error
-		stored, err = insertConversation(tx, c)
+		stored, err = insertConversation(tx, txWriter{tx}, c)
 		return err
 	})
 	return stored, err
 }
 
 // insertConversation validates, cleans and stores c with its entries.
-func insertConversation(tx *bbolt.Tx, c Conversation) (Conversation, error) {
+// Reads go to tx; writes go through w.
+func insertConversation(tx *bbolt.Tx, w writer, c Conversation) (Conversation, error) {
 	if c.Status == "" {
 		c.Status = StatusOpen
 	}
@@ -218,17 +269,17 @@ func insertConversation(tx *bbolt.Tx, c Conversation) (Conversation, error) {
 		if err != nil {
 			return c, err
 		}
-		if err := entries.Put(entryKey(c.ID, seq), b); err != nil {
+		if err := w.put(bucketEntries, entryKey(c.ID, seq), b); err != nil {
 			return c, err
 		}
 		applyEntry(h, e)
 		entryTerms(e, terms)
 	}
 	h.Status = status // a given status wins over what the events imply
-	if err := putHeader(tx, h); err != nil {
+	if err := putHeader(w, h); err != nil {
 		return c, err
 	}
-	return c, putTerms(tx, h, terms)
+	return c, putTerms(w, h, terms)
 }
 
 // AppendEntry adds one message or event to a conversation and returns only
@@ -291,7 +342,7 @@ func (s *Store) AppendEntry(id string, e Entry) (uint64, error) {
 		}
 		terms := map[string]struct{}{}
 		entryTerms(&e, terms)
-		return putTerms(tx, h, terms)
+		return putTerms(txWriter{tx}, h, terms)
 	})
 	return seq, err
 }
@@ -312,7 +363,7 @@ func (s *Store) SetStatus(id string, status Status) error {
 			return err
 		}
 		h.Status = status
-		return putHeader(tx, h)
+		return putHeader(txWriter{tx}, h)
 	})
 }
 
