@@ -27,10 +27,10 @@ type Options struct {
 }
 
 type topic struct {
-	id          string
-	ja, en      []string // customer openings
+	id           string
+	ja, en       []string // customer openings
 	jaBot, enBot []string
-	jaOp, enOp  []string
+	jaOp, enOp   []string
 }
 
 var topics = []topic{
