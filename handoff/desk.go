@@ -219,10 +219,10 @@ func (d *Desk) Quote(now time.Time, lang, intent string, class Class) Quote {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	d.run(d.e.seconds(now))
-	ahead := d.aheadOf(class, -1)
+	group := TopicGroup(intent)
 	q := Quote{
-		FirstAvailable: d.expectedWait(ahead, lang, TopicGroup(intent), false),
-		NativeOnly:     d.expectedWait(ahead, lang, TopicGroup(intent), true),
+		FirstAvailable: d.expectedWait(d.aheadOf(class, -1, lang, group, false), lang, group, false),
+		NativeOnly:     d.expectedWait(d.aheadOf(class, -1, lang, group, true), lang, group, true),
 	}
 	for _, oi := range d.eligibleOps(lang, TopicGroup(intent), true) {
 		if d.e.ops[oi].onShift {
@@ -481,8 +481,9 @@ func (d *Desk) queueChanged(e *engine) {
 	if c.state != chatQueued || !c.focus {
 		return
 	}
-	ahead := d.aheadOf(c.class, f.ci)
-	wait := d.expectedWait(ahead, f.packet.Lang, TopicGroup(f.packet.Facts.Topic.Intent), f.nativeOnly)
+	group := TopicGroup(f.packet.Facts.Topic.Intent)
+	ahead := d.aheadOf(c.class, f.ci, f.packet.Lang, group, f.nativeOnly)
+	wait := d.expectedWait(ahead, f.packet.Lang, group, f.nativeOnly)
 	// Report every change of position, and changes of the estimate that a
 	// person would notice (10 s steps).
 	if ahead+1 != f.lastPos || wait/(10*time.Second) != f.lastWait/(10*time.Second) {
@@ -492,9 +493,12 @@ func (d *Desk) queueChanged(e *engine) {
 }
 
 // aheadOf counts live chats that will be served before a chat of class
-// (before ci itself when ci >= 0; all of its class otherwise).
-func (d *Desk) aheadOf(class Class, ci int32) int {
+// (before ci itself when ci >= 0; all of its class otherwise) and compete
+// for the same operators: someone who could take the focus chat could take
+// them too.
+func (d *Desk) aheadOf(class Class, ci int32, lang, group string, nativeOnly bool) int {
 	e := d.e
+	ops := d.eligibleOps(lang, group, nativeOnly)
 	n := 0
 	for k := Class(0); k <= class; k++ {
 		q := &e.queues[k]
@@ -506,10 +510,24 @@ func (d *Desk) aheadOf(class Class, ci int32) int {
 			if it.chat == ci {
 				return n
 			}
-			n++
+			if d.competes(ops, it.chat) {
+				n++
+			}
 		}
 	}
 	return n
+}
+
+func (d *Desk) competes(ops []int32, ci int32) bool {
+	c := &d.e.chats[ci]
+	for _, oi := range ops {
+		o := &d.e.ops[oi]
+		lv := o.level[c.lang]
+		if lv != LevelNone && (!c.nativeOnly || lv == LevelNative) && o.skills&(1<<c.group) != 0 {
+			return true
+		}
+	}
+	return false
 }
 
 func (d *Desk) eligibleOps(lang, group string, nativeOnly bool) []int32 {
@@ -550,7 +568,18 @@ func (d *Desk) expectedWait(ahead int, lang, group string, nativeOnly bool) time
 		return 0
 	}
 	if rate > 0 {
-		return dur(float64(ahead+1) / rate)
+		// Walk down the line: each chat ahead is still there when its turn
+		// comes unless its customer has given up by then (exponential
+		// patience, which is memoryless, so time already waited is no matter).
+		t := 0.0
+		for range ahead {
+			stays := 1.0
+			if e.patienceMean > 0 {
+				stays = math.Exp(-t / e.patienceMean)
+			}
+			t += stays / rate
+		}
+		return dur(t + 1/rate)
 	}
 	// Nobody eligible on shift: wait for the first one to start.
 	now := e.clock(e.now)

@@ -539,3 +539,31 @@ func TestDeskAndCallbacksAreSafeAcrossGoroutines(t *testing.T) {
 	}
 	<-done
 }
+
+// TestExpectedWaitTracksActualWaits compares the expected wait shown on
+// joining the queue with the wait that followed, over many busy desks.
+func TestExpectedWaitTracksActualWaits(t *testing.T) {
+	predicted, actual, queued := 0.0, 0.0, 0
+	for seed := uint64(1); seed <= 40; seed++ {
+		start := tokyo(5, 11, 0)
+		d, err := NewDesk(DeskConfig{Pool: DefaultPool(), Knowledge: testKnowledge, Start: start, Seed: seed, ArrivalsPerHour: 140})
+		if err != nil {
+			t.Fatal(err)
+		}
+		evs, _ := d.Enqueue(start, refundPacket("ja", true), ClassNormal, false)
+		q := find(evs, EventQueue)
+		if q == nil {
+			continue
+		}
+		_, joined := runDesk(d, start, 3*time.Hour, func(ev Event) bool { return ev.Kind == EventJoined })
+		predicted += q.Wait.Seconds()
+		actual += joined.Sub(start).Seconds()
+		queued++
+	}
+	if queued < 20 {
+		t.Fatalf("only %d of 40 busy desks queued the chat", queued)
+	}
+	if ratio := predicted / actual; ratio < 0.7 || ratio > 1.5 {
+		t.Fatalf("mean expected wait %.0f s against a mean actual wait of %.0f s (ratio %.2f)", predicted/float64(queued), actual/float64(queued), ratio)
+	}
+}
