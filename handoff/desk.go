@@ -90,6 +90,7 @@ type Desk struct {
 	focus     *focusChat
 	out       []Event
 	typing    float64
+	gens      uint32 // step generations, unique over every focus chat of the desk
 }
 
 type focusChat struct {
@@ -255,7 +256,8 @@ func (d *Desk) Enqueue(now time.Time, p *Packet, class Class, nativeOnly bool) (
 	c.nativeOnly = nativeOnly
 	c.packet = p
 	c.intent = p.Facts.Topic.Intent
-	d.focus = &focusChat{ci: ci, packet: p, class: class, nativeOnly: nativeOnly, op: -1, faultAt: -1, lastPos: -1}
+	d.gens++
+	d.focus = &focusChat{ci: ci, packet: p, class: class, nativeOnly: nativeOnly, op: -1, faultAt: -1, lastPos: -1, stepGen: d.gens}
 	e.arrive(ci)
 	return d.take(), nil
 }
@@ -376,7 +378,8 @@ func (d *Desk) scheduleStep(after float64) {
 // focusTransferred: the operator left; the engine routes the chat on.
 func (d *Desk) focusTransferred(e *engine, ci, oi int32, cause Cause) {
 	f := d.focus
-	f.stepGen++
+	d.gens++
+	f.stepGen = d.gens
 	f.scheduled = false
 	f.pending = nil
 	f.replies = nil
@@ -390,7 +393,7 @@ func (d *Desk) focusTransferred(e *engine, ci, oi int32, cause Cause) {
 // focusEvent plays the focus operator's next beat.
 func (d *Desk) focusEvent(e *engine, ev event) {
 	f := d.focus
-	if f == nil || ev.gen != f.stepGen || f.closed || f.op < 0 {
+	if f == nil || ev.gen != f.stepGen || ev.chat != f.ci || f.closed || f.op < 0 {
 		return
 	}
 	switch ev.aux {

@@ -567,3 +567,24 @@ func TestExpectedWaitTracksActualWaits(t *testing.T) {
 		t.Fatalf("mean expected wait %.0f s against a mean actual wait of %.0f s (ratio %.2f)", predicted/float64(queued), actual/float64(queued), ratio)
 	}
 }
+
+func TestStaleStepsOfAClosedChatDoNotTouchTheNext(t *testing.T) {
+	start := tokyo(5, 10, 0)
+	d := quietDesk(t, start, 1, &Faults{})
+	p := refundPacket("en", true)
+	p.Facts.Set(FactAmount, "¥3,980")
+	d.Enqueue(start, p, ClassNormal, false)
+	_, now := runDesk(d, start, time.Hour, func(ev Event) bool { return ev.Kind == EventResolved })
+	// The operator would close the chat 5 minutes after the offer; the
+	// customer closes it at once and starts another.
+	d.Close(now)
+	evs, _ := d.Enqueue(now, refundPacket("en", true), ClassNormal, false)
+	more, _ := runDesk(d, now, 6*time.Minute, nil)
+	evs = append(evs, more...)
+	if c := find(evs, EventClosed); c != nil {
+		t.Fatalf("the new chat was closed by the old chat's pending step at %s", c.At)
+	}
+	if findStep(evs, StepGreet) == nil {
+		t.Fatal("the new chat was not greeted")
+	}
+}
