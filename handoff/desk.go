@@ -274,7 +274,15 @@ func (d *Desk) CustomerMessage(now time.Time, text string) []Event {
 	}
 	f.packet.Add(Line{At: now, Speaker: SpeakerCustomer, Text: text})
 	if f.op < 0 || f.brain == nil {
-		return d.take() // still queued: the message waits in the packet
+		// Between operators: the message waits in the packet, and answers
+		// the last ask if there was one.
+		if f.awaiting != "" {
+			if !f.packet.Facts.Has(f.awaiting) {
+				f.packet.Facts.Set(f.awaiting, strings.TrimSpace(text))
+			}
+			f.awaiting = ""
+		}
+		return d.take()
 	}
 	// The packet may already have learned the awaited fact from the message
 	// (an order id, a phone number...).
@@ -341,7 +349,6 @@ func (d *Desk) focusAssigned(e *engine, ci, oi int32) {
 	c := &e.chats[ci]
 	f.op = oi
 	f.steps = 0
-	f.awaiting = ""
 	f.faultAt = -1
 	var prev *Operator
 	if c.prevOp >= 0 {
@@ -383,7 +390,8 @@ func (d *Desk) focusTransferred(e *engine, ci, oi int32, cause Cause) {
 	f.scheduled = false
 	f.pending = nil
 	f.replies = nil
-	f.awaiting = ""
+	// f.awaiting stays: the customer's answer to the last ask may come while
+	// the chat is between operators, and the next one must not ask again.
 	f.brain = nil
 	f.op = -1
 	f.lastPos = -1
@@ -407,7 +415,7 @@ func (d *Desk) focusEvent(e *engine, ev event) {
 		if len(f.replies) > 0 {
 			st, f.replies = f.replies[0], f.replies[1:]
 		} else {
-			if f.awaiting != "" {
+			if f.awaiting != "" && f.brain.greeted {
 				return // waiting for the customer's answer
 			}
 			next, ok := f.brain.Next(f.packet)
@@ -444,8 +452,12 @@ func (d *Desk) focusEvent(e *engine, ev event) {
 		switch st.Kind {
 		case StepAsk:
 			f.awaiting = st.Fact
-			if len(f.replies) > 0 {
+			switch {
+			case len(f.replies) > 0:
 				d.scheduleStep(2)
+			case f.faultAt >= 0 && f.steps >= f.faultAt:
+				// The line can drop while the operator waits for the answer.
+				d.scheduleStep(20)
 			}
 		case StepResolve:
 			f.progress++

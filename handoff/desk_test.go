@@ -588,3 +588,37 @@ func TestStaleStepsOfAClosedChatDoNotTouchTheNext(t *testing.T) {
 		t.Fatal("the new chat was not greeted")
 	}
 }
+
+func TestAnswerGivenBetweenOperatorsIsNotAskedAgain(t *testing.T) {
+	// Line faults are frequent; when one strikes after the ask, the customer
+	// answers while the chat is moving to the next operator.
+	exercised := 0
+	for seed := uint64(1); seed <= 30; seed++ {
+		start := tokyo(5, 10, 0)
+		d := quietDesk(t, start, seed, &Faults{LineFault: 0.6})
+		p := refundPacket("en", true) // holds the order, lacks the amount
+		d.Enqueue(start, p, ClassNormal, false)
+		asks := 0
+		now := start
+		for range 3600 {
+			now = now.Add(time.Second)
+			for _, ev := range d.Advance(now) {
+				switch {
+				case ev.Kind == EventMessage && ev.Step.Kind == StepAsk:
+					asks++
+				case ev.Kind == EventLeft && asks == 1 && !p.Facts.Has(FactAmount):
+					// Answer in words the slot extractor cannot read, so only
+					// the pending ask can give it meaning.
+					d.CustomerMessage(now, "three thousand nine hundred and eighty yen")
+					exercised++
+				}
+			}
+		}
+		if asks > 1 {
+			t.Fatalf("seed %d: the amount was asked %d times", seed, asks)
+		}
+	}
+	if exercised == 0 {
+		t.Fatal("no line fault struck between the ask and the answer")
+	}
+}

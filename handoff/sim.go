@@ -335,12 +335,14 @@ func (e *engine) converse(ci, oi int32, stop float64) {
 			if e.obs != nil {
 				e.obs(ObsEvent{Kind: ObsAsk, At: at, Chat: c.serial, Operator: op.ID, Fact: st.Fact, Packet: p, HadFact: had})
 			}
+			// The customer answers even if the line drops first: the answer
+			// waits in the packet for the next operator.
 			at += gap
-			if at >= stop {
-				break // the line dropped before the customer could answer
-			}
-			p.Add(Line{At: e.clock(at), Speaker: SpeakerCustomer, Text: simFactValue(st.Fact, c.serial)})
+			p.Add(Line{At: e.clock(math.Min(at, stop)), Speaker: SpeakerCustomer, Text: simFactValue(st.Fact, c.serial)})
 			p.Facts.Set(st.Fact, simFactValue(st.Fact, c.serial))
+			if at >= stop {
+				break
+			}
 		}
 		at += gap
 	}
