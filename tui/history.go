@@ -52,8 +52,9 @@ type HistoryConfig struct {
 	// Close, when set, is what leaving the history does (the chat app
 	// switches back to its own screen); nil quits the program.
 	Close func() tea.Cmd
-	// PageSize is how many rows one List call fetches (default 200);
-	// SearchLimit how many search hits are listed (default 500).
+	// PageSize is how many rows one List call fetches (default 100);
+	// SearchLimit how many search hits are listed (default 100; the count
+	// of all matches is shown beside them).
 	PageSize    int
 	SearchLimit int
 	// SearchDelay is how long typing must pause before a search runs
@@ -124,10 +125,10 @@ func NewHistory(cfg HistoryConfig) *History {
 		cfg.Lang = "en"
 	}
 	if cfg.PageSize <= 0 {
-		cfg.PageSize = 200
+		cfg.PageSize = 100
 	}
 	if cfg.SearchLimit <= 0 {
-		cfg.SearchLimit = 500
+		cfg.SearchLimit = 100
 	}
 	if cfg.SearchDelay <= 0 {
 		cfg.SearchDelay = 120 * time.Millisecond

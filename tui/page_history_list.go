@@ -156,11 +156,10 @@ func (l *historyListPage) reset(env listEnv) tea.Cmd {
 	l.loading = map[int]bool{}
 	l.known, l.complete, l.total, l.listErr = 0, false, -1, nil
 	l.sel, l.top = 0, 0
+	// No total is asked for: counting walks every record of the file,
+	// which on a big store costs more time and memory than the whole
+	// browser. The count is exact once the last page has been seen.
 	cmds := []tea.Cmd{l.fetch(env, 0)}
-	if l.filter == (transcripts.Filter{}) {
-		st, gen := env.store, l.gen
-		cmds = append(cmds, func() tea.Msg { n, err := st.Count(); return historyCountMsg{gen: gen, n: n, err: err} })
-	}
 	if l.query != "" {
 		l.searched = ""
 		cmds = append(cmds, l.searchNow(env))

@@ -41,6 +41,9 @@ func newPhonePage(e env, cb common.Callbacks, now time.Time, fromChat bool) phon
 	in := textinput.New()
 	in.Prompt = e.text.PhonePrompt
 	in.CharLimit = 32
+	st := in.Styles()
+	st.Cursor.Blink = false
+	in.SetStyles(st)
 	in.Focus()
 	p := phonePage{e: e, in: in, fromChat: fromChat}
 	if cb != nil {

@@ -88,7 +88,7 @@ func (k Knowledge) Playbook(intent, lang string) (handoff.Playbook, bool) {
 	label := in.In(lang).Label
 	pb := handoff.Playbook{Steps: in.Playbook.Steps.In(lang)}
 	if lang == "ja" {
-		pb.Problem = "{order}の「" + label + "」の件"
+		pb.Problem = "{order}の「" + label + "」"
 	} else {
 		pb.Problem = "you need help with \"" + label + "\" for {order}"
 	}

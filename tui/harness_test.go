@@ -1,0 +1,252 @@
+package tui
+
+import (
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"tsunagu/bot/profile"
+	"tsunagu/handoff"
+	"tsunagu/transcripts"
+	"tsunagu/tui/common"
+	"tsunagu/tui/wire"
+)
+
+// The real bot is trained once per test binary (about a second).
+var (
+	botOnce   sync.Once
+	sharedBot *wire.Bot
+	botErr    error
+)
+
+func realBot(t testing.TB) *wire.Bot {
+	t.Helper()
+	botOnce.Do(func() { sharedBot, botErr = wire.LoadBot("") })
+	if botErr != nil {
+		t.Fatal(botErr)
+	}
+	return sharedBot
+}
+
+var jst = time.FixedZone("JST", 9*3600)
+
+// timerMsg is what the harness's Tick returns: a timer the test fires by
+// advancing the virtual clock, so nothing in a test waits for real time.
+type timerMsg struct {
+	d  time.Duration
+	fn func(time.Time) tea.Msg
+}
+
+// harness drives the root model through Update like the Bubble Tea loop
+// does, synchronously: it runs every returned command and feeds its message
+// back, keeping timers until the test advances the clock.
+type harness struct {
+	t      testing.TB
+	m      *Model
+	clock  *handoff.VirtualClock
+	store  *transcripts.Store
+	timers []timerMsg
+	quit   bool
+}
+
+type harnessOpts struct {
+	lang      string
+	at        time.Time
+	faults    *handoff.Faults
+	store     common.Store // replaces the real store when set
+	noStore   bool
+	width     int
+	height    int
+	callbacks common.Callbacks
+}
+
+func newHarness(t testing.TB, o harnessOpts) *harness {
+	t.Helper()
+	if o.lang == "" {
+		o.lang = "en"
+	}
+	if o.at.IsZero() {
+		o.at = time.Date(2026, 11, 26, 10, 0, 0, 0, jst)
+	}
+	if o.width == 0 {
+		o.width, o.height = 100, 30
+	}
+	h := &harness{t: t, clock: handoff.NewVirtualClock(o.at)}
+	b := realBot(t)
+	pool := handoff.DefaultPool()
+	cfg := Config{
+		Lang:      o.lang,
+		Profile:   profile.Demo(),
+		Clock:     h.clock,
+		Seed:      7,
+		NoColor:   true,
+		LoadBot:   func() (common.Bot, error) { return b, nil },
+		Callbacks: o.callbacks,
+		Tick: func(d time.Duration, fn func(time.Time) tea.Msg) tea.Cmd {
+			return func() tea.Msg { return timerMsg{d: d, fn: fn} }
+		},
+		NewDesk: func(string) (common.Desk, error) {
+			return handoff.NewDesk(handoff.DeskConfig{Pool: pool, Knowledge: b.Knowledge(), Start: h.clock.Now(), Seed: 7, Faults: o.faults})
+		},
+	}
+	if cfg.Callbacks == nil {
+		cfg.Callbacks = handoff.NewCallbacks(pool)
+	}
+	switch {
+	case o.store != nil:
+		cfg.OpenStore = func() (common.Store, error) { return o.store, nil }
+	case o.noStore:
+	default:
+		s, err := transcripts.Open(filepath.Join(t.TempDir(), "t.db"), transcripts.Options{Timeout: time.Second, Now: h.clock.Now})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		h.store = s
+		cfg.OpenStore = func() (common.Store, error) { return s, nil }
+	}
+	h.m = New(cfg)
+	h.run(h.m.Init())
+	h.send(tea.WindowSizeMsg{Width: o.width, Height: o.height})
+	return h
+}
+
+// send delivers one message and everything it causes.
+func (h *harness) send(msg tea.Msg) {
+	h.t.Helper()
+	_, cmd := h.m.Update(msg)
+	h.run(cmd)
+}
+
+// run executes cmd and feeds the resulting messages back, breadth first.
+func (h *harness) run(cmd tea.Cmd) {
+	queue := []tea.Cmd{cmd}
+	for steps := 0; len(queue) > 0; steps++ {
+		if steps > 100000 {
+			h.t.Fatal("commands do not settle")
+		}
+		c := queue[0]
+		queue = queue[1:]
+		if c == nil {
+			continue
+		}
+		switch msg := c().(type) {
+		case nil:
+		case tea.BatchMsg:
+			queue = append(queue, msg...)
+		case timerMsg:
+			h.timers = append(h.timers, msg)
+		case tea.QuitMsg:
+			h.quit = true
+		default:
+			if isSequence(msg) {
+				queue = append(queue, sequenceCmds(msg)...)
+				continue
+			}
+			_, next := h.m.Update(msg)
+			queue = append(queue, next)
+		}
+	}
+}
+
+// advance moves the virtual clock and fires the timers that were due.
+func (h *harness) advance(d time.Duration) {
+	h.t.Helper()
+	h.clock.Advance(d)
+	due := h.timers
+	h.timers = nil
+	for _, tm := range due {
+		if tm.d <= d {
+			h.send(tm.fn(h.clock.Now()))
+		} else {
+			tm.d -= d
+			h.timers = append(h.timers, tm)
+		}
+	}
+}
+
+// advanceUntil steps the clock until the view contains want.
+func (h *harness) advanceUntil(want string, step time.Duration, limit int) {
+	h.t.Helper()
+	for range limit {
+		if strings.Contains(h.view(), want) {
+			return
+		}
+		h.advance(step)
+	}
+	h.t.Fatalf("view never showed %q:\n%s", want, h.view())
+}
+
+func (h *harness) view() string { return ansi.Strip(h.m.View().Content) }
+
+func (h *harness) key(k tea.KeyPressMsg) { h.send(k) }
+
+func (h *harness) press(code rune, mod tea.KeyMod) { h.send(tea.KeyPressMsg{Code: code, Mod: mod}) }
+
+func (h *harness) enter() { h.press(tea.KeyEnter, 0) }
+func (h *harness) esc()   { h.press(tea.KeyEscape, 0) }
+func (h *harness) down()  { h.press(tea.KeyDown, 0) }
+func (h *harness) ctrl(r rune) {
+	h.press(r, tea.ModCtrl)
+}
+
+// typeText types s one key at a time, as a person would.
+func (h *harness) typeText(s string) {
+	for _, r := range s {
+		if r == ' ' {
+			h.send(tea.KeyPressMsg{Code: tea.KeySpace, Text: " "})
+			continue
+		}
+		h.send(tea.KeyPressMsg{Code: r, Text: string(r)})
+	}
+}
+
+func (h *harness) mustShow(parts ...string) {
+	h.t.Helper()
+	v := h.view()
+	for _, p := range parts {
+		if !strings.Contains(v, p) {
+			h.t.Fatalf("view does not show %q:\n%s", p, v)
+		}
+	}
+}
+
+// conversation loads the one stored conversation.
+func (h *harness) conversation() transcripts.Conversation {
+	h.t.Helper()
+	c, err := h.store.Load(h.m.sess.id)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return c
+}
+
+// startChat goes signed in → first order → Delivery → Not arrived → chat.
+func (h *harness) startChat() {
+	h.t.Helper()
+	h.enter() // signed in
+	h.enter() // first order
+	h.enter() // first category (Delivery)
+	h.enter() // first sub-topic (Not arrived)
+	h.enter() // chat now
+}
+
+// checkFits fails when a line of the frame is wider than the terminal or
+// the frame is taller.
+func checkFits(t testing.TB, frame string, w, hgt int) {
+	t.Helper()
+	lines := strings.Split(frame, "\n")
+	if len(lines) > max(hgt, 1) {
+		t.Fatalf("%d lines for a %d-row terminal", len(lines), hgt)
+	}
+	for i, l := range lines {
+		if got := ansi.StringWidth(l); got > w {
+			t.Fatalf("line %d is %d wide in a %d-wide terminal: %q", i, got, w, l)
+		}
+	}
+}
