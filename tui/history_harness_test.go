@@ -76,6 +76,7 @@ func newHistoryHarness(t testing.TB, o historyOpts) *historyHarness {
 	hh.h = NewHistory(cfg)
 	hh.run(hh.h.Init())
 	hh.send(tea.WindowSizeMsg{Width: o.width, Height: o.height})
+	hh.flush()
 	return hh
 }
 

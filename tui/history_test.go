@@ -55,6 +55,7 @@ func TestHistoryGolden(t *testing.T) {
 					}
 					hh := newHistoryHarness(t, o)
 					tc.drive(hh, lang)
+					hh.flush()
 					frame := hh.h.Frame()
 					checkFits(t, frame, size[0], size[1])
 					hh.mustShow(tc.want[lang]...)

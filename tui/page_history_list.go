@@ -65,6 +65,7 @@ type historyListPage struct {
 
 	details        map[string]rowDetail
 	detailsPending map[string]bool
+	detailsSeq     int
 
 	width, height int
 }
@@ -92,7 +93,8 @@ type (
 		res   transcripts.SearchResult
 		err   error
 	}
-	historyDetailsMsg struct {
+	historyDetailsDueMsg struct{ seq int }
+	historyDetailsMsg    struct {
 		query   string
 		details map[string]rowDetail
 	}
@@ -192,8 +194,19 @@ func (l *historyListPage) ensure(env listEnv) tea.Cmd {
 			}
 		}
 	}
-	cmds = append(cmds, l.loadDetails(env))
+	cmds = append(cmds, l.detailsSoon(env))
 	return tea.Batch(cmds...)
+}
+
+// detailsDelay is how long the rows must stay still before their details
+// are loaded: rows flying past while someone holds ↓ or PgDn are not
+// worth a read of every conversation.
+const detailsDelay = 80 * time.Millisecond
+
+func (l *historyListPage) detailsSoon(env listEnv) tea.Cmd {
+	l.detailsSeq++
+	seq := l.detailsSeq
+	return env.cfg.Tick(detailsDelay, func(time.Time) tea.Msg { return historyDetailsDueMsg{seq: seq} })
 }
 
 // fetch loads page p when its cursor is known and it is neither loaded nor
@@ -259,6 +272,11 @@ func (l *historyListPage) handle(env listEnv, msg tea.Msg) tea.Cmd {
 		}
 		l.sel, l.top = 0, 0
 		return l.ensure(env)
+	case historyDetailsDueMsg:
+		if msg.seq != l.detailsSeq {
+			return nil
+		}
+		return l.loadDetails(env)
 	case historyDetailsMsg:
 		for id, d := range msg.details {
 			delete(l.detailsPending, id)
