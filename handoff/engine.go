@@ -116,6 +116,7 @@ const (
 	chatFree chatState = iota // slot unused
 	chatQueued
 	chatServing
+	chatMoving // between two operators, for the instant of a transfer
 )
 
 type chat struct {
@@ -591,11 +592,10 @@ func (e *engine) transfer(ci int32, cause Cause) {
 	if c.focus {
 		e.hooks.focusTransferred(e, ci, from, cause)
 	}
-	c.state = chatQueued // between operators; assign below or queue
+	c.state = chatMoving
 	c.gen++
 	if to := e.pickOperator(ci, from); to >= 0 {
-		c.state = chatQueued
-		e.assignAfterTransfer(ci, to)
+		e.assign(ci, to)
 	} else {
 		e.enqueue(ci, true)
 		e.changed()
@@ -603,12 +603,6 @@ func (e *engine) transfer(ci int32, cause Cause) {
 	if e.ops[from].onShift {
 		e.dispatch(from)
 	}
-}
-
-func (e *engine) assignAfterTransfer(ci, to int32) {
-	c := &e.chats[ci]
-	c.state = chatQueued
-	e.assign(ci, to)
 }
 
 func (e *engine) opID(oi int32) string {
@@ -650,7 +644,7 @@ func (e *engine) shift(oi int32) {
 	e.scheduleShift(oi)
 }
 
-// step handles one event. It returns false for stale events.
+// step handles one event; stale ones (their chat moved on) do nothing.
 func (e *engine) step(ev event) {
 	e.now = ev.t
 	switch ev.kind {
