@@ -2,6 +2,7 @@ package tui
 
 import (
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -21,8 +22,14 @@ type trainHarness struct {
 	saved []training.Scorecard
 }
 
+var (
+	trainEngineOnce sync.Once
+	trainBotEngine  *bot.Engine
+)
+
 func newTrainHarness(t *testing.T, preset string) *trainHarness {
-	engine := bot.NewEngine(bot.DefaultRules())
+	trainEngineOnce.Do(func() { trainBotEngine = bot.NewEngine(bot.DefaultRules()) })
+	engine := trainBotEngine
 	h := &trainHarness{t: t}
 	start := time.Date(2026, 11, 26, 10, 0, 0, 0, time.FixedZone("JST", 9*3600))
 	cfg := TrainConfig{Lang: "en", Scenarios: training.Builtins(),

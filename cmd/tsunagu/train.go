@@ -9,6 +9,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync"
 	"text/tabwriter"
 	"time"
 
@@ -142,11 +143,34 @@ type trainKit struct {
 	lang   string
 }
 
-func loadTrainKit(g *globalOptions, sc *training.Scenario) (*trainKit, error) {
-	rules, err := loadBotRules(g.rulesFile)
+// trainEngines keeps the bot engine trained for each rules file, so one
+// process (and the test binary) trains it once: training is the slow part.
+var trainEngines = struct {
+	sync.Mutex
+	byFile map[string]*bot.Engine
+}{byFile: map[string]*bot.Engine{}}
+
+func trainEngine(rulesFile string) (*bot.Engine, error) {
+	trainEngines.Lock()
+	defer trainEngines.Unlock()
+	if e, ok := trainEngines.byFile[rulesFile]; ok {
+		return e, nil
+	}
+	rules, err := loadBotRules(rulesFile)
 	if err != nil {
 		return nil, err
 	}
+	e := bot.NewEngine(rules)
+	trainEngines.byFile[rulesFile] = e
+	return e, nil
+}
+
+func loadTrainKit(g *globalOptions, sc *training.Scenario) (*trainKit, error) {
+	engine, err := trainEngine(g.rulesFile)
+	if err != nil {
+		return nil, err
+	}
+	rules := engine.Rules()
 	pool := handoff.DefaultPool()
 	if g.operatorsFile != "" {
 		data, err := os.ReadFile(g.operatorsFile)
@@ -168,7 +192,7 @@ func loadTrainKit(g *globalOptions, sc *training.Scenario) (*trainKit, error) {
 	if !sc.Plays(lang) {
 		lang = sc.Languages[0]
 	}
-	return &trainKit{engine: bot.NewEngine(rules), kb: handoff.NewRulesKnowledge(rules), pool: pool,
+	return &trainKit{engine: engine, kb: handoff.NewRulesKnowledge(rules), pool: pool,
 		start: start.In(pool.Location), lang: lang}, nil
 }
 
@@ -459,11 +483,10 @@ func newTrainDrillCmd(g *globalOptions) *cobra.Command {
 Each answer is scored against what the real bot decides, with an explanation.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			rules, err := loadBotRules(g.rulesFile)
+			engine, err := trainEngine(g.rulesFile)
 			if err != nil {
 				return err
 			}
-			engine := bot.NewEngine(rules)
 			lang := g.language()
 			d := training.NewDrill(training.DrillItems(), lang, uint64(g.seed), func(id string) training.Bot {
 				return engine.NewConversation(id, bot.Facts{Lang: lang, SignedIn: true})

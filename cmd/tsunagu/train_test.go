@@ -133,7 +133,10 @@ func TestTrainFromHistory(t *testing.T) {
 		t.Fatal(err)
 	}
 	at := time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)
-	engine := bot.NewEngine(bot.DefaultRules())
+	engine, err := trainEngine("")
+	if err != nil {
+		t.Fatal(err)
+	}
 	conv := engine.NewConversation("x", bot.Facts{Lang: "en", SignedIn: true})
 	c := transcripts.Conversation{ID: "conv-1", StartedAt: at, Lang: "en", Customer: transcripts.Customer{Name: "Kim", HasAccount: true}, Status: "closed"}
 	text := "Someone hacked my account and placed orders."
