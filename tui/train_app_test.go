@@ -35,7 +35,7 @@ func newTrainHarness(t *testing.T, preset string) *trainHarness {
 	cfg := TrainConfig{Lang: "en", Scenarios: training.Builtins(),
 		NewSession: func(sc *training.Scenario) (*training.Session, error) {
 			s, err := training.NewSession(training.Config{Scenario: sc, Lang: "en", Seed: 1, Trainee: "t", Start: start, Paused: true,
-				Bot: engine.NewConversation("c", sc.BotFacts("en")), Knowledge: handoff.NewRulesKnowledge(engine.Rules())})
+				Bot: engine.NewConversation("c", sc.BotFacts("en")), Knowledge: handoff.NewRulesKnowledge(engine.Rules()), Rules: engine.Rules()})
 			if err != nil {
 				return nil, err
 			}

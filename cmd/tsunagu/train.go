@@ -200,7 +200,7 @@ func loadTrainKit(g *globalOptions, sc *training.Scenario) (*trainKit, error) {
 func (k *trainKit) newSession(g *globalOptions, o *trainOptions, sc *training.Scenario) (*training.Session, error) {
 	cfg := training.Config{Scenario: sc, Lang: k.lang, Seed: uint64(g.seed), Trainee: o.trainee, Start: k.start,
 		Paused: !o.realtime, Bot: k.engine.NewConversation("training-"+sc.ID, sc.BotFacts(k.lang)),
-		Knowledge: k.kb, Pool: k.pool}
+		Knowledge: k.kb, Pool: k.pool, Rules: k.engine.Rules()}
 	if o.realtime {
 		cfg.Clock = handoff.NewScaledClock(sc.Start(k.start), g.speed, time.Now)
 	}
@@ -252,7 +252,7 @@ func runTrainPlain(cmd *cobra.Command, g *globalOptions, o *trainOptions, sc *tr
 	for _, l := range s.BotStage() {
 		fmt.Fprintf(out, "[%s] %s: %s\n", l.At.Format("15:04:05"), l.Speaker, termsafe.Line(l.Text))
 	}
-	for _, l := range training.PacketLines(s.Packet(), lang) {
+	for _, l := range s.PacketLines() {
 		fmt.Fprintln(out, termsafe.Line(l))
 	}
 	fmt.Fprintln(out, plainHelp(lang))

@@ -28,7 +28,7 @@ func newTestSession(t *testing.T, id, lang string, seed uint64) *Session {
 	t.Helper()
 	sc := builtin(t, id)
 	s, err := NewSession(Config{Scenario: sc, Lang: lang, Seed: seed, Trainee: "tester", Start: testStart, Paused: true,
-		Bot: realEngine().NewConversation("training-"+id, sc.BotFacts(lang)), Knowledge: handoff.NewRulesKnowledge(realEngine().Rules())})
+		Bot: realEngine().NewConversation("training-"+id, sc.BotFacts(lang)), Knowledge: handoff.NewRulesKnowledge(realEngine().Rules()), Rules: realEngine().Rules()})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -93,6 +93,9 @@ type Config struct {
 	// Bot is the real first-line bot for this conversation.
 	Bot       Bot
 	Knowledge handoff.Knowledge
+	// Rules, when set, lets screens name topics and statuses in the
+	// customer's language (the same rules the bot uses).
+	Rules *bot.Rules
 	// Pool supplies phone hours and the time zone for callbacks; nil means
 	// the default pool.
 	Pool *handoff.Pool
@@ -566,3 +569,6 @@ func (s *Session) Close() error {
 	s.end(OutcomeClosed)
 	return nil
 }
+
+// PacketLines renders the packet as the trainee receives it.
+func (s *Session) PacketLines() []string { return PacketLines(s.packet, s.lang, s.cfg.Rules) }

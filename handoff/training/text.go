@@ -10,8 +10,9 @@ import (
 
 // PacketLines renders the handoff packet as the trainee receives it, one
 // line per entry, in lang: reason, summary, facts and the bot's decisions.
+// rules, when not nil, names the topic and the order status in lang.
 // Screens sanitise each line before showing it.
-func PacketLines(p *handoff.Packet, lang string) []string {
+func PacketLines(p *handoff.Packet, lang string, rules *bot.Rules) []string {
 	if p == nil {
 		return nil
 	}
@@ -31,11 +32,23 @@ func PacketLines(p *handoff.Packet, lang string) []string {
 			order += " (" + items + ")"
 		}
 		if o.Status != "" {
-			order += " · " + o.Status
+			status := o.Status
+			if rules != nil {
+				if t, ok := rules.Messages.OrderStatuses[o.Status]; ok && t.In(lang) != "" {
+					status = t.In(lang)
+				}
+			}
+			order += " · " + status
 		}
 		add(msg(lang, "Order", "注文"), order)
 	}
-	add(msg(lang, "Topic", "トピック"), p.Facts.Topic.Intent)
+	topic := p.Facts.Topic.Intent
+	if rules != nil && topic != "" {
+		if label := rules.Label(topic, lang); label != "" {
+			topic = label
+		}
+	}
+	add(msg(lang, "Topic", "トピック"), topic)
 	for _, k := range []string{handoff.FactPhone, handoff.FactEmail, handoff.FactAmount} {
 		if v, ok := p.Facts.Slots[k]; ok {
 			add(k, v)

@@ -45,7 +45,7 @@ func newPage(t *testing.T, id, lang string) Session {
 	t.Helper()
 	sc := scenario(t, id)
 	s, err := training.NewSession(training.Config{Scenario: sc, Lang: lang, Seed: 5, Trainee: "golden", Start: start, Paused: true,
-		Bot: realEngine().NewConversation("g", sc.BotFacts(lang)), Knowledge: handoff.NewRulesKnowledge(realEngine().Rules())})
+		Bot: realEngine().NewConversation("g", sc.BotFacts(lang)), Knowledge: handoff.NewRulesKnowledge(realEngine().Rules()), Rules: realEngine().Rules()})
 	if err != nil {
 		t.Fatal(err)
 	}

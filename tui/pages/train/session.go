@@ -294,7 +294,7 @@ func (p Session) packetView(width, height int) string {
 	if !p.handedOff {
 		lines = []string{p.st.Muted.Render(tr(p.lang, "Waiting for the bot to hand over…", "ボットからの引き継ぎを待っています…"))}
 	} else {
-		for i, l := range training.PacketLines(p.s.Packet(), p.lang) {
+		for i, l := range p.s.PacketLines() {
 			l = termsafe.Line(l)
 			if i == 0 {
 				lines = append(lines, p.st.PanelHead.Render(ansi.Truncate(l, inner, "…")))
