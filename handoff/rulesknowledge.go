@@ -123,14 +123,18 @@ func operatorVoice(step, lang string, i, n int) string {
 		return "次に、" + polite + "。"
 	}
 	step = strings.TrimSuffix(step, ".")
-	lower := lowerFirst(step, "en")
+	body := "I'll " + lowerFirst(step, "en")
+	// "If in transit, give the date." -> "if in transit, I'll give the date."
+	if cond, rest, ok := strings.Cut(step, ", "); ok && strings.HasPrefix(step, "If ") {
+		body = lowerFirst(cond, "en") + ", I'll " + rest
+	}
 	switch {
 	case i == 0:
-		return "First, I'll " + lower + "."
+		return "First, " + body + "."
 	case i == n-1:
-		return "Finally, I'll " + lower + "."
+		return "Finally, " + body + "."
 	}
-	return "Next, I'll " + lower + "."
+	return "Then, " + body + "."
 }
 
 // problemClauses restate the common cases the way the seed's customers

@@ -110,6 +110,8 @@ func TestOperatorVoiceOfChecklistSteps(t *testing.T) {
 		{"変更できない理由を説明", "ja", 0, 1, "まず、「変更できない理由を説明」の手順で対応いたします。"},
 		{"Approve the refund.", "en", 0, 2, "First, I'll approve the refund."},
 		{"Give the date the refund will show: 3-5 business days.", "en", 1, 2, "Finally, I'll give the date the refund will show: 3-5 business days."},
+		{"If in transit, give the expected date.", "en", 1, 3, "Then, if in transit, I'll give the expected date."},
+		{"If marked delivered but missing, open a carrier trace.", "en", 2, 3, "Finally, if marked delivered but missing, I'll open a carrier trace."},
 	}
 	for _, tt := range tests {
 		if got := operatorVoice(tt.step, tt.lang, tt.i, tt.n); got != tt.want {
