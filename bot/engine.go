@@ -1,28 +1,29 @@
 package bot
 
 import (
-	"fmt"
+	"cmp"
 	"math"
 	"slices"
-	"sort"
 	"strings"
+	"sync"
 )
 
 // Engine classifies messages with one set of rules. It is built once (the
 // scorer is trained from the rules' examples, deterministically) and is safe
 // for concurrent use by any number of conversations.
 type Engine struct {
-	rules   *Rules
-	model   *model
-	classes []string       // class index → intent name
-	index   map[string]int // intent name → class index
+	rules    *Rules
+	model    *model
+	patterns *patternIndex
+	classes  []string       // class index → intent name
+	index    map[string]int // intent name → class index
 }
 
 // NewEngine trains the scorer from the rules' example utterances (and the
 // example corpus the rules name) and returns a ready engine. With the default
 // rules this takes a few hundred milliseconds; load it in the background.
 func NewEngine(r *Rules) *Engine {
-	e := &Engine{rules: r, index: map[string]int{}}
+	e := &Engine{rules: r, index: map[string]int{}, patterns: newPatternIndex(r.compiled)}
 	for _, name := range r.order {
 		e.index[name] = len(e.classes)
 		e.classes = append(e.classes, name)
@@ -88,6 +89,10 @@ func (c *Classification) Margin() float64 {
 	return c.Candidates[0].Score - c.Candidates[1].Score
 }
 
+// hitsPool recycles the per-message pattern hit table: it is the largest
+// allocation of a classification and never escapes it.
+var hitsPool = sync.Pool{New: func() any { return new([]patternHit) }}
+
 var triggerKeys = []string{"human_request", "sensitive", "anger", "legal", "not_helped", "multi_issue"}
 
 // Classify reads one message. fallbackLang is used when the message has no
@@ -98,29 +103,27 @@ func (e *Engine) Classify(text, fallbackLang, prior string, explain bool) Classi
 	norm := Normalize(text)
 	c := Classification{Lang: lang, Normalized: norm, Patterns: map[string]string{}, Triggers: map[string]string{}, patternLen: map[string]int{}}
 	padded := " " + norm + " "
-	langs := []string{lang}
-	if lang == "ja" && hasLatinWord(norm) {
-		langs = append(langs, "en")
-	}
-	for _, l := range langs {
-		for _, name := range e.classes {
-			if _, done := c.Patterns[name]; done {
-				continue
-			}
-			m := e.rules.compiled[name+"/"+l]
-			if i, n := m.match(padded); i >= 0 {
-				c.Patterns[name] = fmt.Sprintf("pattern:%s/%s:%s", name, l, m.sources[i])
-				c.patternLen[name] = n
-			}
+	hp := hitsPool.Get().(*[]patternHit)
+	defer hitsPool.Put(hp)
+	hits := e.patterns.match(padded, *hp)
+	*hp = hits
+	for owner, h := range hits {
+		if h.source < 0 {
+			continue
 		}
-		for _, key := range triggerKeys {
-			if _, done := c.Triggers[key]; done {
-				continue
+		key := e.patterns.owners[owner]
+		src := e.patterns.sources[owner][h.source]
+		if trigger, ok := strings.CutPrefix(key, "trigger:"); ok {
+			name, l, _ := strings.Cut(trigger, "/")
+			if _, done := c.Triggers[name]; !done {
+				c.Triggers[name] = "trigger:" + name + "/" + l + ":" + src
 			}
-			m := e.rules.compiled["trigger:"+key+"/"+l]
-			if i, _ := m.match(padded); i >= 0 {
-				c.Triggers[key] = fmt.Sprintf("trigger:%s/%s:%s", key, l, m.sources[i])
-			}
+			continue
+		}
+		name, l, _ := strings.Cut(key, "/")
+		if h.runes > c.patternLen[name] {
+			c.Patterns[name] = "pattern:" + name + "/" + l + ":" + src
+			c.patternLen[name] = h.runes
 		}
 	}
 	s := e.model.score(norm, explain)
@@ -150,22 +153,13 @@ func (e *Engine) Classify(text, fallbackLang, prior string, explain bool) Classi
 	for i, p := range probs {
 		c.Candidates[i] = Candidate{Intent: e.classes[i], Score: p / sum}
 	}
-	sort.SliceStable(c.Candidates, func(i, j int) bool { return c.Candidates[i].Score > c.Candidates[j].Score })
+	slices.SortStableFunc(c.Candidates, func(a, b Candidate) int { return cmp.Compare(b.Score, a.Score) })
 	minCov := e.rules.Policy.MinCoverage.In(lang)
 	c.InScope = norm != "" && (len(c.Patterns) > 0 || c.Coverage >= minCov)
 	if explain {
 		c.Features = e.model.topFeatures(s, e.index[c.Candidates[0].Intent], 5)
 	}
 	return c
-}
-
-func hasLatinWord(norm string) bool {
-	for i := 0; i < len(norm); i++ {
-		if norm[i] >= 'a' && norm[i] <= 'z' {
-			return true
-		}
-	}
-	return false
 }
 
 // round keeps scores readable in JSON.

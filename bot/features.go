@@ -80,18 +80,18 @@ type featureSet struct {
 // unknown English word to a known one (typo tolerance); it may be nil.
 // explain keeps readable names for the "why?" view.
 func extractFeatures(normalised string, correct func(string) string, explain bool) featureSet {
-	var fs featureSet
-	add := func(h uint64, name func() string) {
+	fs := featureSet{hashes: make([]uint64, 0, 64)}
+	add := func(h uint64, kind, name string) {
 		fs.hashes = append(fs.hashes, h)
 		if explain {
-			fs.names = append(fs.names, name())
+			fs.names = append(fs.names, kind+name)
 		}
 	}
 	prev := ""
 	for _, seg := range segments(normalised) {
 		if seg.ja {
 			prev = ""
-			addJapanese(seg.text, add)
+			addJapanese(seg.text, &fs, explain)
 			continue
 		}
 		// Numbers (order ids, amounts, dates) say nothing about the intent,
@@ -103,26 +103,53 @@ func extractFeatures(normalised string, correct func(string) string, explain boo
 		if correct != nil {
 			words = correct(words)
 		}
-		for _, word := range strings.Fields(words) {
-			add(hashFeature(kindWord, word), func() string { return "word:" + word })
+		for word := range strings.FieldsSeq(words) {
+			add(hashFeature(kindWord, word), "word:", word)
 			if prev != "" {
-				p := prev
-				add(hashFeature(kindBigram, p, word), func() string { return "words:" + p + " " + word })
+				h := hashFeature(kindBigram, prev, word)
+				if explain {
+					add(h, "words:", prev+" "+word)
+				} else {
+					fs.hashes = append(fs.hashes, h)
+				}
 			}
 			prev = word
-			// Character 4-grams, so a typo the corrector missed still
-			// shares most of its grams with the real word.
-			padded := "#" + word + "#"
-			if len(padded) <= 4 || !isASCII(padded) {
+			// Character 4-grams over "#word#", so a typo the corrector
+			// missed still shares most of its grams with the real word.
+			if len(word) < 3 || !isASCII(word) {
 				continue
 			}
-			for i := 0; i+4 <= len(padded); i++ {
-				g := padded[i : i+4]
-				add(hashFeature(kindChar, g), func() string { return "chars:" + g })
+			for i := -1; i+3 <= len(word); i++ {
+				fs.hashes = append(fs.hashes, hashGram(word, i))
+				if explain {
+					fs.names = append(fs.names, "chars:"+gramName(word, i))
+				}
 			}
 		}
 	}
 	return fs
+}
+
+// hashGram hashes the 4-gram of "#"+word+"#" starting at i+1 without building
+// the padded string.
+func hashGram(word string, i int) uint64 {
+	h := uint64(fnvOffset)
+	h ^= uint64(kindChar)
+	h *= fnvPrime
+	for j := i; j < i+4; j++ {
+		c := byte('#')
+		if j >= 0 && j < len(word) {
+			c = word[j]
+		}
+		h ^= uint64(c)
+		h *= fnvPrime
+	}
+	return h
+}
+
+func gramName(word string, i int) string {
+	padded := "#" + word + "#"
+	return padded[i+1 : i+5]
 }
 
 func isASCII(s string) bool {
@@ -137,24 +164,31 @@ func isASCII(s string) bool {
 // addJapanese emits kanji unigrams, and character bigrams and trigrams of a
 // Japanese run, with the run boundaries marked so that a word at the start of
 // a message is distinguished from one inside it.
-func addJapanese(run string, add func(uint64, func() string)) {
+func addJapanese(run string, fs *featureSet, explain bool) {
 	rs := make([]string, 0, len(run)/3+2)
 	rs = append(rs, "^")
-	for _, r := range run {
-		rs = append(rs, string(r))
+	for i, r := range run {
+		s := run[i : i+utf8.RuneLen(r)]
+		rs = append(rs, s)
 		if r >= 0x4E00 && r <= 0x9FFF {
-			s := string(r)
-			add(hashFeature(kindJa1, s), func() string { return "kanji:" + s })
+			fs.hashes = append(fs.hashes, hashFeature(kindJa1, s))
+			if explain {
+				fs.names = append(fs.names, "kanji:"+s)
+			}
 		}
 	}
 	rs = append(rs, "$")
-	for i := 0; i+2 <= len(rs); i++ {
-		g := rs[i] + rs[i+1]
-		add(hashFeature(kindJa2, g), func() string { return "ja:" + g })
-	}
-	for i := 0; i+3 <= len(rs); i++ {
-		g := rs[i] + rs[i+1] + rs[i+2]
-		add(hashFeature(kindJa3, g), func() string { return "ja:" + g })
+	for n := 2; n <= 3; n++ {
+		kind := byte(kindJa2)
+		if n == 3 {
+			kind = kindJa3
+		}
+		for i := 0; i+n <= len(rs); i++ {
+			fs.hashes = append(fs.hashes, hashFeature(kind, rs[i:i+n]...))
+			if explain {
+				fs.names = append(fs.names, "ja:"+strings.Join(rs[i:i+n], ""))
+			}
+		}
 	}
 }
 

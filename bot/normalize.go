@@ -7,23 +7,18 @@ import (
 
 	"golang.org/x/text/cases"
 	"golang.org/x/text/runes"
-	"golang.org/x/text/transform"
 	"golang.org/x/text/unicode/norm"
 )
 
 // kanaFold maps katakana to hiragana, so カード and かーど match. x/text has no
 // kana folding of its own; the two blocks are offset by 0x60.
-var kanaFold = runes.Map(func(r rune) rune {
+var kanaFold = runes.Map(foldKana)
+
+func foldKana(r rune) rune {
 	if r >= 0x30A1 && r <= 0x30F6 {
 		return r - 0x60
 	}
 	return r
-})
-
-// caseFold is safe for concurrent use: cases.Caser is not, so a fresh one is
-// made per call through the transform chain below.
-func foldChain() transform.Transformer {
-	return transform.Chain(norm.NFKC, cases.Fold(), kanaFold)
 }
 
 // Normalize folds a message for matching: NFKC (which also folds full-width
@@ -32,30 +27,34 @@ func foldChain() transform.Transformer {
 // punctuation or symbol turned into a space, and runs of spaces squeezed.
 // Invalid UTF-8 becomes spaces. The result is what patterns and features see.
 func Normalize(s string) string {
-	folded, _, err := transform.String(foldChain(), strings.ToValidUTF8(s, " "))
-	if err != nil {
-		folded = strings.ToLower(s)
+	if !isASCII(s) {
+		// Pure ASCII needs neither: NFKC leaves it alone and its case
+		// folding is lower-casing, done in the loop below.
+		s = norm.NFKC.String(strings.ToValidUTF8(s, " "))
+		s = cases.Fold().String(s)
 	}
 	var b strings.Builder
-	b.Grow(len(folded))
+	b.Grow(len(s))
 	space := true
 	prev := rune(0)
-	for i, r := range folded {
+	for i, r := range s {
+		if r >= 'A' && r <= 'Z' {
+			r += 'a' - 'A'
+		}
+		r = foldKana(r)
 		switch {
 		case r == '\'' || r == '’':
 			// Keep words whole: "can't" → "cant". Elsewhere it is a space.
-			next, _ := utf8.DecodeRuneInString(folded[i+utf8.RuneLen(r):])
-			if isWordRune(prev) && isWordRune(next) {
+			next, _ := utf8.DecodeRuneInString(s[i+utf8.RuneLen(r):])
+			if isWordRune(prev) && isWordRune(unicode.ToLower(next)) {
 				continue
 			}
 			if !space {
 				b.WriteByte(' ')
 				space = true
 			}
-		case r == 'ー' || r == '々':
-			b.WriteRune(r)
-			space = false
-		case unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r):
+		case r < utf8.RuneSelf && (r >= 'a' && r <= 'z' || r >= '0' && r <= '9'),
+			r >= utf8.RuneSelf && (unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)):
 			b.WriteRune(r)
 			space = false
 		default:
@@ -76,7 +75,15 @@ func isWordRune(r rune) bool {
 // isJapanese reports whether r is kana, a CJK ideograph or the long-vowel
 // mark: the characters that make a message Japanese.
 func isJapanese(r rune) bool {
-	return unicode.In(r, unicode.Hiragana, unicode.Katakana, unicode.Han) || r == 'ー' || r == '々'
+	switch {
+	case r < 0x3000:
+		return false
+	case r >= 0x3040 && r <= 0x30FF, r >= 0x4E00 && r <= 0x9FFF, r >= 0x3400 && r <= 0x4DBF, r == '々':
+		return true
+	case r >= 0xFF66 && r <= 0xFF9F: // half-width katakana
+		return true
+	}
+	return unicode.In(r, unicode.Hiragana, unicode.Katakana, unicode.Han)
 }
 
 // DetectLanguage says which language a message is written in: "ja" when it

@@ -9,7 +9,6 @@ import (
 	"regexp/syntax"
 	"slices"
 	"strings"
-	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
 	"golang.org/x/text/transform"
@@ -519,30 +518,6 @@ func padPhrase(n string) string {
 		n += " "
 	}
 	return n
-}
-
-// match returns the index (into sources) of the longest pattern that
-// matches the padded normalised text and the length in runes of what it
-// matched, or -1. The longest match is the most specific evidence.
-func (m *matcher) match(padded string) (best, length int) {
-	best = -1
-	if m == nil {
-		return best, 0
-	}
-	for i, p := range m.phrases {
-		if n := utf8.RuneCountInString(p); n > length && strings.Contains(padded, p) {
-			best, length = i, n
-		}
-	}
-	bare := strings.TrimSuffix(strings.TrimPrefix(padded, " "), " ")
-	for i, re := range m.regexps {
-		if loc := re.find(bare); loc != nil {
-			if n := utf8.RuneCountInString(bare[loc[0]:loc[1]]); n > length || best < 0 {
-				best, length = len(m.phrases)+i, max(n, 1)
-			}
-		}
-	}
-	return best, length
 }
 
 func sortedKeys[V any](m map[string]V) []string {
