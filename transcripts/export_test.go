@@ -304,6 +304,16 @@ func FuzzDecodeRecord(f *testing.F) {
 		if !bytes.Equal(once, twice) {
 			t.Fatalf("not stable:\n%s\n%s", once, twice)
 		}
+		// The strict fast path and the extras-keeping path agree.
+		var slow plainConversation
+		if err := json.Unmarshal(data, &slow); err == nil {
+			extra, _ := splitExtra(data, conversationKeys)
+			sc := Conversation(slow)
+			sc.Extra = extra
+			if b, _ := EncodeJSON(sc); !bytes.Equal(b, once) {
+				t.Fatalf("fast and slow decoding differ:\n%s\n%s", once, b)
+			}
+		}
 	})
 }
 

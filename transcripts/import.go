@@ -40,8 +40,8 @@ const MaxImportErrors = 100
 
 const (
 	maxRecordBytes  = 16 << 20 // one conversation
-	importBatchSize = 2000     // conversations per transaction
-	importBatchByte = 32 << 20
+	importBatchSize = 10000    // conversations per transaction
+	importBatchByte = 64 << 20
 )
 
 // Import reads conversations as JSON Lines (what export --format jsonl

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"slices"
 	"strings"
 	"time"
@@ -385,8 +386,14 @@ func (c Conversation) MarshalJSON() ([]byte, error) {
 	return withExtra(b, c.Extra)
 }
 
-// UnmarshalJSON reads the known fields and keeps the unknown ones.
+// UnmarshalJSON reads the known fields and keeps the unknown ones. Most
+// records have no unknown fields, so it first tries a strict decode into
+// plain types, which is about twice as fast, and only on an unknown field
+// decodes again keeping the extras at every level.
 func (c *Conversation) UnmarshalJSON(data []byte) error {
+	if ok := c.decodeKnownOnly(data); ok {
+		return nil
+	}
 	var p plainConversation
 	if err := json.Unmarshal(data, &p); err != nil {
 		return err
@@ -398,6 +405,78 @@ func (c *Conversation) UnmarshalJSON(data []byte) error {
 	*c = Conversation(p)
 	c.Extra = extra
 	return nil
+}
+
+// The wire types mirror the record types without Extra and without methods,
+// for the strict fast path.
+type (
+	wireCustomer struct {
+		Name       string `json:"name"`
+		HasAccount bool   `json:"has_account"`
+	}
+	wireMeta struct {
+		Intent        string          `json:"intent"`
+		Action        string          `json:"action"`
+		Confidence    float64         `json:"confidence"`
+		Reason        string          `json:"reason"`
+		Rules         []string        `json:"rules"`
+		OperatorID    string          `json:"operator_id"`
+		Operator      string          `json:"operator"`
+		QueuePosition int             `json:"queue_position"`
+		Rating        int             `json:"rating"`
+		CallbackAt    *time.Time      `json:"callback_at"`
+		Packet        json.RawMessage `json:"packet"`
+	}
+	wireEntry struct {
+		At     time.Time `json:"at"`
+		Role   Role      `json:"role"`
+		Author string    `json:"author"`
+		Text   string    `json:"text"`
+		Event  Event     `json:"event"`
+		Meta   *wireMeta `json:"meta"`
+	}
+	wireConversation struct {
+		ID        string       `json:"id"`
+		StartedAt time.Time    `json:"started_at"`
+		Lang      string       `json:"lang"`
+		Customer  wireCustomer `json:"customer"`
+		OrderID   string       `json:"order_id"`
+		Topic     string       `json:"topic"`
+		Channel   string       `json:"channel"`
+		Status    Status       `json:"status"`
+		Entries   []wireEntry  `json:"entries"`
+	}
+)
+
+// decodeKnownOnly decodes data when it has no unknown fields and no
+// trailing data; it reports false otherwise, leaving c untouched.
+func (c *Conversation) decodeKnownOnly(data []byte) bool {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	var w wireConversation
+	if err := dec.Decode(&w); err != nil {
+		return false
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return false
+	}
+	out := Conversation{ID: w.ID, StartedAt: w.StartedAt, Lang: w.Lang,
+		Customer: Customer{Name: w.Customer.Name, HasAccount: w.Customer.HasAccount},
+		OrderID:  w.OrderID, Topic: w.Topic, Channel: w.Channel, Status: w.Status}
+	if w.Entries != nil {
+		out.Entries = make([]Entry, len(w.Entries))
+	}
+	for i, we := range w.Entries {
+		e := Entry{At: we.At, Role: we.Role, Author: we.Author, Text: we.Text, Event: we.Event}
+		if m := we.Meta; m != nil {
+			e.Meta = &Meta{Intent: m.Intent, Action: m.Action, Confidence: m.Confidence, Reason: m.Reason,
+				Rules: m.Rules, OperatorID: m.OperatorID, Operator: m.Operator, QueuePosition: m.QueuePosition,
+				Rating: m.Rating, CallbackAt: m.CallbackAt, Packet: m.Packet}
+		}
+		out.Entries[i] = e
+	}
+	*c = out
+	return true
 }
 
 // --- validation and cleaning before storage --------------------------------

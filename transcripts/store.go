@@ -150,7 +150,7 @@ func (s *Store) create() error {
 	}
 	tmp := fmt.Sprintf("%s.new-%d", s.path, os.Getpid())
 	_ = os.Remove(tmp)
-	db, err := bbolt.Open(tmp, fileMode, &bbolt.Options{Timeout: s.opts.Timeout})
+	db, err := bbolt.Open(tmp, fileMode, &bbolt.Options{Timeout: s.opts.Timeout, FreelistType: bbolt.FreelistMapType})
 	if err != nil {
 		_ = os.Remove(tmp)
 		return fmt.Errorf("cannot create the conversation store %s: %w", s.path, diskErr(s.path, err))
@@ -185,7 +185,7 @@ func notWritable(path string) string {
 }
 
 func (s *Store) openBolt() (db *bbolt.DB, err error) {
-	bopts := &bbolt.Options{Timeout: s.opts.Timeout, ReadOnly: s.readOnly != nil}
+	bopts := &bbolt.Options{Timeout: s.opts.Timeout, ReadOnly: s.readOnly != nil, FreelistType: bbolt.FreelistMapType}
 	defer func() {
 		if r := recover(); r != nil {
 			// A damaged file can panic inside bbolt.Open. The lock it took is
