@@ -22,6 +22,8 @@ type TrainConfig struct {
 	Scenario *training.Scenario
 	// NewSession starts a session of sc: the bot stage is played before it returns.
 	NewSession func(sc *training.Scenario) (*training.Session, error)
+	// NewDrill, when set, makes the app the escalation drill instead.
+	NewDrill func() (*training.Drill, error)
 	// Save stores the scorecard and says where ("saved as session 3").
 	Save    func(training.Scorecard) (string, error)
 	NoColor bool
@@ -40,6 +42,7 @@ const (
 	trainLoading
 	trainSession
 	trainScore
+	trainDrill
 )
 
 // TrainModel is the root model of `tsunagu train`.
@@ -54,6 +57,7 @@ type TrainModel struct {
 	list    train.List
 	session train.Session
 	score   train.Scorecard
+	drill   train.Drill
 	err     string
 
 	width, height int
@@ -67,6 +71,11 @@ type trainStartedMsg struct {
 type trainSavedMsg struct {
 	where string
 	err   error
+}
+
+type trainDrillMsg struct {
+	d   *training.Drill
+	err error
 }
 
 type trainRevealMsg struct{}
@@ -95,7 +104,10 @@ func NewTrain(cfg TrainConfig) *TrainModel {
 // Init asks for the background colour and, with a preset scenario, starts it.
 func (m *TrainModel) Init() tea.Cmd {
 	cmds := []tea.Cmd{tea.RequestBackgroundColor}
-	if m.cfg.Scenario != nil {
+	if newDrill := m.cfg.NewDrill; newDrill != nil {
+		m.screen = trainLoading
+		cmds = append(cmds, func() tea.Msg { d, err := newDrill(); return trainDrillMsg{d, err} })
+	} else if m.cfg.Scenario != nil {
 		cmds = append(cmds, m.start(m.cfg.Scenario))
 	}
 	return tea.Batch(cmds...)
@@ -134,12 +146,24 @@ func (m *TrainModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.session.SetStyles(m.st, m.isDark)
 		case trainScore:
 			m.score.SetStyles(m.st, m.isDark)
+		case trainDrill:
+			m.drill.SetStyles(m.st)
 		}
 		return m, nil
 	case tea.KeyPressMsg:
 		if key.Matches(msg, m.keys.Quit) {
 			return m, tea.Quit
 		}
+	case trainDrillMsg:
+		if msg.err != nil {
+			m.err = msg.err.Error()
+			m.screen = trainList
+			return m, nil
+		}
+		m.drill = train.NewDrill(m.st, m.lang, msg.d)
+		m.screen = trainDrill
+		m.layout()
+		return m, nil
 	case train.ChosenMsg:
 		return m, m.start(msg.Scenario)
 	case trainStartedMsg:
@@ -204,6 +228,8 @@ func (m *TrainModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.session, cmd = m.session.Update(msg)
 	case trainScore:
 		m.score, cmd = m.score.Update(msg)
+	case trainDrill:
+		m.drill, cmd = m.drill.Update(msg)
 	}
 	return m, cmd
 }
@@ -216,6 +242,8 @@ func (m *TrainModel) layout() {
 		m.session.SetSize(m.width, m.height)
 	case trainScore:
 		m.score.SetSize(m.width, m.height)
+	case trainDrill:
+		m.drill.SetSize(m.width, m.height)
 	}
 }
 
@@ -241,6 +269,8 @@ func (m *TrainModel) frame() string {
 		return m.session.View()
 	case trainScore:
 		return m.score.View()
+	case trainDrill:
+		return m.drill.View()
 	}
 	out := m.list.View()
 	if m.err != "" {

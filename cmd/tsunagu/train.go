@@ -472,7 +472,8 @@ func newTrainFromHistoryCmd(g *globalOptions) *cobra.Command {
 }
 
 func newTrainDrillCmd(g *globalOptions) *cobra.Command {
-	return &cobra.Command{
+	var plain bool
+	cmd := &cobra.Command{
 		Use:   "drill",
 		Short: "Escalation drill: decide answer, clarify or escalate (and why) for customer messages",
 		Long: `A quiz on the bot's escalation policy. For each customer message, type
@@ -480,20 +481,38 @@ func newTrainDrillCmd(g *globalOptions) *cobra.Command {
   c            the bot should ask to clarify
   e REASON     the bot should escalate, with the reason: human_requested,
                sensitive, complaint, multi_issue, unresolved or no_progress
-Each answer is scored against what the real bot decides, with an explanation.`,
+Each answer is scored against what the real bot decides, with an explanation.
+In a terminal the drill is full-screen (keys a, c, e then 1-6); without one,
+or with --plain, it reads answers line by line.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			engine, err := trainEngine(g.rulesFile)
+			lang := g.language()
+			// Training the bot is the slow part; in the full-screen drill it
+			// runs as a command after the first frame.
+			newDrill := func() (*training.Drill, error) {
+				engine, err := trainEngine(g.rulesFile)
+				if err != nil {
+					return nil, err
+				}
+				return training.NewDrill(training.DrillItems(), lang, uint64(g.seed), func(id string) training.Bot {
+					return engine.NewConversation(id, bot.Facts{Lang: lang, SignedIn: true})
+				}), nil
+			}
+			if !plain && isTerminalFile(cmd.InOrStdin()) && isTerminalFile(cmd.OutOrStdout()) {
+				p := tea.NewProgram(tui.NewTrain(tui.TrainConfig{Lang: lang, NewDrill: newDrill, NoColor: os.Getenv("NO_COLOR") != ""}),
+					tea.WithInput(cmd.InOrStdin()), tea.WithOutput(cmd.OutOrStdout()))
+				_, err := p.Run()
+				return err
+			}
+			d, err := newDrill()
 			if err != nil {
 				return err
 			}
-			lang := g.language()
-			d := training.NewDrill(training.DrillItems(), lang, uint64(g.seed), func(id string) training.Bot {
-				return engine.NewConversation(id, bot.Facts{Lang: lang, SignedIn: true})
-			})
 			return runDrill(d, lang, cmd.InOrStdin(), cmd.OutOrStdout())
 		},
 	}
+	cmd.Flags().BoolVar(&plain, "plain", false, "read answers line by line, without the full-screen UI")
+	return cmd
 }
 
 func runDrill(d *training.Drill, lang string, in io.Reader, w io.Writer) error {

@@ -1,6 +1,7 @@
 package train
 
 import (
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -188,5 +189,46 @@ func TestBotStageIsRevealedBeforeThePacket(t *testing.T) {
 	}
 	if !strings.Contains(p.View(), "Handoff packet") || !strings.Contains(p.View(), "250-1234567-1234567") {
 		t.Errorf("packet not shown after the bot stage:\n%s", p.View())
+	}
+}
+
+func TestDrillPage(t *testing.T) {
+	for _, lang := range []string{"en", "ja"} {
+		d := training.NewDrill(training.DrillItems(), lang, 1, func(id string) training.Bot {
+			return realEngine().NewConversation(id, bot.Facts{Lang: lang, SignedIn: true})
+		})
+		p := NewDrill(common.NewStyles(true, true), lang, d)
+		p.SetSize(100, 30)
+		press := func(s string) {
+			code := rune(s[0])
+			if s == "enter" {
+				code = tea.KeyEnter
+			}
+			p, _ = p.Update(tea.KeyPressMsg{Code: code, Text: map[bool]string{true: "", false: s}[s == "enter"]})
+		}
+		for range d.Len() {
+			q, _ := d.Current()
+			if !strings.Contains(p.View(), q.Text) {
+				t.Fatalf("question not shown:\n%s", p.View())
+			}
+			press("e")
+			if !strings.Contains(p.View(), training.ReasonLabel(bot.ReasonComplaint, lang)) {
+				t.Fatalf("reason picker not shown:\n%s", p.View())
+			}
+			press("3") // complaint
+			frame := p.View()
+			checkFrame(t, frame, 100, 30)
+			if !strings.Contains(frame, "✓") && !strings.Contains(frame, "✗") {
+				t.Fatalf("no verdict:\n%s", frame)
+			}
+			press("enter")
+		}
+		points, maxPoints := d.Score()
+		if points == 0 || points == maxPoints {
+			t.Errorf("always 'complaint' should score some but not all: %d/%d", points, maxPoints)
+		}
+		if !strings.Contains(p.View(), fmt.Sprintf("%d", points)) {
+			t.Errorf("final score not shown:\n%s", p.View())
+		}
 	}
 }
