@@ -79,7 +79,7 @@ func (b *operatorBrain) Next(p *Packet) (Step, bool) {
 	if b.next < len(b.pb.Steps) {
 		text := fill(b.pb.Steps[b.next], b.lang, &p.Facts)
 		if b.level() == LevelBasic {
-			text = firstSentence(text)
+			text = withoutNotes(firstSentence(text))
 		}
 		b.next++
 		return Step{Kind: StepResolve, Text: text}, true
@@ -289,6 +289,24 @@ func firstSentence(s string) string {
 			if i+1 == len(s) || s[i+1] == ' ' {
 				return s[:i+1]
 			}
+		}
+	}
+	return s
+}
+
+// withoutNotes drops bracketed asides, which a basic-level writer leaves out.
+func withoutNotes(s string) string {
+	for _, br := range [][2]string{{"（", "）"}, {" (", ")"}} {
+		for {
+			i := strings.Index(s, br[0])
+			if i < 0 {
+				break
+			}
+			j := strings.Index(s[i:], br[1])
+			if j < 0 {
+				break
+			}
+			s = s[:i] + s[i+j+len(br[1]):]
 		}
 	}
 	return s
