@@ -308,8 +308,6 @@ func (h *History) opened2(msg historyOpenedMsg) tea.Cmd {
 			reason = roe.Reason
 		}
 		h.readOnly = termsafe.Line(reason)
-		h.keys.Delete.SetEnabled(false)
-		h.keys.ConvDelete.SetEnabled(false)
 	}
 	return h.list.reset(h.searchEnv())
 }
@@ -665,11 +663,19 @@ func (h *History) currentKeyMap() keyMap {
 		return keyMap{short: []key.Binding{k.Retry, k.Back, k.Quit}}
 	case h.dialog != dialogNone:
 		return keyMap{short: []key.Binding{k.Back, k.Quit}}
-	case h.screen == historyConversation:
-		return keyMap{short: []key.Binding{k.ScrollUp, k.NextHit, k.Panel, k.Copy, k.ConvExport, k.ConvDelete, k.Resume, k.Back, k.Help},
+	}
+	// A read-only store keeps the delete keys (they explain why nothing
+	// happens) but leaves them out of the help.
+	del, convDel := k.Delete, k.ConvDelete
+	if h.readOnly != "" {
+		del.SetEnabled(false)
+		convDel.SetEnabled(false)
+	}
+	if h.screen == historyConversation {
+		return keyMap{short: []key.Binding{k.ScrollUp, k.NextHit, k.Panel, k.Copy, k.ConvExport, convDel, k.Resume, k.Back, k.Help},
 			extra: []key.Binding{k.PgUp, k.Quit}}
 	}
-	return keyMap{short: []key.Binding{k.Up, k.Open, k.Filter, k.Mark, k.Export, k.Delete, k.Back, k.Help},
+	return keyMap{short: []key.Binding{k.Up, k.Open, k.Filter, k.Mark, k.Export, del, k.Back, k.Help},
 		extra: []key.Binding{k.PageUp, k.Home, k.Quit}}
 }
 

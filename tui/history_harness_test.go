@@ -272,6 +272,9 @@ func fixtureConversations() []transcripts.Conversation {
 	}
 }
 
+// openFixtures are the stores fixtureStore opened, by path.
+var openFixtures = map[string]*transcripts.Store{}
+
 // fixtureStore is a real store holding convs, in a temporary folder.
 func fixtureStore(t testing.TB, convs []transcripts.Conversation) (*transcripts.Store, string) {
 	t.Helper()
@@ -281,6 +284,7 @@ func fixtureStore(t testing.TB, convs []transcripts.Conversation) (*transcripts.
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close() })
+	openFixtures[path] = s
 	var b strings.Builder
 	for _, c := range convs {
 		line, err := transcripts.EncodeJSON(c)

@@ -84,7 +84,7 @@ func TestHistoryConversationEventsAndPanels(t *testing.T) {
 	hh.press(tea.KeyTab, 0)
 	hh.mustNotShow("The bot's decisions", "What the operator receives")
 	hh.press(tea.KeyEscape, 0)
-	hh.mustShow("Search:", "c-ja-transfer"[:0])
+	hh.mustShow("Search:")
 	if hh.h.screen != historyList {
 		t.Fatal("esc did not go back to the list")
 	}
@@ -107,7 +107,7 @@ func TestHistorySearchHighlightsAndJumps(t *testing.T) {
 	if counting.searches != 1 {
 		t.Fatalf("searched %d times for one pause, want 1", counting.searches)
 	}
-	hh.mustShow("2 of 2 matches", "c-en-refund"[:0], "returns/refund", "billing/double")
+	hh.mustShow("2 of 2 matches", "returns/refund", "billing/double")
 	hh.mustNotShow("account/login", "delivery/not_arrived")
 	// The hit is drawn in reverse video (NO_COLOR keeps reverse).
 	if !strings.Contains(hh.h.Frame(), "\x1b[7mrefund") {
@@ -115,7 +115,7 @@ func TestHistorySearchHighlightsAndJumps(t *testing.T) {
 	}
 
 	// Japanese: bigram index, full-width and half-width folding.
-	for _, q := range []string{"パスワード", "ﾊﾟｽﾜｰﾄﾞ"[:0] + "ログイン", "届きません", "ＲＥＦＵＮＤ"} {
+	for _, q := range []string{"パスワード", "ログイン", "届きません", "ＲＥＦＵＮＤ"} {
 		hh.send(tea.KeyPressMsg{Code: tea.KeyEscape})
 		hh.search(q)
 		if len(hh.h.list.results) == 0 {
@@ -277,7 +277,7 @@ func TestHistoryExportAndCopy(t *testing.T) {
 		t.Fatalf("copy sent %d clipboard writes, want 1", len(hh.clipboard))
 	}
 	clip := hh.clipboard[0]
-	for _, want := range []string{"Conversation c-ja-transfer", "佐藤 由美"[:0] + "注文したワイヤレスイヤホンがまだ届きません。", "transferred to 鈴木", "鈴木:"} {
+	for _, want := range []string{"Conversation c-ja-transfer", "注文したワイヤレスイヤホンがまだ届きません。", "transferred to 鈴木", "鈴木:"} {
 		if !strings.Contains(clip, want) {
 			t.Fatalf("clipboard lacks %q:\n%s", want, clip)
 		}
