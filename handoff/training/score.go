@@ -95,7 +95,7 @@ type Scorecard struct {
 }
 
 // Item returns the result of one item.
-func (c *Scorecard) Item(it Item) (ItemResult, bool) {
+func (c Scorecard) Item(it Item) (ItemResult, bool) {
 	for _, r := range c.Items {
 		if r.Item == it {
 			return r, true
