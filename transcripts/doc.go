@@ -65,7 +65,8 @@
 //	by_time/                    (List: newest first, filters without JSON)
 //	    <^started_at> <id>      -> status code, flags (1: escalated), rating, topic
 //	terms/                      (Search; written in the same transaction as the entry)
-//	    <term> 0x00 <^started_at> <id> -> empty
+//	    <term> 0x00 <^hour started> -> postings: [len byte][^started_at id]...,
+//	                               sorted, one block per term and hour
 //	training/
 //	    <BE seq>                -> JSON TrainingSession
 //

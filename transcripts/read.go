@@ -157,7 +157,7 @@ func (s *Store) Search(query string, f Filter, limit int) (SearchResult, error) 
 	var res SearchResult
 	err := s.view(func(tx *bbolt.Tx) error {
 		tb := tx.Bucket(bucketTerms)
-		// Posting keys are ^time+id, so sorting them sorts newest first.
+		// Postings are ^time+id, so sorting them sorts newest first.
 		var hits map[string]struct{}
 		for _, t := range terms {
 			found := map[string]struct{}{}
@@ -166,14 +166,14 @@ func (s *Store) Search(query string, f Filter, limit int) (SearchResult, error) 
 			if t.kind == termExact {
 				prefix = append(prefix, 0)
 			}
-			for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
-				i := bytes.IndexByte(k, 0)
-				post := string(k[i+1:])
-				if hits == nil {
-					found[post] = struct{}{}
-				} else if _, ok := hits[post]; ok {
-					found[post] = struct{}{}
-				}
+			for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+				forEachPosting(v, func(p []byte) {
+					if hits == nil {
+						found[string(p)] = struct{}{}
+					} else if _, ok := hits[string(p)]; ok {
+						found[string(p)] = struct{}{}
+					}
+				})
 			}
 			hits = found
 			if len(hits) == 0 {

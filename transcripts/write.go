@@ -44,14 +44,6 @@ func entryPrefix(id string) []byte { return append([]byte(id), 0) }
 
 func entryKey(id string, seq uint64) []byte { return append(entryPrefix(id), u64(seq)...) }
 
-func termKey(term string, h *header) []byte {
-	k := make([]byte, 0, len(term)+1+8+len(h.ID))
-	k = append(k, term...)
-	k = append(k, 0)
-	k = append(k, timeKey(h.StartedAt)...)
-	return append(k, h.ID...)
-}
-
 // --- writers -------------------------------------------------------------------
 
 // writer puts keys into the root buckets. txWriter writes at once; the
@@ -61,21 +53,32 @@ func termKey(term string, h *header) []byte {
 // (quadratic), while appending in order does not.
 type writer interface {
 	put(bucket, k, v []byte) error
+	addPosting(key, posting []byte) error // into the terms block at key
 }
 
 type txWriter struct{ tx *bbolt.Tx }
 
 func (w txWriter) put(bucket, k, v []byte) error { return w.tx.Bucket(bucket).Put(k, v) }
 
+func (w txWriter) addPosting(key, p []byte) error {
+	return addPostings(w.tx.Bucket(bucketTerms), key, [][]byte{p})
+}
+
 type kv struct{ k, v []byte }
 
 type sortedWriter struct {
-	tx   *bbolt.Tx
-	puts map[string][]kv
+	tx       *bbolt.Tx
+	puts     map[string][]kv
+	postings map[string][][]byte // terms block key -> postings to add
 }
 
 func newSortedWriter(tx *bbolt.Tx) *sortedWriter {
-	return &sortedWriter{tx: tx, puts: map[string][]kv{}}
+	return &sortedWriter{tx: tx, puts: map[string][]kv{}, postings: map[string][][]byte{}}
+}
+
+func (w *sortedWriter) addPosting(key, p []byte) error {
+	w.postings[string(key)] = append(w.postings[string(key)], p)
+	return nil
 }
 
 func (w *sortedWriter) put(bucket, k, v []byte) error {
@@ -95,6 +98,19 @@ func (w *sortedWriter) flush() error {
 		}
 	}
 	clear(w.puts)
+	keys := make([]string, 0, len(w.postings))
+	for k := range w.postings {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	tb := w.tx.Bucket(bucketTerms)
+	tb.FillPercent = importFillPercent
+	for _, k := range keys {
+		if err := addPostings(tb, []byte(k), w.postings[k]); err != nil {
+			return err
+		}
+	}
+	clear(w.postings)
 	return nil
 }
 
@@ -129,8 +145,9 @@ func getHeader(tx *bbolt.Tx, id string) (*header, error) {
 }
 
 func putTerms(w writer, h *header, terms map[string]struct{}) error {
+	p := posting(h)
 	for t := range terms {
-		if err := w.put(bucketTerms, termKey(t, h), nil); err != nil {
+		if err := w.addPosting(blockKey(t, h.StartedAt), p); err != nil {
 			return err
 		}
 	}
@@ -395,8 +412,9 @@ func (s *Store) Delete(id string) error {
 			entryTerms(&entries[i], terms)
 		}
 		tb := tx.Bucket(bucketTerms)
+		p := posting(h)
 		for t := range terms {
-			if err := tb.Delete(termKey(t, h)); err != nil {
+			if err := removePosting(tb, blockKey(t, h.StartedAt), p); err != nil {
 				return err
 			}
 		}
@@ -458,7 +476,7 @@ func (s *Store) Compact() error {
 		_ = os.Remove(tmp)
 	}
 	syncDir(filepath.Dir(s.path))
-	db, err := bbolt.Open(s.path, fileMode, &bbolt.Options{Timeout: s.opts.Timeout})
+	db, err := bbolt.Open(s.path, fileMode, &bbolt.Options{Timeout: s.opts.Timeout, FreelistType: bbolt.FreelistMapType})
 	if err != nil {
 		s.closed = fmt.Errorf("reopening %s after compaction: %w", s.path, err)
 		if errors.Is(err, berrors.ErrTimeout) {
