@@ -1,6 +1,9 @@
 package bot
 
 import (
+	"encoding/json"
+	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -288,5 +291,49 @@ func TestKnownOrderIsNeverAskedFor(t *testing.T) {
 	}
 	if d := c.Respond("it's order 250-1111111-2222222, where is it?"); !strings.Contains(d.Reply, "250-1111111-2222222") || d.Slots["order_id"] != "250-1111111-2222222" {
 		t.Errorf("an order id typed by the customer should be used: %q %v", d.Reply, d.Slots)
+	}
+}
+
+// TestConversationsFile runs bot/testdata/conversations.jsonl, the file that
+// `eval-bot bot/testdata/conversations.jsonl` measures, with its rules: the
+// last turn's action must be one of "action", and its intent one of
+// "intents" (any when empty).
+func TestConversationsFile(t *testing.T) {
+	data, err := os.ReadFile("testdata/conversations.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := testEngine(t)
+	n := 0
+	for i, line := range strings.Split(strings.TrimSpace(string(data)), "\n") {
+		var c struct {
+			ID      string          `json:"id"`
+			Turns   []string        `json:"turns"`
+			Intents []string        `json:"intents"`
+			Action  json.RawMessage `json:"action"`
+		}
+		if err := json.Unmarshal([]byte(line), &c); err != nil {
+			t.Fatalf("line %d: %v", i+1, err)
+		}
+		var actions []Action
+		if err := json.Unmarshal(c.Action, &actions); err != nil {
+			var one Action
+			if err := json.Unmarshal(c.Action, &one); err != nil {
+				t.Fatalf("line %d: action: %v", i+1, err)
+			}
+			actions = []Action{one}
+		}
+		conv := e.NewConversation(c.ID, Facts{Lang: "en", SignedIn: true})
+		var d Decision
+		for _, turn := range c.Turns {
+			d = conv.Respond(turn)
+		}
+		if !slices.Contains(actions, d.Action) || len(c.Intents) > 0 && !slices.Contains(c.Intents, d.Intent) {
+			t.Errorf("%s: got %s/%s (%s); want %v/%v", c.ID, d.Intent, d.Action, d.Reason, c.Intents, actions)
+		}
+		n++
+	}
+	if n < 30 {
+		t.Errorf("only %d conversations", n)
 	}
 }
