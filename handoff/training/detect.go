@@ -46,6 +46,8 @@ type phraseBook struct {
 	cannot                         compiledCues
 	facts                          map[string]compiledCues
 	problemAsk                     compiledCues
+	// problemAskBare restart a chat even without a question mark.
+	problemAskBare compiledCues
 }
 
 var phrases = map[string]*phraseBook{
@@ -53,7 +55,7 @@ var phrases = map[string]*phraseBook{
 		apology:     compileCues([]string{"sorry", "apologise", "apologize", "apologies", "my apologies"}),
 		empathy:     compileCues([]string{"i understand", "i can understand", "i can imagine", "that must be", "must have been", "frustrating", "i hear you", "i see how", "upsetting", "worrying", "stressful", "inconvenience", "i know how"}),
 		acknowledge: compileCues([]string{"taken over", "take over", "taking over", "read your conversation", "read the conversation", "read through", "i ve read", "i have read", "our assistant", "the assistant", "the bot", "i can see", "i see that", "i see you", "from your chat", "you told", "you mentioned", "handed over", "passed to me", "passed on to me"}),
-		request:     compileCues([]string{"could you", "can you", "would you", "please give", "please tell", "please provide", "please send", "please share", "please confirm", "please enter", "please type", "what is your", "what s your", "whats your", "what was your", "may i have", "can i have", "could i have", "i need your", "i ll need your", "i will need your", "tell me your", "give me your", "send me your", "provide your", "share your", "confirm your", "which order", "which item", "what did you order"}),
+		request:     compileCues([]string{"could you", "can you", "would you", "please explain", "please describe", "explain again", "tell me again", "please give", "please tell", "please provide", "please send", "please share", "please confirm", "please enter", "please type", "what is your", "what s your", "whats your", "what was your", "may i have", "can i have", "could i have", "i need your", "i ll need your", "i will need your", "tell me your", "give me your", "send me your", "provide your", "share your", "confirm your", "which order", "which item", "what did you order"}),
 		negation:    compileCues([]string{"never", "do not", "don t", "dont", "won t ever", "will not ask", "won t ask", "wont ask", "no need to", "not share", "not send"}),
 		alternative: compileCues([]string{"but", "instead", "however", "what i can", "i can", "alternative", "option", "another way", "what we can"}),
 		cardAsk:     compileCues([]string{"card number", "full card", "credit card number", "cvv", "cvc", "security code", "expiry date", "expiration date", "password", "pin code", "your pin"}),
@@ -66,7 +68,8 @@ var phrases = map[string]*phraseBook{
 			handoff.FactEmail:    compileCues([]string{"email address", "your email", "e mail"}),
 			handoff.FactPhone:    compileCues([]string{"phone number", "your number", "telephone number", "mobile number", "contact number"}),
 		},
-		problemAsk: compileCues([]string{"how can i help", "how may i help", "how can i assist", "how may i assist", "what can i do for you", "what seems to be", "what is the problem", "what s the problem", "whats the problem", "what is the issue", "what s the issue", "whats the issue", "what happened", "what is your question", "describe the problem", "describe the issue", "describe your issue", "explain the problem", "explain your issue", "start from the beginning", "from the beginning"}),
+		problemAskBare: compileCues([]string{"how can i help", "how may i help", "how can i assist", "how may i assist", "what can i do for you"}),
+		problemAsk:     compileCues([]string{"how can i help", "how may i help", "how can i assist", "how may i assist", "what can i do for you", "what seems to be", "what is the problem", "what s the problem", "whats the problem", "what is the issue", "what s the issue", "whats the issue", "what happened", "what is your question", "describe the problem", "describe the issue", "describe your issue", "explain the problem", "explain your issue", "start from the beginning", "from the beginning"}),
 	},
 	"ja": {
 		apology:     compileCues([]string{"申し訳", "すみません", "すいません", "失礼いたしました", "お詫び", "ごめんなさい"}),
@@ -85,7 +88,8 @@ var phrases = map[string]*phraseBook{
 			handoff.FactEmail:    compileCues([]string{"メールアドレス", "メアド"}),
 			handoff.FactPhone:    compileCues([]string{"電話番号", "携帯番号", "連絡先"}),
 		},
-		problemAsk: compileCues([]string{"ご用件", "どうされましたか", "どうなさいましたか", "どのようなお問い合わせ", "お問い合わせ内容を", "何かお困り", "どのようなことでお困り", "最初から", "はじめから", "初めから", "何があったか", "何がありましたか"}),
+		problemAskBare: compileCues([]string{"どのようなご用件", "いかがなさいましたか", "どうされましたか", "どうなさいましたか"}),
+		problemAsk:     compileCues([]string{"ご用件", "どうされましたか", "どうなさいましたか", "どのようなお問い合わせ", "お問い合わせ内容を", "何かお困り", "どのようなことでお困り", "最初から", "はじめから", "初めから", "何があったか", "何がありましたか"}),
 	},
 }
 
@@ -146,7 +150,7 @@ func Read(line, lang string, p *handoff.Packet, sc *Scenario) Signals {
 				sig.AskedMissing = append(sig.AskedMissing, fact)
 			}
 		}
-	} else if hit := b.problemAsk.first(n); hit != "" && !negated {
+	} else if hit := b.problemAskBare.first(n); hit != "" && !negated {
 		// "How can I help you today." needs no question mark to restart a chat.
 		sig.AskedKnown = append(sig.AskedKnown, FactProblem)
 	}

@@ -88,6 +88,8 @@ func TestReadSignals(t *testing.T) {
 		{"Could you give me your email address?", "en", func(s Signals) bool { return len(s.AskedMissing) == 1 && s.AskedMissing[0] == handoff.FactEmail }},
 		{"電話番号を教えてください。", "ja", func(s Signals) bool { return len(s.AskedKnown) == 1 && s.AskedKnown[0] == handoff.FactPhone }},
 		{"How can I help you today.", "en", func(s Signals) bool { return len(s.AskedKnown) == 1 && s.AskedKnown[0] == FactProblem }},
+		{"ご用件は承知しております。", "ja", func(s Signals) bool { return len(s.AskedKnown) == 0 }},
+		{"どのようなご用件でしょうか。", "ja", func(s Signals) bool { return len(s.AskedKnown) == 1 && s.AskedKnown[0] == FactProblem }},
 		{"Please never share your password with anyone.", "en", func(s Signals) bool { return s.Card == "" }},
 		{"Please tell me your password.", "en", func(s Signals) bool { return s.Card != "" }},
 		{"The card 4111 1111 1111 1111 was charged.", "en", func(s Signals) bool { return s.Card != "" }},
