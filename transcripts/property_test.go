@@ -5,6 +5,7 @@ import (
 	"cmp"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -169,4 +170,83 @@ func TestPropertyRetriedAppendNeverDuplicates(t *testing.T) {
 			t.Fatalf("entry count %d, want %d", page.Items[0].Entries, len(messages))
 		}
 	})
+}
+
+// The search index's posting blocks behave as sets: adding and removing
+// postings in any order leaves exactly the model's members, sorted.
+func TestPropertyPostingBlocksAreSortedSets(t *testing.T) {
+	dir := t.TempDir()
+	db, err := bbolt.Open(filepath.Join(dir, "postings.db"), 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	n := 0
+	rapid.Check(t, func(t *rapid.T) {
+		n++
+		key := []byte(fmt.Sprint("term\x00", n))
+		model := map[string]bool{}
+		ops := rapid.SliceOfN(rapid.IntRange(0, 30), 1, 40).Draw(t, "ops")
+		err := db.Update(func(tx *bbolt.Tx) error {
+			b, err := tx.CreateBucketIfNotExists(bucketTerms)
+			if err != nil {
+				return err
+			}
+			for i, op := range ops {
+				h := &header{ID: fmt.Sprint("c", op%10), StartedAt: time.Unix(int64(op%7)*1000, 0)}
+				p := posting(h)
+				if i%3 == 2 {
+					delete(model, string(p))
+					if err := removePosting(b, key, p); err != nil {
+						return err
+					}
+				} else {
+					model[string(p)] = true
+					if err := addPostings(b, key, [][]byte{p, p}); err != nil {
+						return err
+					}
+				}
+			}
+			var got []string
+			forEachPosting(b.Get(key), func(p []byte) { got = append(got, string(p)) })
+			want := make([]string, 0, len(model))
+			for p := range model {
+				want = append(want, p)
+			}
+			slices.Sort(want)
+			if !slices.Equal(got, want) {
+				t.Fatalf("block holds %q, want %q", got, want)
+			}
+			if len(model) == 0 && b.Get(key) != nil {
+				t.Fatal("an empty block was kept")
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
+func TestBlockKeysOrderHoursNewestFirst(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		a := time.Unix(rapid.Int64Range(-1<<40, 1<<40).Draw(t, "a"), 0)
+		b := time.Unix(rapid.Int64Range(-1<<40, 1<<40).Draw(t, "b"), 0)
+		ka, kb := blockKey("x", a), blockKey("x", b)
+		ha, hb := a.Truncate(time.Hour), b.Truncate(time.Hour)
+		if a.Unix() < 0 || b.Unix() < 0 {
+			ha, hb = time.Unix(floorDiv(a.Unix(), 3600)*3600, 0), time.Unix(floorDiv(b.Unix(), 3600)*3600, 0)
+		}
+		if got, want := bytes.Compare(ka, kb), -ha.Compare(hb); got != want {
+			t.Fatalf("block keys of %v and %v compare %d, want %d", a, b, got, want)
+		}
+	})
+}
+
+func floorDiv(a, b int64) int64 {
+	q := a / b
+	if a%b != 0 && (a < 0) != (b < 0) {
+		q--
+	}
+	return q
 }
