@@ -15,7 +15,7 @@ func TestSimulationProperties(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		cfg := SimConfig{
 			ArrivalsPerHour: rapid.Float64Range(1, 120).Draw(t, "arrivals"),
-			Duration:        time.Duration(rapid.IntRange(1, 72).Draw(t, "hours")) * time.Hour,
+			Duration:        time.Duration(rapid.IntRange(1, 24).Draw(t, "hours")) * time.Hour,
 			Seed:            rapid.Uint64().Draw(t, "seed"),
 		}
 		if rapid.Bool().Draw(t, "abandon") {
