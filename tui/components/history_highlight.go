@@ -3,6 +3,7 @@ package components
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"charm.land/lipgloss/v2"
 	"golang.org/x/text/width"
@@ -61,7 +62,7 @@ func HitSpans(text string, words []string) []bool {
 	if len(words) == 0 || text == "" {
 		return nil
 	}
-	rs := []rune(text)
+	rs := []rune(validUTF8(text))
 	folded := make([]rune, len(rs))
 	for i, r := range rs {
 		folded[i] = foldRune(r)
@@ -104,8 +105,10 @@ func Contains(text string, words []string) bool {
 }
 
 // Highlight styles the matches of words inside plain (unstyled, sanitised)
-// text. The result has the same width as text.
+// text. The result has the same width as text. Invalid UTF-8 (which the
+// sanitiser never lets through) becomes U+FFFD, as it would there.
 func Highlight(text string, words []string, st lipgloss.Style) string {
+	text = validUTF8(text)
 	marks := HitSpans(text, words)
 	if marks == nil {
 		return text
@@ -125,4 +128,11 @@ func Highlight(text string, words []string, st lipgloss.Style) string {
 		i = j
 	}
 	return b.String()
+}
+
+func validUTF8(s string) string {
+	if utf8.ValidString(s) {
+		return s
+	}
+	return strings.ToValidUTF8(s, "\uFFFD")
 }
