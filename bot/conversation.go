@@ -199,17 +199,25 @@ func (c *Conversation) Respond(text string) Decision {
 	}
 	_, legal := cls.Triggers["legal"]
 	_, sensitive := cls.Triggers["sensitive"]
+	// Explicit trigger words first, in order of gravity; then the state
+	// rule "that didn't help"; then intents that always go to a person
+	// (even when the scorer is unsure, a likely request for a person or a
+	// security problem is not worth a clarification); then multi-issue.
 	switch {
 	case legal:
 		return escalate(ReasonSensitive, orIntent("complaint"), "policy:legal", "legal threat: escalate as sensitive")
-	case sensitive || intent == "account_security" && r.IntentMap[intent].Escalate != "":
+	case sensitive:
 		return escalate(ReasonSensitive, orIntent("account_security"), "policy:sensitive", "account security: escalate as sensitive")
-	case hasKey(cls.Triggers, "human_request") || intent == "contact_human_agent" && r.IntentMap[intent].Escalate != "":
+	case hasKey(cls.Triggers, "human_request"):
 		return escalate(ReasonHumanRequested, orIntent("contact_human_agent"), "policy:human_requested", "the customer asked for a person: escalate")
 	case hasKey(cls.Triggers, "anger"):
 		return escalate(ReasonComplaint, orIntent("complaint"), "policy:anger", "anger or abuse: escalate as a complaint")
 	case hasKey(cls.Triggers, "not_helped") && c.lastAnswer != "":
 		return escalate(ReasonUnresolved, c.lastAnswer, "policy:unresolved", "the customer says the answer did not help: escalate")
+	case intent == "account_security" && r.IntentMap[intent].Escalate != "":
+		return escalate(ReasonSensitive, intent, "policy:sensitive", "account security: escalate as sensitive")
+	case intent == "contact_human_agent" && r.IntentMap[intent].Escalate != "":
+		return escalate(ReasonHumanRequested, intent, "policy:human_requested", "the customer asked for a person: escalate")
 	}
 	if second, ok := c.secondIssue(&cls); ok && intent != "" {
 		return escalate(ReasonMultiIssue, intent, "policy:multi_issue:"+second, "two distinct problems in one message: escalate")
@@ -221,9 +229,12 @@ func (c *Conversation) Respond(text string) Decision {
 	switch {
 	case !cls.InScope:
 		unclear = "policy:out_of_scope"
-	case top.Score < pol.MinConfidence.In(lang):
+	case hasKey(cls.Patterns, top.Intent) && top.Score < pol.MinConfidenceWithPattern.In(lang):
+		unclear = "policy:min_confidence_with_pattern"
+	case !hasKey(cls.Patterns, top.Intent) && top.Score < pol.MinConfidence.In(lang):
 		unclear = "policy:min_confidence"
-	case cls.Margin() < pol.ClarifyMargin.In(lang):
+	case cls.Margin() < pol.ClarifyMargin.In(lang) && !(hasKey(cls.Patterns, top.Intent) && cls.Margin() >= pol.ClarifyMargin.In(lang)/2):
+		// A pattern-confirmed top intent needs half the margin.
 		unclear = "policy:clarify_margin"
 	}
 	if unclear != "" {

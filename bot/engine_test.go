@@ -57,7 +57,7 @@ func readLabelled(t *testing.T, path string) []labelled {
 
 // accuracyByGroup runs single-message conversations and reports accuracy per
 // group; it fails when a group or the whole set falls below the floor.
-func accuracyByGroup(t *testing.T, cases []labelled, minGroup, minAll float64) {
+func accuracyByGroup(t *testing.T, cases []labelled, minGroup, minAll float64, minPerGroup int) {
 	e := testEngine(t)
 	type tally struct{ ok, n int }
 	groups := map[string]*tally{}
@@ -91,8 +91,8 @@ func accuracyByGroup(t *testing.T, cases []labelled, minGroup, minAll float64) {
 	for _, g := range names {
 		acc := float64(groups[g].ok) / float64(groups[g].n)
 		t.Logf("group %-18s %3d/%3d = %5.1f%%", g, groups[g].ok, groups[g].n, 100*acc)
-		if groups[g].n < 20 {
-			t.Errorf("group %s has only %d test utterances; want at least 20", g, groups[g].n)
+		if groups[g].n < minPerGroup {
+			t.Errorf("group %s has only %d test utterances; want at least %d", g, groups[g].n, minPerGroup)
 		}
 		if acc < minGroup {
 			t.Errorf("group %s accuracy %.1f%% is below %.0f%%", g, 100*acc, 100*minGroup)
@@ -112,5 +112,10 @@ func TestJapaneseAccuracy(t *testing.T) {
 			t.Errorf("%q not detected as Japanese", c.text)
 		}
 	}
-	accuracyByGroup(t, cases, 0.85, 0.95)
+	accuracyByGroup(t, cases, 0.85, 0.95, 20)
+}
+
+func TestEnglishAccuracy(t *testing.T) {
+	cases := readLabelled(t, "testdata/en_intents.tsv")
+	accuracyByGroup(t, cases, 0.85, 0.95, 10)
 }

@@ -97,6 +97,10 @@ type Policy struct {
 	// Per language, because Japanese is learnt from far fewer examples and
 	// its scores are flatter.
 	MinConfidence PerLang `yaml:"min_confidence"`
+	// MinConfidenceWithPattern replaces MinConfidence when one of the top
+	// intent's own patterns matched: a hand-written rule agreeing with the
+	// scorer is worth some confidence.
+	MinConfidenceWithPattern PerLang `yaml:"min_confidence_with_pattern"`
 	// ClarifyMargin: when the top two intents are closer than this, clarify.
 	ClarifyMargin PerLang `yaml:"clarify_margin"`
 	// MinCoverage is the share of a message's features the model knows,
@@ -428,6 +432,9 @@ func (r *Rules) validate(root *yaml.Node) []yamlfile.Problem {
 	for _, lang := range []string{"en", "ja"} {
 		if v := p.MinConfidence.In(lang); v < 0 || v > 1 {
 			bad(lineOf(root, "policy", "min_confidence"), "policy min_confidence.%s must be between 0 and 1", lang)
+		}
+		if v := p.MinConfidenceWithPattern.In(lang); v < 0 || v > 1 {
+			bad(lineOf(root, "policy", "min_confidence_with_pattern"), "policy min_confidence_with_pattern.%s must be between 0 and 1", lang)
 		}
 		if v := p.ClarifyMargin.In(lang); v < 0 || v > 1 {
 			bad(lineOf(root, "policy", "clarify_margin"), "policy clarify_margin.%s must be between 0 and 1", lang)
