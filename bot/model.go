@@ -33,7 +33,7 @@ type trainOptions struct {
 	seed   uint64
 }
 
-var defaultTrainOptions = trainOptions{epochs: 8, rate: 0.5, seed: 20261126}
+var defaultTrainOptions = trainOptions{epochs: 4, rate: 0.5, seed: 20261126}
 
 // trainModel fits the weights. It is deterministic: examples are visited in a
 // seeded shuffled order.
