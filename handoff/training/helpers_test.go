@@ -38,9 +38,12 @@ func newTestSession(t *testing.T, id, lang string, seed uint64) *Session {
 	return s
 }
 
+// testBuiltins parses the built-ins once per test binary.
+var testBuiltins = sync.OnceValue(Builtins)
+
 func builtin(t *testing.T, id string) *Scenario {
 	t.Helper()
-	for _, s := range Builtins() {
+	for _, s := range testBuiltins() {
 		if s.ID == id {
 			return s
 		}

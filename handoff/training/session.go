@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
+	"sync"
 	"time"
 
 	"tsunagu/bot"
@@ -130,6 +131,9 @@ type Session struct {
 	endedAt   time.Time
 }
 
+// defaultPool parses the embedded pool once; sessions only read it.
+var defaultPool = sync.OnceValue(handoff.DefaultPool)
+
 // ErrEnded is returned by actions after the session has ended.
 var ErrEnded = errors.New("the session has ended")
 
@@ -151,7 +155,7 @@ func NewSession(cfg Config) (*Session, error) {
 		rng:       rand.New(rand.NewPCG(cfg.Seed, cfg.Seed^0x5deece66d)),
 		stepsDone: map[string]int{}, usedOnce: map[int]bool{}, pool: cfg.Pool}
 	if s.pool == nil {
-		s.pool = handoff.DefaultPool()
+		s.pool = defaultPool()
 	}
 	s.calls = handoff.NewCallbacks(s.pool)
 	start := s.sc.Start(cfg.Start)
