@@ -108,6 +108,53 @@ func BenchmarkBareUpdate(b *testing.B) {
 	m.report(b)
 }
 
+// BenchmarkAppendVsBareUpdate alternates the two operations above on the
+// same disk, so that noise from other processes hits both alike, and reports
+// each median and their ratio (target: at most 2).
+func BenchmarkAppendVsBareUpdate(b *testing.B) {
+	dir := b.TempDir()
+	s, err := transcripts.Open(filepath.Join(dir, "append.db"), transcripts.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	if _, err := s.CreateConversation(transcripts.Conversation{ID: "bench", Lang: "ja", StartedAt: benchAt}); err != nil {
+		b.Fatal(err)
+	}
+	db, err := bbolt.Open(filepath.Join(dir, "bare.db"), 0o600, &bbolt.Options{Timeout: time.Second})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	db.Update(func(tx *bbolt.Tx) error { _, err := tx.CreateBucket([]byte("entries")); return err })
+	var appendT, bareT medianTimer
+	for i := 0; b.Loop(); i++ {
+		e := transcripts.Entry{At: benchAt.Add(time.Duration(i) * time.Second), Role: transcripts.RoleCustomer, Author: "佐藤 花子", Text: benchText}
+		value, _ := transcripts.SafeJSON(e)
+		appendT.time(func() {
+			if _, err := s.AppendEntry("bench", e); err != nil {
+				b.Fatal(err)
+			}
+		})
+		bareT.time(func() {
+			err := db.Update(func(tx *bbolt.Tx) error {
+				bk := tx.Bucket([]byte("entries"))
+				seq, _ := bk.NextSequence()
+				return bk.Put(binary.BigEndian.AppendUint64(nil, seq), value)
+			})
+			if err != nil {
+				b.Fatal(err)
+			}
+		})
+	}
+	slices.Sort(appendT.d)
+	slices.Sort(bareT.d)
+	ma, mb := appendT.d[len(appendT.d)/2], bareT.d[len(bareT.d)/2]
+	b.ReportMetric(float64(ma.Nanoseconds()), "append-median-ns")
+	b.ReportMetric(float64(mb.Nanoseconds()), "bare-median-ns")
+	b.ReportMetric(float64(ma)/float64(mb), "ratio")
+}
+
 // --- the big store -----------------------------------------------------------
 
 func bigN() int {
