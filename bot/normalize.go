@@ -42,6 +42,11 @@ func Normalize(s string) string {
 			r += 'a' - 'A'
 		}
 		r = foldKana(r)
+		if r >= 0xAB70 && r <= 0xABBF {
+			// x/text folds Cherokee both ways (Ꮀ↔ꮀ); settle on the
+			// Unicode CaseFolding target so folding is idempotent.
+			r = r - 0xAB70 + 0x13A0
+		}
 		switch {
 		case r == '\'' || r == '’':
 			// Keep words whole: "can't" → "cant". Elsewhere it is a space.
