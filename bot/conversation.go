@@ -157,6 +157,7 @@ func (c *Conversation) Respond(text string) Decision {
 			ch := c.choices[n-1]
 			in := r.IntentMap[ch.Intent]
 			d.Intent, d.Confidence = ch.Intent, 1
+			d.Candidates = []Candidate{{Intent: ch.Intent, Score: 1}}
 			d.Explanation.Features = nil
 			c.choices = nil
 			c.unclear = 0

@@ -387,16 +387,12 @@ func (r *Rules) validate(root *yaml.Node) []yamlfile.Problem {
 		}
 		for _, lang := range []string{"en", "ja"} {
 			p := in.In(lang)
-			if lineOf(root, "intents", name, lang) == 0 {
+			if nodeAt(root, "intents", name, lang) == nil {
 				bad(line, "intent %s has no %q section; every intent needs both ja and en", name, lang)
 				continue
 			}
 			if strings.TrimSpace(p.Reply) == "" {
-				l := lineOf(root, "intents", name, lang, "reply")
-				if l == 0 {
-					l = lineOf(root, "intents", name, lang)
-				}
-				bad(l, "intent %s (%s) has an empty reply", name, lang)
+				bad(lineOf(root, "intents", name, lang, "reply"), "intent %s (%s) has an empty reply", name, lang)
 			}
 			if strings.TrimSpace(p.Label) == "" {
 				bad(lineOf(root, "intents", name, lang), "intent %s (%s) has no label", name, lang)
@@ -444,17 +440,17 @@ func (r *Rules) validate(root *yaml.Node) []yamlfile.Problem {
 		}
 	}
 	if p.MaxClarifications < 1 {
-		bad(lineOf(root, "policy"), "policy max_clarifications must be at least 1")
+		bad(lineOf(root, "policy", "max_clarifications"), "policy max_clarifications must be at least 1")
 	}
 	if p.MaxChoices < 2 || p.MaxChoices > 9 {
-		bad(lineOf(root, "policy"), "policy max_choices must be between 2 and 9")
+		bad(lineOf(root, "policy", "max_choices"), "policy max_choices must be between 2 and 9")
 	}
 	if p.ExampleWeight < 1 {
 		p.ExampleWeight = 1
 	}
 	for _, key := range []string{"human_requested", "sensitive", "complaint", "multi_issue", "unresolved", "no_progress"} {
 		if t := r.Messages.Escalation[key]; t.EN == "" || t.JA == "" {
-			bad(lineOf(root, "messages", "escalation"), "messages.escalation.%s needs both en and ja", key)
+			bad(lineOf(root, "messages", "escalation", key), "messages.escalation.%s needs both en and ja", key)
 		}
 	}
 	return ps
@@ -536,20 +532,18 @@ func sortedKeys[V any](m map[string]V) []string {
 	return keys
 }
 
-// lineOf finds the line of a mapping path in the node tree; it returns the
-// line of the deepest key found, so a missing key points at its parent.
+// lineOf finds the line of a mapping path in the node tree. A missing key
+// gives the line of its deepest existing parent, so a problem always points
+// somewhere useful; the file's first line at worst.
 func lineOf(root *yaml.Node, path ...string) int {
 	n := root
 	if n.Kind == yaml.DocumentNode && len(n.Content) > 0 {
 		n = n.Content[0]
 	}
-	line := n.Line
-	if len(path) == 0 {
-		return max(line, 1)
-	}
+	line := max(n.Line, 1)
 	for _, key := range path {
 		if n.Kind != yaml.MappingNode {
-			return 0
+			return line
 		}
 		found := false
 		for i := 0; i+1 < len(n.Content); i += 2 {
@@ -561,7 +555,7 @@ func lineOf(root *yaml.Node, path ...string) int {
 			}
 		}
 		if !found {
-			return 0
+			return line
 		}
 	}
 	return line
@@ -574,10 +568,7 @@ func lineOfItem(root *yaml.Node, i int, path ...string) int {
 	if n != nil && n.Kind == yaml.SequenceNode && i < len(n.Content) {
 		return n.Content[i].Line
 	}
-	if l := lineOf(root, path...); l > 0 {
-		return l
-	}
-	return lineOf(root, path[:len(path)-1]...)
+	return lineOf(root, path...)
 }
 
 func nodeAt(root *yaml.Node, path ...string) *yaml.Node {

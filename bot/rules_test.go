@@ -182,6 +182,11 @@ func TestCheckReportsProblemsWithLines(t *testing.T) {
 			if !regexp.MustCompile(`(?m)` + tt.want).MatchString(joined) {
 				t.Errorf("problems:\n%s\nwant a line matching %s", joined, tt.want)
 			}
+			for _, p := range problems {
+				if !regexp.MustCompile(`^min\.yaml:[1-9]\d*: `).MatchString(p) {
+					t.Errorf("problem %q has no real line number", p)
+				}
+			}
 			if tt.wantLen >= 0 && len(problems) != tt.wantLen {
 				t.Errorf("got %d problems, want %d:\n%s", len(problems), tt.wantLen, joined)
 			}
@@ -209,7 +214,7 @@ func TestLoadRulesD34(t *testing.T) {
 		"binary":       []byte("\x00\x01\x02intents:"),
 		"tabs":         []byte("intents:\n\ttrack_order: {}\n"),
 	}
-	line := regexp.MustCompile(`^x\.yaml:\d+: \S`)
+	line := regexp.MustCompile(`^x\.yaml:[1-9]\d*: \S`)
 	for name, data := range tests {
 		t.Run(name, func(t *testing.T) {
 			r, err := LoadRules("x.yaml", data)
@@ -235,7 +240,7 @@ func FuzzLoadRules(f *testing.F) {
 		r, err := LoadRules("f.yaml", data)
 		if err != nil {
 			for _, l := range strings.Split(err.Error(), "\n") {
-				if !strings.HasPrefix(l, "f.yaml:") {
+				if !regexp.MustCompile(`^f\.yaml:[1-9]\d*: `).MatchString(l) {
 					t.Fatalf("problem %q lacks the NAME:LINE prefix", l)
 				}
 			}
