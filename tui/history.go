@@ -29,7 +29,6 @@ type HistoryStore interface {
 	Load(id string) (transcripts.Conversation, error)
 	Delete(id string) error
 	ExportFile(path string, format transcripts.Format, ids ...string) error
-	Count() (int, error)
 	// ReadOnlyReason is nil when the store can be written.
 	ReadOnlyReason() error
 }
@@ -695,7 +694,6 @@ func (emptyHistory) Delete(id string) error { return fmt.Errorf("%w: %s", transc
 func (emptyHistory) ExportFile(string, transcripts.Format, ...string) error {
 	return transcripts.ErrNotFound
 }
-func (emptyHistory) Count() (int, error)   { return 0, nil }
 func (emptyHistory) ReadOnlyReason() error { return nil }
 
 // HistoryOpener returns the standard Open for HistoryConfig: it opens the

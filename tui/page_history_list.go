@@ -49,7 +49,6 @@ type historyListPage struct {
 	loading  map[int]bool
 	known    int  // rows known to exist
 	complete bool // the last page has been fetched
-	total    int  // from Count (unfiltered only), -1 unknown
 	listErr  error
 
 	// Searching.
@@ -71,7 +70,7 @@ type historyListPage struct {
 }
 
 func newHistoryListPage(e historyEnv, pageSize int) historyListPage {
-	return historyListPage{e: e, pageSize: pageSize, total: -1, pages: map[int][]transcripts.Summary{},
+	return historyListPage{e: e, pageSize: pageSize, pages: map[int][]transcripts.Summary{},
 		loading: map[int]bool{}, details: map[string]rowDetail{}, detailsPending: map[string]bool{}}
 }
 
@@ -81,10 +80,6 @@ type (
 		gen, page int
 		res       transcripts.Page
 		err       error
-	}
-	historyCountMsg struct {
-		gen, n int
-		err    error
 	}
 	historySearchDueMsg struct{ seq int }
 	historySearchMsg    struct {
@@ -156,7 +151,7 @@ func (l *historyListPage) reset(env listEnv) tea.Cmd {
 	l.cursors = []string{""}
 	l.pages = map[int][]transcripts.Summary{}
 	l.loading = map[int]bool{}
-	l.known, l.complete, l.total, l.listErr = 0, false, -1, nil
+	l.known, l.complete, l.listErr = 0, false, nil
 	l.sel, l.top = 0, 0
 	// No total is asked for: counting walks every record of the file,
 	// which on a big store costs more time and memory than the whole
@@ -250,11 +245,6 @@ func (l *historyListPage) handle(env listEnv, msg tea.Msg) tea.Cmd {
 			l.known = max(l.known, (msg.page+1)*l.pageSize)
 		}
 		return l.ensure(env)
-	case historyCountMsg:
-		if msg.gen == l.gen && msg.err == nil {
-			l.total = msg.n
-		}
-		return nil
 	case historySearchDueMsg:
 		if msg.seq != l.searchSeq || l.query == "" {
 			return nil
@@ -570,8 +560,6 @@ func (l *historyListPage) countText() string {
 		s = fmt.Sprintf(t.SearchHits, len(l.results), l.resultTotal)
 	case l.complete:
 		s = fmt.Sprintf(t.RowsAll, l.known)
-	case l.total >= 0:
-		s = fmt.Sprintf(t.RowsAll, l.total)
 	case l.known > 0:
 		s = fmt.Sprintf(t.Rows, l.known)
 	}
