@@ -132,6 +132,10 @@ func TestHistorySearchHighlightsAndJumps(t *testing.T) {
 	hh.mustShow("1 of 1 matches")
 	hh.press(tea.KeyEnter, 0)
 	hh.mustShow("hit 1 of 4 (n/N)")
+	// The words are highlighted in the transcript too.
+	if !strings.Contains(hh.h.Frame(), "\x1b[7m田中") {
+		t.Fatalf("the hit is not highlighted in the conversation:\n%q", hh.h.Frame())
+	}
 	hh.typeText("n")
 	hh.mustShow("hit 2 of 4")
 	hh.typeText("N")

@@ -225,7 +225,7 @@ func (c *historyConvPage) showPanel() bool {
 
 func (c *historyConvPage) transcriptWidth() int {
 	if c.showPanel() && c.width >= sidePanelMin {
-		return c.width - sidePanelWidth
+		return c.width - sidePanelWidth - 1 // one column between text and panel
 	}
 	return c.width
 }
