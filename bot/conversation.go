@@ -52,6 +52,9 @@ type Conversation struct {
 	choices []Choice
 	// lastAnswer is the intent of the last answer, for "that didn't help".
 	lastAnswer string
+	// orderStated: the reply being built has already described the order,
+	// so {order} becomes "this order" instead of repeating it.
+	orderStated bool
 }
 
 // NewConversation starts a dialogue with what the contact flow knows.
@@ -93,6 +96,8 @@ func (c *Conversation) Opening() Decision {
 	vals["topic"] = c.topicLabel(in.Name, lang)
 	if c.facts.Order != nil {
 		parts = append(parts, fill(r.Messages.Known.In(lang), vals))
+		c.orderStated = true
+		defer func() { c.orderStated = false }()
 	}
 	d.Intent = in.Name
 	d.Confidence = 1
@@ -397,6 +402,12 @@ func (c *Conversation) values(lang string) map[string]string {
 		v["order_id_or_order"] = id
 		v["order"] = c.orderLine(id, lang)
 		v["status"] = c.statusText(lang)
+		if c.orderStated {
+			v["order"] = map[string]string{"en": "this order", "ja": "こちらのご注文"}[langOrEN(lang)]
+		}
+	}
+	if v["status"] == "" {
+		v["status"] = map[string]string{"en": "in progress", "ja": "手配中"}[langOrEN(lang)]
 	}
 	return v
 }
@@ -456,4 +467,11 @@ func (c *Conversation) statusText(lang string) string {
 		return fmt.Sprintf("%d月%d日 %s", o.StatusDate.Month(), o.StatusDate.Day(), label)
 	}
 	return label + " " + o.StatusDate.Format("2 Jan")
+}
+
+func langOrEN(lang string) string {
+	if lang == "ja" {
+		return "ja"
+	}
+	return "en"
 }

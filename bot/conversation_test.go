@@ -230,10 +230,10 @@ func TestOpeningSaysWhatItKnows(t *testing.T) {
 		not   []string
 	}{
 		{"en track", Facts{Lang: "en", CustomerName: "Taro", SignedIn: true, Order: order, Intent: "track_order"},
-			[]string{"Hello Taro", "About order 250-1234567-1234567 (wireless earbuds, shipped 24 Nov): not arrived.", "is shipped 24 Nov"},
+			[]string{"Hello Taro", "About order 250-1234567-1234567 (wireless earbuds, shipped 24 Nov): not arrived.", "Status of this order: shipped 24 Nov."},
 			[]string{"order number", "{"}},
 		{"ja track", Facts{Lang: "ja", CustomerName: "山田", SignedIn: true, Order: jaOrder, Intent: "track_order"},
-			[]string{"山田様", "ご注文 250-1234567-1234567（ワイヤレスイヤホンほか1点、11月24日 発送済み）について", "「配送：届かない」"},
+			[]string{"山田様", "ご注文 250-1234567-1234567（ワイヤレスイヤホンほか1点、11月24日 発送済み）について", "「配送：届かない」", "こちらのご注文は現在「11月24日 発送済み」です"},
 			[]string{"注文番号（", "{"}},
 		{"en no topic", Facts{Lang: "en", SignedIn: true}, []string{"How can I help?"}, []string{"About"}},
 		{"en not signed in", Facts{Lang: "en", Intent: "track_order"}, []string{"sign in", "0120-000-000"}, nil},
@@ -259,6 +259,9 @@ func TestOpeningSaysWhatItKnows(t *testing.T) {
 			}
 			if tt.facts.Order != nil && d.Slots["order_id"] != tt.facts.Order.ID {
 				t.Errorf("opening slots %v lack the order", d.Slots)
+			}
+			if tt.facts.Order != nil && strings.Count(d.Reply, tt.facts.Order.ID) != 1 {
+				t.Errorf("opening %q should state the order once, not repeat it", d.Reply)
 			}
 		})
 	}
