@@ -8,6 +8,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/x/exp/teatest/v2"
 
 	"tsunagu/bot"
 	"tsunagu/handoff"
@@ -131,4 +132,43 @@ func TestTrainAppTooSmall(t *testing.T) {
 	if v := h.view(); strings.Contains(v, "Handoff") || ansi.StringWidth(v) > 10 {
 		t.Errorf("tiny window shows %q", v)
 	}
+}
+
+// TestTrainAppTeatestSmoke runs the trainee app in a real Bubble Tea program
+// (teatest): the scenario starts, the packet arrives, a reply is shown
+// and closing shows the scorecard.
+func TestTrainAppTeatestSmoke(t *testing.T) {
+	trainEngineOnce.Do(func() { trainBotEngine = bot.NewEngine(bot.DefaultRules()) })
+	engine := trainBotEngine
+	start := time.Date(2026, 11, 26, 10, 0, 0, 0, time.FixedZone("JST", 9*3600))
+	var sc *training.Scenario
+	for _, s := range training.Builtins() {
+		if s.ID == "cancel-membership" {
+			sc = s
+		}
+	}
+	m := NewTrain(TrainConfig{Lang: "en", Scenarios: training.Builtins(), Scenario: sc, NoColor: true,
+		RevealEvery: time.Millisecond,
+		NewSession: func(sc *training.Scenario) (*training.Session, error) {
+			s, err := training.NewSession(training.Config{Scenario: sc, Lang: "en", Seed: 1, Trainee: "t", Start: start, Paused: true,
+				Bot: engine.NewConversation("c", sc.BotFacts("en")), Knowledge: handoff.NewRulesKnowledge(engine.Rules()), Rules: engine.Rules()})
+			if err != nil {
+				return nil, err
+			}
+			return s, s.Start()
+		}})
+	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(100, 30))
+	wait := func(want string) {
+		t.Helper()
+		teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return strings.Contains(ansi.Strip(string(b)), want) },
+			teatest.WithDuration(20*time.Second), teatest.WithCheckInterval(20*time.Millisecond))
+	}
+	wait("Handed over to you")
+	tm.Type("I'm sorry about the fee. I've cancelled your membership.")
+	tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
+	wait("cancelled your membership.")
+	tm.Send(tea.KeyPressMsg{Code: 'x', Mod: tea.ModCtrl})
+	wait("Scorecard: Cancelling a membership")
+	tm.Send(tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl})
+	tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
 }
