@@ -51,6 +51,10 @@ type HistoryConfig struct {
 	// Close, when set, is what leaving the history does (the chat app
 	// switches back to its own screen); nil quits the program.
 	Close func() tea.Cmd
+	// Query, when set, is searched as soon as the store is open: the chat
+	// app can open the history on the conversation that just ended by
+	// passing its id (ids are indexed).
+	Query string
 	// PageSize is how many rows one List call fetches (default 100);
 	// SearchLimit how many search hits are listed (default 100; the count
 	// of all matches is shown beside them).
@@ -307,6 +311,9 @@ func (h *History) opened2(msg historyOpenedMsg) tea.Cmd {
 			reason = roe.Reason
 		}
 		h.readOnly = termsafe.Line(reason)
+	}
+	if q := termsafe.Line(h.cfg.Query); q != "" && h.list.query == "" {
+		h.list.query = q
 	}
 	return h.list.reset(h.searchEnv())
 }

@@ -40,6 +40,7 @@ type historyOpts struct {
 	pageSize      int
 	embedded      bool
 	noColor       *bool
+	query         string
 }
 
 var historyNow = time.Date(2026, 11, 26, 18, 0, 0, 0, jst)
@@ -65,7 +66,7 @@ func newHistoryHarness(t testing.TB, o historyOpts) *historyHarness {
 	}
 	cfg := HistoryConfig{
 		Lang: o.lang, Clock: fixedClock{historyNow}, Location: jst, NoColor: noColor, Open: open,
-		ExportDir: o.exportDir, Resume: o.resume, PageSize: o.pageSize,
+		ExportDir: o.exportDir, Resume: o.resume, PageSize: o.pageSize, Query: o.query,
 		Tick: func(d time.Duration, fn func(time.Time) tea.Msg) tea.Cmd {
 			return func() tea.Msg { return timerMsg{d: d, fn: fn} }
 		},

@@ -342,3 +342,13 @@ func TestHistoryResumeAndLeave(t *testing.T) {
 		t.Fatal("esc on the list did not quit the standalone browser")
 	}
 }
+
+// The chat app can open the history searched for the conversation that
+// just ended.
+func TestHistoryOpensOnAQuery(t *testing.T) {
+	s, _ := fixtureStore(t, fixtureConversations())
+	hh := newHistoryHarness(t, historyOpts{lang: "en", store: s, width: 120, height: 30, query: "c-ja-login"})
+	hh.mustShow("Search: c-ja-login", "1 of 1 matches", "account/login")
+	hh.press(tea.KeyEnter, 0)
+	hh.mustShow("Conversation c-ja-login")
+}
