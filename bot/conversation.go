@@ -237,6 +237,8 @@ func (c *Conversation) Respond(text string) Decision {
 		unclear = "policy:out_of_scope"
 	case hasKey(cls.Patterns, top.Intent) && top.Score < pol.MinConfidenceWithPattern.In(lang):
 		unclear = "policy:min_confidence_with_pattern"
+	case !hasKey(cls.Patterns, top.Intent) && c.isBareTopic(cls) && top.Score < pol.MinConfidenceShort.In(lang):
+		unclear = "policy:min_confidence_short"
 	case !hasKey(cls.Patterns, top.Intent) && top.Score < pol.MinConfidence.In(lang):
 		unclear = "policy:min_confidence"
 	case cls.Margin() < pol.ClarifyMargin.In(lang) && !(hasKey(cls.Patterns, top.Intent) && cls.Margin() >= pol.ClarifyMargin.In(lang)/2):
@@ -474,4 +476,20 @@ func langOrEN(lang string) string {
 		return "ja"
 	}
 	return "en"
+}
+
+// isBareTopic reports a message too short to be a request: a topic word or
+// two ("invoice", "my account", 「注文について」).
+func (c *Conversation) isBareTopic(cls Classification) bool {
+	pol := c.engine.rules.Policy
+	if cls.Lang == "ja" {
+		n := 0
+		for _, r := range cls.Normalized {
+			if isJapanese(r) {
+				n++
+			}
+		}
+		return n <= pol.ShortChars
+	}
+	return len(strings.Fields(cls.Normalized)) <= pol.ShortWords
 }

@@ -28,18 +28,28 @@ func NewEngine(r *Rules) *Engine {
 		e.index[name] = len(e.classes)
 		e.classes = append(e.classes, name)
 	}
+	// Identical examples (after normalising) are merged into one weighted
+	// example, in first-seen order, so training stays deterministic.
 	var examples []example
+	seen := map[example]int{}
+	add := func(text, intent string, weight float64) {
+		ex := example{text: Normalize(text), intent: e.index[intent]}
+		if i, ok := seen[ex]; ok {
+			examples[i].weight += weight
+			return
+		}
+		seen[ex] = len(examples)
+		ex.weight = weight
+		examples = append(examples, ex)
+	}
 	for _, ex := range r.corpus {
-		examples = append(examples, example{Normalize(ex.text), e.index[ex.intent]})
+		add(ex.text, ex.intent, 1)
 	}
 	for _, name := range r.order {
 		in := r.IntentMap[name]
 		for _, lang := range []string{"en", "ja"} {
 			for _, text := range in.In(lang).Examples {
-				n := Normalize(text)
-				for range r.Policy.ExampleWeight {
-					examples = append(examples, example{n, e.index[name]})
-				}
+				add(text, name, float64(r.Policy.ExampleWeight))
 			}
 		}
 	}

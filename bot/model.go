@@ -11,6 +11,10 @@ import (
 type example struct {
 	text   string
 	intent int
+	// weight counts how many times the example was given (duplicates are
+	// merged, hand-written examples weigh example_weight); it scales the
+	// example's update, which is cheaper than visiting it again.
+	weight float64
 }
 
 // model is a multinomial logistic regression over hashed word, word-pair and
@@ -83,7 +87,7 @@ func trainModel(examples []example, nClass int, opt trainOptions) *model {
 				if g > -1e-4 && g < 1e-4 {
 					continue
 				}
-				step := float32(rate * g)
+				step := float32(rate * g * max(1, examples[i].weight))
 				// no bias update: a bias learnt from the large English corpus would pull Japanese messages towards its biggest intents
 				sx := step * float32(x)
 				for _, id := range ids {

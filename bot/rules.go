@@ -101,6 +101,13 @@ type Policy struct {
 	// intent's own patterns matched: a hand-written rule agreeing with the
 	// scorer is worth some confidence.
 	MinConfidenceWithPattern PerLang `yaml:"min_confidence_with_pattern"`
+	// MinConfidenceShort replaces MinConfidence for a bare topic ("invoice",
+	// 「注文について」): at most ShortWords English words or ShortChars
+	// Japanese characters, with no pattern of the top intent. A topic is
+	// not yet a request, so the bot asks which request it is.
+	MinConfidenceShort PerLang `yaml:"min_confidence_short"`
+	ShortWords         int     `yaml:"short_words"`
+	ShortChars         int     `yaml:"short_chars"`
 	// ClarifyMargin: when the top two intents are closer than this, clarify.
 	ClarifyMargin PerLang `yaml:"clarify_margin"`
 	// MinCoverage is the share of a message's features the model knows,
@@ -428,6 +435,9 @@ func (r *Rules) validate(root *yaml.Node) []yamlfile.Problem {
 	for _, lang := range []string{"en", "ja"} {
 		if v := p.MinConfidence.In(lang); v < 0 || v > 1 {
 			bad(lineOf(root, "policy", "min_confidence"), "policy min_confidence.%s must be between 0 and 1", lang)
+		}
+		if v := p.MinConfidenceShort.In(lang); v < 0 || v > 1 {
+			bad(lineOf(root, "policy", "min_confidence_short"), "policy min_confidence_short.%s must be between 0 and 1", lang)
 		}
 		if v := p.MinConfidenceWithPattern.In(lang); v < 0 || v > 1 {
 			bad(lineOf(root, "policy", "min_confidence_with_pattern"), "policy min_confidence_with_pattern.%s must be between 0 and 1", lang)
