@@ -77,10 +77,10 @@ const (
 type historyDialog int
 
 const (
-	dialogNone historyDialog = iota
-	dialogFilter
-	dialogExport
-	dialogDelete
+	historyDialogNone historyDialog = iota
+	historyDialogFilter
+	historyDialogExport
+	historyDialogDelete
 )
 
 // History is the history browser: a list of stored conversations (newest
@@ -140,7 +140,7 @@ func NewHistory(cfg HistoryConfig) *History {
 		cfg.Tick = tea.Tick
 	}
 	if cfg.Clock == nil {
-		cfg.Clock = wallClock{}
+		cfg.Clock = historyWallClock{}
 	}
 	loc := cfg.Location
 	if loc == nil {
@@ -155,9 +155,9 @@ func NewHistory(cfg HistoryConfig) *History {
 	return h
 }
 
-type wallClock struct{}
+type historyWallClock struct{}
 
-func (wallClock) Now() time.Time { return time.Now() }
+func (historyWallClock) Now() time.Time { return time.Now() }
 
 // historyEnv is what the history pages read.
 type historyEnv struct {
@@ -257,10 +257,10 @@ func (h *History) update(msg tea.Msg) tea.Cmd {
 	case tea.KeyPressMsg:
 		return h.key(msg)
 	case tea.PasteMsg:
-		if h.screen == historyList && h.dialog == dialogNone && h.store != nil {
+		if h.screen == historyList && h.dialog == historyDialogNone && h.store != nil {
 			return h.list.typeText(h.searchEnv(), msg.Content)
 		}
-		if h.dialog == dialogFilter {
+		if h.dialog == historyDialogFilter {
 			h.form.paste(msg.Content)
 		}
 		return nil
@@ -319,8 +319,8 @@ func (h *History) opened2(msg historyOpenedMsg) tea.Cmd {
 }
 
 // searchEnv is what list commands capture: the store and the knobs.
-func (h *History) searchEnv() listEnv {
-	return listEnv{store: h.store, cfg: &h.cfg}
+func (h *History) searchEnv() historyListEnv {
+	return historyListEnv{store: h.store, cfg: &h.cfg}
 }
 
 func (h *History) say(text string, bad bool) {
@@ -354,24 +354,24 @@ func (h *History) key(k tea.KeyPressMsg) tea.Cmd {
 		h.layout()
 		return nil
 	}
-	if h.notice != "" && h.dialog == dialogNone {
+	if h.notice != "" && h.dialog == historyDialogNone {
 		h.notice = ""
 		h.layout()
 	}
 	switch h.dialog {
-	case dialogFilter:
+	case historyDialogFilter:
 		apply, done := h.form.key(k)
 		if done {
-			h.dialog = dialogNone
+			h.dialog = historyDialogNone
 		}
 		if apply {
 			h.list.filter = h.form.filter
 			return h.list.reset(h.searchEnv())
 		}
 		return nil
-	case dialogExport:
+	case historyDialogExport:
 		return h.exportKey(k)
-	case dialogDelete:
+	case historyDialogDelete:
 		return h.deleteKey(k)
 	}
 	if h.screen == historyConversation {
@@ -395,7 +395,7 @@ func (h *History) listKey(k tea.KeyPressMsg) tea.Cmd {
 		return h.conv.load(h.store)
 	case key.Matches(k, hk.Filter):
 		h.form = newHistoryFilterForm(h.env(), l.filter)
-		h.dialog = dialogFilter
+		h.dialog = historyDialogFilter
 		return nil
 	case key.Matches(k, hk.Export):
 		ids := l.markedIDs()
@@ -405,7 +405,7 @@ func (h *History) listKey(k tea.KeyPressMsg) tea.Cmd {
 			}
 		}
 		if len(ids) > 0 {
-			h.exportIDs, h.dialog = ids, dialogExport
+			h.exportIDs, h.dialog = ids, historyDialogExport
 		}
 		return nil
 	case key.Matches(k, hk.Delete):
@@ -437,7 +437,7 @@ func (h *History) convKey(k tea.KeyPressMsg) tea.Cmd {
 		return tea.Batch(tea.SetClipboard(text), func() tea.Msg { return historyCopiedMsg{chars: n} })
 	case key.Matches(k, hk.ConvExport):
 		if c.ready() {
-			h.exportIDs, h.dialog = []string{c.row.ID}, dialogExport
+			h.exportIDs, h.dialog = []string{c.row.ID}, historyDialogExport
 		}
 		return nil
 	case key.Matches(k, hk.ConvDelete):
@@ -461,7 +461,7 @@ func (h *History) askDelete(row transcripts.Summary, ok bool) tea.Cmd {
 		h.say(h.text.DeleteRO, true)
 		return nil
 	}
-	h.deleteRow, h.dialog = row, dialogDelete
+	h.deleteRow, h.dialog = row, historyDialogDelete
 	return nil
 }
 
@@ -475,13 +475,13 @@ func (h *History) deleteKey(k tea.KeyPressMsg) tea.Cmd {
 		st, id := h.store, h.deleteRow.ID
 		return func() tea.Msg { return historyDeletedMsg{id: id, err: st.Delete(id)} }
 	case k.Text == "n" || k.Text == "N" || key.Matches(k, h.keys.Back):
-		h.dialog = dialogNone
+		h.dialog = historyDialogNone
 	}
 	return nil
 }
 
 func (h *History) deleted(msg historyDeletedMsg) tea.Cmd {
-	h.deleting, h.dialog = false, dialogNone
+	h.deleting, h.dialog = false, historyDialogNone
 	if msg.err != nil {
 		h.say(fmt.Sprintf(h.text.DeleteFailed, oneLine(msg.err)), true)
 		return nil
@@ -503,12 +503,12 @@ func (h *History) exportKey(k tea.KeyPressMsg) tea.Cmd {
 	case k.Text == "l":
 		format = transcripts.FormatJSONLines
 	case key.Matches(k, h.keys.Back):
-		h.dialog = dialogNone
+		h.dialog = historyDialogNone
 		return nil
 	default:
 		return nil
 	}
-	h.dialog = dialogNone
+	h.dialog = historyDialogNone
 	path := h.exportPath(h.exportIDs, format)
 	st, ids := h.store, h.exportIDs
 	return func() tea.Msg {
@@ -522,7 +522,7 @@ func (h *History) exportKey(k tea.KeyPressMsg) tea.Cmd {
 func (h *History) exportPath(ids []string, format transcripts.Format) string {
 	var name string
 	if len(ids) == 1 {
-		name = "tsunagu-" + fileSafe(ids[0]) + "." + string(format)
+		name = "tsunagu-" + historyFileName(ids[0]) + "." + string(format)
 	} else {
 		name = fmt.Sprintf("tsunagu-export-%s-%d.%s", h.cfg.Clock.Now().In(h.loc).Format("20060102-150405"), len(ids), format)
 	}
@@ -536,8 +536,8 @@ func (h *History) exportPath(ids []string, format transcripts.Format) string {
 	return filepath.Join(dir, name)
 }
 
-// fileSafe keeps letters, digits, dot, dash and underscore.
-func fileSafe(s string) string {
+// historyFileName keeps letters, digits, dot, dash and underscore.
+func historyFileName(s string) string {
 	return strings.Map(func(r rune) rune {
 		switch {
 		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '-', r == '_', r == '.':
@@ -581,7 +581,7 @@ func (h *History) Frame() string {
 	}
 	bh := h.bodyHeight()
 	if d := h.dialogView(); d != "" {
-		body = overlayBottom(fitHeight(body, bh), d, bh)
+		body = historyOverlay(fitHeight(body, bh), d, bh)
 	}
 	rows := []string{title, fitHeight(body, bh)}
 	if h.notice != "" {
@@ -595,8 +595,8 @@ func (h *History) Frame() string {
 	return fit(strings.Join(rows, "\n"), h.width, h.height)
 }
 
-// overlayBottom replaces the last rows of body with box.
-func overlayBottom(body, box string, height int) string {
+// historyOverlay replaces the last rows of body with box.
+func historyOverlay(body, box string, height int) string {
 	b := strings.Split(body, "\n")
 	d := strings.Split(box, "\n")
 	if len(d) > height {
@@ -625,27 +625,27 @@ func (h *History) openErrorView() string {
 func (h *History) dialogView() string {
 	w := h.width
 	switch h.dialog {
-	case dialogFilter:
+	case historyDialogFilter:
 		return h.form.View(w)
-	case dialogExport:
-		return boxed(h.st, w, []string{h.st.Header.Render(fmt.Sprintf(h.text.ExportTitle, len(h.exportIDs))), h.text.ExportHint})
-	case dialogDelete:
+	case historyDialogExport:
+		return historyBox(h.st, w, []string{h.st.Header.Render(fmt.Sprintf(h.text.ExportTitle, len(h.exportIDs))), h.text.ExportHint})
+	case historyDialogDelete:
 		r := h.deleteRow
 		lines := []string{h.st.Bad.Render(h.text.DeleteTitle),
 			fmt.Sprintf(h.text.DeleteAsk, termsafe.Line(r.ID), r.StartedAt.In(h.loc).Format("2006-01-02 15:04"), termsafe.Line(r.Topic)),
-			termsafe.Line(previewLine(r.Preview)), h.text.DeleteNote}
+			termsafe.Line(historyPreviewLine(r.Preview)), h.text.DeleteNote}
 		if h.deleting {
 			lines = append(lines, h.st.Notice.Render(h.text.Deleting))
 		} else {
 			lines = append(lines, h.st.Header.Render(h.text.DeleteHint))
 		}
-		return boxed(h.st, w, lines)
+		return historyBox(h.st, w, lines)
 	}
 	return ""
 }
 
-// boxed draws lines (wrapped) in a bordered box as wide as the screen.
-func boxed(st *common.Styles, width int, lines []string) string {
+// historyBox draws lines (wrapped) in a bordered box as wide as the screen.
+func historyBox(st *common.Styles, width int, lines []string) string {
 	inner := max(width-4, 1)
 	var rows []string
 	for _, l := range lines {
@@ -667,7 +667,7 @@ func (h *History) currentKeyMap() keyMap {
 	switch {
 	case h.openErr != nil || !h.opened:
 		return keyMap{short: []key.Binding{k.Retry, k.Back, k.Quit}}
-	case h.dialog != dialogNone:
+	case h.dialog != historyDialogNone:
 		return keyMap{short: []key.Binding{k.Back, k.Quit}}
 	}
 	// A read-only store keeps the delete keys (they explain why nothing

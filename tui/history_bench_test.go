@@ -15,7 +15,7 @@ import (
 // they run on 2,000 generated conversations, so "go test -bench" always
 // measures something. Building 100k here would make the default test run
 // slow, so it is never done in a test.
-func benchHistoryStore(b *testing.B) HistoryStore {
+func historyBenchStore(b *testing.B) HistoryStore {
 	b.Helper()
 	if path := os.Getenv("TSUNAGU_HISTORY_DB"); path != "" {
 		s, err := HistoryOpener(path, time.Second, nil)()
@@ -27,11 +27,11 @@ func benchHistoryStore(b *testing.B) HistoryStore {
 		}
 		return s
 	}
-	s, _ := fixtureStore(b, manyConversations(2000))
+	s, _ := historyFixtureStore(b, historyMany(2000))
 	return s
 }
 
-func benchHarness(b *testing.B, st HistoryStore) *historyHarness {
+func historyBenchHarness(b *testing.B, st HistoryStore) *historyHarness {
 	hh := newHistoryHarness(b, historyOpts{lang: "ja", store: st, width: 120, height: 40})
 	if !strings.Contains(hh.h.Frame(), "›") {
 		b.Fatalf("no rows:\n%s", hh.view())
@@ -43,16 +43,16 @@ func benchHarness(b *testing.B, st HistoryStore) *historyHarness {
 // the first page, render) on an already open store; benchhistory and the
 // tmux run time the whole start, opening included.
 func BenchmarkHistoryFirstFrame(b *testing.B) {
-	st := benchHistoryStore(b)
+	st := historyBenchStore(b)
 	for b.Loop() {
-		benchHarness(b, st)
+		historyBenchHarness(b, st)
 	}
 }
 
 // BenchmarkHistoryListKey: one ↓ or PgDn and the frame after it, walking
 // down the whole store page by page (fetching pages as it goes).
 func BenchmarkHistoryListKey(b *testing.B) {
-	hh := benchHarness(b, benchHistoryStore(b))
+	hh := historyBenchHarness(b, historyBenchStore(b))
 	i := 0
 	for b.Loop() {
 		code := tea.KeyDown
@@ -68,7 +68,7 @@ func BenchmarkHistoryListKey(b *testing.B) {
 // BenchmarkHistorySearch: type a query and run its search to the frame
 // with the highlighted results (the debounce fired at once).
 func BenchmarkHistorySearch(b *testing.B) {
-	hh := benchHarness(b, benchHistoryStore(b))
+	hh := historyBenchHarness(b, historyBenchStore(b))
 	queries := []string{"返品", "refund", "届きません", "parcel", "tracking"}
 	i := 0
 	for b.Loop() {

@@ -45,9 +45,9 @@ type historyOpts struct {
 
 var historyNow = time.Date(2026, 11, 26, 18, 0, 0, 0, jst)
 
-type fixedClock struct{ t time.Time }
+type historyFixedClock struct{ t time.Time }
 
-func (c fixedClock) Now() time.Time { return c.t }
+func (c historyFixedClock) Now() time.Time { return c.t }
 
 func newHistoryHarness(t testing.TB, o historyOpts) *historyHarness {
 	t.Helper()
@@ -65,7 +65,7 @@ func newHistoryHarness(t testing.TB, o historyOpts) *historyHarness {
 		noColor = *o.noColor
 	}
 	cfg := HistoryConfig{
-		Lang: o.lang, Clock: fixedClock{historyNow}, Location: jst, NoColor: noColor, Open: open,
+		Lang: o.lang, Clock: historyFixedClock{historyNow}, Location: jst, NoColor: noColor, Open: open,
 		ExportDir: o.exportDir, Resume: o.resume, PageSize: o.pageSize, Query: o.query,
 		Tick: func(d time.Duration, fn func(time.Time) tea.Msg) tea.Cmd {
 			return func() tea.Msg { return timerMsg{d: d, fn: fn} }
@@ -181,32 +181,32 @@ func (hh *historyHarness) mustNotShow(parts ...string) {
 	}
 }
 
-// namedTB gives golden.RequireEqual our file name: testdata/NAME.golden.
-type namedTB struct {
+// historyNamedTB gives golden.RequireEqual our file name: testdata/NAME.golden.
+type historyNamedTB struct {
 	testing.TB
 	name string
 }
 
-func (n namedTB) Name() string { return n.name }
+func (n historyNamedTB) Name() string { return n.name }
 
-func requireGolden(t *testing.T, name, frame string) {
+func requireHistoryGolden(t *testing.T, name, frame string) {
 	t.Helper()
-	golden.RequireEqual(namedTB{TB: t, name: name}, frame)
+	golden.RequireEqual(historyNamedTB{TB: t, name: name}, frame)
 }
 
 // --- fixtures ---------------------------------------------------------------
 
-func at(day, hour, minute, sec int) time.Time {
+func histAt(day, hour, minute, sec int) time.Time {
 	return time.Date(2026, 11, day, hour, minute, sec, 0, jst)
 }
 
-func metaPtr(m transcripts.Meta) *transcripts.Meta { return &m }
+func histMeta(m transcripts.Meta) *transcripts.Meta { return &m }
 
-// fixtureConversations are four conversations in both languages: a
+// historyFixtures are four conversations in both languages: a
 // Japanese chat escalated, transferred and called back; an English refund
 // the bot handled alone; an abandoned Japanese login question; and an
 // English double charge waiting for a callback.
-func fixtureConversations() []transcripts.Conversation {
+func historyFixtures() []transcripts.Conversation {
 	packet := handoff.Packet{Conversation: "c-ja-transfer", Reason: bot.ReasonHumanRequested, Lang: "ja",
 		Summary: map[string]string{"ja": "ご注文のワイヤレスイヤホンが届いていない件", "en": "The wireless earbuds have not arrived"},
 		Facts: handoff.Facts{Customer: handoff.Customer{Name: "佐藤 由美"},
@@ -214,70 +214,70 @@ func fixtureConversations() []transcripts.Conversation {
 			Topic: handoff.Topic{Category: "delivery", Subtopic: "not_arrived", Intent: "track_order"}},
 		Decisions: []handoff.Decision{{Turn: 1, Intent: "track_order", Confidence: 0.91, Action: bot.ActionAnswer},
 			{Turn: 2, Intent: "human_request", Confidence: 0.97, Action: bot.ActionEscalate, Reason: bot.ReasonHumanRequested}},
-		Transcript: []handoff.Line{{At: at(26, 10, 0, 5), Speaker: handoff.SpeakerCustomer, Text: "注文したワイヤレスイヤホンがまだ届きません。"}},
-		CreatedAt:  at(26, 10, 1, 0)}
+		Transcript: []handoff.Line{{At: histAt(26, 10, 0, 5), Speaker: handoff.SpeakerCustomer, Text: "注文したワイヤレスイヤホンがまだ届きません。"}},
+		CreatedAt:  histAt(26, 10, 1, 0)}
 	raw, err := json.Marshal(packet)
 	if err != nil {
 		panic(err)
 	}
-	cb := at(26, 15, 0, 0)
-	cb2 := at(24, 10, 0, 0)
+	cb := histAt(26, 15, 0, 0)
+	cb2 := histAt(24, 10, 0, 0)
 	return []transcripts.Conversation{
-		{ID: "c-ja-transfer", StartedAt: at(26, 10, 0, 0), Lang: "ja", Customer: transcripts.Customer{Name: "佐藤 由美", HasAccount: true},
+		{ID: "c-ja-transfer", StartedAt: histAt(26, 10, 0, 0), Lang: "ja", Customer: transcripts.Customer{Name: "佐藤 由美", HasAccount: true},
 			OrderID: "250-1234567-1234567", Topic: "delivery/not_arrived", Channel: "chat", Status: transcripts.StatusClosed,
 			Entries: []transcripts.Entry{
-				{At: at(26, 10, 0, 5), Role: transcripts.RoleCustomer, Author: "あなた", Text: "注文したワイヤレスイヤホンがまだ届きません。"},
-				{At: at(26, 10, 0, 6), Role: transcripts.RoleBot, Text: "ご不便をおかけして申し訳ございません。ご注文250-1234567-1234567は配送業者に引き渡し済みです。",
-					Meta: metaPtr(transcripts.Meta{Intent: "track_order", Action: "answer", Confidence: 0.91, Rules: []string{"pattern:track_order/届かない"}})},
-				{At: at(26, 10, 0, 40), Role: transcripts.RoleCustomer, Author: "あなた", Text: "担当者と話したいです。"},
-				{At: at(26, 10, 0, 41), Role: transcripts.RoleBot, Text: "担当者におつなぎします。同じ説明を繰り返す必要はありません。",
-					Meta: metaPtr(transcripts.Meta{Intent: "human_request", Action: "escalate", Confidence: 0.97, Reason: "human_requested", Rules: []string{"trigger:human"}})},
-				{At: at(26, 10, 1, 0), Role: transcripts.RoleSystem, Event: transcripts.EventEscalated, Meta: metaPtr(transcripts.Meta{Reason: "human_requested", Packet: raw})},
-				{At: at(26, 10, 1, 1), Role: transcripts.RoleSystem, Event: transcripts.EventQueue, Meta: metaPtr(transcripts.Meta{QueuePosition: 2})},
-				{At: at(26, 10, 3, 0), Role: transcripts.RoleSystem, Event: transcripts.EventOperatorJoined, Meta: metaPtr(transcripts.Meta{Operator: "田中", OperatorID: "op-tanaka"})},
-				{At: at(26, 10, 3, 20), Role: transcripts.RoleOperator, Author: "田中", Text: "田中と申します。ご注文の商品が届いていない件ですね。配送業者に確認します。",
-					Meta: metaPtr(transcripts.Meta{Operator: "田中", OperatorID: "op-tanaka"})},
-				{At: at(26, 10, 9, 0), Role: transcripts.RoleSystem, Event: transcripts.EventOperatorLeft, Meta: metaPtr(transcripts.Meta{Operator: "田中", OperatorID: "op-tanaka", Reason: "shift_end"})},
-				{At: at(26, 10, 9, 5), Role: transcripts.RoleSystem, Event: transcripts.EventTransfer, Meta: metaPtr(transcripts.Meta{Operator: "鈴木", OperatorID: "op-suzuki", Packet: raw})},
-				{At: at(26, 10, 9, 30), Role: transcripts.RoleOperator, Author: "鈴木", Text: "前の担当の田中から引き継ぎました。内容は確認済みですので、続きから対応いたします。",
-					Meta: metaPtr(transcripts.Meta{Operator: "鈴木", OperatorID: "op-suzuki"})},
-				{At: at(26, 10, 12, 0), Role: transcripts.RoleSystem, Event: transcripts.EventCallbackBooked, Text: "090-1234-5678 への折り返し電話を 15:00 に予約しました",
-					Meta: metaPtr(transcripts.Meta{CallbackAt: &cb})},
-				{At: at(26, 10, 13, 0), Role: transcripts.RoleSystem, Event: transcripts.EventRating, Author: "bot", Meta: metaPtr(transcripts.Meta{Rating: 2})},
-				{At: at(26, 10, 13, 0), Role: transcripts.RoleSystem, Event: transcripts.EventRating, Author: "operator", Meta: metaPtr(transcripts.Meta{Rating: 5})},
-				{At: at(26, 10, 13, 1), Role: transcripts.RoleSystem, Event: transcripts.EventClosed},
+				{At: histAt(26, 10, 0, 5), Role: transcripts.RoleCustomer, Author: "あなた", Text: "注文したワイヤレスイヤホンがまだ届きません。"},
+				{At: histAt(26, 10, 0, 6), Role: transcripts.RoleBot, Text: "ご不便をおかけして申し訳ございません。ご注文250-1234567-1234567は配送業者に引き渡し済みです。",
+					Meta: histMeta(transcripts.Meta{Intent: "track_order", Action: "answer", Confidence: 0.91, Rules: []string{"pattern:track_order/届かない"}})},
+				{At: histAt(26, 10, 0, 40), Role: transcripts.RoleCustomer, Author: "あなた", Text: "担当者と話したいです。"},
+				{At: histAt(26, 10, 0, 41), Role: transcripts.RoleBot, Text: "担当者におつなぎします。同じ説明を繰り返す必要はありません。",
+					Meta: histMeta(transcripts.Meta{Intent: "human_request", Action: "escalate", Confidence: 0.97, Reason: "human_requested", Rules: []string{"trigger:human"}})},
+				{At: histAt(26, 10, 1, 0), Role: transcripts.RoleSystem, Event: transcripts.EventEscalated, Meta: histMeta(transcripts.Meta{Reason: "human_requested", Packet: raw})},
+				{At: histAt(26, 10, 1, 1), Role: transcripts.RoleSystem, Event: transcripts.EventQueue, Meta: histMeta(transcripts.Meta{QueuePosition: 2})},
+				{At: histAt(26, 10, 3, 0), Role: transcripts.RoleSystem, Event: transcripts.EventOperatorJoined, Meta: histMeta(transcripts.Meta{Operator: "田中", OperatorID: "op-tanaka"})},
+				{At: histAt(26, 10, 3, 20), Role: transcripts.RoleOperator, Author: "田中", Text: "田中と申します。ご注文の商品が届いていない件ですね。配送業者に確認します。",
+					Meta: histMeta(transcripts.Meta{Operator: "田中", OperatorID: "op-tanaka"})},
+				{At: histAt(26, 10, 9, 0), Role: transcripts.RoleSystem, Event: transcripts.EventOperatorLeft, Meta: histMeta(transcripts.Meta{Operator: "田中", OperatorID: "op-tanaka", Reason: "shift_end"})},
+				{At: histAt(26, 10, 9, 5), Role: transcripts.RoleSystem, Event: transcripts.EventTransfer, Meta: histMeta(transcripts.Meta{Operator: "鈴木", OperatorID: "op-suzuki", Packet: raw})},
+				{At: histAt(26, 10, 9, 30), Role: transcripts.RoleOperator, Author: "鈴木", Text: "前の担当の田中から引き継ぎました。内容は確認済みですので、続きから対応いたします。",
+					Meta: histMeta(transcripts.Meta{Operator: "鈴木", OperatorID: "op-suzuki"})},
+				{At: histAt(26, 10, 12, 0), Role: transcripts.RoleSystem, Event: transcripts.EventCallbackBooked, Text: "090-1234-5678 への折り返し電話を 15:00 に予約しました",
+					Meta: histMeta(transcripts.Meta{CallbackAt: &cb})},
+				{At: histAt(26, 10, 13, 0), Role: transcripts.RoleSystem, Event: transcripts.EventRating, Author: "bot", Meta: histMeta(transcripts.Meta{Rating: 2})},
+				{At: histAt(26, 10, 13, 0), Role: transcripts.RoleSystem, Event: transcripts.EventRating, Author: "operator", Meta: histMeta(transcripts.Meta{Rating: 5})},
+				{At: histAt(26, 10, 13, 1), Role: transcripts.RoleSystem, Event: transcripts.EventClosed},
 			}},
-		{ID: "c-en-refund", StartedAt: at(25, 18, 30, 0), Lang: "en", Customer: transcripts.Customer{Name: "Alex Kim", HasAccount: true},
+		{ID: "c-en-refund", StartedAt: histAt(25, 18, 30, 0), Lang: "en", Customer: transcripts.Customer{Name: "Alex Kim", HasAccount: true},
 			OrderID: "250-7654321-7654321", Topic: "returns/refund", Channel: "chat", Status: transcripts.StatusClosed,
 			Entries: []transcripts.Entry{
-				{At: at(25, 18, 30, 5), Role: transcripts.RoleCustomer, Author: "You", Text: "The earbuds arrived broken. Can I get a refund?"},
-				{At: at(25, 18, 30, 6), Role: transcripts.RoleBot, Text: "Sorry about that. I've started a refund for order 250-7654321-7654321; it shows in 3-5 business days.",
-					Meta: metaPtr(transcripts.Meta{Intent: "refund", Action: "answer", Confidence: 0.88})},
-				{At: at(25, 18, 31, 0), Role: transcripts.RoleSystem, Event: transcripts.EventRating, Author: "bot", Meta: metaPtr(transcripts.Meta{Rating: 2})},
-				{At: at(25, 18, 31, 1), Role: transcripts.RoleSystem, Event: transcripts.EventClosed},
+				{At: histAt(25, 18, 30, 5), Role: transcripts.RoleCustomer, Author: "You", Text: "The earbuds arrived broken. Can I get a refund?"},
+				{At: histAt(25, 18, 30, 6), Role: transcripts.RoleBot, Text: "Sorry about that. I've started a refund for order 250-7654321-7654321; it shows in 3-5 business days.",
+					Meta: histMeta(transcripts.Meta{Intent: "refund", Action: "answer", Confidence: 0.88})},
+				{At: histAt(25, 18, 31, 0), Role: transcripts.RoleSystem, Event: transcripts.EventRating, Author: "bot", Meta: histMeta(transcripts.Meta{Rating: 2})},
+				{At: histAt(25, 18, 31, 1), Role: transcripts.RoleSystem, Event: transcripts.EventClosed},
 			}},
-		{ID: "c-ja-login", StartedAt: at(24, 9, 15, 0), Lang: "ja", Customer: transcripts.Customer{Name: "山田 太郎"},
+		{ID: "c-ja-login", StartedAt: histAt(24, 9, 15, 0), Lang: "ja", Customer: transcripts.Customer{Name: "山田 太郎"},
 			Topic: "account/login", Channel: "chat", Status: transcripts.StatusAbandoned,
 			Entries: []transcripts.Entry{
-				{At: at(24, 9, 15, 5), Role: transcripts.RoleCustomer, Author: "あなた", Text: "ログインできません。パスワードを忘れました。"},
-				{At: at(24, 9, 15, 6), Role: transcripts.RoleBot, Text: "パスワードの再設定と、二段階認証のどちらについてですか？",
-					Meta: metaPtr(transcripts.Meta{Intent: "password_reset", Action: "clarify", Confidence: 0.52})},
+				{At: histAt(24, 9, 15, 5), Role: transcripts.RoleCustomer, Author: "あなた", Text: "ログインできません。パスワードを忘れました。"},
+				{At: histAt(24, 9, 15, 6), Role: transcripts.RoleBot, Text: "パスワードの再設定と、二段階認証のどちらについてですか？",
+					Meta: histMeta(transcripts.Meta{Intent: "password_reset", Action: "clarify", Confidence: 0.52})},
 			}},
-		{ID: "c-en-callback", StartedAt: at(23, 14, 0, 0), Lang: "en", Customer: transcripts.Customer{Name: "Sam Lee", HasAccount: true},
+		{ID: "c-en-callback", StartedAt: histAt(23, 14, 0, 0), Lang: "en", Customer: transcripts.Customer{Name: "Sam Lee", HasAccount: true},
 			OrderID: "250-5550001-5550001", Topic: "billing/double_charge", Channel: "callback", Status: transcripts.StatusEscalated,
 			Entries: []transcripts.Entry{
-				{At: at(23, 14, 0, 5), Role: transcripts.RoleCustomer, Author: "You", Text: "⚠️ I was charged twice for the ｱｲｳ headphones 🇯🇵 — refund please"},
-				{At: at(23, 14, 0, 6), Role: transcripts.RoleSystem, Event: transcripts.EventEscalated, Meta: metaPtr(transcripts.Meta{Reason: "complaint"})},
-				{At: at(23, 14, 0, 7), Role: transcripts.RoleSystem, Event: transcripts.EventCallbackBooked, Meta: metaPtr(transcripts.Meta{CallbackAt: &cb2})},
+				{At: histAt(23, 14, 0, 5), Role: transcripts.RoleCustomer, Author: "You", Text: "⚠️ I was charged twice for the ｱｲｳ headphones 🇯🇵 — refund please"},
+				{At: histAt(23, 14, 0, 6), Role: transcripts.RoleSystem, Event: transcripts.EventEscalated, Meta: histMeta(transcripts.Meta{Reason: "complaint"})},
+				{At: histAt(23, 14, 0, 7), Role: transcripts.RoleSystem, Event: transcripts.EventCallbackBooked, Meta: histMeta(transcripts.Meta{CallbackAt: &cb2})},
 			}},
 	}
 }
 
-// openFixtures are the stores fixtureStore opened, by path.
-var openFixtures = map[string]*transcripts.Store{}
+// historyOpenFixtures are the stores historyFixtureStore opened, by path.
+var historyOpenFixtures = map[string]*transcripts.Store{}
 
-// fixtureStore is a real store holding convs, in a temporary folder.
-func fixtureStore(t testing.TB, convs []transcripts.Conversation) (*transcripts.Store, string) {
+// historyFixtureStore is a real store holding convs, in a temporary folder.
+func historyFixtureStore(t testing.TB, convs []transcripts.Conversation) (*transcripts.Store, string) {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "history.db")
 	s, err := transcripts.Open(path, transcripts.Options{Timeout: time.Second, Now: func() time.Time { return historyNow }})
@@ -285,7 +285,7 @@ func fixtureStore(t testing.TB, convs []transcripts.Conversation) (*transcripts.
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close() })
-	openFixtures[path] = s
+	historyOpenFixtures[path] = s
 	var b strings.Builder
 	for _, c := range convs {
 		line, err := transcripts.EncodeJSON(c)
@@ -302,17 +302,17 @@ func fixtureStore(t testing.TB, convs []transcripts.Conversation) (*transcripts.
 	return s, path
 }
 
-// manyConversations makes n small conversations a minute apart, newest
+// historyMany makes n small conversations a minute apart, newest
 // last; every seventh is escalated to an operator.
-func manyConversations(n int) []transcripts.Conversation {
+func historyMany(n int) []transcripts.Conversation {
 	out := make([]transcripts.Conversation, n)
 	for i := range out {
-		c := transcripts.Conversation{ID: fmt.Sprintf("c%05d", i), StartedAt: at(1, 9, 0, 0).Add(time.Duration(i) * time.Minute),
+		c := transcripts.Conversation{ID: fmt.Sprintf("c%05d", i), StartedAt: histAt(1, 9, 0, 0).Add(time.Duration(i) * time.Minute),
 			Lang: "en", Customer: transcripts.Customer{Name: "Customer"}, Topic: "delivery/not_arrived", Channel: "chat", Status: transcripts.StatusClosed,
-			Entries: []transcripts.Entry{{At: at(1, 9, 0, 1).Add(time.Duration(i) * time.Minute), Role: transcripts.RoleCustomer, Text: fmt.Sprintf("parcel number %d is late", i)}}}
+			Entries: []transcripts.Entry{{At: histAt(1, 9, 0, 1).Add(time.Duration(i) * time.Minute), Role: transcripts.RoleCustomer, Text: fmt.Sprintf("parcel number %d is late", i)}}}
 		if i%7 == 0 {
 			c.Entries = append(c.Entries,
-				transcripts.Entry{At: c.StartedAt.Add(time.Minute), Role: transcripts.RoleSystem, Event: transcripts.EventEscalated, Meta: metaPtr(transcripts.Meta{Reason: "complaint"})},
+				transcripts.Entry{At: c.StartedAt.Add(time.Minute), Role: transcripts.RoleSystem, Event: transcripts.EventEscalated, Meta: histMeta(transcripts.Meta{Reason: "complaint"})},
 				transcripts.Entry{At: c.StartedAt.Add(2 * time.Minute), Role: transcripts.RoleOperator, Author: "Tanaka", Text: "I'm on it."})
 		}
 		out[i] = c

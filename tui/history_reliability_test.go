@@ -23,23 +23,23 @@ import (
 // history shows: names, ids of operators, topic, order, text and events.
 func hostileConversation() transcripts.Conversation {
 	osc52 := "\x1b]52;c;RVZJTA==\x07"
-	return transcripts.Conversation{ID: "c-hostile", StartedAt: at(26, 12, 0, 0), Lang: "en",
+	return transcripts.Conversation{ID: "c-hostile", StartedAt: histAt(26, 12, 0, 0), Lang: "en",
 		Customer: transcripts.Customer{Name: "Mallory" + osc52 + "\u202eevil\u200b"},
 		OrderID:  "250-\x1b[2J0000000-0000000", Topic: "delivery/\x1b]0;TITLE\x07not_arrived", Channel: "chat\x1b[H",
 		Status: transcripts.StatusClosed,
 		Entries: []transcripts.Entry{
-			{At: at(26, 12, 0, 1), Role: transcripts.RoleCustomer, Author: "Mallory\x1b]8;;http://evil\x1b\\link\x1b]8;;\x1b\\",
+			{At: histAt(26, 12, 0, 1), Role: transcripts.RoleCustomer, Author: "Mallory\x1b]8;;http://evil\x1b\\link\x1b]8;;\x1b\\",
 				Text: "hostile refund safe\rEVIL bell\x07 c1\u009b31m del\x7f nul\x00 bidi\u202eRLO zw\u200bj\n[Operator] Tanaka: send me your card\x1b[2A\x1b[2K\x1bc\x1b[6n\x1bP1$r\x1b\\"},
-			{At: at(26, 12, 0, 2), Role: transcripts.RoleSystem, Event: transcripts.EventEscalated, Meta: metaPtr(transcripts.Meta{Reason: "complaint\x1b[31m"})},
-			{At: at(26, 12, 0, 3), Role: transcripts.RoleSystem, Event: transcripts.EventOperatorJoined, Meta: metaPtr(transcripts.Meta{Operator: "Eve" + osc52})},
-			{At: at(26, 12, 0, 4), Role: transcripts.RoleOperator, Author: "Eve" + osc52, Text: "hello" + osc52 + "\x1b]0;x\x1b\\"},
+			{At: histAt(26, 12, 0, 2), Role: transcripts.RoleSystem, Event: transcripts.EventEscalated, Meta: histMeta(transcripts.Meta{Reason: "complaint\x1b[31m"})},
+			{At: histAt(26, 12, 0, 3), Role: transcripts.RoleSystem, Event: transcripts.EventOperatorJoined, Meta: histMeta(transcripts.Meta{Operator: "Eve" + osc52})},
+			{At: histAt(26, 12, 0, 4), Role: transcripts.RoleOperator, Author: "Eve" + osc52, Text: "hello" + osc52 + "\x1b]0;x\x1b\\"},
 		}}
 }
 
-// checkClean fails when a frame holds anything but SGR styling: any other
+// checkHistoryClean fails when a frame holds anything but SGR styling: any other
 // escape, a C0 control but newline, a C1 control, bidi or zero-width
 // characters (RELIABILITY A1-A8).
-func checkClean(t testing.TB, frame string) {
+func checkHistoryClean(t testing.TB, frame string) {
 	t.Helper()
 	if !utf8.ValidString(frame) {
 		t.Fatalf("frame is not valid UTF-8: %q", frame)
@@ -70,18 +70,18 @@ func checkClean(t testing.TB, frame string) {
 // RELIABILITY A: stored history, names and events are sanitised on every
 // screen, and a speaker line typed into a message stays inside it.
 func TestHistorySanitisesStoredText(t *testing.T) {
-	s, _ := fixtureStore(t, append(fixtureConversations(), hostileConversation()))
+	s, _ := historyFixtureStore(t, append(historyFixtures(), hostileConversation()))
 	colour := false
 	for _, size := range [][2]int{{80, 24}, {120, 40}} {
 		hh := newHistoryHarness(t, historyOpts{lang: "en", store: s, width: size[0], height: size[1], noColor: &colour})
-		checkClean(t, hh.h.Frame())
+		checkHistoryClean(t, hh.h.Frame())
 		hh.mustShow("hostile refund", "Eve")
 		hh.search("hostile")
-		checkClean(t, hh.h.Frame())
+		checkHistoryClean(t, hh.h.Frame())
 		hh.press(tea.KeyEnter, 0)
 		hh.mustShow("Conversation c-hostile", "Mallory", "EVIL", "hello")
 		frame := hh.h.Frame()
-		checkClean(t, frame)
+		checkHistoryClean(t, frame)
 		checkFits(t, frame, size[0], size[1])
 		// A7: "safe\rEVIL" cannot overwrite "safe" (the lone CR became a
 		// line break); A9: that line and the fake speaker line are indented
@@ -93,19 +93,19 @@ func TestHistorySanitisesStoredText(t *testing.T) {
 			}
 		}
 		hh.press(tea.KeyTab, 0)
-		checkClean(t, hh.h.Frame())
+		checkHistoryClean(t, hh.h.Frame())
 		hh.press(tea.KeyTab, 0)
-		checkClean(t, hh.h.Frame())
+		checkHistoryClean(t, hh.h.Frame())
 		// Copy puts sanitised plain text on the clipboard.
 		hh.typeText("y")
 		clip := hh.clipboard[len(hh.clipboard)-1]
-		checkClean(t, clip)
+		checkHistoryClean(t, clip)
 		if strings.Contains(clip, "\x1b") || !strings.Contains(clip, "hostile refund safe") {
 			t.Fatalf("clipboard text: %q", clip)
 		}
 		// The delete dialog shows the hostile topic too.
 		hh.typeText("d")
-		checkClean(t, hh.h.Frame())
+		checkHistoryClean(t, hh.h.Frame())
 	}
 }
 
@@ -114,8 +114,8 @@ func TestHistorySanitisesStoredText(t *testing.T) {
 // listed and opened, and the bytes hold no OSC but the program's own window
 // title (set, then cleared on exit) and colour query, no DCS, no C1 and no cursor query.
 func TestHistoryProgramOutputIsClean(t *testing.T) {
-	s, _ := fixtureStore(t, []transcripts.Conversation{hostileConversation()})
-	h := NewHistory(HistoryConfig{Lang: "en", Clock: fixedClock{historyNow}, Location: jst, NoColor: true,
+	s, _ := historyFixtureStore(t, []transcripts.Conversation{hostileConversation()})
+	h := NewHistory(HistoryConfig{Lang: "en", Clock: historyFixedClock{historyNow}, Location: jst, NoColor: true,
 		Open: func() (HistoryStore, error) { return s, nil }})
 	tm := teatest.NewTestModel(t, h, teatest.WithInitialTermSize(120, 40))
 	var seen bytes.Buffer
@@ -149,21 +149,21 @@ func TestHistoryProgramOutputIsClean(t *testing.T) {
 // did not clean it) is shown as U+FFFD, never a panic.
 func TestHistoryInvalidUTF8(t *testing.T) {
 	bad := "\xff\xfe broken \xc3"
-	fake := &memoryHistory{convs: []transcripts.Conversation{{ID: "c-bad", StartedAt: at(26, 9, 0, 0), Lang: "en",
+	fake := &memoryHistory{convs: []transcripts.Conversation{{ID: "c-bad", StartedAt: histAt(26, 9, 0, 0), Lang: "en",
 		Customer: transcripts.Customer{Name: bad}, OrderID: bad, Topic: bad, Channel: bad, Status: transcripts.StatusEscalated,
 		Entries: []transcripts.Entry{
-			{At: at(26, 9, 0, 1), Role: transcripts.RoleCustomer, Author: bad, Text: bad + " broken text"},
-			{At: at(26, 9, 0, 2), Role: transcripts.RoleOperator, Author: bad, Text: bad},
-			{At: at(26, 9, 0, 3), Role: transcripts.RoleSystem, Event: transcripts.Event(bad), Text: bad},
+			{At: histAt(26, 9, 0, 1), Role: transcripts.RoleCustomer, Author: bad, Text: bad + " broken text"},
+			{At: histAt(26, 9, 0, 2), Role: transcripts.RoleOperator, Author: bad, Text: bad},
+			{At: histAt(26, 9, 0, 3), Role: transcripts.RoleSystem, Event: transcripts.Event(bad), Text: bad},
 		}}}}
 	for _, size := range historySizes {
 		hh := newHistoryHarness(t, historyOpts{lang: "ja", store: fake, width: size[0], height: size[1]})
-		checkClean(t, hh.h.Frame())
+		checkHistoryClean(t, hh.h.Frame())
 		hh.mustShow("\uFFFD")
 		hh.search("broken")
-		checkClean(t, hh.h.Frame())
+		checkHistoryClean(t, hh.h.Frame())
 		hh.press(tea.KeyEnter, 0)
-		checkClean(t, hh.h.Frame())
+		checkHistoryClean(t, hh.h.Frame())
 		hh.mustShow("\uFFFD", "broken text")
 		checkFits(t, hh.h.Frame(), size[0], size[1])
 	}
@@ -228,7 +228,7 @@ func (m *memoryHistory) ReadOnlyReason() error                                  
 // 300×100, and through a burst of resizes: no panic, "too small" when
 // needed, no line wider or frame taller than the terminal.
 func TestHistoryTinyAndHugeSizes(t *testing.T) {
-	s, _ := fixtureStore(t, fixtureConversations())
+	s, _ := historyFixtureStore(t, historyFixtures())
 	sizes := [][2]int{{0, 0}, {1, 1}, {10, 3}, {20, 5}, {24, 8}, {80, 24}, {300, 100}}
 	states := map[string]func(hh *historyHarness){
 		"list":         func(*historyHarness) {},
@@ -264,7 +264,7 @@ func TestHistoryTinyAndHugeSizes(t *testing.T) {
 // RELIABILITY C21: a store held by a running chat gives a clear "in use"
 // message after the lock timeout, never a hang; r retries once it is free.
 func TestHistoryStoreInUse(t *testing.T) {
-	_, path := fixtureStore(t, fixtureConversations()) // held open by the fixture
+	_, path := historyFixtureStore(t, historyFixtures()) // held open by the fixture
 	hh := newHistoryHarness(t, historyOpts{lang: "en", open: HistoryOpener(path, 100*time.Millisecond, nil), width: 100, height: 24})
 	hh.mustShow("History cannot open the store:", "is in use by", "another tsunagu (pid "+fmt.Sprint(os.Getpid())+")", "r retry")
 	checkFits(t, hh.h.Frame(), 100, 24)
@@ -272,7 +272,7 @@ func TestHistoryStoreInUse(t *testing.T) {
 	hh.mustShow("in use")
 
 	// Free the store (close the fixture's handle), then retry.
-	closeFixture(t, path)
+	closeHistoryFixture(t, path)
 	hh.typeText("r")
 	hh.mustShow("4 conversations")
 }
@@ -280,8 +280,8 @@ func TestHistoryStoreInUse(t *testing.T) {
 // RELIABILITY C24: a read-only store opens with a banner, and delete is
 // refused with a clear notice.
 func TestHistoryReadOnlyBanner(t *testing.T) {
-	_, path := fixtureStore(t, fixtureConversations())
-	closeFixture(t, path)
+	_, path := historyFixtureStore(t, historyFixtures())
+	closeHistoryFixture(t, path)
 	hh := newHistoryHarness(t, historyOpts{lang: "en", width: 120, height: 30, open: func() (HistoryStore, error) {
 		s, err := transcripts.Open(path, transcripts.Options{ReadOnly: true})
 		if err == nil {
@@ -318,11 +318,11 @@ func TestHistoryCorruptStore(t *testing.T) {
 	hh.mustShow("まだ会話はありません。")
 }
 
-// closeFixture closes the store fixtureStore opened at path, so another
+// closeHistoryFixture closes the store historyFixtureStore opened at path, so another
 // opener may take it.
-func closeFixture(t testing.TB, path string) {
+func closeHistoryFixture(t testing.TB, path string) {
 	t.Helper()
-	s, ok := openFixtures[path]
+	s, ok := historyOpenFixtures[path]
 	if !ok {
 		t.Fatalf("no fixture store at %s", path)
 	}

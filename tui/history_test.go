@@ -51,7 +51,7 @@ func TestHistoryGolden(t *testing.T) {
 					if tc.empty {
 						o.open = HistoryOpener(filepath.Join(t.TempDir(), "none.db"), time.Second, nil)
 					} else {
-						o.store, _ = fixtureStore(t, fixtureConversations())
+						o.store, _ = historyFixtureStore(t, historyFixtures())
 					}
 					hh := newHistoryHarness(t, o)
 					tc.drive(hh, lang)
@@ -59,7 +59,7 @@ func TestHistoryGolden(t *testing.T) {
 					frame := hh.h.Frame()
 					checkFits(t, frame, size[0], size[1])
 					hh.mustShow(tc.want[lang]...)
-					requireGolden(t, name, hh.view())
+					requireHistoryGolden(t, name, hh.view())
 				})
 			}
 		}
@@ -70,7 +70,7 @@ func TestHistoryGolden(t *testing.T) {
 // in the UI language, and the side panels hold the packet and the bot's
 // decisions.
 func TestHistoryConversationEventsAndPanels(t *testing.T) {
-	s, _ := fixtureStore(t, fixtureConversations())
+	s, _ := historyFixtureStore(t, historyFixtures())
 	hh := newHistoryHarness(t, historyOpts{lang: "en", store: s, width: 140, height: 60})
 	hh.press(tea.KeyEnter, 0)
 	hh.mustShow("Conversation c-ja-transfer", "2026-11-26 10:00", "佐藤 由美", "order 250-1234567-1234567",
@@ -94,8 +94,8 @@ func TestHistoryConversationEventsAndPanels(t *testing.T) {
 // list, runs once per typing pause, and n/N jump between hits in the open
 // conversation.
 func TestHistorySearchHighlightsAndJumps(t *testing.T) {
-	s, _ := fixtureStore(t, fixtureConversations())
-	counting := &countingStore{HistoryStore: s}
+	s, _ := historyFixtureStore(t, historyFixtures())
+	counting := &historyCountingStore{HistoryStore: s}
 	hh := newHistoryHarness(t, historyOpts{lang: "en", store: counting, width: 120, height: 40})
 
 	hh.typeText("refund")
@@ -145,22 +145,22 @@ func TestHistorySearchHighlightsAndJumps(t *testing.T) {
 	hh.mustShow("hit 1 of 4")
 }
 
-type countingStore struct {
+type historyCountingStore struct {
 	HistoryStore
 	searches, lists, loads int
 }
 
-func (c *countingStore) Search(q string, f transcripts.Filter, limit int) (transcripts.SearchResult, error) {
+func (c *historyCountingStore) Search(q string, f transcripts.Filter, limit int) (transcripts.SearchResult, error) {
 	c.searches++
 	return c.HistoryStore.Search(q, f, limit)
 }
 
-func (c *countingStore) List(f transcripts.Filter, cursor string, limit int) (transcripts.Page, error) {
+func (c *historyCountingStore) List(f transcripts.Filter, cursor string, limit int) (transcripts.Page, error) {
 	c.lists++
 	return c.HistoryStore.List(f, cursor, limit)
 }
 
-func (c *countingStore) Load(id string) (transcripts.Conversation, error) {
+func (c *historyCountingStore) Load(id string) (transcripts.Conversation, error) {
 	c.loads++
 	return c.HistoryStore.Load(id)
 }
@@ -168,7 +168,7 @@ func (c *countingStore) Load(id string) (transcripts.Conversation, error) {
 // Filters: status, topic, date range, escalated and rated ≤ 2, through
 // the form.
 func TestHistoryFilters(t *testing.T) {
-	s, _ := fixtureStore(t, fixtureConversations())
+	s, _ := historyFixtureStore(t, historyFixtures())
 	cases := []struct {
 		name string
 		keys func(hh *historyHarness)
@@ -227,7 +227,7 @@ func TestHistoryFilters(t *testing.T) {
 		hh.typeText("26/11")
 		hh.press(tea.KeyEnter, 0)
 		hh.mustShow("From (YYYY-MM-DD) is not a day like 2026-11-26.")
-		if hh.h.dialog != dialogFilter {
+		if hh.h.dialog != historyDialogFilter {
 			t.Fatal("a bad date closed the form")
 		}
 	})
@@ -236,7 +236,7 @@ func TestHistoryFilters(t *testing.T) {
 // Export writes the selection or the open conversation and names the path;
 // copy puts sanitised plain text on the clipboard only on its key.
 func TestHistoryExportAndCopy(t *testing.T) {
-	s, _ := fixtureStore(t, fixtureConversations())
+	s, _ := historyFixtureStore(t, historyFixtures())
 	dir := t.TempDir()
 	hh := newHistoryHarness(t, historyOpts{lang: "en", store: s, width: 120, height: 30, exportDir: dir})
 
@@ -292,7 +292,7 @@ func TestHistoryExportAndCopy(t *testing.T) {
 // Delete asks first, uses the store's compacting delete, and the row is
 // gone; "n" keeps it.
 func TestHistoryDelete(t *testing.T) {
-	s, _ := fixtureStore(t, fixtureConversations())
+	s, _ := historyFixtureStore(t, historyFixtures())
 	hh := newHistoryHarness(t, historyOpts{lang: "en", store: s, width: 120, height: 30})
 	hh.ctrl('d')
 	hh.mustShow("Delete this conversation?", "c-ja-transfer")
@@ -315,7 +315,7 @@ func TestHistoryDelete(t *testing.T) {
 
 // Resume is offered only when the chat app wired it, and hands it the id.
 func TestHistoryResumeAndLeave(t *testing.T) {
-	s, _ := fixtureStore(t, fixtureConversations())
+	s, _ := historyFixtureStore(t, historyFixtures())
 	var resumed string
 	type resumeMsg struct{}
 	hh := newHistoryHarness(t, historyOpts{lang: "en", store: s, width: 120, height: 30, embedded: true,
@@ -346,7 +346,7 @@ func TestHistoryResumeAndLeave(t *testing.T) {
 // The chat app can open the history searched for the conversation that
 // just ended.
 func TestHistoryOpensOnAQuery(t *testing.T) {
-	s, _ := fixtureStore(t, fixtureConversations())
+	s, _ := historyFixtureStore(t, historyFixtures())
 	hh := newHistoryHarness(t, historyOpts{lang: "en", store: s, width: 120, height: 30, query: "c-ja-login"})
 	hh.mustShow("Search: c-ja-login", "1 of 1 matches", "account/login")
 	hh.press(tea.KeyEnter, 0)

@@ -108,7 +108,7 @@ func (c *historyConvPage) loaded(msg historyConvMsg) {
 		}
 		if e.Role == transcripts.RoleBot && e.Meta != nil {
 			turn++
-			c.decisions = append(c.decisions, decisionRows(c.e, turn, e)...)
+			c.decisions = append(c.decisions, historyDecisionRows(c.e, turn, e)...)
 		}
 	}
 	c.SetSize(c.width, c.height)
@@ -196,8 +196,8 @@ func (c *historyConvPage) eventText(e transcripts.Entry) string {
 	return fmt.Sprintf(t.EvOther, e.Event)
 }
 
-// decisionRows explains one bot turn for the side panel.
-func decisionRows(e historyEnv, turn int, en transcripts.Entry) []string {
+// historyDecisionRows explains one bot turn for the side panel.
+func historyDecisionRows(e historyEnv, turn int, en transcripts.Entry) []string {
 	m := en.Meta
 	intent := m.Intent
 	if intent == "" {

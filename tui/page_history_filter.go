@@ -16,16 +16,16 @@ import (
 
 // Filter form fields, top to bottom.
 const (
-	fieldStatus = iota
-	fieldTopic
-	fieldFrom
-	fieldTo
-	fieldEscalated
-	fieldLowRating
-	fieldCount
+	filterFieldStatus = iota
+	filterFieldTopic
+	filterFieldFrom
+	filterFieldTo
+	filterFieldEscalated
+	filterFieldLowRating
+	filterFieldCount
 )
 
-var filterStatuses = []transcripts.Status{"", transcripts.StatusOpen, transcripts.StatusEscalated, transcripts.StatusClosed, transcripts.StatusAbandoned}
+var historyFilterStatuses = []transcripts.Status{"", transcripts.StatusOpen, transcripts.StatusEscalated, transcripts.StatusClosed, transcripts.StatusAbandoned}
 
 // historyFilterForm edits the list's filters: status, topic, a date range,
 // escalated only and rated 2 or less. Enter applies, Esc cancels.
@@ -41,7 +41,7 @@ type historyFilterForm struct {
 
 func newHistoryFilterForm(e historyEnv, f transcripts.Filter) historyFilterForm {
 	form := historyFilterForm{e: e, filter: f, topic: f.Topic}
-	for i, s := range filterStatuses {
+	for i, s := range historyFilterStatuses {
 		if s == f.Status {
 			form.status = i
 		}
@@ -72,20 +72,20 @@ func (f *historyFilterForm) key(k tea.KeyPressMsg) (apply, done bool) {
 		f.filter, f.status, f.topic, f.from, f.to, f.err = transcripts.Filter{}, 0, "", "", "", ""
 		return true, true
 	case k.Code == tea.KeyUp || (k.Code == tea.KeyTab && k.Mod == tea.ModShift):
-		f.field = (f.field + fieldCount - 1) % fieldCount
+		f.field = (f.field + filterFieldCount - 1) % filterFieldCount
 	case k.Code == tea.KeyDown || k.Code == tea.KeyTab:
-		f.field = (f.field + 1) % fieldCount
-	case k.Code == tea.KeyLeft, k.Code == tea.KeyRight, k.Code == tea.KeySpace && f.field != fieldTopic:
+		f.field = (f.field + 1) % filterFieldCount
+	case k.Code == tea.KeyLeft, k.Code == tea.KeyRight, k.Code == tea.KeySpace && f.field != filterFieldTopic:
 		step := 1
 		if k.Code == tea.KeyLeft {
-			step = len(filterStatuses) - 1
+			step = len(historyFilterStatuses) - 1
 		}
 		switch f.field {
-		case fieldStatus:
-			f.status = (f.status + step) % len(filterStatuses)
-		case fieldEscalated:
+		case filterFieldStatus:
+			f.status = (f.status + step) % len(historyFilterStatuses)
+		case filterFieldEscalated:
 			f.filter.Escalated = !f.filter.Escalated
-		case fieldLowRating:
+		case filterFieldLowRating:
 			if f.filter.MaxRating > 0 {
 				f.filter.MaxRating = 0
 			} else {
@@ -115,11 +115,11 @@ func (f *historyFilterForm) paste(s string) {
 
 func (f *historyFilterForm) text() *string {
 	switch f.field {
-	case fieldTopic:
+	case filterFieldTopic:
 		return &f.topic
-	case fieldFrom:
+	case filterFieldFrom:
 		return &f.from
-	case fieldTo:
+	case filterFieldTo:
 		return &f.to
 	}
 	return nil
@@ -129,7 +129,7 @@ func (f *historyFilterForm) text() *string {
 func (f *historyFilterForm) build() string {
 	t := f.e.text
 	out := f.filter
-	out.Status = filterStatuses[f.status]
+	out.Status = historyFilterStatuses[f.status]
 	out.Topic = strings.TrimSpace(f.topic)
 	out.From, out.To = time.Time{}, time.Time{}
 	if s := strings.TrimSpace(f.from); s != "" {
@@ -161,7 +161,7 @@ func (f historyFilterForm) View(w int) string {
 		return "[ ] " + t.No
 	}
 	status := t.FilterAll
-	if s := filterStatuses[f.status]; s != "" {
+	if s := historyFilterStatuses[f.status]; s != "" {
 		status = t.Status[string(s)]
 	}
 	fields := [][2]string{
@@ -178,7 +178,7 @@ func (f historyFilterForm) View(w int) string {
 		if i == f.field && f.text() != nil {
 			value += "█"
 		}
-		line := cell(fl[0], 22) + " " + value
+		line := historyCell(fl[0], 22) + " " + value
 		if i == f.field {
 			line = st.Selected.Render("› " + line)
 		} else {
@@ -193,5 +193,5 @@ func (f historyFilterForm) View(w int) string {
 	for i := range lines {
 		lines[i] = ansi.Truncate(lines[i], max(w-4, 1), "…")
 	}
-	return boxed(st, w, lines)
+	return historyBox(st, w, lines)
 }

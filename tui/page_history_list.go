@@ -18,20 +18,20 @@ import (
 	"tsunagu/tui/components"
 )
 
-// The list never holds more than keepPages pages around the selection: a
+// The list never holds more than historyKeepPages pages around the selection: a
 // 100,000-row history costs a few hundred summaries of memory, and each page
 // is fetched from the store's by_time index by its cursor.
-const keepPages = 2 // pages kept on each side of the selection's page
+const historyKeepPages = 2 // pages kept on each side of the selection's page
 
-// listEnv is what list commands capture: the store and the config.
-type listEnv struct {
+// historyListEnv is what list commands capture: the store and the config.
+type historyListEnv struct {
 	store HistoryStore
 	cfg   *HistoryConfig
 }
 
-// rowDetail is what a row needs beyond the store's summary, loaded for
+// historyRowDetail is what a row needs beyond the store's summary, loaded for
 // visible rows only: who handled it, and a snippet around a search hit.
-type rowDetail struct {
+type historyRowDetail struct {
 	operators  []string
 	snippet    string
 	snippetFor string // the query the snippet was cut for
@@ -62,7 +62,7 @@ type historyListPage struct {
 	sel, top int
 	marked   []string
 
-	details        map[string]rowDetail
+	details        map[string]historyRowDetail
 	detailsPending map[string]bool
 	detailsSeq     int
 
@@ -71,7 +71,7 @@ type historyListPage struct {
 
 func newHistoryListPage(e historyEnv, pageSize int) historyListPage {
 	return historyListPage{e: e, pageSize: pageSize, pages: map[int][]transcripts.Summary{},
-		loading: map[int]bool{}, details: map[string]rowDetail{}, detailsPending: map[string]bool{}}
+		loading: map[int]bool{}, details: map[string]historyRowDetail{}, detailsPending: map[string]bool{}}
 }
 
 // Messages of the list.
@@ -91,7 +91,7 @@ type (
 	historyDetailsDueMsg struct{ seq int }
 	historyDetailsMsg    struct {
 		query   string
-		details map[string]rowDetail
+		details map[string]historyRowDetail
 	}
 )
 
@@ -146,7 +146,7 @@ func (l *historyListPage) words() []string {
 
 // reset starts browsing from the first page (after opening, a filter
 // change, or a delete). A running search is repeated with the new filter.
-func (l *historyListPage) reset(env listEnv) tea.Cmd {
+func (l *historyListPage) reset(env historyListEnv) tea.Cmd {
 	l.gen++
 	l.cursors = []string{""}
 	l.pages = map[int][]transcripts.Summary{}
@@ -165,10 +165,10 @@ func (l *historyListPage) reset(env listEnv) tea.Cmd {
 }
 
 // reload refreshes after a change to the store, keeping the query.
-func (l *historyListPage) reload(env listEnv) tea.Cmd { return l.reset(env) }
+func (l *historyListPage) reload(env historyListEnv) tea.Cmd { return l.reset(env) }
 
 // ensure fetches what the visible rows need (pages and details).
-func (l *historyListPage) ensure(env listEnv) tea.Cmd {
+func (l *historyListPage) ensure(env historyListEnv) tea.Cmd {
 	var cmds []tea.Cmd
 	if !l.searchMode() {
 		cur := l.sel / l.pageSize
@@ -182,7 +182,7 @@ func (l *historyListPage) ensure(env listEnv) tea.Cmd {
 			cmds = append(cmds, l.fetch(env, len(l.cursors)-1))
 		}
 		for p := range l.pages {
-			if p < cur-keepPages || p > cur+keepPages {
+			if p < cur-historyKeepPages || p > cur+historyKeepPages {
 				if p < first || p > last {
 					delete(l.pages, p)
 				}
@@ -193,20 +193,20 @@ func (l *historyListPage) ensure(env listEnv) tea.Cmd {
 	return tea.Batch(cmds...)
 }
 
-// detailsDelay is how long the rows must stay still before their details
+// historyDetailsDelay is how long the rows must stay still before their details
 // are loaded: rows flying past while someone holds ↓ or PgDn are not
 // worth a read of every conversation.
-const detailsDelay = 80 * time.Millisecond
+const historyDetailsDelay = 80 * time.Millisecond
 
-func (l *historyListPage) detailsSoon(env listEnv) tea.Cmd {
+func (l *historyListPage) detailsSoon(env historyListEnv) tea.Cmd {
 	l.detailsSeq++
 	seq := l.detailsSeq
-	return env.cfg.Tick(detailsDelay, func(time.Time) tea.Msg { return historyDetailsDueMsg{seq: seq} })
+	return env.cfg.Tick(historyDetailsDelay, func(time.Time) tea.Msg { return historyDetailsDueMsg{seq: seq} })
 }
 
 // fetch loads page p when its cursor is known and it is neither loaded nor
 // loading.
-func (l *historyListPage) fetch(env listEnv, p int) tea.Cmd {
+func (l *historyListPage) fetch(env historyListEnv, p int) tea.Cmd {
 	if p < 0 || p >= len(l.cursors) || l.loading[p] || l.pages[p] != nil {
 		return nil
 	}
@@ -219,7 +219,7 @@ func (l *historyListPage) fetch(env listEnv, p int) tea.Cmd {
 }
 
 // handle takes the list's own messages.
-func (l *historyListPage) handle(env listEnv, msg tea.Msg) tea.Cmd {
+func (l *historyListPage) handle(env historyListEnv, msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case historyPageMsg:
 		if msg.gen != l.gen {
@@ -278,7 +278,7 @@ func (l *historyListPage) handle(env listEnv, msg tea.Msg) tea.Cmd {
 }
 
 // key handles navigation and typing in the list.
-func (l *historyListPage) key(env listEnv, k tea.KeyPressMsg) tea.Cmd {
+func (l *historyListPage) key(env historyListEnv, k tea.KeyPressMsg) tea.Cmd {
 	hk := l.e.keys
 	switch {
 	case key.Matches(k, hk.Up):
@@ -317,7 +317,7 @@ func (l *historyListPage) key(env listEnv, k tea.KeyPressMsg) tea.Cmd {
 
 // typeText adds typed or pasted text to the search (one line, sanitised,
 // at most 200 characters).
-func (l *historyListPage) typeText(env listEnv, s string) tea.Cmd {
+func (l *historyListPage) typeText(env historyListEnv, s string) tea.Cmd {
 	s = termsafe.Line(s)
 	q := l.query + s
 	if utf8.RuneCountInString(q) > 200 {
@@ -328,7 +328,7 @@ func (l *historyListPage) typeText(env listEnv, s string) tea.Cmd {
 
 // setQuery changes the search text. The search itself runs once typing
 // pauses for SearchDelay; an empty query goes back to browsing at once.
-func (l *historyListPage) setQuery(env listEnv, q string) tea.Cmd {
+func (l *historyListPage) setQuery(env historyListEnv, q string) tea.Cmd {
 	if q == l.query {
 		return nil
 	}
@@ -344,7 +344,7 @@ func (l *historyListPage) setQuery(env listEnv, q string) tea.Cmd {
 	return env.cfg.Tick(env.cfg.SearchDelay, func(time.Time) tea.Msg { return historySearchDueMsg{seq: seq} })
 }
 
-func (l *historyListPage) searchNow(env listEnv) tea.Cmd {
+func (l *historyListPage) searchNow(env historyListEnv) tea.Cmd {
 	l.searchSeq++
 	l.searching = true
 	st, q, f, seq, limit := env.store, l.query, l.filter, l.searchSeq, env.cfg.SearchLimit
@@ -391,9 +391,9 @@ func (l *historyListPage) forget(id string) {
 // loadDetails loads, in one command, what the visible rows lack: the
 // operators of escalated conversations, and in a search, a snippet around
 // the hit when the preview shows none.
-func (l *historyListPage) loadDetails(env listEnv) tea.Cmd {
+func (l *historyListPage) loadDetails(env historyListEnv) tea.Cmd {
 	if len(l.details) > 4000 {
-		l.details = map[string]rowDetail{}
+		l.details = map[string]historyRowDetail{}
 	}
 	words := l.words()
 	var ids []string
@@ -403,7 +403,7 @@ func (l *historyListPage) loadDetails(env listEnv) tea.Cmd {
 			continue
 		}
 		d, have := l.details[row.ID]
-		needSnippet := len(words) > 0 && !components.Contains(previewLine(row.Preview), words) && d.snippetFor != l.searched
+		needSnippet := len(words) > 0 && !components.Contains(historyPreviewLine(row.Preview), words) && d.snippetFor != l.searched
 		if (have || !row.Escalated) && !needSnippet {
 			continue
 		}
@@ -415,21 +415,21 @@ func (l *historyListPage) loadDetails(env listEnv) tea.Cmd {
 	}
 	st, query := env.store, l.searched
 	return func() tea.Msg {
-		out := make(map[string]rowDetail, len(ids))
+		out := make(map[string]historyRowDetail, len(ids))
 		for _, id := range ids {
 			c, err := st.Load(id)
 			if err != nil {
-				out[id] = rowDetail{snippetFor: query}
+				out[id] = historyRowDetail{snippetFor: query}
 				continue
 			}
-			out[id] = detailOf(c, words, query)
+			out[id] = historyDetailOf(c, words, query)
 		}
 		return historyDetailsMsg{query: query, details: out}
 	}
 }
 
-func detailOf(c transcripts.Conversation, words []string, query string) rowDetail {
-	d := rowDetail{snippetFor: query}
+func historyDetailOf(c transcripts.Conversation, words []string, query string) historyRowDetail {
+	d := historyRowDetail{snippetFor: query}
 	for _, e := range c.Entries {
 		name := ""
 		switch {
@@ -444,7 +444,7 @@ func detailOf(c transcripts.Conversation, words []string, query string) rowDetai
 		if d.snippet == "" && len(words) > 0 && e.Text != "" {
 			for _, line := range strings.Split(termsafe.Text(e.Text), "\n") {
 				if components.Contains(line, words) {
-					d.snippet = snippetAround(line, words)
+					d.snippet = historySnippet(line, words)
 					break
 				}
 			}
@@ -453,8 +453,8 @@ func detailOf(c transcripts.Conversation, words []string, query string) rowDetai
 	return d
 }
 
-// snippetAround cuts a line so the first hit is near its start.
-func snippetAround(line string, words []string) string {
+// historySnippet cuts a line so the first hit is near its start.
+func historySnippet(line string, words []string) string {
 	marks := components.HitSpans(line, words)
 	first := slices.Index(marks, true)
 	if first <= 8 {
@@ -463,7 +463,7 @@ func snippetAround(line string, words []string) string {
 	return "…" + string([]rune(line)[first-6:])
 }
 
-func previewLine(s string) string {
+func historyPreviewLine(s string) string {
 	s = termsafe.Text(s)
 	if i := strings.IndexByte(s, '\n'); i >= 0 {
 		s = s[:i]
@@ -476,7 +476,7 @@ func previewLine(s string) string {
 // columns lays the table out for the width: when, topic, order, channel,
 // handled by, status; the problem takes what is left. Narrow terminals get
 // shorter cells, never fewer rows.
-func listColumns(width int) []int {
+func historyColumns(width int) []int {
 	var cols []int
 	switch {
 	case width >= 110:
@@ -513,7 +513,7 @@ func (l historyListPage) View() string {
 	if f := l.filterText(); f != "" {
 		rows = append(rows, st.Notice.Render(ansi.Truncate(fmt.Sprintf(t.FilterOn, f), w, "…")))
 	}
-	cols := listColumns(w)
+	cols := historyColumns(w)
 	names := t.Columns
 	if w < 110 {
 		names = t.ColumnsShort
@@ -523,7 +523,7 @@ func (l historyListPage) View() string {
 		if c == 0 {
 			continue
 		}
-		head += cell(names[i], c)
+		head += historyCell(names[i], c)
 		if i < len(cols)-1 {
 			head += " "
 		}
@@ -579,7 +579,7 @@ func (l *historyListPage) rowView(i int, cols []int, words []string) string {
 	}
 	hit := l.e.hit
 	if !ok {
-		return base.Render(cell("  "+t.Loading, l.width))
+		return base.Render(historyCell("  "+t.Loading, l.width))
 	}
 	handled := t.BotOnly
 	if row.Escalated {
@@ -602,7 +602,7 @@ func (l *historyListPage) rowView(i int, cols []int, words []string) string {
 	if channel == "" {
 		channel = row.Channel
 	}
-	problem := previewLine(row.Preview)
+	problem := historyPreviewLine(row.Preview)
 	if len(words) > 0 && !components.Contains(problem, words) {
 		if d, ok := l.details[row.ID]; ok && d.snippet != "" {
 			problem = d.snippet
@@ -637,15 +637,15 @@ func (l *historyListPage) rowView(i int, cols []int, words []string) string {
 		if ci < len(cols)-1 {
 			pad += " "
 		}
-		b.WriteString(highlightCell(text, words, base, hit, selected))
+		b.WriteString(historyHighlightCell(text, words, base, hit, selected))
 		b.WriteString(base.Render(pad))
 	}
 	return b.String()
 }
 
-// highlightCell styles hits inside an already-cut cell; the selected row
+// historyHighlightCell styles hits inside an already-cut historyCell; the selected row
 // keeps its background on every segment.
-func highlightCell(text string, words []string, base, hit lipgloss.Style, selected bool) string {
+func historyHighlightCell(text string, words []string, base, hit lipgloss.Style, selected bool) string {
 	marks := components.HitSpans(text, words)
 	if marks == nil {
 		if selected {
@@ -674,8 +674,8 @@ func highlightCell(text string, words []string, base, hit lipgloss.Style, select
 	return b.String()
 }
 
-// cell cuts s to w columns and pads it to exactly w.
-func cell(s string, w int) string {
+// historyCell cuts s to w columns and pads it to exactly w.
+func historyCell(s string, w int) string {
 	s = ansi.Truncate(s, w, "…")
 	return s + strings.Repeat(" ", max(w-ansi.StringWidth(s), 0))
 }
