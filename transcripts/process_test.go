@@ -476,3 +476,29 @@ func helperPeakRSS(path string) int {
 	fmt.Printf("maxrss-kb %d\n", hwm)
 	return 0
 }
+
+// A pid file left behind by a killed writer never names a process that is
+// gone: here a reader holds the store and the stale pid is not believed.
+func TestStalePIDFileIsNotBelieved(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "stale.db")
+	s, err := Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	dead := exec.Command("true")
+	if err := dead.Run(); err != nil {
+		t.Skip("no 'true' command to get a dead pid from")
+	}
+	os.WriteFile(path+".pid", []byte(strconv.Itoa(dead.Process.Pid)+"\n"), 0o600)
+	reader, err := Open(path, Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer reader.Close()
+	_, err = Open(path, Options{Timeout: 100 * time.Millisecond})
+	var inUse *InUseError
+	if !errors.As(err, &inUse) || inUse.PID != 0 || strings.Contains(err.Error(), "pid") {
+		t.Fatalf("Open = %v, want InUseError without a pid", err)
+	}
+}

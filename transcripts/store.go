@@ -465,6 +465,11 @@ func readPIDFile(path string) int {
 	if err != nil || pid <= 0 {
 		return 0
 	}
+	// A pid file left by a killed writer must not name a process that is
+	// gone (the holder may then be a reader, which writes none).
+	if err := syscall.Kill(pid, 0); err != nil && !errors.Is(err, syscall.EPERM) {
+		return 0
+	}
 	return pid
 }
 

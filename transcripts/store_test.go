@@ -283,3 +283,21 @@ func TestTrainingSessions(t *testing.T) {
 		t.Fatalf("limit 2 gave %d", len(all))
 	}
 }
+
+func TestCreateWithEventsDerivesStatusUnlessGiven(t *testing.T) {
+	s, _ := openTemp(t)
+	at := time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)
+	events := []Entry{{At: at, Role: RoleSystem, Event: EventEscalated, Meta: &Meta{Reason: "complaint"}}}
+	derived, err := s.CreateConversation(Conversation{ID: "derived", Lang: "en", StartedAt: at, Entries: events})
+	if err != nil || derived.Status != StatusEscalated {
+		t.Fatalf("no status given: %q, %v", derived.Status, err)
+	}
+	given, err := s.CreateConversation(Conversation{ID: "given", Lang: "en", StartedAt: at, Status: StatusAbandoned, Entries: events})
+	if err != nil || given.Status != StatusAbandoned {
+		t.Fatalf("status given: %q, %v", given.Status, err)
+	}
+	page, _ := s.List(Filter{Status: StatusEscalated}, "", 10)
+	if len(page.Items) != 1 || page.Items[0].ID != "derived" {
+		t.Fatalf("list by derived status: %+v", page.Items)
+	}
+}

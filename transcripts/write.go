@@ -256,6 +256,7 @@ func (s *Store) CreateConversation(c Conversation) (Conversation, error) {
 // insertConversation validates, cleans and stores c with its entries.
 // Reads go to tx; writes go through w.
 func insertConversation(tx *bbolt.Tx, w writer, c Conversation) (Conversation, error) {
+	givenStatus := c.Status
 	if c.Status == "" {
 		c.Status = StatusOpen
 	}
@@ -271,7 +272,6 @@ func insertConversation(tx *bbolt.Tx, w writer, c Conversation) (Conversation, e
 	terms := map[string]struct{}{}
 	headerTerms(h, terms)
 	entries := tx.Bucket(bucketEntries)
-	status := h.Status
 	for i := range c.Entries {
 		if err := validateEntry(&c.Entries[i]); err != nil {
 			return c, fmt.Errorf("entry %d: %w", i+1, err)
@@ -292,7 +292,10 @@ func insertConversation(tx *bbolt.Tx, w writer, c Conversation) (Conversation, e
 		applyEntry(h, e)
 		entryTerms(e, terms)
 	}
-	h.Status = status // a given status wins over what the events imply
+	if givenStatus != "" {
+		h.Status = givenStatus // a given status wins over what the events imply
+	}
+	c.Status = h.Status
 	if err := putHeader(w, h); err != nil {
 		return c, err
 	}
@@ -384,7 +387,7 @@ func (s *Store) SetStatus(id string, status Status) error {
 	})
 }
 
-// Close marks a conversation closed and records a closed event.
+// CloseConversation marks a conversation closed and records a closed event.
 func (s *Store) CloseConversation(id string) error {
 	if _, err := s.AppendEntry(id, Entry{At: s.opts.Now(), Role: RoleSystem, Event: EventClosed}); err != nil {
 		return err
@@ -472,7 +475,8 @@ func (s *Store) Compact() error {
 	// Swap: close ours, rename the compacted file over it, reopen.
 	_ = closeBolt(s.db)
 	s.db = nil
-	if err := os.Rename(tmp, s.path); err != nil {
+	renameErr := os.Rename(tmp, s.path)
+	if renameErr != nil {
 		_ = os.Remove(tmp)
 	}
 	syncDir(filepath.Dir(s.path))
@@ -485,5 +489,8 @@ func (s *Store) Compact() error {
 		return s.closed
 	}
 	s.db = db
+	if renameErr != nil {
+		return fmt.Errorf("compacting %s: the deleted text may remain in the file until the next delete: %w", s.path, renameErr)
+	}
 	return nil
 }
