@@ -1,7 +1,9 @@
 package training
 
 import (
+	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"tsunagu/handoff"
 	"tsunagu/transcripts"
@@ -30,6 +32,9 @@ type Signals struct {
 	// number typed into the chat, or a request for card details or a password.
 	Card   string
 	Banned string
+	// Complex says why the line is hard for a non-native speaker to follow
+	// ("" when it is plain): a very long sentence, an idiom, stacked keigo.
+	Complex string
 	// Steps are the ids of the scenario's resolution steps the line gives.
 	Steps []string
 	// Matches are the indexes of the scenario's when: match rules that fire.
@@ -48,6 +53,8 @@ type phraseBook struct {
 	problemAsk                     compiledCues
 	// problemAskBare restart a chat even without a question mark.
 	problemAskBare compiledCues
+	// hard are idioms and stacked honorifics that lose a non-native reader.
+	hard compiledCues
 }
 
 var phrases = map[string]*phraseBook{
@@ -68,6 +75,9 @@ var phrases = map[string]*phraseBook{
 			handoff.FactEmail:    compileCues([]string{"email address", "your email", "e mail"}),
 			handoff.FactPhone:    compileCues([]string{"phone number", "your number", "telephone number", "mobile number", "contact number"}),
 		},
+		hard: compileCues([]string{"bear with me", "hang tight", "touch base", "get back to you", "sort it out", "sort this out",
+			"on the same page", "ballpark", "in a nutshell", "heads up", "loop you in", "circle back", "at your earliest convenience",
+			"we apologise for any inconvenience caused", "we apologize for any inconvenience caused", "rest assured"}),
 		problemAskBare: compileCues([]string{"how can i help", "how may i help", "how can i assist", "how may i assist", "what can i do for you"}),
 		problemAsk:     compileCues([]string{"how can i help", "how may i help", "how can i assist", "how may i assist", "what can i do for you", "what seems to be", "what is the problem", "what s the problem", "whats the problem", "what is the issue", "what s the issue", "whats the issue", "what happened", "what is your question", "describe the problem", "describe the issue", "describe your issue", "explain the problem", "explain your issue", "start from the beginning", "from the beginning"}),
 	},
@@ -88,6 +98,8 @@ var phrases = map[string]*phraseBook{
 			handoff.FactEmail:    compileCues([]string{"メールアドレス", "メアド"}),
 			handoff.FactPhone:    compileCues([]string{"電話番号", "携帯番号", "連絡先"}),
 		},
+		hard: compileCues([]string{"させていただきますので", "させていただいております", "おっしゃられ", "拝見させていただ", "ご拝読",
+			"お伺いさせていただ", "させていただければ幸い", "ご査収", "何卒", "鋭意", "善処"}),
 		problemAskBare: compileCues([]string{"どのようなご用件", "いかがなさいましたか", "どうされましたか", "どうなさいましたか"}),
 		problemAsk:     compileCues([]string{"ご用件", "どうされましたか", "どうなさいましたか", "どのようなお問い合わせ", "お問い合わせ内容を", "何かお困り", "どのようなことでお困り", "最初から", "はじめから", "初めから", "何があったか", "何がありましたか"}),
 	},
@@ -154,6 +166,7 @@ func Read(line, lang string, p *handoff.Packet, sc *Scenario) Signals {
 		// "How can I help you today." needs no question mark to restart a chat.
 		sig.AskedKnown = append(sig.AskedKnown, FactProblem)
 	}
+	sig.Complex = hardToFollow(line, lang, b, n)
 	sig.Banned = b.banned.first(n)
 	if sig.Banned == "" {
 		if c := b.cannot.first(n); c != "" && !b.alternative.any(normalise(strings.Replace(n.text, c, " ", 1))) && !strings.Contains(line, "が、") {
@@ -173,4 +186,32 @@ func Read(line, lang string, p *handoff.Packet, sc *Scenario) Signals {
 		}
 	}
 	return sig
+}
+
+// Sentence limits for a reader in their second language: words for English,
+// characters for Japanese.
+const (
+	maxPlainWords = 22
+	maxPlainRunes = 60
+)
+
+// hardToFollow says why a line would lose a non-native reader, or "".
+func hardToFollow(line, lang string, b *phraseBook, n normalised) string {
+	if hit := b.hard.first(n); hit != "" {
+		return hit
+	}
+	if lang == "ja" {
+		for _, s := range strings.FieldsFunc(line, func(r rune) bool { return strings.ContainsRune("。！？!?\n", r) }) {
+			if c := utf8.RuneCountInString(strings.TrimSpace(s)); c > maxPlainRunes {
+				return fmt.Sprintf("一文が%d文字", c)
+			}
+		}
+		return ""
+	}
+	for _, s := range strings.FieldsFunc(line, func(r rune) bool { return strings.ContainsRune(".!?;\n", r) }) {
+		if w := len(strings.Fields(s)); w > maxPlainWords {
+			return fmt.Sprintf("a %d-word sentence", w)
+		}
+	}
+	return ""
 }

@@ -99,6 +99,11 @@ func TestReadSignals(t *testing.T) {
 		{"返品はできませんが、交換ならご案内できます。", "ja", func(s Signals) bool { return s.Banned == "" }},
 		{"ご不便をおかけして申し訳ございません。", "ja", func(s Signals) bool { return s.Apology != "" && s.Empathy != "" }},
 		{"I've taken over from our assistant.", "en", func(s Signals) bool { return s.Acknowledge != "" }},
+		{"Please bear with me while I check.", "en", func(s Signals) bool { return s.Complex == "bear with me" }},
+		{"I will check the order. Then I will call you tomorrow at nine.", "en", func(s Signals) bool { return s.Complex == "" }},
+		{"I have looked at the tracking information for your order and I can see that it left our warehouse on Monday but has not been scanned since then.", "en", func(s Signals) bool { return s.Complex == "a 28-word sentence" }},
+		{"明日の9時にお電話します。", "ja", func(s Signals) bool { return s.Complex == "" }},
+		{"ご確認させていただきますので、少々お待ちくださいませ。", "ja", func(s Signals) bool { return s.Complex != "" }},
 	}
 	for _, tc := range cases {
 		if sig := Read(tc.line, tc.lang, p, nil); !tc.check(sig) {
@@ -336,5 +341,30 @@ func TestProgressInTheStore(t *testing.T) {
 		if ip.Item == ItemReaskFact && ip.Failed != 2 {
 			t.Errorf("re-ask failed %d times, want 2", ip.Failed)
 		}
+	}
+}
+
+// TestNonNativeCustomerNeedsPlainWords: an idiom-laden, long reply loses a
+// customer writing in their second language; they ask for simpler words and
+// the empathy item (what this persona needs) drops, quoting the line.
+func TestNonNativeCustomerNeedsPlainWords(t *testing.T) {
+	s := newTestSession(t, "callback-after-hours", "en", 1)
+	hard := "Please bear with me: I have read your chat with our assistant and I will touch base with the phone team, who will get back to you at your earliest convenience tomorrow."
+	turn, err := s.Reply(hard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if turn.Customer == nil || !strings.Contains(turn.Customer.Text, "More simple") {
+		t.Fatalf("non-native customer did not ask for simpler words: %+v", turn.Customer)
+	}
+	emp, _ := s.Scorecard().Item(ItemEmpathy)
+	if emp.Score != 0.5 || emp.Quote != hard {
+		t.Errorf("empathy %+v", emp)
+	}
+	// The same line to a native-speaking customer is not a plain-language issue.
+	p := newTestSession(t, "parcel-not-arrived", "en", 1)
+	turn, _ = p.Reply(hard)
+	if turn.Customer != nil && strings.Contains(turn.Customer.Text, "More simple") {
+		t.Error("a native speaker asked for simpler words")
 	}
 }

@@ -146,6 +146,7 @@ const (
 	WhenCard          When = "card"           // asked for card data or a password, or typed a card number
 	WhenKnownFact     When = "known_fact"     // asked for a fact the packet already holds
 	WhenBanned        When = "banned"         // blamed the customer, over-promised, a bare "can't"
+	WhenComplex       When = "complex"        // wrote what a non-native customer cannot follow
 	WhenWrongTransfer When = "wrong_transfer" // transferred to a team the case does not need
 	WhenResolved      When = "resolved"       // the resolution conditions are now all met
 	WhenTransfer      When = "transfer"       // transferred to the right team
@@ -160,7 +161,7 @@ const (
 	WhenLeave         When = "leave"       // the customer gives up and leaves
 )
 
-var whenOrder = []When{WhenCard, WhenKnownFact, WhenBanned, WhenWrongTransfer, WhenResolved, WhenTransfer,
+var whenOrder = []When{WhenCard, WhenKnownFact, WhenBanned, WhenComplex, WhenWrongTransfer, WhenResolved, WhenTransfer,
 	WhenCallback, WhenStep, WhenMatch, WhenApology, WhenEmpathy, WhenAcknowledge, WhenOther, WhenSilence, WhenLeave}
 
 // requiredWhens must be present in every scenario, so the customer always

@@ -261,7 +261,27 @@ func (s *Session) Scorecard() Scorecard {
 			break
 		}
 	}
+	hardAt := -1
+	hardCount := 0
+	for _, i := range replies {
+		if sig(i).Complex != "" {
+			if hardAt < 0 {
+				hardAt = i
+			}
+			hardCount++
+		}
+	}
 	switch {
+	case len(replies) == 0:
+		emp.Why = msg(lang, "The customer never got a reply.", "お客様に一度も返信していません。")
+	case s.sc.Persona == NonNative && hardAt >= 0:
+		// What a customer writing in their second language needs is plain words.
+		emp.Score, emp.Quote = map[bool]float64{true: 0.5, false: 0}[hardCount == 1], quote(hardAt)
+		emp.Why = msg(lang, "The customer writes in a second language; %d line(s) were hard to follow (%s). Use short, plain sentences.",
+			"お客様は母語でない言語で書いています。分かりにくい文が%d件ありました（%s）。短く平易な文にしましょう。", hardCount, sig(hardAt).Complex)
+	case s.sc.Persona == NonNative && len(replies) > 0:
+		emp.Score = 1
+		emp.Why = msg(lang, "Kept to short, plain sentences for a customer writing in a second language.", "母語でない言語で書くお客様に、短く平易な文で対応しました。")
 	case empAt >= 0 && empAt <= firstFix:
 		emp.Score, emp.Quote = 1, quote(empAt)
 		emp.Why = msg(lang, "Acknowledged the customer's feelings before the fix.", "解決策の前にお客様の気持ちに寄り添いました。")

@@ -297,6 +297,10 @@ func (s *Session) Reply(text string) (Turn, error) {
 	if sig.Banned != "" {
 		fired = append(fired, WhenBanned)
 	}
+	// Only a customer writing in their second language struggles with it.
+	if sig.Complex != "" && s.sc.Persona == NonNative {
+		fired = append(fired, WhenComplex)
+	}
 	newStep := false
 	for _, id := range sig.Steps {
 		if _, ok := s.stepsDone[id]; !ok {

@@ -1,7 +1,11 @@
 package train
 
 import (
+	"encoding/json"
+	"flag"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -40,13 +44,62 @@ func scenario(t *testing.T, id string) *training.Scenario {
 	return nil
 }
 
-// newPage starts a real session (real bot, real packet, paused clock, fixed
-// seed) and shows it at 100×30 with the bot stage fully revealed.
+// recordedBot replays the bot decisions recorded in testdata, so the
+// golden views pin the screen's layout, not the bot's current wording (the
+// rules are tuned often; the scoring tests in handoff/training use the live
+// bot). Run the tests with -update to record the live bot's decisions again.
+type recordedBot struct {
+	decisions []bot.Decision
+	next      int
+}
+
+func (b *recordedBot) Respond(string) bot.Decision {
+	d := b.decisions[min(b.next, len(b.decisions)-1)]
+	b.next++
+	return d
+}
+
+var update = flag.Lookup("update")
+
+// stageBot returns the recorded bot for id/lang, recording it from the live
+// bot first when -update is given.
+func stageBot(t *testing.T, sc *training.Scenario, lang string) training.Bot {
+	t.Helper()
+	path := filepath.Join("testdata", "bot-"+sc.ID+"-"+lang+".json")
+	if update != nil && update.Value.String() == "true" {
+		live := realEngine().NewConversation("g", sc.BotFacts(lang))
+		var ds []bot.Decision
+		for _, text := range sc.Opening.In(lang) {
+			d := live.Respond(text)
+			ds = append(ds, d)
+			if d.Action == bot.ActionEscalate {
+				break
+			}
+		}
+		data, _ := json.MarshalIndent(ds, "", "  ")
+		if err := os.WriteFile(path, append(data, '\n'), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("no recorded bot decisions (run with -update): %v", err)
+	}
+	var ds []bot.Decision
+	if err := json.Unmarshal(data, &ds); err != nil || len(ds) == 0 {
+		t.Fatalf("recorded bot decisions %s: %v", path, err)
+	}
+	return &recordedBot{decisions: ds}
+}
+
+// newPage starts a session (recorded bot stage, real packet, paused clock,
+// fixed seed) and shows it at 100×30 with the bot stage fully revealed.
 func newPage(t *testing.T, id, lang string) Session {
 	t.Helper()
 	sc := scenario(t, id)
+	rules := realEngine().Rules()
 	s, err := training.NewSession(training.Config{Scenario: sc, Lang: lang, Seed: 5, Trainee: "golden", Start: start, Paused: true,
-		Bot: realEngine().NewConversation("g", sc.BotFacts(lang)), Knowledge: handoff.NewRulesKnowledge(realEngine().Rules()), Rules: realEngine().Rules()})
+		Bot: stageBot(t, sc, lang), Knowledge: handoff.NewRulesKnowledge(rules), Rules: rules})
 	if err != nil {
 		t.Fatal(err)
 	}
