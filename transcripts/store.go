@@ -31,7 +31,7 @@ type Options struct {
 	// Now is the clock for new ids and moved-aside names. Default time.Now.
 	Now func() time.Time
 	// Verify runs bbolt's full consistency check at open (slow on big
-	// stores; tests and "history check" use it).
+	// stores; the kill -9 and damage tests use it).
 	Verify bool
 }
 
