@@ -340,3 +340,15 @@ func TestConversationsFile(t *testing.T) {
 		t.Errorf("only %d conversations", n)
 	}
 }
+
+func FuzzChoiceNumber(f *testing.F) {
+	for _, s := range []string{"1", "２", "3.", "1番", "#2", "", "10", "一", "1つ目です"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		n, ok := choiceNumber(s)
+		if ok != (n >= 1 && n <= 9) {
+			t.Fatalf("choiceNumber(%q) = %d, %v", s, n, ok)
+		}
+	})
+}

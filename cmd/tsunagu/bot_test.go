@@ -213,3 +213,18 @@ func TestRulesCheckCommand(t *testing.T) {
 		t.Errorf("broken rules: exit %d, %q %q", code, out.String(), errb.String())
 	}
 }
+
+func FuzzParseBotLine(f *testing.F) {
+	for _, s := range []string{`{"conversation":"c1","text":"hi"}`, `{"text":""}`, `{}`, `null`, `[]`, `{"text":1}`, `{"conversation":null,"text":"x"}`, "\xff"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, line []byte) {
+		msg, problem := parseBotLine(line, false)
+		if problem == "" && (msg.Text == nil || msg.Conversation == nil) {
+			t.Fatalf("%q accepted without text or conversation", line)
+		}
+		if problem != "" && strings.ContainsAny(problem, "\n\r") {
+			t.Fatalf("problem %q is not one line", problem)
+		}
+	})
+}
