@@ -3,29 +3,35 @@ package bot
 import (
 	"regexp"
 	"regexp/syntax"
+	"slices"
 	"strings"
 )
 
-// requiredLiterals returns strings of which every match of expr contains at
-// least one, so a regexp is only run on text that could match. ok is false
-// when no such set exists (e.g. the pattern can match without any literal).
-// It keeps patterns cheap: most messages skip most regexps with a few
-// substring checks.
-func requiredLiterals(expr string) (lits []string, ok bool) {
+// requiredLiterals returns sets of strings such that every match of expr
+// contains at least one string of each set, so a regexp is only run on text
+// that could match. ok is false when no such set exists (e.g. the pattern
+// can match without any literal). It keeps patterns cheap: most messages skip
+// most regexps with a few substring checks.
+func requiredLiterals(expr string) (sets [][]string, ok bool) {
 	re, err := syntax.Parse(expr, syntax.Perl)
 	if err != nil {
 		return nil, false
 	}
-	lits, ok = required(re.Simplify())
-	if !ok {
-		return nil, false
+	re = re.Simplify()
+	// A top-level sequence gives one set per part that has one ("get …
+	// invoice" needs a verb and a noun); anything else gives one set.
+	parts := []*syntax.Regexp{re}
+	if re.Op == syntax.OpConcat {
+		parts = re.Sub
 	}
-	for _, l := range lits {
-		if len(l) < 2 {
-			return nil, false
+	for _, part := range parts {
+		lits, ok := required(part)
+		if !ok || slices.ContainsFunc(lits, func(l string) bool { return len(l) < 2 }) {
+			continue
 		}
+		sets = append(sets, lits)
 	}
-	return lits, true
+	return sets, len(sets) > 0
 }
 
 func required(re *syntax.Regexp) ([]string, bool) {
@@ -78,19 +84,12 @@ func required(re *syntax.Regexp) ([]string, bool) {
 // filteredRegexp is a regexp with its literal prefilter.
 type filteredRegexp struct {
 	re   *regexp.Regexp
-	lits []string // nil: always run
+	sets [][]string // nil: always run
 }
 
 func (f filteredRegexp) find(text string) []int {
-	if f.lits != nil {
-		hit := false
-		for _, l := range f.lits {
-			if strings.Contains(text, l) {
-				hit = true
-				break
-			}
-		}
-		if !hit {
+	for _, set := range f.sets {
+		if !slices.ContainsFunc(set, func(l string) bool { return strings.Contains(text, l) }) {
 			return nil
 		}
 	}

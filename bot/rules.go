@@ -493,11 +493,11 @@ func compilePatterns(patterns []string) (*matcher, []patternError) {
 				errs = append(errs, patternError{i, fmt.Sprintf("pattern %q is not a valid regexp: %v", p, regexpReason(err))})
 				continue
 			}
-			lits, ok := requiredLiterals(expr)
+			sets, ok := requiredLiterals(expr)
 			if !ok {
-				lits = nil
+				sets = nil
 			}
-			m.regexps = append(m.regexps, filteredRegexp{re, lits})
+			m.regexps = append(m.regexps, filteredRegexp{re, sets})
 			reSources = append(reSources, p)
 			continue
 		}

@@ -255,3 +255,45 @@ func FuzzLoadRules(f *testing.F) {
 		}
 	})
 }
+
+// TestPrefilterNeverHidesAMatch: for every regexp of the default rules and
+// every example and test utterance, the literal prefilter lets through each
+// text the regexp matches.
+func TestPrefilterNeverHidesAMatch(t *testing.T) {
+	r := DefaultRules()
+	var texts []string
+	for _, name := range r.IntentNames() {
+		in, _ := r.Intent(name)
+		texts = append(texts, in.EN.Examples...)
+		texts = append(texts, in.JA.Examples...)
+	}
+	for _, f := range []string{"testdata/ja_intents.tsv", "testdata/en_intents.tsv"} {
+		for _, c := range readLabelled(t, f) {
+			texts = append(texts, c.text)
+		}
+	}
+	checked := 0
+	for _, m := range r.compiled {
+		for _, re := range m.regexps {
+			for _, text := range texts {
+				n := Normalize(text)
+				if re.re.MatchString(n) {
+					checked++
+					if re.find(n) == nil {
+						t.Errorf("prefilter %v hides the match of %s in %q", re.sets, re.re, n)
+					}
+				}
+			}
+		}
+	}
+	if checked < 50 {
+		t.Errorf("only %d regexp matches checked", checked)
+	}
+	sets, ok := requiredLiterals(`\b(get|send)\w* (a |the )?(invoice|bill)s?\b`)
+	if !ok || len(sets) != 2 {
+		t.Errorf("requiredLiterals: %v, %v; want a verb set and a noun set", sets, ok)
+	}
+	if _, ok := requiredLiterals(`\b\w+\b`); ok {
+		t.Error("a pattern without literals must not be prefiltered")
+	}
+}
