@@ -1,8 +1,27 @@
 // Package bot is the first-line support bot. It owns the rules format (YAML,
 // with a complete default embedded), text normalisation, language detection,
-// slot extraction, intent scoring, the clarify/escalate policy of SPEC section
-// 4 and the per-conversation dialogue state. It turns one customer message
-// into a Decision that explains itself. It never imports a UI package.
+// slot extraction (sub-package slots), intent scoring, the clarify/escalate
+// policy of SPEC section 4 and the per-conversation dialogue state. It turns
+// one customer message into a Decision that explains itself. It never
+// imports a UI package.
+//
+// Use:
+//
+//	rules := bot.DefaultRules()                  // or bot.LoadRules(name, data)
+//	engine := bot.NewEngine(rules)               // trains the scorer: load in the background
+//	conv := engine.NewConversation(id, bot.Facts{Lang: "ja", SignedIn: true, Order: &bot.Order{...}, Intent: "track_order"})
+//	first := conv.Opening()                      // states what the bot knows, answers the topic
+//	d := conv.Respond("まだ届きません")            // one Decision per customer message
+//
+// Rules expose what other packages need: Rules.Menu (the contact flow's
+// categories and topics), Rules.Intent(name) with its phrasings per language
+// (label, reply) and Playbook (facts and steps for operators), Rules.Shop and
+// Rules.Triggers. Check(name, data) lists a file's problems as
+// "NAME:LINE: message" for `tsunagu rules check`. Normalize and
+// DetectLanguage are the folding and language rules the bot itself uses.
+//
+// An Engine is safe for concurrent use; a Conversation is driven by one
+// goroutine.
 package bot
 
 // Action is what the bot does with one message (SPEC section 4).
