@@ -494,9 +494,11 @@ or with --plain, it reads answers line by line.`,
 				if err != nil {
 					return nil, err
 				}
-				return training.NewDrill(training.DrillItems(), lang, uint64(g.seed), func(id string) training.Bot {
+				d := training.NewDrill(training.DrillItems(), lang, uint64(g.seed), func(id string) training.Bot {
 					return engine.NewConversation(id, bot.Facts{Lang: lang, SignedIn: true})
-				}), nil
+				})
+				d.SetRules(engine.Rules())
+				return d, nil
 			}
 			if !plain && isTerminalFile(cmd.InOrStdin()) && isTerminalFile(cmd.OutOrStdout()) {
 				p := tea.NewProgram(tui.NewTrain(tui.TrainConfig{Lang: lang, NewDrill: newDrill, NoColor: os.Getenv("NO_COLOR") != ""}),

@@ -58,6 +58,7 @@ type DrillResult struct {
 // Drill is one run of the quiz. Questions come in a seeded order; the
 // expected answers are the real bot's decisions.
 type Drill struct {
+	rules     *bot.Rules // names intents in explanations; may be nil
 	lang      string
 	newBot    func(id string) Bot
 	questions []DrillQuestion
@@ -90,6 +91,10 @@ func NewDrill(items []DrillItem, lang string, seed uint64, newBot func(id string
 	}
 	return d
 }
+
+// SetRules lets explanations name topics as the rules do ("Reset a
+// password") instead of by intent id.
+func (d *Drill) SetRules(r *bot.Rules) { d.rules = r }
 
 // Len is the number of questions.
 func (d *Drill) Len() int { return len(d.questions) }
@@ -136,7 +141,7 @@ func (d *Drill) Answer(action bot.Action, reason bot.Reason) (DrillResult, error
 			r.Points++
 		}
 	}
-	r.Explanation = explainPolicy(exp, d.lang)
+	r.Explanation = explainPolicy(exp, d.lang, d.rules)
 	d.results = append(d.results, r)
 	return r, nil
 }
@@ -179,7 +184,7 @@ func ReasonLabel(r bot.Reason, lang string) string {
 }
 
 // explainPolicy says, in lang, why the bot's policy gives this decision.
-func explainPolicy(d bot.Decision, lang string) string {
+func explainPolicy(d bot.Decision, lang string, rules *bot.Rules) string {
 	switch d.Action {
 	case bot.ActionEscalate:
 		return msg(lang, "Escalate: %s. The bot hands over whenever a customer %s.", "エスカレーション：%s。%s場合、ボットは担当者に引き継ぎます。",
@@ -192,8 +197,14 @@ func explainPolicy(d bot.Decision, lang string) string {
 		return msg(lang, "Clarify: no topic is clear enough (or the top two are too close), so the bot offers numbered choices.",
 			"確認：話題が特定できない（上位2つが近すぎる）ため、ボットは番号付きの選択肢を出します。")
 	}
+	topic := d.Intent
+	if rules != nil {
+		if label := rules.Label(d.Intent, lang); label != "" {
+			topic = label
+		}
+	}
 	return msg(lang, "Answer: the topic (%s) is clear and needs no person, so the bot gives the self-service answer.",
-		"回答：話題（%s）が明確で担当者は不要なため、ボットがセルフサービスの回答をします。", d.Intent)
+		"回答：話題（%s）が明確で担当者は不要なため、ボットがセルフサービスの回答をします。", topic)
 }
 
 func whenText(r bot.Reason, lang string) string {
