@@ -97,7 +97,11 @@ func Open(path string, opts Options) (*Store, error) {
 		}
 	}
 
-	if reason := precheck(abs); reason != "" {
+	reason, inUse := precheck(abs, opts.Timeout)
+	if inUse {
+		return nil, &InUseError{Path: abs, PID: readPIDFile(abs)}
+	}
+	if reason != "" {
 		return nil, s.moveAside(reason)
 	}
 	db, err := s.openBolt()
@@ -268,12 +272,31 @@ func closeBolt(db *bbolt.DB) error {
 // precheck reads the two bbolt meta pages the way bbolt does, and reports a
 // file that is empty, not bbolt, or truncated below what its meta page
 // claims. bbolt itself panics on a truncated file, so this runs first.
-func precheck(path string) string {
+//
+// It reads under a shared flock, so that it never sees a writer's half-written
+// meta page and never moves aside a file another tsunagu is writing: if a
+// writer holds the file for longer than timeout, it reports inUse instead.
+func precheck(path string, timeout time.Duration) (reason string, inUse bool) {
 	f, err := os.Open(path)
 	if err != nil {
-		return "" // let bbolt.Open report it
+		return "", false // let bbolt.Open report it
 	}
-	defer f.Close()
+	defer f.Close() // also releases the lock
+	deadline := time.Now().Add(timeout)
+	for {
+		err := unix.Flock(int(f.Fd()), unix.LOCK_SH|unix.LOCK_NB)
+		if err == nil {
+			break
+		}
+		if !errors.Is(err, unix.EWOULDBLOCK) || time.Now().After(deadline) {
+			return "", errors.Is(err, unix.EWOULDBLOCK)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	return precheckLocked(f), false
+}
+
+func precheckLocked(f *os.File) string {
 	info, err := f.Stat()
 	if err != nil {
 		return ""
