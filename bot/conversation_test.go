@@ -3,8 +3,10 @@ package bot
 import (
 	"encoding/json"
 	"os"
+	"reflect"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -351,4 +353,29 @@ func FuzzChoiceNumber(f *testing.F) {
 			t.Fatalf("choiceNumber(%q) = %d, %v", s, n, ok)
 		}
 	})
+}
+
+// TestEngineIsSafeForConcurrentUse runs conversations on several goroutines
+// at once; -race reports any shared write, and each result must equal the
+// one computed alone.
+func TestEngineIsSafeForConcurrentUse(t *testing.T) {
+	e := testEngine(t)
+	msgs := []string{"where is my order", "返品したいです", "that didn't help", "invoice", "2"}
+	want := make([]Decision, len(msgs))
+	c := e.NewConversation("alone", Facts{Lang: "en", SignedIn: true})
+	for i, m := range msgs {
+		want[i] = c.Respond(m)
+	}
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Go(func() {
+			c := e.NewConversation("alone", Facts{Lang: "en", SignedIn: true})
+			for i, m := range msgs {
+				if d := c.Respond(m); !reflect.DeepEqual(d, want[i]) {
+					t.Errorf("goroutine %d, message %d: %+v differs from %+v", g, i, d, want[i])
+				}
+			}
+		})
+	}
+	wg.Wait()
 }
