@@ -71,7 +71,8 @@ type Classification struct {
 	Coverage float64
 	// InScope is false when the message is not about the shop at all.
 	InScope bool
-	// Patterns lists the intents whose patterns matched, with the rule ids.
+	// Patterns lists the intents whose patterns matched, with the rule ids
+	// (nil when none did).
 	Patterns map[string]string
 	// patternLen is the length in runes of each intent's longest match.
 	patternLen map[string]int
@@ -111,7 +112,7 @@ var triggerKeys = []string{"human_request", "sensitive", "anger", "legal", "not_
 func (e *Engine) Classify(text, fallbackLang, prior string, explain bool) Classification {
 	lang := DetectLanguage(text, fallbackLang)
 	norm := Normalize(text)
-	c := Classification{Lang: lang, Normalized: norm, Patterns: map[string]string{}, Triggers: map[string]string{}, patternLen: map[string]int{}}
+	c := Classification{Lang: lang, Normalized: norm}
 	padded := " " + norm + " "
 	hp := hitsPool.Get().(*[]patternHit)
 	defer hitsPool.Put(hp)
@@ -126,17 +127,25 @@ func (e *Engine) Classify(text, fallbackLang, prior string, explain bool) Classi
 		if trigger, ok := strings.CutPrefix(key, "trigger:"); ok {
 			name, l, _ := strings.Cut(trigger, "/")
 			if _, done := c.Triggers[name]; !done {
+				if c.Triggers == nil {
+					c.Triggers = map[string]string{}
+				}
 				c.Triggers[name] = "trigger:" + name + "/" + l + ":" + src
 			}
 			continue
 		}
 		name, l, _ := strings.Cut(key, "/")
 		if h.runes > c.patternLen[name] {
+			if c.Patterns == nil {
+				c.Patterns, c.patternLen = map[string]string{}, map[string]int{}
+			}
 			c.Patterns[name] = "pattern:" + name + "/" + l + ":" + src
 			c.patternLen[name] = h.runes
 		}
 	}
-	s := e.model.score(norm, explain)
+	sc := scratchPool.Get().(*scratch)
+	defer scratchPool.Put(sc)
+	s := e.model.score(norm, explain, sc)
 	if s.total > 0 {
 		c.Coverage = float64(s.known) / float64(s.total)
 	}

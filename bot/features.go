@@ -80,7 +80,13 @@ type featureSet struct {
 // unknown English word to a known one (typo tolerance); it may be nil.
 // explain keeps readable names for the "why?" view.
 func extractFeatures(normalised string, correct func(string) string, explain bool) featureSet {
-	fs := featureSet{hashes: make([]uint64, 0, 64)}
+	return extractFeaturesInto(make([]uint64, 0, 64), normalised, correct, explain)
+}
+
+// extractFeaturesInto is extractFeatures appending to buf, so a caller can
+// reuse one buffer across messages.
+func extractFeaturesInto(buf []uint64, normalised string, correct func(string) string, explain bool) featureSet {
+	fs := featureSet{hashes: buf[:0]}
 	add := func(h uint64, kind, name string) {
 		fs.hashes = append(fs.hashes, h)
 		if explain {

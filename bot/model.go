@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"sort"
+	"sync"
 )
 
 // example is one labelled training utterance, already normalised.
@@ -137,20 +138,38 @@ type scored struct {
 	knownAt  []int   // index into features of each known feature
 }
 
-// score classifies normalised text.
-func (m *model) score(normalised string, explain bool) scored {
-	fs := extractFeatures(normalised, m.typos.correct, explain)
-	s := scored{features: fs, total: len(fs.hashes), probs: make([]float64, m.nClass)}
-	ids := make([]int32, 0, len(fs.hashes))
+// scratch holds the buffers of one classification, recycled through
+// scratchPool: classifying allocates little, which keeps the garbage
+// collector (and the latency tail) quiet.
+type scratch struct {
+	hashes  []uint64
+	ids     []int32
+	knownAt []int
+	probs   []float64
+}
+
+var scratchPool = sync.Pool{New: func() any { return &scratch{} }}
+
+// score classifies normalised text. The result's slices live in sc and are
+// valid until sc goes back to the pool.
+func (m *model) score(normalised string, explain bool, sc *scratch) scored {
+	fs := extractFeaturesInto(sc.hashes, normalised, m.typos.correct, explain)
+	sc.hashes = fs.hashes
+	if cap(sc.probs) < m.nClass {
+		sc.probs = make([]float64, m.nClass)
+	}
+	s := scored{features: fs, total: len(fs.hashes), probs: sc.probs[:m.nClass]}
+	ids, knownAt := sc.ids[:0], sc.knownAt[:0]
 	for i, h := range fs.hashes {
 		if id, ok := m.rows[h]; ok {
 			if !slices.Contains(ids, id) {
 				ids = append(ids, id)
-				s.knownAt = append(s.knownAt, i)
+				knownAt = append(knownAt, i)
 			}
 		}
 	}
-	s.ids = ids
+	sc.ids, sc.knownAt = ids, knownAt
+	s.ids, s.knownAt = ids, knownAt
 	s.known = len(ids)
 	if len(ids) == 0 {
 		for c := range s.probs {
