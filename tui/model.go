@@ -226,17 +226,23 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 // updateScreen hands a message to the current screen.
 func (m *Model) updateScreen(msg tea.Msg) tea.Cmd {
 	var cmd tea.Cmd
+	var out *tea.Msg
 	switch m.screen {
 	case screenStart:
 		m.start, cmd = m.start.Update(msg)
+		out = &m.start.out
 	case screenOrder:
 		m.orders, cmd = m.orders.Update(msg)
+		out = &m.orders.out
 	case screenTopic:
 		m.topics, cmd = m.topics.Update(msg)
+		out = &m.topics.out
 	case screenChannel:
 		m.channel, cmd = m.channel.Update(msg)
+		out = &m.channel.out
 	case screenPhone:
 		m.phone, cmd = m.phone.Update(msg)
+		out = &m.phone.out
 	case screenBooked, screenClosed:
 		if k, ok := msg.(tea.KeyPressMsg); ok && (key.Matches(k, m.keys.List.Choose) || key.Matches(k, m.keys.Global.Back)) {
 			return tea.Quit
@@ -245,6 +251,12 @@ func (m *Model) updateScreen(msg tea.Msg) tea.Cmd {
 		return m.updateChat(msg)
 	case screenRate:
 		m.rate, cmd = m.rate.Update(msg)
+		out = &m.rate.out
+	}
+	if out != nil && *out != nil {
+		choice := *out
+		*out = nil
+		return tea.Batch(cmd, m.update(choice))
 	}
 	return cmd
 }

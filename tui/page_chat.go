@@ -76,7 +76,7 @@ func (c *chatPage) SetSize(w, h int) {
 	c.input.SetSize(w, inputHeight)
 	tw := w
 	if c.panel != panelNone && w >= sidePanelMin {
-		tw = w - sidePanelWidth
+		tw = w - sidePanelWidth - 1 // a column of air before the panel
 	}
 	c.transcript.SetSize(tw, c.transcriptHeight())
 }

@@ -25,7 +25,9 @@ type (
 	backMsg          struct{}
 )
 
-func emit(msg tea.Msg) tea.Cmd { return func() tea.Msg { return msg } }
+// A screen reports a choice by setting its out field; the root takes it
+// right after the screen's Update and handles it in the same Update, so a
+// key typed quickly after Enter goes to the next screen, never the old one.
 
 // choiceList is a keyboard-driven list: arrows move, Enter chooses, digits
 // 1-9 choose directly when the list has no filter.
@@ -85,6 +87,7 @@ func (l *choiceList) view(st *common.Styles, width, height int) string {
 
 type startPage struct {
 	e             env
+	out           tea.Msg
 	list          choiceList
 	width, height int
 }
@@ -100,7 +103,8 @@ func (p *startPage) SetSize(w, h int) { p.width, p.height = w, h }
 
 func (p startPage) Update(msg tea.Msg) (startPage, tea.Cmd) {
 	if k, ok := msg.(tea.KeyPressMsg); ok && p.list.update(k, p.e.keys.List, true) {
-		return p, emit(startChosenMsg{signedIn: p.list.cursor == 0})
+		p.out = startChosenMsg{signedIn: p.list.cursor == 0}
+		return p, nil
 	}
 	return p, nil
 }
@@ -132,6 +136,7 @@ func contactsView(e env, width int) string {
 
 type orderPage struct {
 	e             env
+	out           tea.Msg
 	filter        string
 	shown         []int // indexes into the profile's orders; -1 = not about an order
 	list          choiceList
@@ -185,14 +190,17 @@ func (p orderPage) Update(msg tea.Msg) (orderPage, tea.Cmd) {
 			p.refilter()
 			return p, nil
 		}
-		return p, emit(backMsg{})
+		p.out = backMsg{}
+		return p, nil
 	}
 	if p.list.update(k, p.e.keys.List, false) {
 		if i := p.shown[p.list.cursor]; i >= 0 {
 			o := p.e.prof.Orders[i]
-			return p, emit(orderChosenMsg{order: &o})
+			p.out = orderChosenMsg{order: &o}
+			return p, nil
 		}
-		return p, emit(orderChosenMsg{})
+		p.out = orderChosenMsg{}
+		return p, nil
 	}
 	switch {
 	case k.Code == tea.KeyBackspace:
@@ -223,6 +231,7 @@ func (p orderPage) View() string {
 
 type topicPage struct {
 	e             env
+	out           tea.Msg
 	menu          []common.Category // the whole menu, once the rules are loaded
 	allowed       []common.Category // what this customer may pick
 	cat           int               // chosen category, -1 while choosing one
@@ -269,7 +278,8 @@ func (p topicPage) Update(msg tea.Msg) (topicPage, tea.Cmd) {
 			p.list.cursor = cursor
 			return p, nil
 		}
-		return p, emit(backMsg{})
+		p.out = backMsg{}
+		return p, nil
 	}
 	if !p.list.update(k, p.e.keys.List, true) {
 		return p, nil
@@ -284,7 +294,8 @@ func (p topicPage) Update(msg tea.Msg) (topicPage, tea.Cmd) {
 		return p, nil
 	}
 	c := p.allowed[p.cat]
-	return p, emit(topicChosenMsg{category: c, topic: c.Topics[p.list.cursor]})
+	p.out = topicChosenMsg{category: c, topic: c.Topics[p.list.cursor]}
+	return p, nil
 }
 
 func (p topicPage) View() string {
@@ -303,6 +314,7 @@ func (p topicPage) View() string {
 
 type channelPage struct {
 	e             env
+	out           tea.Msg
 	list          choiceList
 	hours         string // the phone line's state, shown beside the option
 	width, height int
@@ -322,10 +334,12 @@ func (p channelPage) Update(msg tea.Msg) (channelPage, tea.Cmd) {
 		return p, nil
 	}
 	if key.Matches(k, p.e.keys.Global.Back) {
-		return p, emit(backMsg{})
+		p.out = backMsg{}
+		return p, nil
 	}
 	if p.list.update(k, p.e.keys.List, true) {
-		return p, emit(channelChosenMsg{callback: p.list.cursor == 1})
+		p.out = channelChosenMsg{callback: p.list.cursor == 1}
+		return p, nil
 	}
 	return p, nil
 }

@@ -26,6 +26,7 @@ type (
 // next opening outside them.
 type phonePage struct {
 	e             env
+	out           tea.Msg
 	in            textinput.Model
 	open          bool
 	next          time.Time
@@ -90,12 +91,15 @@ func (p phonePage) Update(msg tea.Msg) (phonePage, tea.Cmd) {
 	if k, ok := msg.(tea.KeyPressMsg); ok {
 		switch {
 		case key.Matches(k, p.e.keys.Global.Back):
-			return p, emit(backMsg{})
+			p.out = backMsg{}
+			return p, nil
 		case key.Matches(k, p.tabKey()):
-			return p, emit(phoneChatMsg{})
+			p.out = phoneChatMsg{}
+			return p, nil
 		case key.Matches(k, p.e.keys.List.Choose):
 			if p.normalised != "" {
-				return p, emit(phoneSubmitMsg{phone: p.normalised})
+				p.out = phoneSubmitMsg{phone: p.normalised}
+				return p, nil
 			}
 			return p, nil
 		}

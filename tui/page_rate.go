@@ -15,6 +15,7 @@ type ratedMsg struct{ bot, operator int }
 // operator took part, of the operator stage.
 type ratePage struct {
 	e             env
+	out           tea.Msg
 	rows          int
 	cursor        int
 	ratings       [2]int
@@ -38,7 +39,8 @@ func (p ratePage) Update(msg tea.Msg) (ratePage, tea.Cmd) {
 	}
 	switch {
 	case key.Matches(k, p.e.keys.Global.Back):
-		return p, emit(rateBackMsg{})
+		p.out = rateBackMsg{}
+		return p, nil
 	case key.Matches(k, p.e.keys.List.Up):
 		p.cursor = max(p.cursor-1, 0)
 	case key.Matches(k, p.e.keys.List.Down):
@@ -48,7 +50,8 @@ func (p ratePage) Update(msg tea.Msg) (ratePage, tea.Cmd) {
 			p.cursor++
 			return p, nil
 		}
-		return p, emit(ratedMsg{bot: p.ratings[0], operator: p.ratings[1]})
+		p.out = ratedMsg{bot: p.ratings[0], operator: p.ratings[1]}
+		return p, nil
 	case len(k.Text) == 1 && k.Text[0] >= '0' && k.Text[0] <= '5':
 		p.ratings[p.cursor] = int(k.Text[0] - '0')
 	}

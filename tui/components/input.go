@@ -68,8 +68,20 @@ func (in *Input) SetSize(width, height int) {
 	in.ta.SetHeight(max(height, 1))
 }
 
+// replacementStandIn stands for U+FFFD inside the textarea, whose input
+// filter drops U+FFFD. Invalid UTF-8 must stay visible as U+FFFD on screen
+// and in the store (RELIABILITY B11), so pastes swap it in and Value and
+// View swap it back. U+E000 is a private-use character with no meaning of
+// its own.
+const (
+	replacementStandIn = "\uE000"
+	replacement        = "\uFFFD"
+)
+
 // Value is the text typed so far.
-func (in *Input) Value() string { return in.ta.Value() }
+func (in *Input) Value() string {
+	return strings.ReplaceAll(in.ta.Value(), replacementStandIn, replacement)
+}
 
 // Reset empties the box and clears the notice.
 func (in *Input) Reset() {
@@ -120,7 +132,7 @@ func (in *Input) paste(s string) {
 	case cut:
 		in.notice = fmt.Sprintf(in.text.PasteCut, MaxInputChars, MaxInputLines)
 	}
-	in.ta.InsertString(s)
+	in.ta.InsertString(strings.ReplaceAll(s, replacement, replacementStandIn))
 }
 
 // NormalizeText is what every customer text goes through before it is
@@ -131,4 +143,9 @@ func NormalizeText(s string) string {
 }
 
 // View renders the box.
-func (in Input) View() string { return in.ta.View() }
+func (in Input) View() string {
+	return strings.ReplaceAll(in.ta.View(), replacementStandIn, replacement)
+}
+
+// Column is the cursor's column (in characters) on its line.
+func (in *Input) Column() int { return in.ta.Column() }
