@@ -34,7 +34,12 @@ func newChatCmd(g *globalOptions) *cobra.Command {
 		Short: "Open the customer app: pick an order and a topic, chat with the bot, get a person or a call back",
 		Long: `Open the customer app (also what bare "tsunagu" does). You are the built-in demo
 customer, or another profile given with --profile FILE (YAML). Needs a terminal.`,
-		Args: cobra.NoArgs,
+		Args: func(_ *cobra.Command, args []string) error {
+			if len(args) > 0 {
+				return usageErrorf("chat takes no arguments, not %q", args[0])
+			}
+			return nil
+		},
 		RunE: func(cmd *cobra.Command, _ []string) error { return runChat(cmd, g, profileFile) },
 	}
 	cmd.Flags().StringVar(&profileFile, "profile", "", "customer profile file (YAML) replacing the built-in demo customer")
