@@ -285,11 +285,22 @@ func (h *History) layout() {
 }
 
 func (h *History) bodyHeight() int {
-	n := h.height - 1 - h.helpHeight()
-	if h.notice != "" {
-		n--
-	}
+	n := h.height - 1 - h.helpHeight() - len(h.noticeLines())
 	return max(n, 0)
+}
+
+// noticeLines is the notice wrapped to the width, three lines at most (an
+// export error names a long path).
+func (h *History) noticeLines() []string {
+	if h.notice == "" || h.width <= 0 {
+		return nil
+	}
+	lines := strings.Split(ansi.Wrap(h.notice, h.width, ""), "\n")
+	if len(lines) > 3 {
+		lines = lines[:3]
+		lines[2] = ansi.Truncate(lines[2]+"…", h.width, "…")
+	}
+	return lines
 }
 
 func (h *History) helpHeight() int { return strings.Count(h.helpView(), "\n") + 1 }
@@ -584,12 +595,12 @@ func (h *History) Frame() string {
 		body = historyOverlay(fitHeight(body, bh), d, bh)
 	}
 	rows := []string{title, fitHeight(body, bh)}
-	if h.notice != "" {
-		st := h.st.Good
-		if h.noticeBad {
-			st = h.st.Bad
-		}
-		rows = append(rows, st.Render(ansi.Truncate(h.notice, h.width, "…")))
+	st := h.st.Good
+	if h.noticeBad {
+		st = h.st.Bad
+	}
+	for _, l := range h.noticeLines() {
+		rows = append(rows, st.Render(l))
 	}
 	rows = append(rows, h.helpView())
 	return fit(strings.Join(rows, "\n"), h.width, h.height)

@@ -330,3 +330,51 @@ func closeHistoryFixture(t testing.TB, path string) {
 		t.Fatal(err)
 	}
 }
+
+// RELIABILITY B12-B14, B17 in the search box: a 1 MB paste is capped, a
+// multi-line paste becomes one line, right-to-left text is fine; the
+// search stays one line that fits.
+func TestHistorySearchPaste(t *testing.T) {
+	s, _ := historyFixtureStore(t, historyFixtures())
+	hh := newHistoryHarness(t, historyOpts{lang: "en", store: s, width: 80, height: 24})
+	hh.send(tea.PasteMsg{Content: strings.Repeat("refund ", 150_000)})
+	hh.flush()
+	if n := utf8.RuneCountInString(hh.h.list.query); n != 200 {
+		t.Fatalf("a 1 MB paste left %d characters in the search", n)
+	}
+	checkFits(t, hh.h.Frame(), 80, 24)
+	hh.press(tea.KeyEscape, 0)
+	hh.send(tea.PasteMsg{Content: "broken\r\nrefund\rthe\tearbuds"})
+	hh.flush()
+	if q := hh.h.list.query; strings.ContainsAny(q, "\r\n\t") {
+		t.Fatalf("search holds line breaks: %q", q)
+	}
+	hh.mustShow("1 of 1 matches", "The earbuds")
+	hh.press(tea.KeyEscape, 0)
+	hh.send(tea.PasteMsg{Content: "مرحبا \u202eevil"})
+	hh.flush()
+	checkHistoryClean(t, hh.h.Frame())
+	checkFits(t, hh.h.Frame(), 80, 24)
+}
+
+// Failed exports and deletes are one clear sentence on screen; the
+// browser goes on.
+func TestHistoryActionFailures(t *testing.T) {
+	s, _ := historyFixtureStore(t, historyFixtures())
+	missing := filepath.Join(t.TempDir(), "no", "such", "folder")
+	hh := newHistoryHarness(t, historyOpts{lang: "en", store: s, width: 120, height: 30, exportDir: missing})
+	hh.ctrl('e')
+	hh.typeText("m")
+	hh.mustShow("Export failed: cannot write", "tsunagu-c-ja-transfer.md")
+	checkFits(t, hh.h.Frame(), 120, 30)
+	hh.press(tea.KeyDown, 0)
+	hh.mustNotShow("Export failed:")
+
+	closeHistoryFixture(t, hh.h.store.(*transcripts.Store).Path())
+	hh.ctrl('d')
+	hh.typeText("y")
+	hh.mustShow("Delete failed: the conversation store is closed")
+	if hh.h.dialog != historyDialogNone {
+		t.Fatal("the delete dialog stayed open after the failure")
+	}
+}
