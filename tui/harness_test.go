@@ -184,8 +184,6 @@ func (h *harness) advanceUntil(want string, step time.Duration, limit int) {
 
 func (h *harness) view() string { return ansi.Strip(h.m.View().Content) }
 
-func (h *harness) key(k tea.KeyPressMsg) { h.send(k) }
-
 func (h *harness) press(code rune, mod tea.KeyMod) { h.send(tea.KeyPressMsg{Code: code, Mod: mod}) }
 
 func (h *harness) enter() { h.press(tea.KeyEnter, 0) }

@@ -202,9 +202,6 @@ func (c *chatPage) togglePanel(p panelKind) {
 	c.SetSize(c.width, c.height)
 }
 
-// View renders the chat with the root's header and status.
-func (c chatPage) View() string { return "" }
-
 func (m *Model) chatView() string {
 	c := &m.chat
 	s := m.sess

@@ -33,7 +33,6 @@ type session struct {
 	desk      common.Desk     // touched only by laneDesk commands
 	deskAsked bool
 
-	botTurns  int
 	decisions []handoff.Decision
 	last      *bot.Decision
 	lines     []handoff.Line // what the packet's transcript starts from

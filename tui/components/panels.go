@@ -117,9 +117,7 @@ func panel(st *common.Styles, title string, rows []string, width, height int) st
 	var lines []string
 	lines = append(lines, st.PanelHead.Render(ansi.Truncate(title, inner, "…")))
 	for _, r := range rows {
-		for _, l := range strings.Split(ansi.Wrap(r, inner, ""), "\n") {
-			lines = append(lines, l)
-		}
+		lines = append(lines, strings.Split(ansi.Wrap(r, inner, ""), "\n")...)
 	}
 	if max := height - 2; len(lines) > max {
 		lines = lines[:max]
