@@ -56,7 +56,7 @@ func TestJourneyChatEscalateTransferRateClose(t *testing.T) {
 	h.down()
 	h.typeText("5")
 	h.enter()
-	h.mustShow("Conversation closed", "tsunagu history show "+h.m.sess.id)
+	h.mustShow("Conversation closed", "tsunagu history show "+h.m.sess.id, "Press h to view it in history")
 
 	c := h.conversation()
 	if c.Status != transcripts.StatusClosed {
@@ -94,6 +94,19 @@ func TestJourneyChatEscalateTransferRateClose(t *testing.T) {
 	if len(customer) != 2 || customer[1] != "I want to talk to a human please" {
 		t.Errorf("customer messages = %q", customer)
 	}
+	// "View in history" opens the history browser on this conversation, and
+	// leaving it comes back.
+	h.typeText("h")
+	if h.m.screen != screenHistory {
+		t.Fatalf("h did not open the history:\n%s", h.view())
+	}
+	h.mustShow(h.m.sess.id)
+	h.esc()
+	h.esc()
+	if h.m.screen != screenClosed {
+		t.Fatalf("leaving the history went to screen %d:\n%s", h.m.screen, h.view())
+	}
+
 	// Every message shown was saved: no "not saved" mark anywhere.
 	for i := range h.m.chat.transcript.Len() {
 		if m := h.m.chat.transcript.Message(i); m.Save != 0 && m.Save != 2 {

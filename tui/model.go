@@ -52,6 +52,7 @@ const (
 	screenChat
 	screenRate
 	screenClosed
+	screenHistory // the history browser, opened on the conversation just closed
 )
 
 // Minimum usable size; below it the app shows "terminal too small".
@@ -92,6 +93,9 @@ type Model struct {
 
 	sess  *session
 	fatal string // an error that ends the app, shown until a key is pressed
+
+	hist       *History // the embedded history browser, once opened
+	histReturn screen   // where leaving the history goes back to
 }
 
 // New builds the app. Nothing slow happens here: Init starts the store and
@@ -183,9 +187,18 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	case tea.WindowSizeMsg:
 		m.width, m.height = max(msg.Width, 0), max(msg.Height, 0)
 		m.layout()
+		if m.hist != nil {
+			return m.hist.update(msg)
+		}
 		return nil
 	case tea.BackgroundColorMsg:
 		m.setTheme(msg.IsDark())
+		if m.hist != nil {
+			m.hist.update(msg)
+		}
+		return nil
+	case historyClosedMsg:
+		m.go2(m.histReturn)
 		return nil
 	case laneDoneMsg:
 		next := m.lanes[msg.lane].next()
@@ -211,7 +224,7 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		if m.fatal != "" {
 			return tea.Quit
 		}
-		if m.screen != screenChat && m.screen != screenPhone && m.screen != screenOrder && key.Matches(msg, m.keys.Global.Help) {
+		if m.screen != screenChat && m.screen != screenPhone && m.screen != screenOrder && m.screen != screenHistory && key.Matches(msg, m.keys.Global.Help) {
 			m.fullHelp = !m.fullHelp
 			m.layout()
 			return nil
@@ -244,9 +257,16 @@ func (m *Model) updateScreen(msg tea.Msg) tea.Cmd {
 		m.phone, cmd = m.phone.Update(msg)
 		out = &m.phone.out
 	case screenBooked, screenClosed:
-		if k, ok := msg.(tea.KeyPressMsg); ok && (key.Matches(k, m.keys.List.Choose) || key.Matches(k, m.keys.Global.Back)) {
-			return tea.Quit
+		if k, ok := msg.(tea.KeyPressMsg); ok {
+			switch {
+			case k.Text == "h":
+				return m.openHistory()
+			case key.Matches(k, m.keys.List.Choose), key.Matches(k, m.keys.Global.Back):
+				return tea.Quit
+			}
 		}
+	case screenHistory:
+		return m.hist.update(msg)
 	case screenChat:
 		return m.updateChat(msg)
 	case screenRate:
@@ -332,7 +352,9 @@ func (m *Model) currentKeyMap() keyMap {
 	case screenPhone:
 		return keyMap{short: []key.Binding{l.Choose, m.phone.tabKey(), g.Back, g.Quit}}
 	case screenBooked, screenClosed:
-		return keyMap{short: []key.Binding{l.Choose, g.Quit}}
+		hist := key.NewBinding(key.WithKeys("h"), key.WithHelp("h", m.text.Help["history"]))
+		hist.SetEnabled(m.historyStore() != nil)
+		return keyMap{short: []key.Binding{hist, l.Choose, g.Quit}}
 	case screenStart:
 		return keyMap{short: []key.Binding{l.Up, l.Down, l.Choose, g.Help, g.Quit}, extra: []key.Binding{g.Back}}
 	}
@@ -349,6 +371,9 @@ func (m *Model) View() tea.View {
 }
 
 func (m *Model) frame() string {
+	if m.screen == screenHistory && m.hist != nil {
+		return fit(m.hist.Frame(), m.width, m.height)
+	}
 	if m.width < minWidth || m.height < minHeight {
 		if m.width <= 0 || m.height <= 0 {
 			return ""
@@ -423,4 +448,29 @@ func (m *Model) menu() []common.Category {
 		return nil
 	}
 	return m.bot.Menu(m.lang)
+}
+
+type historyClosedMsg struct{}
+
+// historyStore is the store as the history browser needs it, when the
+// store is the real one (it is in the app; tests may use narrower stores).
+func (m *Model) historyStore() HistoryStore {
+	hs, _ := m.store.(HistoryStore)
+	return hs
+}
+
+// openHistory opens the history browser inside the app, searched on the
+// conversation that just ended. Leaving it comes back here.
+func (m *Model) openHistory() tea.Cmd {
+	hs := m.historyStore()
+	if hs == nil || m.sess == nil {
+		return nil
+	}
+	m.histReturn = m.screen
+	m.hist = NewHistory(HistoryConfig{Lang: m.lang, Clock: m.cfg.Clock, NoColor: m.cfg.NoColor, Tick: m.cfg.Tick,
+		Open:  func() (HistoryStore, error) { return hs, nil },
+		Query: m.sess.id,
+		Close: func() tea.Cmd { return func() tea.Msg { return historyClosedMsg{} } }})
+	m.go2(screenHistory)
+	return tea.Batch(m.hist.Init(), m.hist.update(tea.WindowSizeMsg{Width: m.width, Height: m.height}))
 }

@@ -632,7 +632,7 @@ func (m *Model) bookedView() string {
 		line = fmt.Sprintf(t.BookedWithin, b.Display, int(b.Within/time.Minute))
 	}
 	return m.st.Header.Render(t.BookedTitle) + "\n\n" + line + "\n" + fmt.Sprintf(t.BookedSaved, s.id) + "\n\n" +
-		fmt.Sprintf(t.ClosedHistory, "tsunagu history show "+s.id)
+		m.historyOffer()
 }
 
 // finish records the ratings and closes the conversation.
@@ -659,10 +659,19 @@ func (m *Model) finish(r ratedMsg) tea.Cmd {
 func (m *Model) closedView() string {
 	s := m.sess
 	t := m.text
-	out := m.st.Header.Render(t.ClosedTitle) + "\n\n" + fmt.Sprintf(t.ClosedSaved, s.id) + "\n" +
-		fmt.Sprintf(t.ClosedHistory, "tsunagu history show "+s.id)
+	out := m.st.Header.Render(t.ClosedTitle) + "\n\n" + fmt.Sprintf(t.ClosedSaved, s.id) + "\n" + m.historyOffer()
 	if s.unsaved > 0 {
 		out += "\n" + m.st.Bad.Render(t.ClosedNotSave)
 	}
 	return out
+}
+
+// historyOffer offers the history: in the app with h when the store can be
+// browsed, and always the command for later.
+func (m *Model) historyOffer() string {
+	cmd := "tsunagu history show " + m.sess.id
+	if m.historyStore() != nil {
+		return fmt.Sprintf(m.text.ClosedHistory, cmd)
+	}
+	return fmt.Sprintf(m.text.ClosedLater, cmd)
 }

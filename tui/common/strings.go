@@ -94,6 +94,7 @@ type Strings struct {
 	ClosedTitle   string
 	ClosedSaved   string // %s id
 	ClosedHistory string // %s command
+	ClosedLater   string // %s command
 	ClosedNotSave string
 
 	// Help.
@@ -196,13 +197,15 @@ var stringsEN = Strings{
 	RateHint:      "1-5 to rate, 0 to skip, Enter to continue",
 	ClosedTitle:   "Conversation closed",
 	ClosedSaved:   "Saved as %s.",
-	ClosedHistory: "View it in history: %s",
+	ClosedHistory: "Press h to view it in history now, or later: %s",
+	ClosedLater:   "View it in history later: %s",
 	ClosedNotSave: "Some messages could not be saved.",
 
 	Help: map[string]string{
 		"quit": "quit", "help": "more keys", "back": "back", "up": "up", "down": "down", "choose": "choose",
 		"filter": "filter", "send": "send", "newline": "new line", "human": "ask for a person", "receipt": "receipt",
 		"why": "why?", "call": "phone call", "end": "rate & close", "scroll": "scroll", "tab": "chat instead",
+		"history": "view in history",
 	},
 }
 
@@ -294,13 +297,15 @@ var stringsJA = Strings{
 	RateHint:      "1〜5で評価、0でスキップ、Enterで次へ",
 	ClosedTitle:   "お問い合わせを終了しました",
 	ClosedSaved:   "%s として保存しました。",
-	ClosedHistory: "履歴で見る: %s",
+	ClosedHistory: "h キーで今すぐ履歴で見られます。あとからは: %s",
+	ClosedLater:   "あとから履歴で見る: %s",
 	ClosedNotSave: "一部のメッセージを保存できませんでした。",
 
 	Help: map[string]string{
 		"quit": "終了", "help": "キー一覧", "back": "戻る", "up": "上", "down": "下", "choose": "選択",
 		"filter": "絞り込み", "send": "送信", "newline": "改行", "human": "担当者と話す", "receipt": "引き継ぎ内容",
 		"why": "理由", "call": "電話", "end": "評価して終了", "scroll": "スクロール", "tab": "チャットへ",
+		"history": "履歴で見る",
 	},
 }
 
