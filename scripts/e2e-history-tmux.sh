@@ -4,7 +4,9 @@
 # generator and loaded with "tsunagu history import". Prints the figures the
 # README reports: first frame, list and search keystroke latencies (p50/p99/
 # max, measured from send-keys until the pane changed, so tmux's own
-# overhead is included) and the process's RSS.
+# overhead is included) and the process's RSS. Then it checks, with a real
+# chat holding the store, that history reports "in use" with the chat's pid
+# within about a second and opens with r once the chat has quit.
 #
 #   scripts/e2e-history-tmux.sh            # builds (once) and caches the store
 #   TSUNAGU_HISTORY_DB=/path/big.db scripts/e2e-history-tmux.sh
@@ -95,6 +97,31 @@ rss=$(awk '/^VmRSS/ { print int($2 / 1024) }' "/proc/$pid/status")
 hwm=$(awk '/^VmHWM/ { print int($2 / 1024) }' "/proc/$pid/status")
 anon=$(awk '/^RssAnon/ { print int($2 / 1024) }' "/proc/$pid/status")
 file=$(awk '/^RssFile/ { print int($2 / 1024) }' "/proc/$pid/status")
+# While a chat holds the store, history says so within about a second and
+# names the chat's pid (RELIABILITY C21); r retries once the chat is gone.
+tmux send-keys -t "$session" C-c
+while tmux has-session -t "$session" 2>/dev/null; do sleep 0.05; done
+chat="$session-chat"
+trap 'tmux kill-session -t "$session" 2>/dev/null || true; tmux kill-session -t "$chat" 2>/dev/null || true' EXIT
+tmux new-session -d -s "$chat" -x 100 -y 30 "exec '$bin' --lang ja --db '$db' chat"
+chat_pid=$(tmux list-panes -t "$chat" -F '#{pane_pid}')
+deadline=$((SECONDS + 20))
+until [[ $(cat "$db.pid" 2>/dev/null) == "$chat_pid" ]]; do
+	((SECONDS < deadline)) || { echo "e2e-history-tmux: the chat never opened the store" >&2; exit 1; }
+	sleep 0.05
+done
+t0=$EPOCHREALTIME
+tmux new-session -d -s "$session" -x 120 -y 40 "exec env NO_COLOR=1 '$bin' --lang ja --db '$db' history"
+deadline=$((SECONDS + 10))
+until pane | tr -d '\n' | grep -q "another tsunagu *(pid *$chat_pid)"; do
+	((SECONDS < deadline)) || { echo "e2e-history-tmux: no in-use message naming pid $chat_pid:" >&2; pane >&2; exit 1; }
+done
+in_use=$(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.0f", (b - a) * 1000 }')
+tmux send-keys -t "$chat" C-c
+while tmux has-session -t "$chat" 2>/dev/null; do sleep 0.05; done
+tmux send-keys -t "$session" r
+wait_for "›"
+
 tmux send-keys -t "$session" C-c
 sleep 0.3
 
@@ -102,5 +129,6 @@ echo "store: $db ($(du -h "$db" | cut -f1)), terminal 120x40, tmux"
 echo "first frame with rows: ${first} ms (from starting the process)"
 stats "list keys" <"$list"
 stats "search keys (echo)" <"$search"
+echo "store in use by a chat (pid $chat_pid): message after ${in_use} ms; r opened it once the chat quit"
 echo "RSS ${rss} MB (peak ${hwm} MB): ${anon} MB heap and stacks, ${file} MB mapped store pages"
 rm -f "$list" "$search"

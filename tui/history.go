@@ -676,8 +676,10 @@ func (h *History) helpView() string {
 func (h *History) currentKeyMap() keyMap {
 	k := h.keys
 	switch {
-	case h.openErr != nil || !h.opened:
+	case h.openErr != nil:
 		return keyMap{short: []key.Binding{k.Retry, k.Back, k.Quit}}
+	case !h.opened:
+		return keyMap{short: []key.Binding{k.Back, k.Quit}}
 	case h.dialog != historyDialogNone:
 		return keyMap{short: []key.Binding{k.Back, k.Quit}}
 	}
