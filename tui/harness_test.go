@@ -63,6 +63,7 @@ type harnessOpts struct {
 	width     int
 	height    int
 	callbacks common.Callbacks
+	load      float64 // background arrivals per hour at the desk (0: the desk's default)
 }
 
 func newHarness(t testing.TB, o harnessOpts) *harness {
@@ -91,7 +92,7 @@ func newHarness(t testing.TB, o harnessOpts) *harness {
 			return func() tea.Msg { return timerMsg{d: d, fn: fn} }
 		},
 		NewDesk: func(string) (common.Desk, error) {
-			return handoff.NewDesk(handoff.DeskConfig{Pool: pool, Knowledge: b.Knowledge(), Start: h.clock.Now(), Seed: 7, Faults: o.faults})
+			return handoff.NewDesk(handoff.DeskConfig{Pool: pool, Knowledge: b.Knowledge(), Start: h.clock.Now(), Seed: 7, Faults: o.faults, ArrivalsPerHour: o.load})
 		},
 	}
 	if cfg.Callbacks == nil {

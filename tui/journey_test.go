@@ -277,3 +277,67 @@ func TestCallbackFromChat(t *testing.T) {
 		t.Fatalf("conversation %+v has no callback", c)
 	}
 }
+
+// While waiting, the status line shows the queue position and an expected
+// wait that update live, the customer can keep typing (the messages join
+// the packet), and the header names the operator once one joins.
+func TestQueuePositionAndETAUpdateLive(t *testing.T) {
+	h := newHarness(t, harnessOpts{load: 900})
+	h.startChat()
+	h.ctrl('o')
+	h.enter()
+	h.mustShow("In the queue: position")
+	statuses := map[string]bool{}
+	h.typeText("also, the box was wet")
+	h.enter()
+	for range 400 {
+		line := strings.Split(h.view(), "\n")[2]
+		if !strings.Contains(line, "In the queue") {
+			break
+		}
+		statuses[line] = true
+		h.advance(5 * time.Second)
+	}
+	if len(statuses) < 2 {
+		t.Fatalf("the queue status never changed: %v", statuses)
+	}
+	h.advanceUntil("joined", 5*time.Second, 400)
+	h.mustShow("You are talking to")
+	h.ctrl('r')
+	h.mustShow("Transcript lines: 3") // the opening, the request and the message typed while waiting
+	var queued int
+	for _, e := range h.conversation().Entries {
+		if e.Event == transcripts.EventQueue {
+			queued++
+		}
+	}
+	if queued == 0 {
+		t.Error("no queue event stored")
+	}
+}
+
+// Ctrl+C quits cleanly from any screen; an open conversation is kept,
+// marked abandoned.
+func TestCtrlCQuitsAndKeepsTheConversation(t *testing.T) {
+	h := newHarness(t, harnessOpts{})
+	h.startChat()
+	h.typeText("hello")
+	h.enter()
+	h.ctrl('c')
+	if !h.quit {
+		t.Fatal("ctrl+c did not quit")
+	}
+	if c := h.conversation(); c.Status != transcripts.StatusAbandoned || len(c.Entries) < 2 {
+		t.Fatalf("stored %s with %d entries", c.Status, len(c.Entries))
+	}
+	for _, start := range []func(*harness){
+		func(*harness) {}, func(h *harness) { h.enter() }, func(h *harness) { h.down(); h.enter() },
+	} {
+		h := newHarness(t, harnessOpts{})
+		start(h)
+		h.ctrl('c')
+		if !h.quit {
+			t.Fatalf("ctrl+c did not quit on screen %d", h.m.screen)
+		}
+	}
+}

@@ -649,6 +649,11 @@ func (m *Model) finish(r ratedMsg) tea.Cmd {
 	}
 	cmds = append(cmds, m.event("", transcripts.Entry{Event: transcripts.EventClosed}))
 	m.sess.closed = true
+	if desk := m.sess.desk; desk != nil {
+		// The operator's side ends too; its events are not shown any more.
+		now := m.now()
+		cmds = append(cmds, m.lanes[laneDesk].push(func() tea.Msg { desk.Close(now); return nil }))
+	}
 	cmds = append(cmds, m.runStore(storeJob{close: true, idx: -1}))
 	if m.store == nil {
 		m.go2(screenClosed)

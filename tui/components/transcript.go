@@ -167,7 +167,20 @@ func (t *Transcript) render(m Message) []string {
 		return append(out, ansi.Truncate(m.Text, w, ""))
 	}
 	for _, l := range strings.Split(ansi.Wrap(m.Text, bodyWidth, ""), "\n") {
-		out = append(out, bodyIndent+l)
+		if ansi.StringWidth(l) <= bodyWidth {
+			out = append(out, bodyIndent+l)
+			continue
+		}
+		// Word wrapping can leave a line too wide (a wide character
+		// before a hyphen); break it between clusters. A character wider
+		// than the whole body (wide, in a 1-column body) cannot be shown
+		// and is dropped whole, never split.
+		for _, part := range strings.Split(ansi.Hardwrap(l, bodyWidth, true), "\n") {
+			if ansi.StringWidth(part) > bodyWidth {
+				part = ansi.Truncate(part, bodyWidth, "")
+			}
+			out = append(out, bodyIndent+part)
+		}
 	}
 	return out
 }
@@ -183,9 +196,9 @@ func (t *Transcript) wrapStyled(text string, w int, indent string, st lipgloss.S
 		return first
 	}
 	rest := strings.Join(first[1:], " ")
-	out := []string{st.Render(first[0])}
+	out := []string{st.Render(ansi.Truncate(first[0], w, ""))}
 	for _, l := range strings.Split(ansi.Wrap(rest, w-len(indent), ""), "\n") {
-		out = append(out, indent+st.Render(l))
+		out = append(out, indent+st.Render(ansi.Truncate(l, w-len(indent), "")))
 	}
 	return out
 }
