@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/exp/golden"
 )
 
@@ -42,7 +43,7 @@ func TestGoldenFlowScreens(t *testing.T) {
 			}
 			h.down()
 			shot() // start, no account with contact numbers
-			h.press('↑', 0)
+			h.press(tea.KeyUp, 0)
 			h.esc()
 			h.enter()
 			shot() // orders

@@ -48,8 +48,10 @@ type chatPage struct {
 }
 
 func newChatPage(e env) chatPage {
-	return chatPage{e: e, transcript: components.NewTranscript(e.st, e.text),
+	c := chatPage{e: e, transcript: components.NewTranscript(e.st, e.text),
 		input: components.NewInput(e.st, e.text, e.keys.Chat)}
+	c.transcript.SetLineBreaking(true)
+	return c
 }
 
 func (c *chatPage) setStyles(st *common.Styles) {

@@ -117,7 +117,11 @@ func panel(st *common.Styles, title string, rows []string, width, height int) st
 	var lines []string
 	lines = append(lines, st.PanelHead.Render(ansi.Truncate(title, inner, "…")))
 	for _, r := range rows {
-		lines = append(lines, strings.Split(ansi.Wrap(r, inner, ""), "\n")...)
+		// ansi.Wrap, as the history screen's goldens were recorded with;
+		// cut to be sure no row is wider than the panel.
+		for _, l := range strings.Split(ansi.Wrap(r, inner, ""), "\n") {
+			lines = append(lines, ansi.Truncate(l, inner, ""))
+		}
 	}
 	if max := height - 2; len(lines) > max {
 		lines = lines[:max]

@@ -70,6 +70,20 @@ type Transcript struct {
 	anchorMsg  int  // message of the bottom visible row (when !follow)
 	anchorLine int  // its line within that message
 	unread     bool // messages arrived below while scrolled up
+
+	// lineBreaking wraps at UAX #14 opportunities (WrapText), which suits
+	// Japanese; off, bodies word-wrap with ansi.Wrap (the history screen's
+	// goldens were recorded with it).
+	lineBreaking bool
+}
+
+// SetLineBreaking chooses UAX #14 line breaking (WrapText) for message
+// bodies instead of plain word wrapping.
+func (t *Transcript) SetLineBreaking(on bool) {
+	if t.lineBreaking != on {
+		t.lineBreaking = on
+		t.invalidate()
+	}
 }
 
 // NewTranscript returns an empty transcript that follows new messages.
@@ -166,21 +180,19 @@ func (t *Transcript) render(m Message) []string {
 	if bodyWidth < 1 {
 		return append(out, ansi.Truncate(m.Text, w, ""))
 	}
-	for _, l := range strings.Split(ansi.Wrap(m.Text, bodyWidth, ""), "\n") {
-		if ansi.StringWidth(l) <= bodyWidth {
-			out = append(out, bodyIndent+l)
-			continue
+	var body []string
+	if t.lineBreaking {
+		body = WrapText(m.Text, bodyWidth)
+	} else {
+		body = wordWrap(m.Text, bodyWidth)
+	}
+	for _, l := range body {
+		// A character wider than the whole body (a wide one in a
+		// 1-column body) cannot be shown; it is dropped whole, never split.
+		if ansi.StringWidth(l) > bodyWidth {
+			l = ansi.Truncate(l, bodyWidth, "")
 		}
-		// Word wrapping can leave a line too wide (a wide character
-		// before a hyphen); break it between clusters. A character wider
-		// than the whole body (wide, in a 1-column body) cannot be shown
-		// and is dropped whole, never split.
-		for _, part := range strings.Split(ansi.Hardwrap(l, bodyWidth, true), "\n") {
-			if ansi.StringWidth(part) > bodyWidth {
-				part = ansi.Truncate(part, bodyWidth, "")
-			}
-			out = append(out, bodyIndent+part)
-		}
+		out = append(out, bodyIndent+l)
 	}
 	return out
 }
@@ -318,4 +330,18 @@ func (t *Transcript) View() string {
 		rows[len(rows)-1] = t.st.Notice.Render(ansi.Truncate(t.text.NewBelow, t.width, "…"))
 	}
 	return strings.Join(rows, "\n")
+}
+
+// wordWrap wraps at spaces with ansi.Wrap, breaking a line that is still
+// too wide (a wide character before a hyphen) between clusters.
+func wordWrap(text string, width int) []string {
+	var out []string
+	for _, l := range strings.Split(ansi.Wrap(text, width, ""), "\n") {
+		if ansi.StringWidth(l) <= width {
+			out = append(out, l)
+			continue
+		}
+		out = append(out, strings.Split(ansi.Hardwrap(l, width, true), "\n")...)
+	}
+	return out
 }

@@ -28,6 +28,7 @@ func TestWrapKeepsClustersWhole(t *testing.T) {
 		width := rapid.IntRange(1, 40).Draw(rt, "width")
 		text := strings.Join(parts, "")
 		tr := newTestTranscript(width, 200)
+		tr.SetLineBreaking(rapid.Bool().Draw(rt, "uax14"))
 		tr.Append(Message{Role: RoleCustomer, Label: "You", Text: text})
 		lines := tr.lines(0)
 		var body []string
@@ -152,5 +153,27 @@ func TestNormalizeText(t *testing.T) {
 		if got := NormalizeText(tt.in); got != tt.want {
 			t.Errorf("NormalizeText(%q) = %q, want %q", tt.in, got, tt.want)
 		}
+	}
+}
+
+// Japanese wraps densely and keeps closing punctuation off line starts.
+func TestWrapTextJapanese(t *testing.T) {
+	got := WrapText("ご注文（250-1234567-1234567）について、お問い合わせですね。", 20)
+	for i, l := range got {
+		if ansi.StringWidth(l) > 20 {
+			t.Fatalf("line %d %q too wide", i, l)
+		}
+		if strings.HasPrefix(l, "、") || strings.HasPrefix(l, "。") || strings.HasPrefix(l, "）") {
+			t.Fatalf("line %d starts with closing punctuation: %q", i, got)
+		}
+		if strings.HasSuffix(l, "（") {
+			t.Fatalf("line %d ends with an opening bracket: %q", i, got)
+		}
+	}
+	if len(got) > 4 {
+		t.Fatalf("wrapped loosely into %d lines: %q", len(got), got)
+	}
+	if got := WrapText("hello wonderful world", 11); strings.Join(got, "|") != "hello|wonderful|world" {
+		t.Fatalf("English: %q", got)
 	}
 }
