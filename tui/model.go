@@ -468,9 +468,10 @@ func (m *Model) openHistory() tea.Cmd {
 	}
 	m.histReturn = m.screen
 	m.hist = NewHistory(HistoryConfig{Lang: m.lang, Clock: m.cfg.Clock, NoColor: m.cfg.NoColor, Tick: m.cfg.Tick,
-		Open:  func() (HistoryStore, error) { return hs, nil },
-		Query: m.sess.id,
-		Close: func() tea.Cmd { return func() tea.Msg { return historyClosedMsg{} } }})
+		Location: m.now().Location(),
+		Open:     func() (HistoryStore, error) { return hs, nil },
+		Query:    m.sess.id,
+		Close:    func() tea.Cmd { return func() tea.Msg { return historyClosedMsg{} } }})
 	m.go2(screenHistory)
 	return tea.Batch(m.hist.Init(), m.hist.update(tea.WindowSizeMsg{Width: m.width, Height: m.height}))
 }

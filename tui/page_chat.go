@@ -139,8 +139,14 @@ func (m *Model) chatKey(k tea.KeyPressMsg) tea.Cmd {
 			c.choosing = false
 			c.SetSize(c.width, c.height)
 			return tea.Batch(c.input.Focus(), m.enqueue(c.choice == 1))
+		case key.Matches(k, ck.Receipt), key.Matches(k, ck.Why), key.Matches(k, ck.Help):
+			// The receipt and the explanation may be read before choosing.
+		default:
+			return nil
 		}
-		return nil
+		if !key.Matches(k, ck.Receipt) && !key.Matches(k, ck.Why) && !key.Matches(k, ck.Help) {
+			return nil
+		}
 	}
 	switch {
 	case key.Matches(k, ck.Send):

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"path/filepath"
 	"strings"
@@ -12,6 +13,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/x/exp/golden"
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
 	"tsunagu/bot"
@@ -276,11 +278,14 @@ func TestPastedLineEndingsBecomeSingleNewlines(t *testing.T) {
 // wideSample has every width trap of RELIABILITY B15.
 const wideSample = "日本語 ｱｲｳｴｵ 👨‍👩‍👧‍👦 🇯🇵 👍🏽 ⚠️ か\u3099 e\u0301\ttab\t|"
 
-// B15: a golden view with wide, combining and emoji text: every line fits
+// B15: golden views with wide, combining and emoji text: every line fits
 // and the panel's borders line up.
 func TestWidthTrapsFit(t *testing.T) {
 	for _, w := range []int{80, 120} {
 		h := newHarness(t, harnessOpts{width: w, height: 24})
+		defer func(w int) {
+			t.Run(fmt.Sprintf("golden_%dx24", w), func(t *testing.T) { golden.RequireEqual(t, []byte(h.view())) })
+		}(w)
 		h.startChat()
 		for range 3 {
 			h.send(tea.PasteMsg{Content: strings.Repeat(wideSample+" ", 4)})

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -631,8 +632,8 @@ func (m *Model) bookedView() string {
 	} else {
 		line = fmt.Sprintf(t.BookedWithin, b.Display, int(b.Within/time.Minute))
 	}
-	return m.st.Header.Render(t.BookedTitle) + "\n\n" + line + "\n" + fmt.Sprintf(t.BookedSaved, s.id) + "\n\n" +
-		m.historyOffer()
+	return m.st.Header.Render(t.BookedTitle) + "\n\n" + m.wrap(line) + "\n" + m.wrap(fmt.Sprintf(t.BookedSaved, s.id)) + "\n\n" +
+		m.wrap(m.historyOffer())
 }
 
 // finish records the ratings and closes the conversation.
@@ -664,7 +665,7 @@ func (m *Model) finish(r ratedMsg) tea.Cmd {
 func (m *Model) closedView() string {
 	s := m.sess
 	t := m.text
-	out := m.st.Header.Render(t.ClosedTitle) + "\n\n" + fmt.Sprintf(t.ClosedSaved, s.id) + "\n" + m.historyOffer()
+	out := m.st.Header.Render(t.ClosedTitle) + "\n\n" + m.wrap(fmt.Sprintf(t.ClosedSaved, s.id)) + "\n" + m.wrap(m.historyOffer())
 	if s.unsaved > 0 {
 		out += "\n" + m.st.Bad.Render(t.ClosedNotSave)
 	}
@@ -679,4 +680,9 @@ func (m *Model) historyOffer() string {
 		return fmt.Sprintf(m.text.ClosedHistory, cmd)
 	}
 	return fmt.Sprintf(m.text.ClosedLater, cmd)
+}
+
+// wrap fits a plain paragraph to the terminal's width.
+func (m *Model) wrap(s string) string {
+	return strings.Join(components.WrapText(s, m.width), "\n")
 }
