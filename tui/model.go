@@ -13,6 +13,7 @@ import (
 
 	"tsunagu/bot/profile"
 	"tsunagu/handoff"
+	"tsunagu/transcripts"
 	"tsunagu/transcripts/termsafe"
 	"tsunagu/tui/common"
 )
@@ -94,6 +95,7 @@ type Model struct {
 	sess  *session
 	fatal string // an error that ends the app, shown until a key is pressed
 
+	quitting   bool     // Ctrl+C: quit once the store lane is idle
 	hist       *History // the embedded history browser, once opened
 	histReturn screen   // where leaving the history goes back to
 }
@@ -202,6 +204,9 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return nil
 	case laneDoneMsg:
 		next := m.lanes[msg.lane].next()
+		if m.quitting && !m.lanes[laneStore].busy {
+			return tea.Quit
+		}
 		return tea.Batch(next, m.update(msg.msg))
 	case storeOpenedMsg:
 		m.storeUp = true
@@ -282,17 +287,19 @@ func (m *Model) updateScreen(msg tea.Msg) tea.Cmd {
 }
 
 // quit ends the app cleanly. An open conversation is marked abandoned
-// first, in the store lane so it lands after everything already queued.
+// first, in the store lane, so every message already queued is written
+// before it; the app quits when that lane is idle.
 func (m *Model) quit() tea.Cmd {
 	if m.sess == nil || !m.sess.created || m.sess.closed || m.store == nil {
 		return tea.Quit
 	}
 	st, id := m.store, m.sess.id
 	m.sess.closed = true
-	return tea.Sequence(m.lanes[laneStore].push(func() tea.Msg {
-		_ = st.SetStatus(id, "abandoned")
+	m.quitting = true
+	return m.lanes[laneStore].push(func() tea.Msg {
+		_ = st.SetStatus(id, transcripts.StatusAbandoned)
 		return nil
-	}), tea.Quit)
+	})
 }
 
 func (m *Model) go2(s screen) {
