@@ -37,6 +37,10 @@ type Config struct {
 	// TickEvery is how often, in real time, the desk is advanced while a
 	// chat waits for or talks with an operator. Zero means 250 ms.
 	TickEvery time.Duration
+	// NewID names a new conversation. nil uses the time and the seeded
+	// source, which repeats between runs with the same --clock and --seed;
+	// the app passes one that cannot.
+	NewID func(start time.Time) string
 	// Tick makes the tick command; tests replace it to drive time by hand.
 	Tick func(d time.Duration, fn func(time.Time) tea.Msg) tea.Cmd
 }

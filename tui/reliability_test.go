@@ -479,3 +479,22 @@ func TestHostileTextStaysInItsMessage(t *testing.T) {
 	}
 	checkFits(t, h.view(), 100, 30)
 }
+
+// A conversation id that already exists is never written into: the new
+// chat is marked not saved instead of merging into someone else's record.
+func TestExistingIDIsNeverMergedInto(t *testing.T) {
+	h := newHarness(t, harnessOpts{})
+	const id = "c20261126-100000-dup0"
+	h.m.cfg.NewID = func(time.Time) string { return id }
+	if _, err := h.store.CreateConversation(transcripts.Conversation{ID: id, StartedAt: h.clock.Now(), Lang: "en",
+		Entries: []transcripts.Entry{{At: h.clock.Now(), Role: transcripts.RoleCustomer, Text: "older chat"}}}); err != nil {
+		t.Fatal(err)
+	}
+	h.startChat()
+	h.typeText("new chat")
+	h.enter()
+	h.mustShow("not saved")
+	if c := h.conversation(); len(c.Entries) != 1 || c.Entries[0].Text != "older chat" {
+		t.Fatalf("the older conversation changed: %+v", c.Entries)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -29,6 +30,11 @@ type session struct {
 
 	created bool // the create command was queued
 	closed  bool
+	// refused is set by the store lane when the store refused to create
+	// the conversation (its id is taken): later writes of this session,
+	// already queued, must not land in someone else's record. Only store
+	// lane jobs, which run one at a time, touch it.
+	refused *atomic.Bool
 
 	dialogue  common.Dialogue // touched only by laneBot commands
 	desk      common.Desk     // touched only by laneDesk commands
@@ -59,6 +65,7 @@ type storeJob struct {
 	entry  *transcripts.Entry
 	close  bool
 	idx    int // transcript message it saves, -1 if none
+	retry  int // how many times it was tried before
 }
 
 type (
@@ -91,10 +98,18 @@ type (
 
 const retryAfter = 2 * time.Second
 
+// errRefused marks writes skipped because the store refused to create
+// their conversation.
+var errRefused = errors.New("the conversation could not be created, so it is not saved")
+
 func (m *Model) now() time.Time { return m.cfg.Clock.Now() }
 
-// newConversationID is unique per start time and seed: c20261126-100000-ab12.
+// newConversationID names a new conversation: c20261126-100000-ab12 from
+// the start time and a random suffix (Config.NewID, or the seeded source).
 func (m *Model) newConversationID() string {
+	if m.cfg.NewID != nil {
+		return m.cfg.NewID(m.now())
+	}
 	return fmt.Sprintf("c%s-%04x", m.now().Format("20060102-150405"), m.rng.Uint32()&0xffff)
 }
 
@@ -238,6 +253,7 @@ func (m *Model) ensureConversation(channel string) tea.Cmd {
 	}
 	s.created, s.channel = true, channel
 	s.id = m.newConversationID()
+	s.refused = new(atomic.Bool)
 	c := transcripts.Conversation{ID: s.id, StartedAt: m.now(), Lang: m.lang, Channel: channel,
 		Customer: transcripts.Customer{HasAccount: s.signedIn}}
 	if s.signedIn {
@@ -331,16 +347,22 @@ func (m *Model) runStore(job storeJob) tea.Cmd {
 		return m.cfg.Tick(50*time.Millisecond, func(time.Time) tea.Msg { return retryMsg{job: job} })
 	}
 	id := ""
-	if m.sess != nil {
-		id = m.sess.id
+	refused := new(atomic.Bool)
+	if m.sess != nil && m.sess.refused != nil {
+		id, refused = m.sess.id, m.sess.refused
 	}
 	return m.lanes[laneStore].push(func() tea.Msg {
 		var err error
+		if job.create == nil && refused.Load() {
+			return savedMsg{job: job, err: errRefused}
+		}
 		switch {
 		case job.create != nil:
 			_, err = st.CreateConversation(*job.create)
-			if errors.Is(err, transcripts.ErrExists) {
-				err = nil // an earlier attempt committed
+			if job.retry > 0 && errors.Is(err, transcripts.ErrExists) {
+				err = nil // an earlier attempt committed before failing
+			} else if errors.Is(err, transcripts.ErrExists) {
+				refused.Store(true)
 			}
 		case job.entry != nil:
 			_, err = st.AppendEntry(id, *job.entry)
@@ -375,13 +397,15 @@ func (m *Model) saved(msg savedMsg) tea.Cmd {
 	}
 	m.storeErr = msg.err
 	m.markUnsaved(msg.job.idx)
-	if errors.Is(msg.err, transcripts.ErrInvalid) || errors.Is(msg.err, transcripts.ErrClosed) {
+	if errors.Is(msg.err, transcripts.ErrInvalid) || errors.Is(msg.err, transcripts.ErrClosed) ||
+		errors.Is(msg.err, transcripts.ErrExists) || errors.Is(msg.err, errRefused) {
 		if msg.job.close {
 			m.go2(screenClosed)
 		}
 		return nil
 	}
 	job := msg.job
+	job.retry++
 	return m.cfg.Tick(retryAfter, func(time.Time) tea.Msg { return retryMsg{job: job} })
 }
 

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"os"
 	"sync"
 	"time"
@@ -140,6 +141,10 @@ func buildChat(g *globalOptions, profileFile string) (*chatDeps, error) {
 			return b, nil
 		},
 		Callbacks: handoff.NewCallbacks(pool),
+		// Ids must differ between runs even with the same --clock and
+		// --seed (a store outlives a run), so their suffix comes from a
+		// source seeded by the wall clock, not from --seed.
+		NewID: newIDFunc(time.Now().UnixNano()),
 	}
 	cfg.NewDesk = func(id string) (common.Desk, error) {
 		return wire.DeskFactory(pool, kb, clock, seed)(id)
@@ -187,4 +192,16 @@ func runProgram(deps *chatDeps, in io.Reader, out io.Writer, opts ...tea.Program
 func isTerminal(r io.Reader) bool {
 	f, ok := r.(*os.File)
 	return ok && term.IsTerminal(f.Fd())
+}
+
+// newIDFunc names conversations c20261126-100000-3f9a2c: the start time and
+// 24 random bits from a source seeded with seed.
+func newIDFunc(seed int64) func(time.Time) string {
+	rng := rand.New(rand.NewPCG(uint64(seed), uint64(seed)>>17|1))
+	var mu sync.Mutex
+	return func(t time.Time) string {
+		mu.Lock()
+		defer mu.Unlock()
+		return fmt.Sprintf("c%s-%06x", t.Format("20060102-150405"), rng.Uint32()&0xffffff)
+	}
 }
