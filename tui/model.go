@@ -233,7 +233,9 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		if m.fatal != "" {
 			return tea.Quit
 		}
-		if m.screen != screenChat && m.screen != screenPhone && m.screen != screenOrder && m.screen != screenHistory && key.Matches(msg, m.keys.Global.Help) {
+		// "?" is text on screens where the customer types; F1 works there.
+		typing := m.screen == screenChat || m.screen == screenPhone || m.screen == screenOrder
+		if m.screen != screenHistory && key.Matches(msg, m.keys.Global.Help) && !(typing && msg.Text == "?") {
 			m.fullHelp = !m.fullHelp
 			m.layout()
 			return nil

@@ -48,7 +48,7 @@ func NewKeys(t *Strings) Keys {
 	return Keys{
 		Global: GlobalKeys{
 			Quit: b(h["quit"], "ctrl+c"),
-			Help: b(h["help"], "?"),
+			Help: b(h["help"], "?", "f1"),
 			Back: b(h["back"], "esc"),
 		},
 		List: ListKeys{
