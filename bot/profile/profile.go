@@ -6,6 +6,7 @@ package profile
 
 import (
 	_ "embed"
+	"errors"
 	"fmt"
 	"regexp"
 	"slices"
@@ -225,4 +226,18 @@ func (p *Profile) Find(id string) (Order, bool) {
 		}
 	}
 	return Order{}, false
+}
+
+// Check validates a profile file for `tsunagu rules check`, returning every
+// problem as "NAME:LINE: message" (nil when the file is valid).
+func Check(name string, data []byte) []string {
+	_, err := Load(name, data)
+	if err == nil {
+		return nil
+	}
+	var ye *yamlfile.Error
+	if errors.As(err, &ye) {
+		return ye.Lines()
+	}
+	return []string{name + ":1: " + err.Error()}
 }

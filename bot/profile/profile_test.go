@@ -72,3 +72,13 @@ func FuzzLoad(f *testing.F) {
 		}
 	})
 }
+
+func TestCheck(t *testing.T) {
+	if got := Check("demo.yaml", demoYAML); got != nil {
+		t.Fatalf("the demo profile has problems: %q", got)
+	}
+	got := Check("p.yaml", []byte("customer: {name: A, lang: en}\nshop: {name: S}\norders:\n  - {id: 1, items: [x], date: 2026-01-02, status: delivered}\n"))
+	if len(got) != 1 || !strings.HasPrefix(got[0], "p.yaml:4: ") {
+		t.Fatalf("Check = %q", got)
+	}
+}

@@ -23,6 +23,10 @@ import (
 
 func init() {
 	subcommands = append(subcommands, newChatCmd)
+	// Customer profiles (--profile) are checked by "tsunagu rules check"
+	// too; "orders:" is a top-level key only they have (rules files have
+	// "shop:" as well).
+	fileCheckers = append(fileCheckers, fileChecker{kind: "profile", topKey: "orders", check: profile.Check})
 	defaultRun = func(g *globalOptions) func(*cobra.Command, []string) error {
 		return func(cmd *cobra.Command, _ []string) error { return runChat(cmd, g, "") }
 	}

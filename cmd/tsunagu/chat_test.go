@@ -134,3 +134,20 @@ func (b *syncBuffer) Bytes() []byte {
 }
 
 func (b *syncBuffer) String() string { return string(b.Bytes()) }
+
+// "tsunagu rules check" knows profile files.
+func TestRulesCheckKnowsProfiles(t *testing.T) {
+	dir := t.TempDir()
+	good := filepath.Join(dir, "good.yaml")
+	bad := filepath.Join(dir, "bad.yaml")
+	os.WriteFile(good, []byte("customer: {name: A, lang: en}\nshop: {name: S}\norders: []\n"), 0o600)
+	os.WriteFile(bad, []byte("customer: {name: A, lang: en}\nshop: {name: S}\norders:\n  - {id: 9, items: [x], date: 2026-01-02, status: delivered}\n"), 0o600)
+	var out, errb bytes.Buffer
+	if code := run([]string{"rules", "check", good}, strings.NewReader(""), &out, &errb); code != exitOK || !strings.Contains(out.String(), "good.yaml: ok") {
+		t.Fatalf("good profile: exit %d, %q %q", code, out.String(), errb.String())
+	}
+	out.Reset()
+	if code := run([]string{"rules", "check", bad}, strings.NewReader(""), &out, &errb); code != exitRuntime || !strings.Contains(out.String(), "bad.yaml:4: order id") {
+		t.Fatalf("bad profile: exit %d, %q", code, out.String())
+	}
+}
