@@ -54,7 +54,9 @@ func (f *Facts) Value(name string) string {
 		if f.Customer.Name != "" {
 			return f.Customer.Name
 		}
-		return f.Customer.ID
+		if f.Customer.ID != "" {
+			return f.Customer.ID
+		}
 	case FactOrderID:
 		if f.Order != nil && f.Order.ID != "" {
 			return f.Order.ID

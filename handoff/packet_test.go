@@ -90,3 +90,18 @@ func FuzzPacketAdd(f *testing.F) {
 		}
 	})
 }
+
+// TestEveryFactOnceSetIsKnown guards the ask loop: a fact the customer gives
+// must count as known, or the operator would ask for it again and again.
+func TestEveryFactOnceSetIsKnown(t *testing.T) {
+	for _, fact := range []string{FactCustomer, FactOrderID, FactItem, FactEmail, FactPhone, FactAmount, "membership_plan"} {
+		var f Facts
+		if f.Has(fact) {
+			t.Fatalf("%s known before it was given", fact)
+		}
+		f.Set(fact, simFactValue(fact, 42))
+		if !f.Has(fact) {
+			t.Errorf("%s given but not known: the operator would ask again", fact)
+		}
+	}
+}

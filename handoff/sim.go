@@ -320,7 +320,10 @@ func (e *engine) converse(ci, oi int32, stop float64) {
 	op := e.ops[oi].op
 	b := newBrain(op, p, e.hooksKnowledge(), prev)
 	at := e.now
-	gap := math.Min(45, c.remaining/4)
+	// At least a second between steps: after many faults the remaining handle
+	// time can be so small that adding it to the clock changes nothing, and
+	// the loop would never reach stop.
+	gap := math.Max(1, math.Min(45, c.remaining/4))
 	for at < stop {
 		st, ok := b.Next(p)
 		if !ok || st.Kind == StepResolve || st.Kind == StepOfferClose {
