@@ -10,6 +10,7 @@
 #
 #   scripts/e2e-history-tmux.sh            # builds (once) and caches the store
 #   TSUNAGU_HISTORY_DB=/path/big.db scripts/e2e-history-tmux.sh
+#   TSUNAGU_HISTORY_N=3000 scripts/e2e-history-tmux.sh   # a small store, as CI runs it
 #
 # The store is cached in ${TSUNAGU_BENCH_DIR:-${TMPDIR:-/tmp}/tsunagu-bench}.
 set -euo pipefail
@@ -21,13 +22,14 @@ mkdir -p "$bench_dir"
 bin="$bench_dir/tsunagu"
 go build -o "$bin" ./cmd/tsunagu
 
-db=${TSUNAGU_HISTORY_DB:-$bench_dir/history-100k.db}
+n=${TSUNAGU_HISTORY_N:-100000}
+db=${TSUNAGU_HISTORY_DB:-$bench_dir/history-$n.db}
 if [[ ! -f $db ]]; then
-	echo "building $db (100,000 conversations, 1,000,000 messages; takes a few minutes)…" >&2
-	go run ./scripts/genhistory -n 100000 -seed 1 >"$bench_dir/history-100k.jsonl"
-	"$bin" history import --db "$db.tmp" "$bench_dir/history-100k.jsonl" >&2
+	echo "building $db ($n conversations, 10 messages each; 100,000 take a few minutes)…" >&2
+	go run ./scripts/genhistory -n "$n" -seed 1 >"$bench_dir/history-$n.jsonl"
+	"$bin" history import --db "$db.tmp" "$bench_dir/history-$n.jsonl" >&2
 	mv "$db.tmp" "$db"
-	rm -f "$bench_dir/history-100k.jsonl"
+	rm -f "$bench_dir/history-$n.jsonl"
 fi
 
 command -v tmux >/dev/null || { echo "e2e-history-tmux: tmux is not installed." >&2; exit 1; }

@@ -17,7 +17,9 @@ type sample struct {
 	} `yaml:"inner"`
 }
 
-func deepFlow(n int) string { return "name: x\ntags: " + strings.Repeat("[", n) + strings.Repeat("]", n) + "\n" }
+func deepFlow(n int) string {
+	return "name: x\ntags: " + strings.Repeat("[", n) + strings.Repeat("]", n) + "\n"
+}
 
 func deepBlock(n int) string {
 	var b strings.Builder
