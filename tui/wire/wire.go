@@ -70,37 +70,8 @@ func (b *Bot) Start(f common.Facts) (common.Dialogue, bot.Decision) {
 }
 
 // Knowledge is the rules' playbooks for simulated operators and packet
-// summaries.
-func (b *Bot) Knowledge() handoff.Knowledge { return Knowledge{Rules: b.Engine.Rules()} }
-
-// Knowledge gives simulated operators the rules' playbooks.
-type Knowledge struct {
-	Rules *bot.Rules
-}
-
-// Playbook implements handoff.Knowledge from the intent's label and
-// playbook in the rules.
-func (k Knowledge) Playbook(intent, lang string) (handoff.Playbook, bool) {
-	in, ok := k.Rules.IntentMap[intent]
-	if !ok {
-		return handoff.Playbook{}, false
-	}
-	label := in.In(lang).Label
-	pb := handoff.Playbook{Steps: in.Playbook.Steps.In(lang)}
-	if lang == "ja" {
-		pb.Problem = "{order}の「" + label + "」"
-	} else {
-		pb.Problem = "you need help with \"" + label + "\" for {order}"
-	}
-	known := map[string]bool{handoff.FactCustomer: true, handoff.FactOrderID: true, handoff.FactItem: true,
-		handoff.FactEmail: true, handoff.FactPhone: true, handoff.FactAmount: true}
-	for _, f := range in.Playbook.Facts {
-		if known[f] {
-			pb.Needs = append(pb.Needs, f)
-		}
-	}
-	return pb, true
-}
+// summaries, through the handoff package's own adapter.
+func (b *Bot) Knowledge() handoff.Knowledge { return handoff.NewRulesKnowledge(b.Engine.Rules()) }
 
 // DeskFactory returns a function that opens a live desk for one
 // conversation, starting at the clock's now.
