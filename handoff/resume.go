@@ -1,0 +1,109 @@
+package handoff
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Resuming a conversation from the store: the store keeps the packet as it
+// was at escalation (raw JSON in the escalation event) and every message
+// after it. ResumePacket rebuilds the packet the operator held, and
+// EnqueueResumed puts the customer back in the queue with it, so the
+// operator who picks the chat up carries on and never asks again.
+
+// ResumePacket rebuilds a stored conversation's packet: raw is the last
+// packet the store holds, later the transcript lines recorded after it, in
+// order. They join the packet as the desk would have added them; a customer
+// line that answers an operator's ask (recognised by the ask's exact text,
+// at any language level) records that fact, as the desk does live.
+func ResumePacket(raw []byte, later []Line) (*Packet, error) {
+	if len(raw) == 0 {
+		return nil, errors.New("the conversation holds no handoff packet")
+	}
+	var p Packet
+	if err := json.Unmarshal(raw, &p); err != nil {
+		return nil, fmt.Errorf("the stored handoff packet cannot be read: %w", err)
+	}
+	if _, ok := langIndex[p.Lang]; !ok {
+		return nil, errors.New("the stored handoff packet's language must be ja or en")
+	}
+	awaiting := ""
+	for _, l := range later {
+		p.Add(l)
+		switch l.Speaker {
+		case SpeakerOperator:
+			awaiting = askedFact(l.Text, p.Lang)
+		case SpeakerCustomer:
+			if awaiting != "" && !p.Facts.Has(awaiting) {
+				p.Facts.Set(awaiting, strings.TrimSpace(l.Text))
+			}
+			awaiting = ""
+		}
+	}
+	return &p, nil
+}
+
+// askedFact names the fact an operator's message asks for, or "".
+func askedFact(text, lang string) string {
+	text = strings.TrimSpace(text)
+	facts := make([]string, 0, len(askTextsByFact)+len(factNames))
+	for f := range askTextsByFact {
+		facts = append(facts, f)
+	}
+	for f := range factNames {
+		facts = append(facts, f)
+	}
+	for _, f := range facts {
+		for _, lv := range []Level{LevelBasic, LevelFluent, LevelNative} {
+			if askText(lv, lang, f) == text {
+				return f
+			}
+		}
+	}
+	return ""
+}
+
+// EnqueueResumed is Enqueue for a chat resumed from the store. lastOperator
+// is the id of the operator who served it last ("" if none did): when it
+// names one of the pool's operators, whoever picks the chat up greets with
+// the handover from them, as after a transfer.
+func (d *Desk) EnqueueResumed(now time.Time, p *Packet, class Class, nativeOnly bool, lastOperator string) ([]Event, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.focus != nil && !d.focus.closed {
+		return nil, errors.New("this desk already has a customer chat")
+	}
+	if p == nil {
+		return nil, errors.New("a resumed chat needs its packet")
+	}
+	if _, ok := langIndex[p.Lang]; !ok {
+		return nil, errors.New("the packet's language must be ja or en")
+	}
+	d.run(d.e.seconds(now))
+	e := d.e
+	ci := e.newChat()
+	c := &e.chats[ci]
+	c.focus = true
+	c.counted = true
+	c.class = class
+	c.lang = langIndex[p.Lang]
+	c.group = groupIndex(TopicGroup(p.Facts.Topic.Intent))
+	c.nativeOnly = nativeOnly
+	c.packet = p
+	c.intent = p.Facts.Topic.Intent
+	if lastOperator != "" {
+		for oi := range e.ops {
+			if e.ops[oi].op.ID == lastOperator {
+				c.prevOp = int32(oi)
+				break
+			}
+		}
+	}
+	d.gens++
+	d.focus = &focusChat{ci: ci, packet: p, class: class, nativeOnly: nativeOnly, op: -1, faultAt: -1, lastPos: -1, stepGen: d.gens}
+	e.arrive(ci)
+	return d.take(), nil
+}
