@@ -10,7 +10,6 @@ import (
 	"slices"
 	"strings"
 
-	"go.yaml.in/yaml/v3"
 	"golang.org/x/text/transform"
 	"golang.org/x/text/unicode/norm"
 
@@ -301,21 +300,18 @@ func DefaultRulesYAML() []byte {
 // which read "NAME:LINE: message", one per line, listing every problem.
 func LoadRules(name string, data []byte) (*Rules, error) {
 	r := &Rules{}
-	if err := yamlfile.Decode(name, data, r); err != nil {
-		return nil, err
-	}
-	var root yaml.Node
-	if err := yamlfile.Decode(name, data, &root); err != nil {
+	doc, err := yamlfile.DecodeDoc(name, data, r)
+	if err != nil {
 		return nil, err
 	}
 	r.Name = name
-	if problems := r.validate(&root); len(problems) > 0 {
+	if problems := r.validate(doc); len(problems) > 0 {
 		return nil, &yamlfile.Error{Name: name, Problems: problems}
 	}
 	if r.ExamplesCorpus != "" {
 		c, err := loadCorpus(r.ExamplesCorpus)
 		if err != nil {
-			return nil, yamlfile.Errorf(name, lineOf(&root, "examples_corpus"), "%v", err)
+			return nil, yamlfile.Errorf(name, doc.Line("examples_corpus"), "%v", err)
 		}
 		for _, ex := range c {
 			if _, ok := r.IntentMap[ex.intent]; ok {
@@ -330,13 +326,7 @@ func LoadRules(name string, data []byte) (*Rules, error) {
 // "NAME:LINE: message"; nil means the file is good.
 func Check(name string, data []byte) []string {
 	_, err := LoadRules(name, data)
-	if err == nil {
-		return nil
-	}
-	if ye, ok := err.(*yamlfile.Error); ok {
-		return ye.Lines()
-	}
-	return []string{fmt.Sprintf("%s:1: %s", name, err)}
+	return yamlfile.Lines(name, err)
 }
 
 // loadCorpus reads an embedded example corpus. Only "bitext" exists.
@@ -364,20 +354,20 @@ func loadCorpus(which string) ([]corpusExample, error) {
 }
 
 // validate runs the semantic checks of `tsunagu rules check` and compiles
-// the patterns. root is the same file as a node tree, for line numbers.
-func (r *Rules) validate(root *yaml.Node) []yamlfile.Problem {
+// the patterns. doc is the same file as a node tree, for line numbers.
+func (r *Rules) validate(doc *yamlfile.Doc) []yamlfile.Problem {
 	var ps []yamlfile.Problem
 	bad := func(line int, format string, a ...any) {
 		ps = append(ps, yamlfile.Problem{Line: line, Message: fmt.Sprintf(format, a...)})
 	}
 	r.compiled = map[string]*matcher{}
 	if len(r.IntentMap) == 0 {
-		bad(lineOf(root), "the file defines no intents; add an \"intents:\" mapping")
+		bad(doc.Line(), "the file defines no intents; add an \"intents:\" mapping")
 	}
-	r.order = keysInOrder(root, "intents")
+	r.order = doc.Keys("intents")
 	for _, name := range r.order {
 		in := r.IntentMap[name]
-		line := lineOf(root, "intents", name)
+		line := doc.Line("intents", name)
 		if !slices.Contains(Intents, name) {
 			bad(line, "unknown intent %q; the intents are those of SPEC section 3, e.g. track_order", name)
 			continue
@@ -390,23 +380,23 @@ func (r *Rules) validate(root *yaml.Node) []yamlfile.Problem {
 		switch in.Escalate {
 		case ReasonNone, ReasonHumanRequested, ReasonSensitive, ReasonComplaint:
 		default:
-			bad(lineOf(root, "intents", name, "escalate"), "intent %s: escalate must be human_requested, sensitive or complaint, not %q", name, in.Escalate)
+			bad(doc.Line("intents", name, "escalate"), "intent %s: escalate must be human_requested, sensitive or complaint, not %q", name, in.Escalate)
 		}
 		for _, lang := range []string{"en", "ja"} {
 			p := in.In(lang)
-			if nodeAt(root, "intents", name, lang) == nil {
+			if doc.Node("intents", name, lang) == nil {
 				bad(line, "intent %s has no %q section; every intent needs both ja and en", name, lang)
 				continue
 			}
 			if strings.TrimSpace(p.Reply) == "" {
-				bad(lineOf(root, "intents", name, lang, "reply"), "intent %s (%s) has an empty reply", name, lang)
+				bad(doc.Line("intents", name, lang, "reply"), "intent %s (%s) has an empty reply", name, lang)
 			}
 			if strings.TrimSpace(p.Label) == "" {
-				bad(lineOf(root, "intents", name, lang), "intent %s (%s) has no label", name, lang)
+				bad(doc.Line("intents", name, lang), "intent %s (%s) has no label", name, lang)
 			}
 			m, errs := compilePatterns(p.Patterns)
 			for _, e := range errs {
-				bad(lineOfItem(root, e.index, "intents", name, lang, "patterns"), "intent %s (%s): %s", name, lang, e.msg)
+				bad(doc.Line("intents", name, lang, "patterns", e.index), "intent %s (%s): %s", name, lang, e.msg)
 			}
 			r.compiled[name+"/"+lang] = m
 		}
@@ -414,7 +404,7 @@ func (r *Rules) validate(root *yaml.Node) []yamlfile.Problem {
 	for ci, c := range r.Menu {
 		for ti, t := range c.Topics {
 			if _, ok := r.IntentMap[t.Intent]; !ok {
-				bad(lineOfMenuTopic(root, ci, ti), "menu topic %s/%s points at intent %q, which this file does not define", c.ID, t.ID, t.Intent)
+				bad(doc.Line("menu", ci, "topics", ti, "intent"), "menu topic %s/%s points at intent %q, which this file does not define", c.ID, t.ID, t.Intent)
 			}
 		}
 	}
@@ -426,7 +416,7 @@ func (r *Rules) validate(root *yaml.Node) []yamlfile.Problem {
 		for _, lang := range []string{"en", "ja"} {
 			m, errs := compilePatterns(triggers[key].In(lang))
 			for _, e := range errs {
-				bad(lineOfItem(root, e.index, "triggers", key, lang), "trigger %s (%s): %s", key, lang, e.msg)
+				bad(doc.Line("triggers", key, lang, e.index), "trigger %s (%s): %s", key, lang, e.msg)
 			}
 			r.compiled["trigger:"+key+"/"+lang] = m
 		}
@@ -434,33 +424,33 @@ func (r *Rules) validate(root *yaml.Node) []yamlfile.Problem {
 	p := &r.Policy
 	for _, lang := range []string{"en", "ja"} {
 		if v := p.MinConfidence.In(lang); v < 0 || v > 1 {
-			bad(lineOf(root, "policy", "min_confidence"), "policy min_confidence.%s must be between 0 and 1", lang)
+			bad(doc.Line("policy", "min_confidence"), "policy min_confidence.%s must be between 0 and 1", lang)
 		}
 		if v := p.MinConfidenceShort.In(lang); v < 0 || v > 1 {
-			bad(lineOf(root, "policy", "min_confidence_short"), "policy min_confidence_short.%s must be between 0 and 1", lang)
+			bad(doc.Line("policy", "min_confidence_short"), "policy min_confidence_short.%s must be between 0 and 1", lang)
 		}
 		if v := p.MinConfidenceWithPattern.In(lang); v < 0 || v > 1 {
-			bad(lineOf(root, "policy", "min_confidence_with_pattern"), "policy min_confidence_with_pattern.%s must be between 0 and 1", lang)
+			bad(doc.Line("policy", "min_confidence_with_pattern"), "policy min_confidence_with_pattern.%s must be between 0 and 1", lang)
 		}
 		if v := p.ClarifyMargin.In(lang); v < 0 || v > 1 {
-			bad(lineOf(root, "policy", "clarify_margin"), "policy clarify_margin.%s must be between 0 and 1", lang)
+			bad(doc.Line("policy", "clarify_margin"), "policy clarify_margin.%s must be between 0 and 1", lang)
 		}
 		if v := p.MinCoverage.In(lang); v < 0 || v > 1 {
-			bad(lineOf(root, "policy", "min_coverage"), "policy min_coverage.%s must be between 0 and 1", lang)
+			bad(doc.Line("policy", "min_coverage"), "policy min_coverage.%s must be between 0 and 1", lang)
 		}
 	}
 	if p.MaxClarifications < 1 {
-		bad(lineOf(root, "policy", "max_clarifications"), "policy max_clarifications must be at least 1")
+		bad(doc.Line("policy", "max_clarifications"), "policy max_clarifications must be at least 1")
 	}
 	if p.MaxChoices < 2 || p.MaxChoices > 9 {
-		bad(lineOf(root, "policy", "max_choices"), "policy max_choices must be between 2 and 9")
+		bad(doc.Line("policy", "max_choices"), "policy max_choices must be between 2 and 9")
 	}
 	if p.ExampleWeight < 1 {
 		p.ExampleWeight = 1
 	}
 	for _, key := range []string{"human_requested", "sensitive", "complaint", "multi_issue", "unresolved", "no_progress"} {
 		if t := r.Messages.Escalation[key]; t.EN == "" || t.JA == "" {
-			bad(lineOf(root, "messages", "escalation", key), "messages.escalation.%s needs both en and ja", key)
+			bad(doc.Line("messages", "escalation", key), "messages.escalation.%s needs both en and ja", key)
 		}
 	}
 	return ps
@@ -539,105 +529,6 @@ func sortedKeys[V any](m map[string]V) []string {
 		keys = append(keys, k)
 	}
 	slices.Sort(keys)
-	return keys
-}
-
-// lineOf finds the line of a mapping path in the node tree. A missing key
-// gives the line of its deepest existing parent, so a problem always points
-// somewhere useful; the file's first line at worst.
-func lineOf(root *yaml.Node, path ...string) int {
-	n := root
-	if n.Kind == yaml.DocumentNode && len(n.Content) > 0 {
-		n = n.Content[0]
-	}
-	line := max(n.Line, 1)
-	for _, key := range path {
-		if n.Kind != yaml.MappingNode {
-			return line
-		}
-		found := false
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			if n.Content[i].Value == key {
-				line = n.Content[i].Line
-				n = n.Content[i+1]
-				found = true
-				break
-			}
-		}
-		if !found {
-			return line
-		}
-	}
-	return line
-}
-
-// lineOfItem finds the line of item i of the sequence at path, falling back
-// to the path's own line.
-func lineOfItem(root *yaml.Node, i int, path ...string) int {
-	n := nodeAt(root, path...)
-	if n != nil && n.Kind == yaml.SequenceNode && i < len(n.Content) {
-		return n.Content[i].Line
-	}
-	return lineOf(root, path...)
-}
-
-func nodeAt(root *yaml.Node, path ...string) *yaml.Node {
-	n := root
-	if n.Kind == yaml.DocumentNode && len(n.Content) > 0 {
-		n = n.Content[0]
-	}
-	for _, key := range path {
-		if n.Kind != yaml.MappingNode {
-			return nil
-		}
-		var next *yaml.Node
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			if n.Content[i].Value == key {
-				next = n.Content[i+1]
-				break
-			}
-		}
-		if next == nil {
-			return nil
-		}
-		n = next
-	}
-	return n
-}
-
-func lineOfMenuTopic(root *yaml.Node, ci, ti int) int {
-	menu := nodeAt(root, "menu")
-	if menu == nil || menu.Kind != yaml.SequenceNode || ci >= len(menu.Content) {
-		return lineOf(root, "menu")
-	}
-	cat := menu.Content[ci]
-	for i := 0; i+1 < len(cat.Content); i += 2 {
-		if cat.Content[i].Value == "topics" {
-			topics := cat.Content[i+1]
-			if topics.Kind == yaml.SequenceNode && ti < len(topics.Content) {
-				t := topics.Content[ti]
-				for j := 0; j+1 < len(t.Content); j += 2 {
-					if t.Content[j].Value == "intent" {
-						return t.Content[j+1].Line
-					}
-				}
-				return t.Line
-			}
-		}
-	}
-	return cat.Line
-}
-
-// keysInOrder returns the keys of the mapping at path in file order.
-func keysInOrder(root *yaml.Node, path ...string) []string {
-	n := nodeAt(root, path...)
-	if n == nil || n.Kind != yaml.MappingNode {
-		return nil
-	}
-	var keys []string
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		keys = append(keys, n.Content[i].Value)
-	}
 	return keys
 }
 

@@ -2,16 +2,13 @@ package handoff
 
 import (
 	_ "embed"
-	"errors"
 	"fmt"
 	"math"
 	"slices"
 	"strings"
 	"time"
-	_ "time/tzdata"
-	"unicode/utf8" // the pool's zone (Asia/Tokyo) must load on machines without a zoneinfo database
-
-	"go.yaml.in/yaml/v3"
+	_ "time/tzdata" // the pool's zone (Asia/Tokyo) must load on machines without a zoneinfo database
+	"unicode/utf8"
 
 	"tsunagu/bot/yamlfile"
 	"tsunagu/transcripts/termsafe"
@@ -365,14 +362,11 @@ var TopicGroups = []string{"orders", "delivery", "payment", "refunds", "account"
 // reported as NAME:LINE: message; the error is a *yamlfile.Error.
 func LoadPool(name string, data []byte) (*Pool, error) {
 	var f poolFile
-	if err := yamlfile.Decode(name, data, &f); err != nil {
+	doc, err := yamlfile.DecodeDoc(name, data, &f)
+	if err != nil {
 		return nil, err
 	}
-	var root yaml.Node
-	if err := yamlfile.Decode(name, data, &root); err != nil {
-		return nil, err
-	}
-	c := &checker{name: name, root: &root}
+	c := &checker{doc: doc}
 	p := c.pool(&f)
 	if len(c.problems) > 0 {
 		return nil, &yamlfile.Error{Name: name, Problems: c.problems}
@@ -384,55 +378,12 @@ func LoadPool(name string, data []byte) (*Pool, error) {
 // NAME:LINE: message, for `tsunagu rules check`.
 func CheckPool(name string, data []byte) []string {
 	_, err := LoadPool(name, data)
-	if err == nil {
-		return nil
-	}
-	var ye *yamlfile.Error
-	if errors.As(err, &ye) {
-		return ye.Lines()
-	}
-	return []string{fmt.Sprintf("%s:1: %s", name, err)}
+	return yamlfile.Lines(name, err)
 }
 
 type checker struct {
-	name     string
-	root     *yaml.Node
+	doc      *yamlfile.Doc
 	problems []yamlfile.Problem
-}
-
-// line finds the line of the node at path (mapping keys and sequence indexes),
-// falling back to the deepest node found.
-func (c *checker) line(path ...any) int {
-	n := c.root
-	if n.Kind == yaml.DocumentNode && len(n.Content) > 0 {
-		n = n.Content[0]
-	}
-	line := n.Line
-	for _, step := range path {
-		var next *yaml.Node
-		switch s := step.(type) {
-		case string:
-			if n.Kind == yaml.MappingNode {
-				for i := 0; i+1 < len(n.Content); i += 2 {
-					if n.Content[i].Value == s {
-						next = n.Content[i+1]
-						line = n.Content[i].Line
-						break
-					}
-				}
-			}
-		case int:
-			if n.Kind == yaml.SequenceNode && s < len(n.Content) {
-				next = n.Content[s]
-			}
-		}
-		if next == nil {
-			return line
-		}
-		n = next
-		line = n.Line
-	}
-	return line
 }
 
 func (c *checker) addf(line int, format string, a ...any) {
@@ -449,16 +400,16 @@ func (c *checker) pool(f *poolFile) *Pool {
 	}
 	tz := f.Pool.Timezone
 	if tz == "" {
-		c.addf(c.line("pool"), "pool.timezone is missing; write an IANA zone such as Asia/Tokyo")
+		c.addf(c.doc.ValueLine("pool"), "pool.timezone is missing; write an IANA zone such as Asia/Tokyo")
 	} else if loc, err := time.LoadLocation(tz); err != nil {
-		c.addf(c.line("pool", "timezone"), "unknown time zone %q; write an IANA zone such as Asia/Tokyo", tz)
+		c.addf(c.doc.ValueLine("pool", "timezone"), "unknown time zone %q; write an IANA zone such as Asia/Tokyo", tz)
 	} else {
 		p.Location = loc
 	}
 	if f.Pool.Patience != "" {
 		d, err := time.ParseDuration(f.Pool.Patience)
 		if err != nil || d < 0 {
-			c.addf(c.line("pool", "patience"), "patience %q is not a duration such as 5m", f.Pool.Patience)
+			c.addf(c.doc.ValueLine("pool", "patience"), "patience %q is not a duration such as 5m", f.Pool.Patience)
 		}
 		p.Patience = d
 	}
@@ -467,11 +418,11 @@ func (c *checker) pool(f *poolFile) *Pool {
 		v   float64
 	}{{"line_fault_rate", f.Pool.LineFault}, {"timeout_rate", f.Pool.Timeout}, {"callback_share", f.Pool.CallbackShare}, {"basic_rephrase_rate", f.Pool.BasicRephrase}} {
 		if r.v < 0 || r.v > 1 || math.IsNaN(r.v) {
-			c.addf(c.line("pool", r.key), "%s must be between 0 and 1, not %v", r.key, r.v)
+			c.addf(c.doc.ValueLine("pool", r.key), "%s must be between 0 and 1, not %v", r.key, r.v)
 		}
 	}
 	if p.Faults.LineFault+p.Faults.Timeout > 0.9 {
-		c.addf(c.line("pool", "line_fault_rate"), "line_fault_rate plus timeout_rate must be at most 0.9, or no chat would ever finish")
+		c.addf(c.doc.ValueLine("pool", "line_fault_rate"), "line_fault_rate plus timeout_rate must be at most 0.9, or no chat would ever finish")
 	}
 
 	// Phone hours.
@@ -480,16 +431,16 @@ func (c *checker) pool(f *poolFile) *Pool {
 	if ok {
 		start, end, ok := c.hours(f.Phone.Hours, "phone", "hours")
 		if ok && end <= start {
-			c.addf(c.line("phone", "hours"), "phone hours %q must end after they start on the same day", f.Phone.Hours)
+			c.addf(c.doc.ValueLine("phone", "hours"), "phone hours %q must end after they start on the same day", f.Phone.Hours)
 		}
 		p.PhoneHours.Start, p.PhoneHours.End = start, end
 	}
 	if f.Phone.CallMinutes <= 0 {
-		c.addf(c.line("phone", "call_minutes"), "phone.call_minutes must be greater than 0")
+		c.addf(c.doc.ValueLine("phone", "call_minutes"), "phone.call_minutes must be greater than 0")
 	}
 
 	if len(f.Operators) == 0 {
-		c.addf(c.line("operators"), "the pool has no operators")
+		c.addf(c.doc.ValueLine("operators"), "the pool has no operators")
 	}
 	seen := map[string]int{}
 	chat, phone := 0, 0
@@ -499,10 +450,10 @@ func (c *checker) pool(f *poolFile) *Pool {
 			continue
 		}
 		if first, dup := seen[op.ID]; dup {
-			c.addf(c.line("operators", i, "id"), "operator id %q is used twice (first at line %d)", op.ID, first)
+			c.addf(c.doc.ValueLine("operators", i, "id"), "operator id %q is used twice (first at line %d)", op.ID, first)
 			continue
 		}
-		seen[op.ID] = c.line("operators", i, "id")
+		seen[op.ID] = c.doc.ValueLine("operators", i, "id")
 		if op.Phone {
 			phone++
 		} else {
@@ -511,10 +462,10 @@ func (c *checker) pool(f *poolFile) *Pool {
 		p.Operators = append(p.Operators, op)
 	}
 	if len(f.Operators) > 0 && chat == 0 && len(c.problems) == 0 {
-		c.addf(c.line("operators"), "the pool has no chat operators (every operator is on the phone team)")
+		c.addf(c.doc.ValueLine("operators"), "the pool has no chat operators (every operator is on the phone team)")
 	}
 	if len(f.Operators) > 0 && phone == 0 && len(c.problems) == 0 {
-		c.addf(c.line("operators"), "the pool has no phone team; give at least one operator team: phone")
+		c.addf(c.doc.ValueLine("operators"), "the pool has no phone team; give at least one operator team: phone")
 	}
 	// Chat operators first, so that indexes into ChatOperators are stable.
 	slices.SortStableFunc(p.Operators, func(a, b Operator) int {
@@ -533,18 +484,18 @@ func (c *checker) operator(i int, s operatorSpec) (Operator, bool) {
 	before := len(c.problems)
 	op := Operator{ID: s.ID, Name: s.Name, NameJa: s.NameJa, Concurrent: s.Concurrent}
 	if strings.TrimSpace(s.ID) == "" {
-		c.addf(c.line("operators", i), "operator %d has no id", i+1)
+		c.addf(c.doc.ValueLine("operators", i), "operator %d has no id", i+1)
 	} else if !validID(s.ID) {
-		c.addf(c.line("operators", i, "id"), "operator id %q may only use a-z, 0-9, - and _ (at most 40)", s.ID)
+		c.addf(c.doc.ValueLine("operators", i, "id"), "operator id %q may only use a-z, 0-9, - and _ (at most 40)", s.ID)
 	}
 	if strings.TrimSpace(s.Name) == "" {
-		c.addf(c.line("operators", i), "operator %q has no name", s.ID)
+		c.addf(c.doc.ValueLine("operators", i), "operator %q has no name", s.ID)
 	}
 	// Names reach the customer's screen; the sanitiser would strip these
 	// characters anyway, but a file that has them is wrong and says so.
 	for _, n := range []struct{ key, v string }{{"name", s.Name}, {"name_ja", s.NameJa}} {
 		if n.v != termsafe.Line(n.v) || utf8.RuneCountInString(n.v) > 40 {
-			c.addf(c.line("operators", i, n.key), "%s %q has control or invisible characters, or is longer than 40 characters", n.key, n.v)
+			c.addf(c.doc.ValueLine("operators", i, n.key), "%s %q has control or invisible characters, or is longer than 40 characters", n.key, n.v)
 		}
 	}
 	switch s.Team {
@@ -552,10 +503,10 @@ func (c *checker) operator(i int, s operatorSpec) (Operator, bool) {
 	case "phone":
 		op.Phone = true
 	default:
-		c.addf(c.line("operators", i, "team"), "team must be chat or phone, not %q", s.Team)
+		c.addf(c.doc.ValueLine("operators", i, "team"), "team must be chat or phone, not %q", s.Team)
 	}
 	if len(s.Languages) == 0 {
-		c.addf(c.line("operators", i), "operator %q has no languages", s.ID)
+		c.addf(c.doc.ValueLine("operators", i), "operator %q has no languages", s.ID)
 	}
 	codes := make([]string, 0, len(s.Languages))
 	for code := range s.Languages {
@@ -565,41 +516,41 @@ func (c *checker) operator(i int, s operatorSpec) (Operator, bool) {
 	for _, code := range codes {
 		lv, ok := levelNames[s.Languages[code]]
 		if _, known := languageNames[code]; !known {
-			c.addf(c.line("operators", i, "languages", code), "unknown language %q; use ja or en", code)
+			c.addf(c.doc.ValueLine("operators", i, "languages", code), "unknown language %q; use ja or en", code)
 			continue
 		}
 		if !ok {
-			c.addf(c.line("operators", i, "languages", code), "unknown language level %q for %s; use native, fluent or basic", s.Languages[code], code)
+			c.addf(c.doc.ValueLine("operators", i, "languages", code), "unknown language level %q for %s; use native, fluent or basic", s.Languages[code], code)
 			continue
 		}
 		op.Languages = append(op.Languages, Language{Code: code, Level: lv})
 	}
 	if len(s.Skills) == 0 {
-		c.addf(c.line("operators", i), "operator %q has no skills; list topic groups or all", s.ID)
+		c.addf(c.doc.ValueLine("operators", i), "operator %q has no skills; list topic groups or all", s.ID)
 	}
 	for j, sk := range s.Skills {
 		if sk != "all" && !slices.Contains(TopicGroups, sk) {
-			c.addf(c.line("operators", i, "skills", j), "unknown skill %q; use all or one of %s", sk, strings.Join(TopicGroups, ", "))
+			c.addf(c.doc.ValueLine("operators", i, "skills", j), "unknown skill %q; use all or one of %s", sk, strings.Join(TopicGroups, ", "))
 		}
 	}
 	op.Skills = s.Skills
 	if len(s.Shifts) == 0 {
-		c.addf(c.line("operators", i), "operator %q has no shifts", s.ID)
+		c.addf(c.doc.ValueLine("operators", i), "operator %q has no shifts", s.ID)
 	}
 	for j, sh := range s.Shifts {
 		days, ok := c.days(sh.Days, "operators", i, "shifts", j, "days")
 		start, end, ok2 := c.hours(sh.Hours, "operators", i, "shifts", j, "hours")
 		if ok && ok2 {
 			if start == end {
-				c.addf(c.line("operators", i, "shifts", j, "hours"), "shift %q is empty; a shift ends at a different time than it starts", sh.Hours)
+				c.addf(c.doc.ValueLine("operators", i, "shifts", j, "hours"), "shift %q is empty; a shift ends at a different time than it starts", sh.Hours)
 			}
 			op.Shifts = append(op.Shifts, Shift{Days: days, Start: start, End: end})
 		}
 	}
 	if s.Concurrent <= 0 {
-		c.addf(c.line("operators", i, "concurrent"), "operator %q: concurrent must be at least 1, not %d", s.ID, s.Concurrent)
+		c.addf(c.doc.ValueLine("operators", i, "concurrent"), "operator %q: concurrent must be at least 1, not %d", s.ID, s.Concurrent)
 	} else if s.Concurrent > 20 {
-		c.addf(c.line("operators", i, "concurrent"), "operator %q: concurrent must be at most 20, not %d", s.ID, s.Concurrent)
+		c.addf(c.doc.ValueLine("operators", i, "concurrent"), "operator %q: concurrent must be at most 20, not %d", s.ID, s.Concurrent)
 	}
 	op.Handle = c.handle(s.Handle, "operators", i, "handle")
 	return op, len(c.problems) == before
@@ -611,16 +562,16 @@ func (c *checker) handle(h handleSpec, path ...any) HandleTime {
 	case DistExp, DistFixed:
 	case DistLognormal:
 		if h.Sigma <= 0 || h.Sigma > 3 {
-			c.addf(c.line(append(path, "sigma")...), "lognormal sigma must be greater than 0 and at most 3, not %v", h.Sigma)
+			c.addf(c.doc.ValueLine(append(path, "sigma")...), "lognormal sigma must be greater than 0 and at most 3, not %v", h.Sigma)
 		}
 	case "":
-		c.addf(c.line(path...), "handle.dist is missing; use exp, lognormal or fixed")
+		c.addf(c.doc.ValueLine(path...), "handle.dist is missing; use exp, lognormal or fixed")
 	default:
-		c.addf(c.line(append(path, "dist")...), "unknown handle-time distribution %q; use exp, lognormal or fixed", h.Dist)
+		c.addf(c.doc.ValueLine(append(path, "dist")...), "unknown handle-time distribution %q; use exp, lognormal or fixed", h.Dist)
 	}
 	d, err := time.ParseDuration(h.Mean)
 	if err != nil || d <= 0 {
-		c.addf(c.line(append(path, "mean")...), "handle.mean %q must be a positive duration such as 6m", h.Mean)
+		c.addf(c.doc.ValueLine(append(path, "mean")...), "handle.mean %q must be a positive duration such as 6m", h.Mean)
 	}
 	ht.Mean = d
 	return ht
@@ -635,7 +586,7 @@ var dayNames = map[string]time.Weekday{
 func (c *checker) days(list []string, path ...any) ([7]bool, bool) {
 	var d [7]bool
 	if len(list) == 0 {
-		c.addf(c.line(path...), "days are missing; list days such as [mon, tue] or [daily]")
+		c.addf(c.doc.ValueLine(path...), "days are missing; list days such as [mon, tue] or [daily]")
 		return d, false
 	}
 	ok := true
@@ -652,7 +603,7 @@ func (c *checker) days(list []string, path ...any) ([7]bool, bool) {
 		default:
 			w, known := dayNames[n]
 			if !known {
-				c.addf(c.line(append(path, j)...), "unknown day %q; use mon..sun, daily, weekdays or weekends", name)
+				c.addf(c.doc.ValueLine(append(path, j)...), "unknown day %q; use mon..sun, daily, weekdays or weekends", name)
 				ok = false
 				continue
 			}
@@ -667,13 +618,13 @@ func (c *checker) days(list []string, path ...any) ([7]bool, bool) {
 func (c *checker) hours(s string, path ...any) (start, end int, ok bool) {
 	a, b, found := strings.Cut(strings.TrimSpace(s), "-")
 	if !found {
-		c.addf(c.line(path...), "hours %q must look like 09:00-18:00", s)
+		c.addf(c.doc.ValueLine(path...), "hours %q must look like 09:00-18:00", s)
 		return 0, 0, false
 	}
 	start, okA := clockMinutes(strings.TrimSpace(a), false)
 	end, okB := clockMinutes(strings.TrimSpace(b), true)
 	if !okA || !okB {
-		c.addf(c.line(path...), "hours %q are out of range; use HH:MM-HH:MM with hours 00-23 and minutes 00-59", s)
+		c.addf(c.doc.ValueLine(path...), "hours %q are out of range; use HH:MM-HH:MM with hours 00-23 and minutes 00-59", s)
 		return 0, 0, false
 	}
 	return start, end, true

@@ -6,14 +6,11 @@ package profile
 
 import (
 	_ "embed"
-	"errors"
 	"fmt"
 	"regexp"
 	"slices"
 	"strings"
 	"time"
-
-	"go.yaml.in/yaml/v3"
 
 	"tsunagu/bot/yamlfile"
 )
@@ -89,14 +86,11 @@ func Demo() *Profile {
 // "NAME:LINE: message".
 func Load(name string, data []byte) (*Profile, error) {
 	var p Profile
-	if err := yamlfile.Decode(name, data, &p); err != nil {
+	doc, err := yamlfile.DecodeDoc(name, data, &p)
+	if err != nil {
 		return nil, err
 	}
-	var root yaml.Node
-	if err := yamlfile.Decode(name, data, &root); err != nil {
-		return nil, err
-	}
-	if problems := p.check(func(path ...any) int { return lineOf(&root, path...) }); len(problems) > 0 {
+	if problems := p.check(doc.ValueLine); len(problems) > 0 {
 		return nil, &yamlfile.Error{Name: name, Problems: problems}
 	}
 	return &p, nil
@@ -148,44 +142,6 @@ func (p *Profile) check(line func(path ...any) int) []yamlfile.Problem {
 	return out
 }
 
-// lineOf finds the line of the node at path (mapping keys and sequence
-// indexes) in a decoded document, falling back to the deepest node found.
-func lineOf(doc *yaml.Node, path ...any) int {
-	n := doc
-	if n.Kind == yaml.DocumentNode && len(n.Content) > 0 {
-		n = n.Content[0]
-	}
-	for _, step := range path {
-		var next *yaml.Node
-		switch s := step.(type) {
-		case string:
-			if n.Kind == yaml.MappingNode {
-				for i := 0; i+1 < len(n.Content); i += 2 {
-					if n.Content[i].Value == s {
-						next = n.Content[i+1]
-						if next.Kind == yaml.ScalarNode {
-							next = n.Content[i]
-						}
-						break
-					}
-				}
-			}
-		case int:
-			if n.Kind == yaml.SequenceNode && s < len(n.Content) {
-				next = n.Content[s]
-			}
-		}
-		if next == nil {
-			break
-		}
-		n = next
-	}
-	if n.Line == 0 {
-		return 1
-	}
-	return n.Line
-}
-
 // DisplayName is the customer's name in the UI language.
 func (c Customer) DisplayName(lang string) string {
 	if lang == "en" && c.NameEN != "" {
@@ -232,12 +188,5 @@ func (p *Profile) Find(id string) (Order, bool) {
 // problem as "NAME:LINE: message" (nil when the file is valid).
 func Check(name string, data []byte) []string {
 	_, err := Load(name, data)
-	if err == nil {
-		return nil
-	}
-	var ye *yamlfile.Error
-	if errors.As(err, &ye) {
-		return ye.Lines()
-	}
-	return []string{name + ":1: " + err.Error()}
+	return yamlfile.Lines(name, err)
 }

@@ -61,6 +61,14 @@ func Errorf(name string, line int, format string, a ...any) *Error {
 // fields are errors. v may be a *yaml.Node when the caller wants positions
 // for its own checks.
 func Decode(name string, data []byte, v any) error {
+	if err := check(name, data); err != nil {
+		return err
+	}
+	return decodeChecked(name, data, v)
+}
+
+// check applies the defences that need no parsing: size, UTF-8, depth.
+func check(name string, data []byte) error {
 	if len(data) > MaxBytes {
 		return Errorf(name, 1, "file is %d bytes; the limit is %d", len(data), MaxBytes)
 	}
@@ -70,6 +78,11 @@ func Decode(name string, data []byte, v any) error {
 	if line, tooDeep := nestingBeyond(data, MaxDepth); tooDeep {
 		return Errorf(name, line, "nesting is deeper than %d levels", MaxDepth)
 	}
+	return nil
+}
+
+// decodeChecked decodes data that check has accepted.
+func decodeChecked(name string, data []byte, v any) error {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	err := decodeRecovering(dec, v)

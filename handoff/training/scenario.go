@@ -13,8 +13,6 @@ import (
 	"strings"
 	"time"
 
-	"go.yaml.in/yaml/v3"
-
 	"tsunagu/bot/yamlfile"
 )
 
@@ -281,11 +279,8 @@ var idRE = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,63}$`)
 // NAME:LINE: message (a *yamlfile.Error).
 func Load(name string, data []byte) (*Scenario, error) {
 	var f file
-	if err := yamlfile.Decode(name, data, &f); err != nil {
-		return nil, err
-	}
-	var root yaml.Node
-	if err := yamlfile.Decode(name, data, &root); err != nil {
+	doc, err := yamlfile.DecodeDoc(name, data, &f)
+	if err != nil {
 		return nil, err
 	}
 	if f.Scenario == nil {
@@ -295,7 +290,7 @@ func Load(name string, data []byte) (*Scenario, error) {
 	if len(s.Languages) == 0 {
 		s.Languages = []string{"ja", "en"}
 	}
-	if problems := validate(s, &root); len(problems) > 0 {
+	if problems := validate(s, doc); len(problems) > 0 {
 		sort.SliceStable(problems, func(i, j int) bool { return problems[i].Line < problems[j].Line })
 		return nil, &yamlfile.Error{Name: name, Problems: problems}
 	}
@@ -307,176 +302,131 @@ func Load(name string, data []byte) (*Scenario, error) {
 // `tsunagu rules check`. An empty result means the file is valid.
 func Check(name string, data []byte) []string {
 	_, err := Load(name, data)
-	if err == nil {
-		return nil
-	}
-	var ye *yamlfile.Error
-	if errors.As(err, &ye) {
-		return ye.Lines()
-	}
-	return []string{fmt.Sprintf("%s:1: %s", name, err)}
+	return yamlfile.Lines(name, err)
 }
 
-// lineOf finds the line of the node at path under the scenario (string keys
-// for mappings, ints for sequences); it falls back to the deepest node found.
-func lineOf(root *yaml.Node, path ...any) int {
-	n := root
-	if n.Kind == yaml.DocumentNode && len(n.Content) > 0 {
-		n = n.Content[0]
-	}
-	n = child(n, TopKey)
-	if n == nil {
-		return 1
-	}
-	for _, p := range path {
-		var next *yaml.Node
-		switch k := p.(type) {
-		case string:
-			next = child(n, k)
-		case int:
-			if n.Kind == yaml.SequenceNode && k < len(n.Content) {
-				next = n.Content[k]
-			}
-		}
-		if next == nil {
-			break
-		}
-		n = next
-	}
-	return n.Line
-}
-
-func child(n *yaml.Node, key string) *yaml.Node {
-	if n == nil || n.Kind != yaml.MappingNode {
-		return nil
-	}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		if n.Content[i].Value == key {
-			return n.Content[i+1]
-		}
-	}
-	return nil
-}
-
-func validate(s *Scenario, root *yaml.Node) []yamlfile.Problem {
+func validate(s *Scenario, doc *yamlfile.Doc) []yamlfile.Problem {
+	// lineOf finds the line of path under the scenario key, falling back to
+	// the deepest node found.
+	lineOf := func(path ...any) int { return doc.ValueLine(append([]any{TopKey}, path...)...) }
 	var ps []yamlfile.Problem
 	add := func(line int, format string, a ...any) {
 		ps = append(ps, yamlfile.Problem{Line: line, Message: fmt.Sprintf(format, a...)})
 	}
 	if !idRE.MatchString(s.ID) {
-		add(lineOf(root, "id"), "id must be 1-64 lower-case letters, digits, '-' or '_', starting with a letter or digit; got %q", s.ID)
+		add(lineOf("id"), "id must be 1-64 lower-case letters, digits, '-' or '_', starting with a letter or digit; got %q", s.ID)
 	}
 	for i, l := range s.Languages {
 		if l != "ja" && l != "en" {
-			add(lineOf(root, "languages", i), "language must be ja or en, not %q", l)
+			add(lineOf("languages", i), "language must be ja or en, not %q", l)
 		}
 	}
 	if !slices.Contains(personas, s.Persona) {
-		add(lineOf(root, "persona"), "persona must be one of %s, not %q", joinPersonas(), s.Persona)
+		add(lineOf("persona"), "persona must be one of %s, not %q", joinPersonas(), s.Persona)
 	}
 	if strings.TrimSpace(s.Topic.Intent) == "" {
-		add(lineOf(root, "topic"), "topic.intent is required: the bot intent of the case, e.g. track_order")
+		add(lineOf("topic"), "topic.intent is required: the bot intent of the case, e.g. track_order")
 	}
 	if s.Order != nil && strings.TrimSpace(s.Order.ID) == "" {
-		add(lineOf(root, "order"), "order.id is required when an order is given")
+		add(lineOf("order"), "order.id is required when an order is given")
 	}
 	if s.Clock != "" {
 		if _, err := time.Parse(time.RFC3339, s.Clock); err != nil {
-			add(lineOf(root, "clock"), "clock must be an RFC 3339 time such as 2026-11-26T19:30:00+09:00, not %q", s.Clock)
+			add(lineOf("clock"), "clock must be an RFC 3339 time such as 2026-11-26T19:30:00+09:00, not %q", s.Clock)
 		}
 	}
 	if s.Mood < 0 || s.Mood > 100 {
-		add(lineOf(root, "mood"), "mood must be between 0 and 100, not %d", s.Mood)
+		add(lineOf("mood"), "mood must be between 0 and 100, not %d", s.Mood)
 	}
 	if s.PatienceSeconds < 0 {
-		add(lineOf(root, "patience_seconds"), "patience_seconds must not be negative")
+		add(lineOf("patience_seconds"), "patience_seconds must not be negative")
 	}
 	for _, lang := range s.Languages {
 		if lang != "ja" && lang != "en" {
 			continue
 		}
 		if strings.TrimSpace(s.Title.In(lang)) == "" {
-			add(lineOf(root, "title"), "title.%s is required: the scenario plays in %s", lang, lang)
+			add(lineOf("title"), "title.%s is required: the scenario plays in %s", lang, lang)
 		}
 		if strings.TrimSpace(s.Problem.In(lang)) == "" {
-			add(lineOf(root, "problem"), "problem.%s is required: the scenario plays in %s", lang, lang)
+			add(lineOf("problem"), "problem.%s is required: the scenario plays in %s", lang, lang)
 		}
 		if strings.TrimSpace(s.Customer.Name.In(lang)) == "" {
-			add(lineOf(root, "customer", "name"), "customer.name.%s is required: the scenario plays in %s", lang, lang)
+			add(lineOf("customer", "name"), "customer.name.%s is required: the scenario plays in %s", lang, lang)
 		}
 		if len(nonBlank(s.Opening.In(lang))) == 0 {
-			add(lineOf(root, "opening"), "opening.%s needs at least one message to the bot", lang)
+			add(lineOf("opening"), "opening.%s needs at least one message to the bot", lang)
 		}
 	}
 	seen := map[When]bool{}
 	for i, r := range s.Reactions {
 		if !slices.Contains(whenOrder, r.When) {
-			add(lineOf(root, "reactions", i, "when"), "when must be one of %s, not %q", joinWhens(), r.When)
+			add(lineOf("reactions", i, "when"), "when must be one of %s, not %q", joinWhens(), r.When)
 			continue
 		}
 		seen[r.When] = true
 		if r.Mood < -100 || r.Mood > 100 {
-			add(lineOf(root, "reactions", i, "mood"), "mood change must be between -100 and 100, not %d", r.Mood)
+			add(lineOf("reactions", i, "mood"), "mood change must be between -100 and 100, not %d", r.Mood)
 		}
 		for _, lang := range s.Languages {
 			if len(nonBlank(r.Say.In(lang))) == 0 {
-				add(lineOf(root, "reactions", i, "say"), "say.%s needs at least one line for the customer", lang)
+				add(lineOf("reactions", i, "say"), "say.%s needs at least one line for the customer", lang)
 			}
 			if r.When == WhenMatch && len(nonBlank(r.Match.In(lang))) == 0 {
-				add(lineOf(root, "reactions", i, "match"), "when: match needs match.%s phrases", lang)
+				add(lineOf("reactions", i, "match"), "when: match needs match.%s phrases", lang)
 			}
 		}
 		if r.When != WhenMatch && (len(r.Match.JA) > 0 || len(r.Match.EN) > 0) {
-			add(lineOf(root, "reactions", i, "match"), "match phrases only apply to when: match")
+			add(lineOf("reactions", i, "match"), "match phrases only apply to when: match")
 		}
 	}
 	for _, w := range requiredWhens {
 		if !seen[w] {
-			add(lineOf(root, "reactions"), "reactions need a rule for when: %s", w)
+			add(lineOf("reactions"), "reactions need a rule for when: %s", w)
 		}
 	}
 	res := s.Resolution
 	if len(res.Steps) == 0 && res.Transfer == "" && !res.Callback {
-		add(lineOf(root, "resolution"), "resolution needs steps, a transfer or a callback")
+		add(lineOf("resolution"), "resolution needs steps, a transfer or a callback")
 	}
 	ids := map[string]bool{}
 	for i, st := range res.Steps {
 		if !idRE.MatchString(st.ID) {
-			add(lineOf(root, "resolution", "steps", i, "id"), "step id must be lower-case letters, digits, '-' or '_'; got %q", st.ID)
+			add(lineOf("resolution", "steps", i, "id"), "step id must be lower-case letters, digits, '-' or '_'; got %q", st.ID)
 		} else if ids[st.ID] {
-			add(lineOf(root, "resolution", "steps", i, "id"), "step id %q is used twice", st.ID)
+			add(lineOf("resolution", "steps", i, "id"), "step id %q is used twice", st.ID)
 		}
 		ids[st.ID] = true
 		for _, lang := range s.Languages {
 			if strings.TrimSpace(st.Label.In(lang)) == "" {
-				add(lineOf(root, "resolution", "steps", i, "label"), "label.%s is required", lang)
+				add(lineOf("resolution", "steps", i, "label"), "label.%s is required", lang)
 			}
 			if len(nonBlank(st.Cues.In(lang))) == 0 {
-				add(lineOf(root, "resolution", "steps", i, "cues"), "cues.%s needs at least one phrase", lang)
+				add(lineOf("resolution", "steps", i, "cues"), "cues.%s needs at least one phrase", lang)
 			}
 		}
 	}
 	if res.Transfer != "" && !slices.Contains(Teams, res.Transfer) {
-		add(lineOf(root, "resolution", "transfer"), "transfer must be one of %s, not %q", joinTeams(), res.Transfer)
+		add(lineOf("resolution", "transfer"), "transfer must be one of %s, not %q", joinTeams(), res.Transfer)
 	}
 	if res.HandleMinutes < 0 {
-		add(lineOf(root, "resolution", "handle_minutes"), "handle_minutes must not be negative")
+		add(lineOf("resolution", "handle_minutes"), "handle_minutes must not be negative")
 	}
 	if s.Sensitive && res.Transfer == "" {
-		add(lineOf(root, "sensitive"), "a sensitive scenario needs resolution.transfer: the team that must take it")
+		add(lineOf("sensitive"), "a sensitive scenario needs resolution.transfer: the team that must take it")
 	}
 	total := 0
 	for item, w := range s.Rubric {
 		if !slices.Contains(weightedItems, item) {
-			add(lineOf(root, "rubric", string(item)), "rubric item must be one of %s, not %q", joinItems(), item)
+			add(lineOf("rubric", string(item)), "rubric item must be one of %s, not %q", joinItems(), item)
 		}
 		if w < 0 {
-			add(lineOf(root, "rubric", string(item)), "rubric weight must not be negative")
+			add(lineOf("rubric", string(item)), "rubric weight must not be negative")
 		}
 		total += w
 	}
 	if len(s.Rubric) > 0 && total == 0 {
-		add(lineOf(root, "rubric"), "rubric weights add up to 0")
+		add(lineOf("rubric"), "rubric weights add up to 0")
 	}
 	return ps
 }
