@@ -1,6 +1,7 @@
 package handoff
 
 import (
+	"regexp"
 	"strings"
 	"unicode/utf8"
 )
@@ -314,6 +315,10 @@ func withoutNotes(s string) string {
 
 var deadlineWords = []string{"急ぎ", "至急", "今日中", "明日まで", "間に合", "早急", "urgent", "asap", "deadline", "in a hurry", "by tomorrow", "as soon as possible", "right away"}
 
+// deadlineRE catches a date the customer needs something by: "before
+// Friday", "by the weekend", 「金曜日までに」.
+var deadlineRE = regexp.MustCompile(`\b(by|before|until|for)\s+(mon|tues|wednes|thurs|fri|satur|sun)day\b|\bby (tonight|tomorrow|the weekend|next week|the \d+)|\bneed (it|this|them) by\b|(月|火|水|木|金|土|日)曜(日)?(まで|中)|週末まで|日までに`)
+
 func mentionsDeadline(s string) bool {
 	low := strings.ToLower(s)
 	for _, w := range deadlineWords {
@@ -321,7 +326,7 @@ func mentionsDeadline(s string) bool {
 			return true
 		}
 	}
-	return false
+	return deadlineRE.MatchString(low)
 }
 
 // Idioms and vague implied requests that a basic-level reader may miss.

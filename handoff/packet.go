@@ -3,6 +3,7 @@ package handoff
 import (
 	"strings"
 	"time"
+	"unicode"
 
 	"tsunagu/bot"
 	"tsunagu/bot/slots"
@@ -152,6 +153,11 @@ func NewPacket(at time.Time, conversation string, reason bot.Reason, lang string
 		}
 		p.Facts.Slots = cp
 	}
+	// The contact flow's sub-topic ("damaged", "wrong item") already says
+	// what kind of problem it is.
+	if p.Facts.Topic.Subtopic != "" && !p.Facts.Has("problem_kind") {
+		p.Facts.Set("problem_kind", p.Facts.Topic.Subtopic)
+	}
 	for _, l := range p.Transcript {
 		if l.Speaker == SpeakerCustomer {
 			p.learn(l.Text)
@@ -176,6 +182,60 @@ func (p *Packet) learn(text string) {
 			p.Facts.Set(name, v)
 		}
 	}
+	// A customer who has described the problem has answered "what happened?"
+	// in their own words; asking again is exactly the repetition the seed's
+	// customers hate.
+	if describesProblem(text) {
+		for _, f := range describedFacts {
+			if !p.Facts.Has(f) {
+				p.Facts.Set(f, text)
+			}
+		}
+	}
+	if outcome := wantedOutcome(text); outcome != "" {
+		for _, f := range []string{"preferred_outcome", "desired_outcome"} {
+			if !p.Facts.Has(f) {
+				p.Facts.Set(f, outcome)
+			}
+		}
+	}
+}
+
+// describedFacts are the playbook facts a customer's own description of the
+// problem answers.
+var describedFacts = []string{"what_happened", "problem_kind", "error_message", "item_condition", "requested_change"}
+
+// describesProblem reports whether a customer line is more than a greeting,
+// a number or a yes: at least four words, or eight characters of Japanese.
+func describesProblem(text string) bool {
+	if len(strings.Fields(text)) >= 4 {
+		return true
+	}
+	cjk := 0
+	for _, r := range text {
+		if unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana) {
+			cjk++
+		}
+	}
+	return cjk >= 8
+}
+
+// outcomeWords map what customers say they want to the outcome an operator
+// would otherwise ask for.
+var outcomeWords = []struct{ word, outcome string }{
+	{"replacement", "replacement"}, {"replace", "replacement"}, {"exchange", "replacement"}, {"交換", "replacement"},
+	{"refund", "refund"}, {"money back", "refund"}, {"返金", "refund"}, {"払い戻", "refund"},
+	{"repair", "repair"}, {"修理", "repair"},
+}
+
+func wantedOutcome(text string) string {
+	low := strings.ToLower(text)
+	for _, w := range outcomeWords {
+		if strings.Contains(low, w.word) {
+			return w.outcome
+		}
+	}
+	return ""
 }
 
 var reasonText = map[bot.Reason][2]string{

@@ -105,3 +105,67 @@ func TestEveryFactOnceSetIsKnown(t *testing.T) {
 		}
 	}
 }
+
+// TestPacketLearnsWhatTheCustomerDescribed: the contact flow's sub-topic and
+// the customer's own description answer the descriptive facts, so no
+// operator asks "what happened?" after being told.
+func TestPacketLearnsWhatTheCustomerDescribed(t *testing.T) {
+	tests := []struct {
+		name      string
+		subtopic  string
+		line      string
+		known     []string
+		stillAsks []string
+	}{
+		{"sub-topic names the problem", "damaged", "", []string{"problem_kind"}, []string{"what_happened", "preferred_outcome"}},
+		{"an English description", "", "The kettle leaks from the bottom, I need a replacement before Friday.",
+			[]string{"what_happened", "problem_kind", "error_message", "preferred_outcome"}, []string{"photo", "reason"}},
+		{"a Japanese description", "", "電源を入れても全く動きません。返金してください。",
+			[]string{"what_happened", "problem_kind", "preferred_outcome"}, []string{"photo"}},
+		{"a bare yes describes nothing", "", "yes", nil, []string{"what_happened", "problem_kind", "preferred_outcome"}},
+		{"a short Japanese reply describes nothing", "", "はい、そうです", nil, []string{"what_happened"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := Facts{Topic: Topic{Category: "problem", Subtopic: tt.subtopic, Intent: "product_problem"}}
+			var lines []Line
+			if tt.line != "" {
+				lines = []Line{{Speaker: SpeakerCustomer, Text: tt.line}}
+			}
+			p := NewPacket(tokyo(5, 10, 0), "c", bot.ReasonComplaint, "en", f, nil, lines, testKnowledge)
+			for _, fact := range tt.known {
+				if !p.Facts.Has(fact) {
+					t.Errorf("%s not learned from %q", fact, tt.line)
+				}
+			}
+			for _, fact := range tt.stillAsks {
+				if p.Facts.Has(fact) {
+					t.Errorf("%s wrongly learned from %q: %q", fact, tt.line, p.Facts.Value(fact))
+				}
+			}
+		})
+	}
+}
+
+func TestMentionsDeadline(t *testing.T) {
+	tests := []struct {
+		text string
+		want bool
+	}{
+		{"I need a replacement before Friday.", true},
+		{"Can it come by the weekend?", true},
+		{"I need it by the 30th", true},
+		{"It's urgent", true},
+		{"金曜日までに必要です", true},
+		{"週末までに届きますか", true},
+		{"急ぎでお願いします", true},
+		{"It leaks from the bottom.", false},
+		{"I bought it on Friday", false},
+		{"月曜日に届きました", false},
+	}
+	for _, tt := range tests {
+		if got := mentionsDeadline(tt.text); got != tt.want {
+			t.Errorf("mentionsDeadline(%q) = %v, want %v", tt.text, got, tt.want)
+		}
+	}
+}
