@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"strconv"
 	"time"
 )
 
@@ -612,22 +613,12 @@ func (e *engine) opID(oi int32) string {
 	if o := e.ops[oi].op; o != nil {
 		return o.ID
 	}
-	return "agent-" + itoa(int(oi)+1)
+	return "agent-" + strconv.Itoa(int(oi)+1)
 }
 
-func itoa(n int) string {
-	if n == 0 {
-		return "0"
-	}
-	var b [20]byte
-	i := len(b)
-	for n > 0 {
-		i--
-		b[i] = byte('0' + n%10)
-		n /= 10
-	}
-	return string(b[i:])
-}
+// itoa remains only for callbacks.go (owned elsewhere); new code calls
+// strconv.Itoa directly.
+func itoa(n int) string { return strconv.Itoa(n) }
 
 // shift flips an operator's on-shift state at a shift boundary.
 func (e *engine) shift(oi int32) {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 	"time"
 
 	"tsunagu/bot"
@@ -267,7 +268,7 @@ func (a *arrivals) packet(e *engine, c *chat, reason bot.Reason) *Packet {
 	lang := langCodes[c.lang]
 	f := Facts{Topic: Topic{Intent: c.intent}}
 	if e.rng.Float64() < 0.8 {
-		f.Customer = Customer{ID: "sim-" + itoa(int(c.serial)), Name: "Customer " + itoa(int(c.serial))}
+		f.Customer = Customer{ID: "sim-" + strconv.Itoa(int(c.serial)), Name: "Customer " + strconv.Itoa(int(c.serial))}
 	}
 	if pb, ok := a.cfg.Knowledge.Playbook(c.intent, lang); ok {
 		for _, need := range pb.Needs {
@@ -276,7 +277,7 @@ func (a *arrivals) packet(e *engine, c *chat, reason bot.Reason) *Packet {
 			}
 		}
 	}
-	return NewPacket(e.clock(e.now), "sim-"+itoa(int(c.serial)), reason, lang, f, nil,
+	return NewPacket(e.clock(e.now), "sim-"+strconv.Itoa(int(c.serial)), reason, lang, f, nil,
 		[]Line{{At: e.clock(e.now), Speaker: SpeakerCustomer, Text: phrase(lang, "I need a person, please.", "担当者と話したいです。")}}, a.cfg.Knowledge)
 }
 
@@ -284,27 +285,21 @@ func (a *arrivals) packet(e *engine, c *chat, reason bot.Reason) *Packet {
 // Values are clearly fictional.
 func simFactValue(fact string, serial uint64) string {
 	n := int(serial % 10000000)
-	pad := func(s string, w int) string {
-		for len(s) < w {
-			s = "0" + s
-		}
-		return s
-	}
 	switch fact {
 	case FactOrderID:
-		return "250-" + pad(itoa(n), 7) + "-0000000"
+		return fmt.Sprintf("250-%07d-0000000", n)
 	case FactEmail:
-		return "customer" + itoa(n) + "@example.com"
+		return "customer" + strconv.Itoa(n) + "@example.com"
 	case FactPhone:
-		return "+8190" + pad(itoa(n%100000000), 8)
+		return fmt.Sprintf("+8190%08d", n)
 	case FactAmount:
 		return "¥3,980"
 	case FactItem:
 		return "wireless earbuds"
 	case FactCustomer:
-		return "Customer " + itoa(n)
+		return "Customer " + strconv.Itoa(n)
 	}
-	return fact + "-" + itoa(n)
+	return fact + "-" + strconv.Itoa(n)
 }
 
 // converse plays the operator's side of a simulated chat from now until
