@@ -37,7 +37,7 @@ func TestResumePacketRebuildsWhatTheOperatorHeld(t *testing.T) {
 			fact: "reason", wantValue: "", wantLines: 3},
 		{name: "typed facts join as the desk adds them", raw: raw,
 			later: []Line{{At: at, Speaker: SpeakerCustomer, Text: "my email is hanako@example.com"}},
-			fact: FactEmail, wantValue: "hanako@example.com", wantLines: 2},
+			fact:  FactEmail, wantValue: "hanako@example.com", wantLines: 2},
 		{name: "no packet", raw: nil, wantErr: "holds no handoff packet"},
 		{name: "damaged packet", raw: []byte(`{"lang":`), wantErr: "cannot be read"},
 		{name: "unknown language", raw: []byte(`{"lang":"fr"}`), wantErr: "ja or en"},

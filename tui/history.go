@@ -454,11 +454,21 @@ func (h *History) convKey(k tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(k, hk.ConvDelete):
 		return h.askDelete(c.row, c.ready())
 	case key.Matches(k, hk.Resume):
-		if h.cfg.Resume != nil && c.ready() {
-			h.say(fmt.Sprintf(h.text.ResumeAsked, termsafe.Line(c.row.ID)), false)
-			return h.cfg.Resume(c.row.ID)
+		if h.cfg.Resume == nil || !c.ready() {
+			return nil
 		}
-		return nil
+		// Only a conversation still going on can be continued, and only in a
+		// store the chat can write to.
+		switch {
+		case c.conv.Status == transcripts.StatusClosed:
+			h.say(h.ct.ResumeClosed, true)
+			return nil
+		case h.readOnly != "":
+			h.say(h.ct.ResumeReadOnly, true)
+			return nil
+		}
+		h.say(fmt.Sprintf(h.text.ResumeAsked, termsafe.Line(c.row.ID)), false)
+		return h.cfg.Resume(c.row.ID)
 	}
 	c.key(k)
 	return nil
@@ -691,7 +701,12 @@ func (h *History) currentKeyMap() keyMap {
 		convDel.SetEnabled(false)
 	}
 	if h.screen == historyConversation {
-		return keyMap{short: []key.Binding{k.ScrollUp, k.NextHit, k.Panel, k.Copy, k.ConvExport, convDel, k.Resume, k.Back, k.Help},
+		// Resume is offered only for a conversation that can be continued.
+		resume := k.Resume
+		if c := h.conv.conv; c == nil || c.Status == transcripts.StatusClosed || h.readOnly != "" {
+			resume.SetEnabled(false)
+		}
+		return keyMap{short: []key.Binding{k.ScrollUp, k.NextHit, k.Panel, k.Copy, k.ConvExport, convDel, resume, k.Back, k.Help},
 			extra: []key.Binding{k.PgUp, k.Quit}}
 	}
 	return keyMap{short: []key.Binding{k.Up, k.Open, k.Filter, k.Mark, k.Export, del, k.Back, k.Help},

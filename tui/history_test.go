@@ -320,10 +320,22 @@ func TestHistoryResumeAndLeave(t *testing.T) {
 	type resumeMsg struct{}
 	hh := newHistoryHarness(t, historyOpts{lang: "en", store: s, width: 120, height: 30, embedded: true,
 		resume: func(id string) tea.Cmd { resumed = id; return func() tea.Msg { return resumeMsg{} } }})
+	// The newest row is closed: it cannot be resumed, and the key says why.
 	hh.press(tea.KeyEnter, 0)
-	hh.mustShow("resume in chat")
+	hh.mustNotShow("resume in chat")
 	hh.typeText("r")
-	if resumed != "c-ja-transfer" {
+	hh.mustShow("This conversation is closed, so it cannot be resumed.")
+	if resumed != "" {
+		t.Fatalf("a closed conversation was resumed: %q", resumed)
+	}
+	// The third row was abandoned: it can.
+	hh.press(tea.KeyEscape, 0)
+	hh.press(tea.KeyDown, 0)
+	hh.press(tea.KeyDown, 0)
+	hh.press(tea.KeyEnter, 0)
+	hh.mustShow("Conversation c-ja-login", "resume in chat")
+	hh.typeText("r")
+	if resumed != "c-ja-login" {
 		t.Fatalf("resume got %q", resumed)
 	}
 	hh.press(tea.KeyEscape, 0)

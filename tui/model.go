@@ -41,6 +41,9 @@ type Config struct {
 	// source, which repeats between runs with the same --clock and --seed;
 	// the app passes one that cannot.
 	NewID func(start time.Time) string
+	// ResumeID, when set, opens the app on that stored conversation instead
+	// of the start screen ("tsunagu history" hands over to the chat).
+	ResumeID string
 	// Tick makes the tick command; tests replace it to drive time by hand.
 	Tick func(d time.Duration, fn func(time.Time) tea.Msg) tea.Cmd
 }
@@ -134,6 +137,12 @@ func New(cfg Config) *Model {
 	m.channel = newChannelPage(e, "")
 	m.phone = phonePage{e: e}
 	m.rate = newRatePage(e, false)
+	if cfg.ResumeID != "" {
+		m.sess = &session{id: cfg.ResumeID, resuming: true}
+		m.chat = newChatPage(e)
+		m.chat.busy = true
+		m.screen = screenChat
+	}
 	return m
 }
 
@@ -217,6 +226,13 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		m.store, m.storeErr = msg.store, msg.err
 		if msg.err != nil {
 			m.store = nil
+		}
+		if id := m.cfg.ResumeID; id != "" && m.sess != nil && m.sess.resuming && m.sess.id == id {
+			if msg.err != nil {
+				m.fatal = fmt.Sprintf(m.text.ResumeFailed, oneLine(msg.err))
+				return nil
+			}
+			return m.resume(id)
 		}
 		return nil
 	case botLoadedMsg:
@@ -484,6 +500,7 @@ func (m *Model) openHistory() tea.Cmd {
 		Location: m.now().Location(),
 		Open:     func() (HistoryStore, error) { return hs, nil },
 		Query:    m.sess.id,
+		Resume:   func(id string) tea.Cmd { return func() tea.Msg { return resumeAskedMsg{id: id} } },
 		Close:    func() tea.Cmd { return func() tea.Msg { return historyClosedMsg{} } }})
 	m.go2(screenHistory)
 	return tea.Batch(m.hist.Init(), m.hist.update(tea.WindowSizeMsg{Width: m.width, Height: m.height}))

@@ -112,7 +112,7 @@ func (m *Model) updateChat(msg tea.Msg) tea.Cmd {
 		}
 		return m.waitForBot()
 	case tea.PasteMsg:
-		if c.choosing {
+		if c.choosing || m.sess.resuming {
 			return nil
 		}
 		var cmd tea.Cmd
@@ -129,6 +129,9 @@ func (m *Model) chatKey(k tea.KeyPressMsg) tea.Cmd {
 	c := &m.chat
 	ck := m.keys.Chat
 	s := m.sess
+	if s.resuming {
+		return nil // the stored conversation is still loading
+	}
 	if c.choosing {
 		switch {
 		case k.Text == "1" || key.Matches(k, m.keys.List.Up):
@@ -224,6 +227,8 @@ func (m *Model) chatView() string {
 	head = m.st.Header.Render(ansi.Truncate(head, w, "…"))
 	var status string
 	switch {
+	case s.resuming:
+		status = t.ResumeLoading
 	case s.typing != "":
 		status = fmt.Sprintf(t.Typing, termsafe.Line(s.typing))
 	case s.inQueue && s.eta > 0:

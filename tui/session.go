@@ -57,6 +57,9 @@ type session struct {
 	resolved     bool
 	unsaved      int
 	booking      *handoff.Booking
+
+	resuming bool         // a stored conversation is loading: keys wait
+	resume   *resumeState // what a resumed session still hands to the bot or desk
 }
 
 // storeJob is one write, kept so it can be retried.
@@ -64,7 +67,8 @@ type storeJob struct {
 	create *transcripts.Conversation
 	entry  *transcripts.Entry
 	close  bool
-	idx    int // transcript message it saves, -1 if none
+	status transcripts.Status // a status change (a resumed abandoned chat is open again)
+	idx    int                // transcript message it saves, -1 if none
 	retry  int // how many times it was tried before
 }
 
@@ -89,7 +93,10 @@ type (
 		packet *handoff.Packet
 		err    error
 	}
-	tickMsg   struct{ at time.Time }
+	tickMsg   struct {
+		at   time.Time
+		sess *session // the session whose desk it advances; nil is the current one
+	}
 	bookedMsg struct {
 		booking handoff.Booking
 		err     error
@@ -159,7 +166,18 @@ func (m *Model) updateSession(msg tea.Msg) (tea.Cmd, bool) {
 	case deskEventsMsg:
 		return m.deskEvents(msg), true
 	case tickMsg:
+		if msg.sess != nil && msg.sess != m.sess {
+			return nil, true // a tick of a session that was replaced by a resumed one
+		}
 		return m.tick(), true
+	case resumeAskedMsg:
+		return m.resume(msg.id), true
+	case resumeLoadedMsg:
+		return m.resumeLoaded(msg), true
+	case botResumedMsg:
+		return m.botResumed(msg), true
+	case deskResumedMsg:
+		return m.deskResumed(msg), true
 	case phoneSubmitMsg:
 		return m.book(msg.phone), true
 	case phoneChatMsg:
@@ -289,6 +307,9 @@ func (m *Model) waitForBot() tea.Cmd {
 type botWaitMsg struct{}
 
 func (m *Model) startBot() tea.Cmd {
+	if m.sess.resume != nil {
+		return m.resumeStart()
+	}
 	b, f := m.bot, m.facts()
 	f.ConversationID = m.sess.id
 	m.chat.busy = true
@@ -368,6 +389,8 @@ func (m *Model) runStore(job storeJob) tea.Cmd {
 			_, err = st.AppendEntry(id, *job.entry)
 		case job.close:
 			err = st.CloseConversation(id)
+		case job.status != "":
+			err = st.SetStatus(id, job.status)
 		}
 		return savedMsg{job: job, err: err}
 	})
@@ -528,7 +551,8 @@ func snapshot(d common.Desk, p *handoff.Packet) *handoff.Packet {
 }
 
 func (m *Model) scheduleTick() tea.Cmd {
-	return m.cfg.Tick(m.cfg.TickEvery, func(t time.Time) tea.Msg { return tickMsg{at: t} })
+	s := m.sess
+	return m.cfg.Tick(m.cfg.TickEvery, func(t time.Time) tea.Msg { return tickMsg{at: t, sess: s} })
 }
 
 // tick advances the desk to the clock's now. A tick that finds the desk

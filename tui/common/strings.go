@@ -97,6 +97,13 @@ type Strings struct {
 	ClosedLater   string // %s command
 	ClosedNotSave string
 
+	// Resuming a stored conversation.
+	EventResumed   string // the inline event when a conversation is resumed
+	ResumeLoading  string // the status line while it loads
+	ResumeFailed   string // %s: the error
+	ResumeClosed   string // the history's answer to resuming a closed one
+	ResumeReadOnly string // the history's answer when the store is read-only
+
 	// Help.
 	Help map[string]string
 }
@@ -173,6 +180,11 @@ var stringsEN = Strings{
 	EventBooked:      "phone callback booked for %s at %s",
 	Causes:           map[string]string{"shift_end": "end of shift", "timeout": "no reply in time", "line_fault": "line fault", "resolved": "resolved"},
 	Resolved:         "The operator offers to close the chat. Ctrl+X to rate and close.",
+	EventResumed:     "Conversation resumed",
+	ResumeLoading:    "Loading the conversation…",
+	ResumeFailed:     "This conversation cannot be resumed: %s",
+	ResumeClosed:     "This conversation is closed, so it cannot be resumed.",
+	ResumeReadOnly:   "The store is read-only, so conversations cannot be resumed from here.",
 	ReceiptTitle:     "What the operator receives",
 	ReceiptReason:    "Reason",
 	ReceiptSummary:   "Summary",
@@ -273,6 +285,11 @@ var stringsJA = Strings{
 	EventBooked:      "%s への折り返し電話を %s に予約しました",
 	Causes:           map[string]string{"shift_end": "勤務終了", "timeout": "応答なし", "line_fault": "回線障害", "resolved": "解決"},
 	Resolved:         "担当者がチャットの終了を提案しています。Ctrl+Xで評価して終了します。",
+	EventResumed:     "会話を再開しました",
+	ResumeLoading:    "会話を読み込んでいます…",
+	ResumeFailed:     "この会話は再開できません: %s",
+	ResumeClosed:     "この会話は終了しているため、再開できません。",
+	ResumeReadOnly:   "保存先が読み取り専用のため、ここから会話を再開できません。",
 	ReceiptTitle:     "担当者に渡る内容",
 	ReceiptReason:    "理由",
 	ReceiptSummary:   "要約",
