@@ -69,7 +69,7 @@ type storeJob struct {
 	close  bool
 	status transcripts.Status // a status change (a resumed abandoned chat is open again)
 	idx    int                // transcript message it saves, -1 if none
-	retry  int // how many times it was tried before
+	retry  int                // how many times it was tried before
 }
 
 type (
@@ -93,7 +93,7 @@ type (
 		packet *handoff.Packet
 		err    error
 	}
-	tickMsg   struct {
+	tickMsg struct {
 		at   time.Time
 		sess *session // the session whose desk it advances; nil is the current one
 	}
