@@ -322,7 +322,7 @@ func validate(s *Scenario, doc *yamlfile.Doc) []yamlfile.Problem {
 		}
 	}
 	if !slices.Contains(personas, s.Persona) {
-		add(lineOf("persona"), "persona must be one of %s, not %q", joinPersonas(), s.Persona)
+		add(lineOf("persona"), "persona must be one of %s, not %q", joinNames(personas), s.Persona)
 	}
 	if strings.TrimSpace(s.Topic.Intent) == "" {
 		add(lineOf("topic"), "topic.intent is required: the bot intent of the case, e.g. track_order")
@@ -361,7 +361,7 @@ func validate(s *Scenario, doc *yamlfile.Doc) []yamlfile.Problem {
 	seen := map[When]bool{}
 	for i, r := range s.Reactions {
 		if !slices.Contains(whenOrder, r.When) {
-			add(lineOf("reactions", i, "when"), "when must be one of %s, not %q", joinWhens(), r.When)
+			add(lineOf("reactions", i, "when"), "when must be one of %s, not %q", joinNames(whenOrder), r.When)
 			continue
 		}
 		seen[r.When] = true
@@ -407,7 +407,7 @@ func validate(s *Scenario, doc *yamlfile.Doc) []yamlfile.Problem {
 		}
 	}
 	if res.Transfer != "" && !slices.Contains(Teams, res.Transfer) {
-		add(lineOf("resolution", "transfer"), "transfer must be one of %s, not %q", joinTeams(), res.Transfer)
+		add(lineOf("resolution", "transfer"), "transfer must be one of %s, not %q", joinNames(Teams), res.Transfer)
 	}
 	if res.HandleMinutes < 0 {
 		add(lineOf("resolution", "handle_minutes"), "handle_minutes must not be negative")
@@ -418,7 +418,7 @@ func validate(s *Scenario, doc *yamlfile.Doc) []yamlfile.Problem {
 	total := 0
 	for item, w := range s.Rubric {
 		if !slices.Contains(weightedItems, item) {
-			add(lineOf("rubric", string(item)), "rubric item must be one of %s, not %q", joinItems(), item)
+			add(lineOf("rubric", string(item)), "rubric item must be one of %s, not %q", joinNames(weightedItems), item)
 		}
 		if w < 0 {
 			add(lineOf("rubric", string(item)), "rubric weight must not be negative")
@@ -441,34 +441,11 @@ func nonBlank(ss []string) []string {
 	return out
 }
 
-func joinPersonas() string {
-	var s []string
-	for _, p := range personas {
-		s = append(s, string(p))
-	}
-	return strings.Join(s, ", ")
-}
-
-func joinWhens() string {
-	var s []string
-	for _, w := range whenOrder {
-		s = append(s, string(w))
-	}
-	return strings.Join(s, ", ")
-}
-
-func joinTeams() string {
-	var s []string
-	for _, t := range Teams {
-		s = append(s, string(t))
-	}
-	return strings.Join(s, ", ")
-}
-
-func joinItems() string {
-	var s []string
-	for _, it := range weightedItems {
-		s = append(s, string(it))
+// joinNames lists a closed set of names for an error message.
+func joinNames[T ~string](names []T) string {
+	s := make([]string, len(names))
+	for i, n := range names {
+		s[i] = string(n)
 	}
 	return strings.Join(s, ", ")
 }
