@@ -141,6 +141,7 @@ func New(cfg Config) *Model {
 		m.sess = &session{id: cfg.ResumeID, resuming: true}
 		m.chat = newChatPage(e)
 		m.chat.busy = true
+		_ = m.chat.input.Focus() // the customer may type while it loads; the blink starts once loaded
 		m.screen = screenChat
 	}
 	return m

@@ -112,7 +112,7 @@ func (m *Model) updateChat(msg tea.Msg) tea.Cmd {
 		}
 		return m.waitForBot()
 	case tea.PasteMsg:
-		if c.choosing || m.sess.resuming {
+		if c.choosing {
 			return nil
 		}
 		var cmd tea.Cmd
@@ -129,8 +129,10 @@ func (m *Model) chatKey(k tea.KeyPressMsg) tea.Cmd {
 	c := &m.chat
 	ck := m.keys.Chat
 	s := m.sess
-	if s.resuming {
-		return nil // the stored conversation is still loading
+	if s.resuming && (key.Matches(k, ck.Send, ck.Human, ck.Call, ck.End) || c.choosing) {
+		// The stored conversation is still loading: the customer may type,
+		// and sends once it is back.
+		return nil
 	}
 	if c.choosing {
 		switch {

@@ -76,7 +76,11 @@ var errNoLoad = errors.New("the store cannot load conversations")
 func (m *Model) resume(id string) tea.Cmd {
 	m.hist = nil
 	m.sess = &session{id: id, resuming: true}
+	typed := m.chat.input
 	m.chat = newChatPage(m.env())
+	if m.screen == screenChat {
+		m.chat.input = typed
+	}
 	m.chat.busy = true
 	m.go2(screenChat)
 	st, ok := m.store.(resumeStore)
@@ -108,7 +112,9 @@ func (m *Model) resumeLoaded(msg resumeLoadedMsg) tea.Cmd {
 	rs := &resumeState{topic: conv.Topic}
 	s.resume = rs
 	m.sess = s
+	typed := m.chat.input // what the customer typed while it loaded stays
 	m.chat = newChatPage(m.env())
+	m.chat.input = typed
 	m.layout()
 
 	// The transcript, rendered exactly as the history shows it.

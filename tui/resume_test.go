@@ -229,3 +229,30 @@ func entryTexts(es []transcripts.Entry) string {
 	}
 	return b.String()
 }
+
+// Keys typed while the stored conversation loads are kept, and Enter then
+// waits: nothing is sent into a conversation that is not back yet.
+func TestResumeKeepsWhatWasTypedWhileLoading(t *testing.T) {
+	h := newHarness(t, harnessOpts{})
+	h.startChat()
+	id := leave(t, h)
+
+	r := &harness{t: t, clock: handoff.NewVirtualClock(h.clock.Now()), store: h.store}
+	cfg := h.m.cfg
+	cfg.Clock, cfg.ResumeID = r.clock, id
+	r.m = New(cfg)
+	r.send(tea.WindowSizeMsg{Width: 100, Height: 30})
+	r.mustShow("Loading the conversation")
+	r.typeText("hello again")
+	r.enter() // not sent: nothing is loaded yet
+	r.run(r.m.Init())
+	r.mustShow("Conversation resumed", "hello again")
+	if later := entriesAfterResume(t, r.conversation()); len(later) != 0 {
+		t.Fatalf("something was sent while loading: %+v", later)
+	}
+	r.enter()
+	later := entriesAfterResume(t, r.conversation())
+	if len(later) < 1 || later[0].Text != "hello again" {
+		t.Fatalf("the typed message was lost: %+v", later)
+	}
+}

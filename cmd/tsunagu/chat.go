@@ -68,6 +68,12 @@ type lazyStore struct {
 }
 
 func (l *lazyStore) open() (common.Store, error) {
+	l.mu.Lock()
+	handed := l.s
+	l.mu.Unlock()
+	if handed != nil {
+		return handed, nil // opened already, by the history that handed over
+	}
 	s, err := transcripts.Open(l.path, transcripts.Options{Timeout: time.Second})
 	if err != nil {
 		return nil, err

@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"tsunagu/transcripts"
 	"tsunagu/tui"
 )
 
@@ -42,7 +43,10 @@ var historyOutIsTerminal = func(w io.Writer) bool {
 
 // runHistoryTUI runs the history browser on the store at --db. The store
 // opens after the first frame, and is closed when the program ends, also
-// after a panic.
+// after a panic. Resuming a conversation ends the browser and runs the chat
+// app on it in this same process, handing it the store already open (bbolt
+// lets only one process write the file, and the browser opened it for
+// writing; a read-only store is refused by the browser with a message).
 func runHistoryTUI(cmd *cobra.Command, g *globalOptions, opts ...tea.ProgramOption) (err error) {
 	start, err := g.startTime()
 	if err != nil {
@@ -53,8 +57,9 @@ func runHistoryTUI(cmd *cobra.Command, g *globalOptions, opts ...tea.ProgramOpti
 		clock.offset = time.Until(start)
 	}
 	var (
-		mu    sync.Mutex
-		store io.Closer
+		mu       sync.Mutex
+		store    io.Closer
+		resumeID string
 	)
 	open := tui.HistoryOpener(g.dbPath, time.Second, clock.Now)
 	cwd, _ := os.Getwd()
@@ -72,6 +77,12 @@ func runHistoryTUI(cmd *cobra.Command, g *globalOptions, opts ...tea.ProgramOpti
 			}
 			return s, err
 		},
+		Resume: func(id string) tea.Cmd {
+			mu.Lock()
+			resumeID = id
+			mu.Unlock()
+			return tea.Quit
+		},
 	})
 	defer func() {
 		if r := recover(); r != nil {
@@ -85,6 +96,7 @@ func runHistoryTUI(cmd *cobra.Command, g *globalOptions, opts ...tea.ProgramOpti
 			}
 		}
 	}()
+	chatOpts := opts
 	opts = append([]tea.ProgramOption{tea.WithInput(cmd.InOrStdin()), tea.WithOutput(cmd.OutOrStdout())}, opts...)
 	if _, err := tea.NewProgram(h, opts...).Run(); err != nil {
 		if errors.Is(err, tea.ErrProgramPanic) {
@@ -92,7 +104,27 @@ func runHistoryTUI(cmd *cobra.Command, g *globalOptions, opts ...tea.ProgramOpti
 		}
 		return err
 	}
-	return nil
+	mu.Lock()
+	id, held := resumeID, store
+	mu.Unlock()
+	if id == "" {
+		return nil
+	}
+	s, ok := held.(*transcripts.Store)
+	if !ok || s.ReadOnlyReason() != nil {
+		return errors.New("the conversation store is read-only, so the conversation cannot be resumed")
+	}
+	deps, err := buildChat(g, "")
+	if err != nil {
+		return err
+	}
+	// The chat owns the store from here and closes it when it ends.
+	mu.Lock()
+	store = nil
+	mu.Unlock()
+	deps.store.s = s
+	deps.cfg.ResumeID = id
+	return runProgram(deps, cmd.InOrStdin(), cmd.OutOrStdout(), chatOpts...)
 }
 
 // historyClock is the wall clock, shifted to --clock when it is given.
