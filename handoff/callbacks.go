@@ -2,6 +2,7 @@ package handoff
 
 import (
 	"math"
+	"strconv"
 	"sync"
 	"time"
 
@@ -38,7 +39,7 @@ type Booking struct {
 
 // Text is the confirmation shown to the customer.
 func (b Booking) Text(lang string, loc *time.Location) string {
-	mins := itoa(int(b.Within / time.Minute))
+	mins := strconv.Itoa(int(b.Within / time.Minute))
 	if b.Slot {
 		when := b.At.In(loc)
 		if lang == "ja" {

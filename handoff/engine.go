@@ -618,7 +618,6 @@ func (e *engine) opID(oi int32) string {
 
 // itoa remains only for callbacks.go (owned elsewhere); new code calls
 // strconv.Itoa directly.
-func itoa(n int) string { return strconv.Itoa(n) }
 
 // shift flips an operator's on-shift state at a shift boundary.
 func (e *engine) shift(oi int32) {
