@@ -103,7 +103,18 @@ func (d *Desk) EnqueueResumed(now time.Time, p *Packet, class Class, nativeOnly 
 		}
 	}
 	d.gens++
-	d.focus = &focusChat{ci: ci, packet: p, class: class, nativeOnly: nativeOnly, op: -1, faultAt: -1, lastPos: -1, stepGen: d.gens}
+	f := &focusChat{ci: ci, packet: p, class: class, nativeOnly: nativeOnly, op: -1, faultAt: -1, lastPos: -1, stepGen: d.gens}
+	d.focus = f
 	e.arrive(ci)
+	if prev := e.chats[ci].prevOp; prev >= 0 && f.op == prev && f.brain != nil {
+		// The same operator took the chat straight back: they greet as
+		// themselves, not as taking over from themselves.
+		f.brain.prevName = ""
+		for i := range d.out {
+			if d.out[i].Kind == EventJoined {
+				d.out[i].Handover, d.out[i].From = false, ""
+			}
+		}
+	}
 	return d.take(), nil
 }

@@ -117,3 +117,38 @@ func TestEnqueueResumedGreetsWithTheHandover(t *testing.T) {
 		})
 	}
 }
+
+// When the operator who served the chat last picks it straight back up,
+// they greet as themselves: nobody "takes over from" themselves.
+func TestEnqueueResumedBySameOperatorIsNoHandover(t *testing.T) {
+	start := tokyo(5, 10, 0)
+	first := quietDesk(t, start, 3, &Faults{})
+	p, err := ResumePacket(mustJSON(t, refundPacket("en", true)), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	evs, err := first.EnqueueResumed(start, p, ClassNormal, false, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	joined := find(evs, EventJoined)
+	if joined == nil {
+		t.Fatalf("nobody picked the chat up at once: %+v", evs)
+	}
+	// The same desk and seed pick the same operator; now they served it last.
+	again := quietDesk(t, start, 3, &Faults{})
+	p2, _ := ResumePacket(mustJSON(t, refundPacket("en", true)), nil)
+	evs, err = again.EnqueueResumed(start, p2, ClassNormal, false, joined.Operator.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	j := find(evs, EventJoined)
+	if j == nil || j.Operator.ID != joined.Operator.ID || j.Handover || j.From != "" {
+		t.Fatalf("joined %+v, want %s back without a handover", j, joined.Operator.ID)
+	}
+	more, _ := runDesk(again, start, time.Hour, func(ev Event) bool { return ev.Kind == EventMessage })
+	st := findStep(more, StepGreet)
+	if st == nil || strings.Contains(st.Text, "taken over") {
+		t.Fatalf("greeting %+v, want a plain greeting", st)
+	}
+}
