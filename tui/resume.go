@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -266,6 +267,9 @@ func (m *Model) resumeStart() tea.Cmd {
 		fallback.Add(l)
 	}
 	s.packet = fallback
+	// The desk gets its own copy: the packet grows there, while the receipt
+	// panel reads the model's.
+	fallbackRaw, _ := json.Marshal(fallback)
 	if m.cfg.NewDesk == nil {
 		s.resuming, m.chat.busy = false, false
 		return nil
@@ -280,7 +284,9 @@ func (m *Model) resumeStart() tea.Cmd {
 		}
 		p, err := handoff.ResumePacket(raw, later)
 		if err != nil {
-			p = fallback
+			if p, err = handoff.ResumePacket(fallbackRaw, nil); err != nil {
+				return deskResumedMsg{err: err}
+			}
 		}
 		var evs []handoff.Event
 		if r, ok := d.(interface {

@@ -256,3 +256,80 @@ func TestResumeKeepsWhatWasTypedWhileLoading(t *testing.T) {
 		t.Fatalf("the typed message was lost: %+v", later)
 	}
 }
+
+// readOnlyHistory is a store the browser may read but the chat may not
+// write, like a store from a newer tsunagu.
+type readOnlyHistory struct{ *transcripts.Store }
+
+func (readOnlyHistory) ReadOnlyReason() error { return transcripts.ErrNewerSchema }
+
+// The history's resume key: offered only for a conversation that can be
+// continued, and otherwise it says why.
+func TestHistoryResumeKeyOnlyWhereItCanWork(t *testing.T) {
+	s, _ := historyFixtureStore(t, historyFixtures())
+	tests := []struct {
+		name    string
+		store   HistoryStore
+		downs   int // rows below the newest
+		offered bool
+		say     string
+		want    string // the id resumed, "" for none
+	}{
+		{name: "closed", store: s, downs: 0, say: "This conversation is closed, so it cannot be resumed."},
+		{name: "abandoned", store: s, downs: 2, offered: true, want: "c-ja-login"},
+		{name: "escalated", store: s, downs: 3, offered: true, want: "c-en-callback"},
+		{name: "read-only store", store: readOnlyHistory{s}, downs: 2, say: "The store is read-only, so conversations cannot be resumed from here."},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			resumed := ""
+			hh := newHistoryHarness(t, historyOpts{lang: "en", store: tc.store, width: 140, height: 30, embedded: true,
+				resume: func(id string) tea.Cmd { resumed = id; return nil }})
+			for range tc.downs {
+				hh.press(tea.KeyDown, 0)
+			}
+			hh.press(tea.KeyEnter, 0)
+			if tc.offered {
+				hh.mustShow("resume in chat")
+			} else {
+				hh.mustNotShow("resume in chat")
+			}
+			hh.typeText("r")
+			if tc.say != "" {
+				hh.mustShow(tc.say)
+			}
+			if resumed != tc.want {
+				t.Fatalf("resumed %q, want %q", resumed, tc.want)
+			}
+		})
+	}
+}
+
+// An escalated conversation whose packet is missing (imported, say) still
+// goes back to the queue, with a packet rebuilt from the stored record.
+func TestResumeEscalatedWithoutPacketRebuildsIt(t *testing.T) {
+	h := newHarness(t, harnessOpts{})
+	at := h.clock.Now()
+	_, err := h.store.CreateConversation(transcripts.Conversation{ID: "c-imported", StartedAt: at, Lang: "en",
+		Customer: transcripts.Customer{Name: "Yumi Sato", HasAccount: true}, OrderID: "250-1234567-1234567",
+		Topic: "delivery/not_arrived", Channel: "chat", Status: transcripts.StatusEscalated,
+		Entries: []transcripts.Entry{
+			{At: at, Role: transcripts.RoleCustomer, Author: "You", Text: "My earbuds never came."},
+			{At: at, Role: transcripts.RoleSystem, Event: transcripts.EventEscalated, Meta: &transcripts.Meta{Reason: "human_requested"}},
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := resumeHarness(t, h, "c-imported", at.Add(time.Minute))
+	r.mustShow("Conversation resumed", "My earbuds never came.")
+	r.advanceUntil("joined", 5*time.Second, 200)
+	r.ctrl('r')
+	r.mustShow("What the operator receives", "250-1234567-1234567", "human_requested")
+	r.ctrl('r')
+	r.advanceUntil("read your conversation", 5*time.Second, 200)
+	for _, e := range entriesAfterResume(t, r.conversation()) {
+		if e.Role == transcripts.RoleOperator && strings.Contains(e.Text, "order number") {
+			t.Fatalf("the operator asked for the order the record holds: %s", e.Text)
+		}
+	}
+}
