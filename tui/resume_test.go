@@ -333,3 +333,20 @@ func TestResumeEscalatedWithoutPacketRebuildsIt(t *testing.T) {
 		}
 	}
 }
+
+// The resume strings follow --lang.
+func TestResumeInJapanese(t *testing.T) {
+	h := newHarness(t, harnessOpts{lang: "ja"})
+	h.startChat()
+	id := leave(t, h)
+	r := &harness{t: t, clock: handoff.NewVirtualClock(h.clock.Now()), store: h.store}
+	cfg := h.m.cfg
+	cfg.Clock, cfg.ResumeID = r.clock, id
+	r.m = New(cfg)
+	r.send(tea.WindowSizeMsg{Width: 80, Height: 24})
+	r.mustShow("会話を読み込んでいます…")
+	checkFits(t, r.m.View().Content, 80, 24)
+	r.run(r.m.Init())
+	r.mustShow("会話を再開しました", "250-1234567-1234567")
+	checkFits(t, r.m.View().Content, 80, 24)
+}
