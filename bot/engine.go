@@ -149,6 +149,9 @@ func (e *Engine) Classify(text, fallbackLang, prior string, explain bool) Classi
 	if s.total > 0 {
 		c.Coverage = float64(s.known) / float64(s.total)
 	}
+	if s.probesTotal > 0 {
+		c.Coverage = min(c.Coverage, float64(s.probesKnown)/float64(s.probesTotal))
+	}
 	probs := s.probs
 	boost := e.rules.Policy.PatternBoost.In(lang)
 	// Each matching intent gets the boost in proportion to the length of

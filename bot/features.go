@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"iter"
 	"strings"
 	"unicode/utf8"
 )
@@ -12,8 +13,9 @@ const (
 	kindBigram = 'b' // two adjacent English words
 	kindChar   = 'c' // a character 4-gram of an English word, with boundaries
 	kindJa2    = 'j' // two adjacent Japanese characters (kana folded)
-	kindJa3    = 'k' // three adjacent Japanese characters
 	kindJa1    = 'h' // one kanji
+	kindJa3    = 'k' // three adjacent Japanese characters (coverage probes only)
+	kindJaWord = 'r' // a run of two or more kanji: usually one content word (注文, 配送先)
 )
 
 // fnv-1a, 64 bit, over the kind byte and the text.
@@ -46,33 +48,43 @@ type segment struct {
 	ja   bool
 }
 
-// segments splits normalised text into English words and Japanese runs.
-// "注文をcancelしたい" gives 注文を, cancel, したい.
-func segments(normalised string) []segment {
-	var out []segment
-	for _, field := range strings.Fields(normalised) {
-		start := 0
-		ja := false
-		for i, r := range field {
-			j := isJapanese(r) || r >= 0x3040 && r <= 0x30FF
-			if i == 0 {
-				ja = j
-				continue
+// segments yields the English words and Japanese runs of normalised text.
+// "注文をcancelしたい" gives 注文を, cancel, したい. It is an iterator so that
+// classifying a message allocates nothing for it.
+func segments(normalised string) iter.Seq[segment] {
+	return func(yield func(segment) bool) {
+		for field := range strings.FieldsSeq(normalised) {
+			start := 0
+			ja := false
+			for i, r := range field {
+				j := isJapanese(r) || r >= 0x3040 && r <= 0x30FF
+				if i == 0 {
+					ja = j
+					continue
+				}
+				if j != ja {
+					if !yield(segment{field[start:i], ja}) {
+						return
+					}
+					start, ja = i, j
+				}
 			}
-			if j != ja {
-				out = append(out, segment{field[start:i], ja})
-				start, ja = i, j
+			if !yield(segment{field[start:], ja}) {
+				return
 			}
 		}
-		out = append(out, segment{field[start:], ja})
 	}
-	return out
 }
 
 // featureSet is the hashed features of one message with the English words
 // kept for the explanation and for typo correction.
 type featureSet struct {
 	hashes []uint64
+	// probes are Japanese character trigrams. They are not scored (as
+	// features they memorise phrasings), but whether the examples ever had
+	// them is a good test of whether a message is about the shop at all,
+	// so they count towards Classification.Coverage.
+	probes []uint64
 	names  []string // parallel to hashes; filled only when explaining
 }
 
@@ -80,13 +92,13 @@ type featureSet struct {
 // unknown English word to a known one (typo tolerance); it may be nil.
 // explain keeps readable names for the "why?" view.
 func extractFeatures(normalised string, correct func(string) string, explain bool) featureSet {
-	return extractFeaturesInto(make([]uint64, 0, 64), normalised, correct, explain)
+	return extractFeaturesInto(make([]uint64, 0, 64), nil, normalised, correct, explain)
 }
 
-// extractFeaturesInto is extractFeatures appending to buf, so a caller can
-// reuse one buffer across messages.
-func extractFeaturesInto(buf []uint64, normalised string, correct func(string) string, explain bool) featureSet {
-	fs := featureSet{hashes: buf[:0]}
+// extractFeaturesInto is extractFeatures appending to buf and probeBuf, so a
+// caller can reuse the buffers across messages.
+func extractFeaturesInto(buf, probeBuf []uint64, normalised string, correct func(string) string, explain bool) featureSet {
+	fs := featureSet{hashes: buf[:0], probes: probeBuf[:0]}
 	add := func(h uint64, kind, name string) {
 		fs.hashes = append(fs.hashes, h)
 		if explain {
@@ -94,7 +106,7 @@ func extractFeaturesInto(buf []uint64, normalised string, correct func(string) s
 		}
 	}
 	prev := ""
-	for _, seg := range segments(normalised) {
+	for seg := range segments(normalised) {
 		if seg.ja {
 			prev = ""
 			addJapanese(seg.text, &fs, explain)
@@ -167,35 +179,57 @@ func isASCII(s string) bool {
 	return true
 }
 
-// addJapanese emits kanji unigrams, and character bigrams and trigrams of a
-// Japanese run, with the run boundaries marked so that a word at the start of
-// a message is distinguished from one inside it.
+// addJapanese emits kanji unigrams, runs of kanji (roughly the content words),
+// and character bigrams of a Japanese run, with the run boundaries marked so
+// that a word at the start of a message is distinguished from one inside it.
+// Trigrams are not scored: on held-out Japanese they memorised phrasings
+// (about 1.5 points worse in 5-fold cross-validation of the examples). They
+// are kept as coverage probes (see featureSet).
 func addJapanese(run string, fs *featureSet, explain bool) {
-	rs := make([]string, 0, len(run)/3+2)
-	rs = append(rs, "^")
+	prev, prev2 := "^", ""
+	trigram := func(c string) {
+		if prev2 != "" {
+			fs.probes = append(fs.probes, hashFeature(kindJa3, prev2, prev, c))
+		}
+	}
+	kanjiStart, kanjiLen := 0, 0
+	endKanjiRun := func(end int) {
+		if kanjiLen >= 2 {
+			w := run[kanjiStart:end]
+			fs.hashes = append(fs.hashes, hashFeature(kindJaWord, w))
+			if explain {
+				fs.names = append(fs.names, "kanji-word:"+w)
+			}
+		}
+		kanjiLen = 0
+	}
+	bigram := func(a, b string) {
+		fs.hashes = append(fs.hashes, hashFeature(kindJa2, a, b))
+		if explain {
+			fs.names = append(fs.names, "ja:"+a+b)
+		}
+	}
 	for i, r := range run {
 		s := run[i : i+utf8.RuneLen(r)]
-		rs = append(rs, s)
-		if r >= 0x4E00 && r <= 0x9FFF {
+		bigram(prev, s)
+		trigram(s)
+		prev2, prev = prev, s
+		if r >= 0x4E00 && r <= 0x9FFF || r == '々' {
+			if kanjiLen == 0 {
+				kanjiStart = i
+			}
+			kanjiLen++
 			fs.hashes = append(fs.hashes, hashFeature(kindJa1, s))
 			if explain {
 				fs.names = append(fs.names, "kanji:"+s)
 			}
+		} else {
+			endKanjiRun(i)
 		}
 	}
-	rs = append(rs, "$")
-	for n := 2; n <= 3; n++ {
-		kind := byte(kindJa2)
-		if n == 3 {
-			kind = kindJa3
-		}
-		for i := 0; i+n <= len(rs); i++ {
-			fs.hashes = append(fs.hashes, hashFeature(kind, rs[i:i+n]...))
-			if explain {
-				fs.names = append(fs.names, "ja:"+strings.Join(rs[i:i+n], ""))
-			}
-		}
-	}
+	endKanjiRun(len(run))
+	bigram(prev, "$")
+	trigram("$")
 }
 
 func hasDigit(s string) bool {

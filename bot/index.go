@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -28,6 +29,10 @@ type phraseRef struct {
 type filteredRegexpOwned struct {
 	filteredRegexp
 	source int
+	// needsNonASCII: one of the literal sets has only non-ASCII literals
+	// (a Japanese pattern), so the regexp can't match ASCII text. English
+	// messages then skip every Japanese regexp without a substring search.
+	needsNonASCII bool
 }
 
 // patternHit is the best (longest) match of one owner.
@@ -45,7 +50,10 @@ func newPatternIndex(compiled map[string]*matcher) *patternIndex {
 		x.sources = append(x.sources, m.sources)
 		var res []filteredRegexpOwned
 		for i, re := range m.regexps {
-			res = append(res, filteredRegexpOwned{re, len(m.phrases) + i})
+			nonASCII := slices.ContainsFunc(re.sets, func(set []string) bool {
+				return !slices.ContainsFunc(set, isASCII)
+			})
+			res = append(res, filteredRegexpOwned{re, len(m.phrases) + i, nonASCII})
 		}
 		x.regexps = append(x.regexps, res)
 		for i, p := range m.phrases {
@@ -96,8 +104,12 @@ func (x *patternIndex) match(padded string, hits []patternHit) []patternHit {
 		}
 	}
 	bare := padded[1 : len(padded)-1]
+	ascii := isASCII(bare)
 	for owner, res := range x.regexps {
 		for _, re := range res {
+			if ascii && re.needsNonASCII {
+				continue
+			}
 			if loc := re.find(bare); loc != nil {
 				better(owner, re.source, max(1, utf8.RuneCountInString(bare[loc[0]:loc[1]])))
 			}

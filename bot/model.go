@@ -28,6 +28,8 @@ type model struct {
 	weights []float32        // row-major: rows × nClass
 	bias    []float32
 	typos   *typoCorrector
+	// probes holds every coverage probe (Japanese trigram) of the examples.
+	probes map[uint64]struct{}
 }
 
 // trainOptions are the knobs of training. They are fixed in code, not in the
@@ -43,12 +45,15 @@ var defaultTrainOptions = trainOptions{epochs: 4, rate: 0.5, seed: 20261126}
 // trainModel fits the weights. It is deterministic: examples are visited in a
 // seeded shuffled order.
 func trainModel(examples []example, nClass int, opt trainOptions) *model {
-	m := &model{nClass: nClass, rows: map[uint64]int32{}, bias: make([]float32, nClass)}
+	m := &model{nClass: nClass, rows: map[uint64]int32{}, bias: make([]float32, nClass), probes: map[uint64]struct{}{}}
 	m.typos = newTypoCorrector(examples)
 	// Encode every example once.
 	encoded := make([][]int32, len(examples))
 	for i, ex := range examples {
 		fs := extractFeatures(ex.text, m.typos.correct, false)
+		for _, h := range fs.probes {
+			m.probes[h] = struct{}{}
+		}
 		ids := make([]int32, 0, len(fs.hashes))
 		for _, h := range fs.hashes {
 			id, ok := m.rows[h]
@@ -130,12 +135,14 @@ func softmax(v []float64) {
 
 // scored is the model's view of one message.
 type scored struct {
-	probs    []float64 // per class, summing to 1
-	known    int       // features the model has weights for
-	total    int       // features in the message
-	features featureSet
-	ids      []int32 // rows of the known features, parallel to knownAt
-	knownAt  []int   // index into features of each known feature
+	probs []float64 // per class, summing to 1
+	known int       // features the model has weights for
+	total int       // features in the message
+	// probesKnown of probesTotal coverage probes were seen in the examples.
+	probesKnown, probesTotal int
+	features                 featureSet
+	ids                      []int32 // rows of the known features, parallel to knownAt
+	knownAt                  []int   // index into features of each known feature
 }
 
 // scratch holds the buffers of one classification, recycled through
@@ -143,6 +150,7 @@ type scored struct {
 // collector (and the latency tail) quiet.
 type scratch struct {
 	hashes  []uint64
+	probes  []uint64
 	ids     []int32
 	knownAt []int
 	probs   []float64
@@ -153,12 +161,17 @@ var scratchPool = sync.Pool{New: func() any { return &scratch{} }}
 // score classifies normalised text. The result's slices live in sc and are
 // valid until sc goes back to the pool.
 func (m *model) score(normalised string, explain bool, sc *scratch) scored {
-	fs := extractFeaturesInto(sc.hashes, normalised, m.typos.correct, explain)
-	sc.hashes = fs.hashes
+	fs := extractFeaturesInto(sc.hashes, sc.probes, normalised, m.typos.correct, explain)
+	sc.hashes, sc.probes = fs.hashes, fs.probes
 	if cap(sc.probs) < m.nClass {
 		sc.probs = make([]float64, m.nClass)
 	}
-	s := scored{features: fs, total: len(fs.hashes), probs: sc.probs[:m.nClass]}
+	s := scored{features: fs, total: len(fs.hashes), probesTotal: len(fs.probes), probs: sc.probs[:m.nClass]}
+	for _, h := range fs.probes {
+		if _, ok := m.probes[h]; ok {
+			s.probesKnown++
+		}
+	}
 	ids, knownAt := sc.ids[:0], sc.knownAt[:0]
 	for i, h := range fs.hashes {
 		if id, ok := m.rows[h]; ok {

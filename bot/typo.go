@@ -21,7 +21,7 @@ const minTypoLen = 4
 func newTypoCorrector(examples []example) *typoCorrector {
 	t := &typoCorrector{count: map[string]int{}, deletes: map[string]string{}}
 	for _, ex := range examples {
-		for _, seg := range segments(ex.text) {
+		for seg := range segments(ex.text) {
 			if !seg.ja {
 				t.count[seg.text]++
 			}
