@@ -17,6 +17,10 @@ const (
 	FactEmail    = slots.Email
 	FactPhone    = slots.Phone
 	FactAmount   = slots.Amount
+	// FactDescription is the customer's own first description of the
+	// problem; it answers the descriptive facts (what happened, what kind of
+	// problem, the error shown).
+	FactDescription = "description"
 )
 
 // Customer is who the customer is, when signed in.
@@ -67,7 +71,15 @@ func (f *Facts) Value(name string) string {
 			return strings.Join(f.Order.Items, ", ")
 		}
 	}
-	return f.Slots[name]
+	if v := f.Slots[name]; v != "" || !describedFacts[name] {
+		return v
+	}
+	// The contact flow's sub-topic ("damaged", "wrong_item") already says
+	// what kind of problem it is.
+	if name == "problem_kind" && f.Topic.Subtopic != "" {
+		return f.Topic.Subtopic
+	}
+	return f.Slots[FactDescription]
 }
 
 // Has reports whether the fact called name is known.
@@ -153,11 +165,6 @@ func NewPacket(at time.Time, conversation string, reason bot.Reason, lang string
 		}
 		p.Facts.Slots = cp
 	}
-	// The contact flow's sub-topic ("damaged", "wrong item") already says
-	// what kind of problem it is.
-	if p.Facts.Topic.Subtopic != "" && !p.Facts.Has("problem_kind") {
-		p.Facts.Set("problem_kind", p.Facts.Topic.Subtopic)
-	}
 	for _, l := range p.Transcript {
 		if l.Speaker == SpeakerCustomer {
 			p.learn(l.Text)
@@ -185,12 +192,8 @@ func (p *Packet) learn(text string) {
 	// A customer who has described the problem has answered "what happened?"
 	// in their own words; asking again is exactly the repetition the seed's
 	// customers hate.
-	if describesProblem(text) {
-		for _, f := range describedFacts {
-			if !p.Facts.Has(f) {
-				p.Facts.Set(f, text)
-			}
-		}
+	if !p.Facts.Has(FactDescription) && describesProblem(text) && !asksForPerson(text) {
+		p.Facts.Set(FactDescription, text)
 	}
 	if outcome := wantedOutcome(text); outcome != "" {
 		for _, f := range []string{"preferred_outcome", "desired_outcome"} {
@@ -203,7 +206,23 @@ func (p *Packet) learn(text string) {
 
 // describedFacts are the playbook facts a customer's own description of the
 // problem answers.
-var describedFacts = []string{"what_happened", "problem_kind", "error_message", "item_condition", "requested_change"}
+var describedFacts = map[string]bool{"what_happened": true, "problem_kind": true, "error_message": true,
+	"item_condition": true, "requested_change": true}
+
+// personWords mark a line that asks for a person rather than describing the
+// problem.
+var personWords = []string{"person", "human", "agent", "operator", "someone", "representative",
+	"人と話", "人間", "担当", "オペレーター", "スタッフ", "有人"}
+
+func asksForPerson(text string) bool {
+	low := strings.ToLower(text)
+	for _, w := range personWords {
+		if strings.Contains(low, w) {
+			return true
+		}
+	}
+	return false
+}
 
 // describesProblem reports whether a customer line is more than a greeting,
 // a number or a yes: at least four words, or eight characters of Japanese.

@@ -124,6 +124,8 @@ func TestPacketLearnsWhatTheCustomerDescribed(t *testing.T) {
 			[]string{"what_happened", "problem_kind", "preferred_outcome"}, []string{"photo"}},
 		{"a bare yes describes nothing", "", "yes", nil, []string{"what_happened", "problem_kind", "preferred_outcome"}},
 		{"a short Japanese reply describes nothing", "", "はい、そうです", nil, []string{"what_happened"}},
+		{"asking for a person describes nothing", "", "I'd like to talk to a person please.", nil, []string{"what_happened", "error_message"}},
+		{"担当者を頼むだけでは説明にならない", "", "担当者と話したいのでつないでください", nil, []string{"what_happened"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
