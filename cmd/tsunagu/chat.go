@@ -28,12 +28,11 @@ func init() {
 	// "shop:" as well).
 	fileCheckers = append(fileCheckers, fileChecker{kind: "profile", topKey: "orders", check: profile.Check})
 	defaultRun = func(g *globalOptions) func(*cobra.Command, []string) error {
-		return func(cmd *cobra.Command, _ []string) error { return runChat(cmd, g, "") }
+		return func(cmd *cobra.Command, _ []string) error { return runChat(cmd, g) }
 	}
 }
 
 func newChatCmd(g *globalOptions) *cobra.Command {
-	var profileFile string
 	cmd := &cobra.Command{
 		Use:   "chat",
 		Short: "Open the customer app: pick an order and a topic, chat with the bot, get a person or a call back",
@@ -45,9 +44,8 @@ customer, or another profile given with --profile FILE (YAML). Needs a terminal.
 			}
 			return nil
 		},
-		RunE: func(cmd *cobra.Command, _ []string) error { return runChat(cmd, g, profileFile) },
+		RunE: func(cmd *cobra.Command, _ []string) error { return runChat(cmd, g) },
 	}
-	cmd.Flags().StringVar(&profileFile, "profile", "", "customer profile file (YAML) replacing the built-in demo customer")
 	return cmd
 }
 
@@ -165,12 +163,12 @@ func buildChat(g *globalOptions, profileFile string) (*chatDeps, error) {
 // errNotTerminal is returned when stdin is piped: the app needs keys.
 var errNotTerminal = errors.New("the customer app needs a terminal; for scripts use 'tsunagu bot' or 'tsunagu history'")
 
-func runChat(cmd *cobra.Command, g *globalOptions, profileFile string) error {
+func runChat(cmd *cobra.Command, g *globalOptions) error {
 	in := cmd.InOrStdin()
 	if !isTerminal(in) {
 		return errNotTerminal
 	}
-	deps, err := buildChat(g, profileFile)
+	deps, err := buildChat(g, g.profileFile)
 	if err != nil {
 		return err
 	}

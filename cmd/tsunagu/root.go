@@ -17,6 +17,7 @@ type globalOptions struct {
 	lang          string
 	rulesFile     string
 	operatorsFile string
+	profileFile   string
 	clock         string
 	speed         float64
 	seed          int64
@@ -126,6 +127,7 @@ Every conversation is stored in one local file and can be searched and exported.
 	pf.StringVar(&g.lang, "lang", "", "interface and bot language: ja or en (default from LANG)")
 	pf.StringVar(&g.rulesFile, "rules", "", "rules file replacing the built-in rules (YAML)")
 	pf.StringVar(&g.operatorsFile, "operators", "", "operator pool file replacing the built-in pool (YAML)")
+	pf.StringVar(&g.profileFile, "profile", "", "customer profile file replacing the built-in demo customer (YAML); used by the chat")
 	pf.StringVar(&g.clock, "clock", "", "simulated start time, RFC 3339 (default: now)")
 	pf.Float64Var(&g.speed, "speed", 1, "simulated time runs this many times faster than real time")
 	pf.Int64Var(&g.seed, "seed", 1, "seed for every random choice, so runs repeat exactly")
