@@ -67,7 +67,9 @@ type Classification struct {
 	Normalized string
 	// Candidates are all intents, best first, with scores summing to 1.
 	Candidates []Candidate
-	// Coverage is the share of the message's features the scorer knows.
+	// Coverage is the share of the message's features the scorer knows
+	// (for Japanese, the lower of that and the share of its character
+	// trigrams seen in the examples).
 	Coverage float64
 	// InScope is false when the message is not about the shop at all.
 	InScope bool
@@ -100,9 +102,9 @@ func (c *Classification) Margin() float64 {
 	return c.Candidates[0].Score - c.Candidates[1].Score
 }
 
-// hitsPool recycles the per-message pattern hit table: it is the largest
-// allocation of a classification and never escapes it.
-var hitsPool = sync.Pool{New: func() any { return new([]patternHit) }}
+// matchPool recycles the per-message pattern hit table and literal cache:
+// they are the largest allocation of a classification and never escape it.
+var matchPool = sync.Pool{New: func() any { return new(matchScratch) }}
 
 var triggerKeys = []string{"human_request", "sensitive", "anger", "legal", "not_helped", "multi_issue"}
 
@@ -114,32 +116,28 @@ func (e *Engine) Classify(text, fallbackLang, prior string, explain bool) Classi
 	norm := Normalize(text)
 	c := Classification{Lang: lang, Normalized: norm}
 	padded := " " + norm + " "
-	hp := hitsPool.Get().(*[]patternHit)
-	defer hitsPool.Put(hp)
-	hits := e.patterns.match(padded, *hp)
-	*hp = hits
+	ms := matchPool.Get().(*matchScratch)
+	defer matchPool.Put(ms)
+	hits := e.patterns.match(padded, ms)
 	for owner, h := range hits {
 		if h.source < 0 {
 			continue
 		}
-		key := e.patterns.owners[owner]
-		src := e.patterns.sources[owner][h.source]
-		if trigger, ok := strings.CutPrefix(key, "trigger:"); ok {
-			name, l, _ := strings.Cut(trigger, "/")
+		name, id := e.patterns.names[owner], e.patterns.ruleIDs[owner][h.source]
+		if e.patterns.trigger[owner] {
 			if _, done := c.Triggers[name]; !done {
 				if c.Triggers == nil {
 					c.Triggers = map[string]string{}
 				}
-				c.Triggers[name] = "trigger:" + name + "/" + l + ":" + src
+				c.Triggers[name] = id
 			}
 			continue
 		}
-		name, l, _ := strings.Cut(key, "/")
 		if h.runes > c.patternLen[name] {
 			if c.Patterns == nil {
 				c.Patterns, c.patternLen = map[string]string{}, map[string]int{}
 			}
-			c.Patterns[name] = "pattern:" + name + "/" + l + ":" + src
+			c.Patterns[name] = id
 			c.patternLen[name] = h.runes
 		}
 	}
@@ -171,11 +169,24 @@ func (e *Engine) Classify(text, fallbackLang, prior string, explain bool) Classi
 	for _, p := range probs {
 		sum += p
 	}
-	c.Candidates = make([]Candidate, len(probs))
-	for i, p := range probs {
-		c.Candidates[i] = Candidate{Intent: e.classes[i], Score: p / sum}
+	// Best first; equal scores keep the rules' order. Sorting class
+	// numbers and building the candidates afterwards is several times
+	// cheaper than a stable sort of the candidates themselves.
+	order := sc.order[:0]
+	for i := range probs {
+		order = append(order, int32(i))
 	}
-	slices.SortStableFunc(c.Candidates, func(a, b Candidate) int { return cmp.Compare(b.Score, a.Score) })
+	sc.order = order
+	slices.SortFunc(order, func(a, b int32) int {
+		if c := cmp.Compare(probs[b], probs[a]); c != 0 {
+			return c
+		}
+		return cmp.Compare(a, b)
+	})
+	c.Candidates = make([]Candidate, len(probs))
+	for k, i := range order {
+		c.Candidates[k] = Candidate{Intent: e.classes[i], Score: probs[i] / sum}
+	}
 	minCov := e.rules.Policy.MinCoverage.In(lang)
 	c.InScope = norm != "" && (len(c.Patterns) > 0 || c.Coverage >= minCov)
 	if explain {

@@ -17,6 +17,22 @@ type patternIndex struct {
 	byRune  map[rune][]phraseRef    // first rune → other phrases
 	regexps [][]filteredRegexpOwned // per owner
 	sources [][]string              // per owner: pattern sources, as in matcher
+	// Precomputed so that classifying allocates no strings for them:
+	names   []string   // per owner: the intent or trigger name
+	trigger []bool     // per owner: a trigger, not an intent
+	ruleIDs [][]string // per owner and source: "pattern:intent/lang:src" or "trigger:name/lang:src"
+	// literals are the distinct prefilter literals of all regexps; each
+	// regexp's sets refer to them by index, so a message is searched for
+	// each literal at most once however many regexps share it.
+	literals []string
+}
+
+// matchScratch holds the per-message buffers of match, recycled by the
+// caller.
+type matchScratch struct {
+	hits []patternHit
+	// found caches literal searches: 0 not yet searched, 1 found, 2 absent.
+	found []uint8
 }
 
 type phraseRef struct {
@@ -29,6 +45,8 @@ type phraseRef struct {
 type filteredRegexpOwned struct {
 	filteredRegexp
 	source int
+	// litSets are the prefilter's sets as indexes into literals.
+	litSets [][]int32
 	// needsNonASCII: one of the literal sets has only non-ASCII literals
 	// (a Japanese pattern), so the regexp can't match ASCII text. English
 	// messages then skip every Japanese regexp without a substring search.
@@ -43,17 +61,43 @@ type patternHit struct {
 
 func newPatternIndex(compiled map[string]*matcher) *patternIndex {
 	x := &patternIndex{byWord: map[string][]phraseRef{}, byRune: map[rune][]phraseRef{}}
+	literalID := map[string]int32{}
 	for _, owner := range sortedKeys(compiled) {
 		m := compiled[owner]
 		id := len(x.owners)
 		x.owners = append(x.owners, owner)
 		x.sources = append(x.sources, m.sources)
+		rest, isTrigger := strings.CutPrefix(owner, "trigger:")
+		name, _, _ := strings.Cut(rest, "/")
+		prefix := "pattern:" + owner + ":"
+		if isTrigger {
+			prefix = owner + ":"
+		}
+		ids := make([]string, len(m.sources))
+		for i, src := range m.sources {
+			ids[i] = prefix + src
+		}
+		x.names, x.trigger, x.ruleIDs = append(x.names, name), append(x.trigger, isTrigger), append(x.ruleIDs, ids)
 		var res []filteredRegexpOwned
 		for i, re := range m.regexps {
 			nonASCII := slices.ContainsFunc(re.sets, func(set []string) bool {
 				return !slices.ContainsFunc(set, isASCII)
 			})
-			res = append(res, filteredRegexpOwned{re, len(m.phrases) + i, nonASCII})
+			var litSets [][]int32
+			for _, set := range re.sets {
+				ids := make([]int32, len(set))
+				for j, l := range set {
+					id, ok := literalID[l]
+					if !ok {
+						id = int32(len(x.literals))
+						literalID[l] = id
+						x.literals = append(x.literals, l)
+					}
+					ids[j] = id
+				}
+				litSets = append(litSets, ids)
+			}
+			res = append(res, filteredRegexpOwned{filteredRegexp: re, source: len(m.phrases) + i, litSets: litSets, needsNonASCII: nonASCII})
 		}
 		x.regexps = append(x.regexps, res)
 		for i, p := range m.phrases {
@@ -72,8 +116,13 @@ func newPatternIndex(compiled map[string]*matcher) *patternIndex {
 
 // match returns the best hit of every owner (indexed like owners). padded is
 // the normalised text with a space at each end.
-func (x *patternIndex) match(padded string, hits []patternHit) []patternHit {
-	hits = hits[:0]
+func (x *patternIndex) match(padded string, ms *matchScratch) []patternHit {
+	hits := ms.hits[:0]
+	if cap(ms.found) < len(x.literals) {
+		ms.found = make([]uint8, len(x.literals))
+	}
+	found := ms.found[:len(x.literals)]
+	clear(found)
 	for range x.owners {
 		hits = append(hits, patternHit{source: -1})
 	}
@@ -110,10 +159,38 @@ func (x *patternIndex) match(padded string, hits []patternHit) []patternHit {
 			if ascii && re.needsNonASCII {
 				continue
 			}
-			if loc := re.find(bare); loc != nil {
+			if !x.mayMatch(re.litSets, bare, found) {
+				continue
+			}
+			if loc := re.re.FindStringIndex(bare); loc != nil {
 				better(owner, re.source, max(1, utf8.RuneCountInString(bare[loc[0]:loc[1]])))
 			}
 		}
 	}
+	ms.hits = hits
 	return hits
+}
+
+// mayMatch is filteredRegexp.find's prefilter over the cached literal
+// searches: every set must have a literal in text.
+func (x *patternIndex) mayMatch(sets [][]int32, text string, found []uint8) bool {
+	for _, set := range sets {
+		hit := false
+		for _, id := range set {
+			if found[id] == 0 {
+				found[id] = 2
+				if strings.Contains(text, x.literals[id]) {
+					found[id] = 1
+				}
+			}
+			if found[id] == 1 {
+				hit = true
+				break
+			}
+		}
+		if !hit {
+			return false
+		}
+	}
+	return true
 }

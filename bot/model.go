@@ -154,6 +154,7 @@ type scratch struct {
 	ids     []int32
 	knownAt []int
 	probs   []float64
+	order   []int32 // classes, best first
 }
 
 var scratchPool = sync.Pool{New: func() any { return &scratch{} }}

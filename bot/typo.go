@@ -74,14 +74,17 @@ func (t *typoCorrector) correct(w string) string {
 	}
 	// A letter missing from the typed word: "ordr" is a delete of "order".
 	consider(t.deletes[w])
+	// The deletes are built in a stack buffer: map lookups with string(d)
+	// don't allocate, and this runs for every unknown word of every message.
+	var buf [64]byte
 	for i := range len(w) {
-		d := w[:i] + w[i+1:]
+		d := append(append(buf[:0], w[:i]...), w[i+1:]...)
 		// An extra letter: "deleete" minus one letter is "delete".
-		if t.count[d] >= rareCount && len(d) >= minTypoLen {
-			consider(d)
+		if t.count[string(d)] >= rareCount && len(d) >= minTypoLen {
+			consider(string(d))
 		}
 		// A wrong or swapped letter: both share a delete.
-		consider(t.deletes[d])
+		consider(t.deletes[string(d)])
 	}
 	if best != "" && (n == 0 || t.count[best] >= 20*n) {
 		return best
