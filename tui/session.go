@@ -70,6 +70,12 @@ type storeJob struct {
 	status transcripts.Status // a status change (a resumed abandoned chat is open again)
 	idx    int                // transcript message it saves, -1 if none
 	retry  int                // how many times it was tried before
+	// conv and refused are the session's, fixed when the job is first
+	// queued: a retry must land in the same conversation even if the
+	// customer has moved on to another one meanwhile.
+	conv    string
+	refused *atomic.Bool
+	queued  bool
 }
 
 type (
@@ -358,6 +364,13 @@ func (m *Model) event(text string, e transcripts.Entry) tea.Cmd {
 
 // runStore queues a store write in the store lane.
 func (m *Model) runStore(job storeJob) tea.Cmd {
+	if !job.queued {
+		job.queued = true
+		job.refused = new(atomic.Bool)
+		if m.sess != nil && m.sess.refused != nil {
+			job.conv, job.refused = m.sess.id, m.sess.refused
+		}
+	}
 	st := m.store
 	if st == nil {
 		if m.storeUp {
@@ -367,11 +380,7 @@ func (m *Model) runStore(job storeJob) tea.Cmd {
 		// The store is still opening: try again shortly.
 		return m.cfg.Tick(50*time.Millisecond, func(time.Time) tea.Msg { return retryMsg{job: job} })
 	}
-	id := ""
-	refused := new(atomic.Bool)
-	if m.sess != nil && m.sess.refused != nil {
-		id, refused = m.sess.id, m.sess.refused
-	}
+	id, refused := job.conv, job.refused
 	return m.lanes[laneStore].push(func() tea.Msg {
 		var err error
 		if job.create == nil && refused.Load() {
@@ -409,6 +418,17 @@ func (m *Model) markUnsaved(idx int) {
 // failure the message stays on screen marked "not saved" and the write is
 // retried, unless the record itself is invalid.
 func (m *Model) saved(msg savedMsg) tea.Cmd {
+	if m.sess == nil || msg.job.conv != m.sess.id {
+		// A write of a conversation the customer has left: its marks are
+		// not on this screen; only a failed write is retried, in its own
+		// conversation.
+		if msg.err == nil || permanent(msg.err) {
+			return nil
+		}
+		job := msg.job
+		job.retry++
+		return m.cfg.Tick(retryAfter, func(time.Time) tea.Msg { return retryMsg{job: job} })
+	}
 	if msg.err == nil {
 		if msg.job.idx >= 0 {
 			m.chat.transcript.SetSave(msg.job.idx, components.Saved)
@@ -420,8 +440,7 @@ func (m *Model) saved(msg savedMsg) tea.Cmd {
 	}
 	m.storeErr = msg.err
 	m.markUnsaved(msg.job.idx)
-	if errors.Is(msg.err, transcripts.ErrInvalid) || errors.Is(msg.err, transcripts.ErrClosed) ||
-		errors.Is(msg.err, transcripts.ErrExists) || errors.Is(msg.err, errRefused) {
+	if permanent(msg.err) {
 		if msg.job.close {
 			m.go2(screenClosed)
 		}
@@ -430,6 +449,12 @@ func (m *Model) saved(msg savedMsg) tea.Cmd {
 	job := msg.job
 	job.retry++
 	return m.cfg.Tick(retryAfter, func(time.Time) tea.Msg { return retryMsg{job: job} })
+}
+
+// permanent reports a write error that a retry cannot fix.
+func permanent(err error) bool {
+	return errors.Is(err, transcripts.ErrInvalid) || errors.Is(err, transcripts.ErrClosed) ||
+		errors.Is(err, transcripts.ErrExists) || errors.Is(err, errRefused)
 }
 
 // send handles a message the customer typed.
