@@ -102,15 +102,6 @@ func (c *chatPage) transcriptHeight() int {
 func (m *Model) updateChat(msg tea.Msg) tea.Cmd {
 	c := &m.chat
 	switch msg := msg.(type) {
-	case botWaitMsg:
-		switch {
-		case m.bot != nil:
-			return m.startBot()
-		case m.botErr != nil:
-			m.fatal = fmt.Sprintf(m.text.LoadFailed, oneLine(m.botErr))
-			return nil
-		}
-		return m.waitForBot()
 	case tea.PasteMsg:
 		if c.choosing {
 			return nil

@@ -307,7 +307,7 @@ func (m *Model) botResumed(msg botResumedMsg) tea.Cmd {
 	}
 	m.sess.resuming = false
 	m.chat.busy = false
-	return nil
+	return m.flushToBot()
 }
 
 func (m *Model) deskResumed(msg deskResumedMsg) tea.Cmd {

@@ -5,6 +5,9 @@ import (
 	"testing"
 	"time"
 
+	tea "charm.land/bubbletea/v2"
+
+	"tsunagu/handoff"
 	"tsunagu/transcripts"
 	"tsunagu/tui/components"
 )
@@ -65,5 +68,59 @@ func TestRetriedWriteStaysInItsConversation(t *testing.T) {
 		if msg := h.m.chat.transcript.Message(i); msg.Save == components.NotSaved {
 			t.Errorf("resumed message %d %q marked by the old chat's write", i, msg.Text)
 		}
+	}
+}
+
+// B2: a message sent while the bot is still starting is answered once it
+// has started.
+func TestMessageBeforeBotStartedIsAnswered(t *testing.T) {
+	h := newHarness(t, harnessOpts{})
+	h.enter() // signed in
+	h.enter() // first order
+	h.enter() // Delivery
+	h.enter() // Not arrived
+	// "Chat now": the bot's start is held back while the customer types.
+	_, starting := h.m.Update(tea.KeyPressMsg{Code: tea.KeyEnter})
+	h.typeText("where is my parcel?")
+	h.enter()
+	h.run(starting)
+	if h.m.chat.busy {
+		t.Fatalf("still answering:\n%s", h.view())
+	}
+	bots := 0
+	for i := range h.m.chat.transcript.Len() {
+		if h.m.chat.transcript.Message(i).Role == components.RoleBot {
+			bots++
+		}
+	}
+	if bots < 2 {
+		t.Fatalf("the bot gave %d messages (opening only?), want an answer to the early message:\n%s", bots, h.view())
+	}
+}
+
+// B2: the poll for the rules survives a trip to the rating page while a
+// resumed conversation waits for them.
+func TestBotPollSurvivesRatingPage(t *testing.T) {
+	first := newHarness(t, harnessOpts{})
+	first.startChat()
+	first.typeText("thanks, where is it now?")
+	first.enter()
+	id := leave(t, first)
+
+	r := &harness{t: t, clock: handoff.NewVirtualClock(first.clock.Now().Add(time.Hour)), store: first.store}
+	cfg := first.m.cfg
+	cfg.Clock, cfg.ResumeID, cfg.LoadBot = r.clock, id, nil // the rules are still loading
+	r.m = New(cfg)
+	r.run(r.m.Init())
+	r.send(tea.WindowSizeMsg{Width: 100, Height: 30})
+	r.esc()
+	if r.m.screen != screenRate {
+		t.Fatalf("esc went to screen %d", r.m.screen)
+	}
+	r.send(botLoadedMsg{bot: realBot(t)})
+	r.advance(time.Second)
+	r.esc() // back to the chat
+	if r.m.screen != screenChat || r.m.chat.busy || r.m.sess.resuming {
+		t.Fatalf("screen %d busy %v resuming %v:\n%s", r.m.screen, r.m.chat.busy, r.m.sess.resuming, r.view())
 	}
 }

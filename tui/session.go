@@ -58,6 +58,10 @@ type session struct {
 	unsaved      int
 	booking      *handoff.Booking
 
+	// toBot is what the customer sent before the bot's dialogue existed;
+	// it is handed to the bot once it has started.
+	toBot []string
+
 	resuming bool         // a stored conversation is loading: keys wait
 	resume   *resumeState // what a resumed session still hands to the bot or desk
 }
@@ -163,6 +167,8 @@ func (m *Model) updateSession(msg tea.Msg) (tea.Cmd, bool) {
 		return m.saved(msg), true
 	case retryMsg:
 		return m.runStore(msg.job), true
+	case botWaitMsg:
+		return m.botWait(), true
 	case botStartedMsg:
 		return m.botStarted(msg), true
 	case botDecisionMsg:
@@ -312,6 +318,37 @@ func (m *Model) waitForBot() tea.Cmd {
 
 type botWaitMsg struct{}
 
+// botWait is one poll for the rules, whatever screen is shown (the
+// customer may be on the rating page while they load).
+func (m *Model) botWait() tea.Cmd {
+	switch {
+	case m.sess == nil || m.sess.closed:
+		return nil
+	case m.bot != nil:
+		return m.startBot()
+	case m.botErr != nil:
+		m.fatal = fmt.Sprintf(m.text.LoadFailed, oneLine(m.botErr))
+		return nil
+	}
+	return m.waitForBot()
+}
+
+// flushToBot hands the bot what the customer sent before it had started.
+func (m *Model) flushToBot() tea.Cmd {
+	s := m.sess
+	if s.dialogue == nil || s.escalated || len(s.toBot) == 0 {
+		return nil
+	}
+	texts, d := s.toBot, s.dialogue
+	s.toBot = nil
+	m.chat.busy = true
+	cmds := make([]tea.Cmd, 0, len(texts))
+	for _, text := range texts {
+		cmds = append(cmds, m.lanes[laneBot].push(func() tea.Msg { return botDecisionMsg{d: d.Respond(text)} }))
+	}
+	return tea.Batch(cmds...)
+}
+
 func (m *Model) startBot() tea.Cmd {
 	if m.sess.resume != nil {
 		return m.resumeStart()
@@ -328,7 +365,7 @@ func (m *Model) startBot() tea.Cmd {
 func (m *Model) botStarted(msg botStartedMsg) tea.Cmd {
 	m.sess.dialogue = msg.dialogue
 	m.chat.busy = false
-	return m.botDecided(msg.opening)
+	return tea.Batch(m.botDecided(msg.opening), m.flushToBot())
 }
 
 // say shows a message and saves it.
@@ -474,6 +511,10 @@ func (m *Model) send(text string) tea.Cmd {
 		d := s.dialogue
 		m.chat.busy = true
 		cmds = append(cmds, m.lanes[laneBot].push(func() tea.Msg { return botDecisionMsg{d: d.Respond(text)} }))
+	default:
+		// The bot has not started yet: it answers once it has.
+		s.toBot = append(s.toBot, text)
+		m.chat.busy = true
 	}
 	return tea.Batch(cmds...)
 }
