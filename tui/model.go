@@ -411,7 +411,7 @@ func (m *Model) frame() string {
 		return ansi.Truncate(m.text.TooSmall, m.width, "")
 	}
 	if m.fatal != "" {
-		return fit(m.st.Bad.Render(ansi.Wrap(m.fatal, m.width, "")), m.width, m.height)
+		return fit(m.st.Bad.Render(ansi.Wrap(termsafe.Text(m.fatal), m.width, "")), m.width, m.height)
 	}
 	var body string
 	switch m.screen {

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -8,7 +9,9 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"tsunagu/handoff"
+	"tsunagu/handoff/training"
 	"tsunagu/transcripts"
+	"tsunagu/tui/common"
 	"tsunagu/tui/components"
 )
 
@@ -123,4 +126,37 @@ func TestBotPollSurvivesRatingPage(t *testing.T) {
 	if r.m.screen != screenChat || r.m.chat.busy || r.m.sess.resuming {
 		t.Fatalf("screen %d busy %v resuming %v:\n%s", r.m.screen, r.m.chat.busy, r.m.sess.resuming, r.view())
 	}
+}
+
+const evilErr = "desk down \x1b]52;c;RVZJTA==\x07\x1b[2J\x9b31m now"
+
+func checkNoEscapes(t *testing.T, content string) {
+	t.Helper()
+	for _, bad := range []string{"\x1b]", "\x07", "\x1b[2J", "\u009b"} {
+		if strings.Contains(content, bad) {
+			t.Fatalf("the frame carries %q from an error: %q", bad, content)
+		}
+	}
+}
+
+// B3: errors from the domain reach the screen without their escapes, in
+// the customer app's fatal message and the trainee app's error line.
+func TestErrorTextIsSanitisedOnScreen(t *testing.T) {
+	h := newHarness(t, harnessOpts{})
+	h.m.cfg.NewDesk = func(string) (common.Desk, error) { return nil, errors.New(evilErr) }
+	h.startChat()
+	h.ctrl('o') // ask for a person: the desk fails to start
+	if h.m.fatal == "" {
+		t.Fatal("the desk failure is not shown")
+	}
+	h.mustShow("desk down")
+	checkNoEscapes(t, h.m.View().Content)
+
+	th := newTrainHarness(t, "")
+	th.m.cfg.NewSession = func(*training.Scenario) (*training.Session, error) { return nil, errors.New(evilErr) }
+	th.send(tea.KeyPressMsg{Code: tea.KeyEnter})
+	if !strings.Contains(th.view(), "desk down") {
+		t.Fatalf("the error is not shown:\n%s", th.view())
+	}
+	checkNoEscapes(t, th.m.View().Content)
 }

@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"fmt"
 	"time"
 
 	"charm.land/bubbles/v2/key"
@@ -9,6 +8,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"tsunagu/handoff/training"
+	"tsunagu/transcripts/termsafe"
 	"tsunagu/tui/common"
 	"tsunagu/tui/pages/train"
 )
@@ -274,7 +274,7 @@ func (m *TrainModel) frame() string {
 	}
 	out := m.list.View()
 	if m.err != "" {
-		out += "\n" + m.st.Bad.Render(ansi.Wrap(fmt.Sprint(m.err), m.width, ""))
+		out += "\n" + m.st.Bad.Render(ansi.Wrap(termsafe.Text(m.err), m.width, ""))
 	}
 	return out
 }

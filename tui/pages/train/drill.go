@@ -147,9 +147,9 @@ func (p Drill) View() string {
 			verdict = p.st.Bad.Render(tr(p.lang, "✗ The bot would: ", "✗ ボットの判断：") + exp)
 		}
 		rows = append(rows, verdict+p.st.Muted.Render(fmt.Sprintf("  %d/%d", r.Points, r.MaxPoints)))
-		rows = append(rows, strings.Split(ansi.Wrap(r.Explanation, w, ""), "\n")...)
+		rows = append(rows, strings.Split(ansi.Wrap(termsafe.Text(r.Explanation), w, ""), "\n")...)
 		if len(r.Rules) > 0 {
-			rows = append(rows, p.st.Muted.Render(ansi.Truncate(tr(p.lang, "Rules fired: ", "発火したルール：")+strings.Join(r.Rules, ", "), w, "…")))
+			rows = append(rows, p.st.Muted.Render(ansi.Truncate(tr(p.lang, "Rules fired: ", "発火したルール：")+termsafe.Line(strings.Join(r.Rules, ", ")), w, "…")))
 		}
 		rows = append(rows, "", p.st.Muted.Render(tr(p.lang, "enter: next message", "enter：次のメッセージ")))
 	case p.choosing:

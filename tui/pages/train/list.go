@@ -61,7 +61,7 @@ func (l List) View() string {
 	var b strings.Builder
 	b.WriteString(l.st.Title.Render(tr(l.lang, "Trainee mode: pick a scenario", "研修モード：シナリオを選んでください")) + "\n\n")
 	for i, s := range l.scenarios {
-		line := fmt.Sprintf("%-26s %-11s %s", s.ID, training.PersonaName(s.Persona, l.lang), termsafe.Line(s.TitleIn(l.lang)))
+		line := fmt.Sprintf("%-26s %-11s %s", termsafe.Line(s.ID), training.PersonaName(s.Persona, l.lang), termsafe.Line(s.TitleIn(l.lang)))
 		line = ansi.Truncate(line, max(l.width-2, 1), "…")
 		if i == l.cursor {
 			b.WriteString(l.st.Selected.Render("▸ "+line) + "\n")
