@@ -102,7 +102,8 @@ type Model struct {
 	sess  *session
 	fatal string // an error that ends the app, shown until a key is pressed
 
-	quitting   bool     // Ctrl+C: quit once the store lane is idle
+	quitting   bool     // Ctrl+C: quit once the store lane is idle and no retry waits
+	retries    int      // store writes waiting for their retry timer
 	hist       *History // the embedded history browser, once opened
 	histReturn screen   // where leaving the history goes back to
 }
@@ -218,10 +219,11 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return nil
 	case laneDoneMsg:
 		next := m.lanes[msg.lane].next()
-		if m.quitting && !m.lanes[laneStore].busy {
+		cmd := tea.Batch(next, m.update(msg.msg))
+		if m.quitting && m.storeIdle() {
 			return tea.Quit
 		}
-		return tea.Batch(next, m.update(msg.msg))
+		return cmd
 	case storeOpenedMsg:
 		m.storeUp = true
 		m.store, m.storeErr = msg.store, msg.err
@@ -245,10 +247,16 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return nil
 	case tea.KeyPressMsg:
 		if key.Matches(msg, m.keys.Global.Quit) {
+			if m.quitting {
+				return tea.Quit // asked twice: quit without waiting
+			}
 			return m.quit()
 		}
+		if m.quitting {
+			return nil
+		}
 		if m.fatal != "" {
-			return tea.Quit
+			return m.quit()
 		}
 		// "?" is text on screens where the customer types; F1 works there.
 		typing := m.screen == screenChat || m.screen == screenPhone || m.screen == screenOrder
@@ -311,19 +319,28 @@ func (m *Model) updateScreen(msg tea.Msg) tea.Cmd {
 
 // quit ends the app cleanly. An open conversation is marked abandoned
 // first, in the store lane, so every message already queued is written
-// before it; the app quits when that lane is idle.
+// before it; the app quits when that lane is idle and no failed write
+// waits for its retry.
 func (m *Model) quit() tea.Cmd {
-	if m.sess == nil || !m.sess.created || m.sess.closed || m.store == nil {
+	m.quitting = true
+	var cmd tea.Cmd
+	if m.sess != nil && m.sess.created && !m.sess.closed && m.store != nil {
+		st, id := m.store, m.sess.id
+		m.sess.closed = true
+		cmd = m.lanes[laneStore].push(func() tea.Msg {
+			_ = st.SetStatus(id, transcripts.StatusAbandoned)
+			return nil
+		})
+	}
+	if m.storeIdle() {
 		return tea.Quit
 	}
-	st, id := m.store, m.sess.id
-	m.sess.closed = true
-	m.quitting = true
-	return m.lanes[laneStore].push(func() tea.Msg {
-		_ = st.SetStatus(id, transcripts.StatusAbandoned)
-		return nil
-	})
+	return cmd
 }
+
+// storeIdle reports that no store write is running, queued or waiting to
+// be retried.
+func (m *Model) storeIdle() bool { return !m.lanes[laneStore].busy && m.retries == 0 }
 
 func (m *Model) go2(s screen) {
 	m.screen = s
@@ -410,8 +427,12 @@ func (m *Model) frame() string {
 		}
 		return ansi.Truncate(m.text.TooSmall, m.width, "")
 	}
+	saving := ""
+	if m.quitting {
+		saving = "\n" + m.st.Status.Render(ansi.Wrap(m.text.SavingQuit, m.width, ""))
+	}
 	if m.fatal != "" {
-		return fit(m.st.Bad.Render(ansi.Wrap(termsafe.Text(m.fatal), m.width, "")), m.width, m.height)
+		return fit(m.st.Bad.Render(ansi.Wrap(termsafe.Text(m.fatal), m.width, ""))+saving, m.width, m.height)
 	}
 	var body string
 	switch m.screen {
@@ -437,6 +458,9 @@ func (m *Model) frame() string {
 	title := m.st.Title.Render(m.text.AppTitle)
 	if m.storeErr != nil {
 		title += "  " + m.st.Bad.Render(fmt.Sprintf(m.text.StoreFailed, termsafe.Line(oneLine(m.storeErr))))
+	}
+	if m.quitting {
+		return fit(title+saving, m.width, m.height)
 	}
 	return fit(title+"\n"+fitHeight(body, m.bodyHeight())+"\n"+m.helpView(), m.width, m.height)
 }

@@ -160,3 +160,44 @@ func TestErrorTextIsSanitisedOnScreen(t *testing.T) {
 	}
 	checkNoEscapes(t, th.m.View().Content)
 }
+
+// B4: quitting waits for a write that is waiting for its retry, says it is
+// saving, and quits once it is written; the fatal message's key quits the
+// same way.
+func TestQuitWaitsForRetriedWrites(t *testing.T) {
+	for _, fatal := range []bool{false, true} {
+		base := newHarness(t, harnessOpts{})
+		fs := &failingStore{Store: base.store}
+		h := newHarness(t, harnessOpts{store: fs})
+		h.store = base.store
+		h.startChat()
+		fs.failing = true
+		h.typeText("keep this")
+		h.enter()
+		h.mustShow("not saved, retrying")
+		if fatal {
+			h.m.cfg.NewDesk = func(string) (common.Desk, error) { return nil, errors.New("no desk") }
+			h.ctrl('o')
+			h.mustShow("no desk")
+			h.typeText("x") // any key leaves the fatal message
+		} else {
+			h.ctrl('c')
+		}
+		if h.quit {
+			t.Fatalf("fatal=%v: quit with a write waiting for its retry", fatal)
+		}
+		h.mustShow("Saving")
+		fs.failing = false
+		h.advance(retryAfter)
+		if !h.quit {
+			t.Fatalf("fatal=%v: did not quit once written:\n%s", fatal, h.view())
+		}
+		found := false
+		for _, e := range h.conversation().Entries {
+			found = found || e.Text == "keep this"
+		}
+		if !found {
+			t.Errorf("fatal=%v: the message was not written before quitting", fatal)
+		}
+	}
+}

@@ -166,6 +166,7 @@ func (m *Model) updateSession(msg tea.Msg) (tea.Cmd, bool) {
 	case savedMsg:
 		return m.saved(msg), true
 	case retryMsg:
+		m.retries--
 		return m.runStore(msg.job), true
 	case botWaitMsg:
 		return m.botWait(), true
@@ -415,7 +416,7 @@ func (m *Model) runStore(job storeJob) tea.Cmd {
 			return nil
 		}
 		// The store is still opening: try again shortly.
-		return m.cfg.Tick(50*time.Millisecond, func(time.Time) tea.Msg { return retryMsg{job: job} })
+		return m.retryLater(50*time.Millisecond, job)
 	}
 	id, refused := job.conv, job.refused
 	return m.lanes[laneStore].push(func() tea.Msg {
@@ -464,7 +465,7 @@ func (m *Model) saved(msg savedMsg) tea.Cmd {
 		}
 		job := msg.job
 		job.retry++
-		return m.cfg.Tick(retryAfter, func(time.Time) tea.Msg { return retryMsg{job: job} })
+		return m.retryLater(retryAfter, job)
 	}
 	if msg.err == nil {
 		if msg.job.idx >= 0 {
@@ -485,7 +486,13 @@ func (m *Model) saved(msg savedMsg) tea.Cmd {
 	}
 	job := msg.job
 	job.retry++
-	return m.cfg.Tick(retryAfter, func(time.Time) tea.Msg { return retryMsg{job: job} })
+	return m.retryLater(retryAfter, job)
+}
+
+// retryLater queues job again after d; quitting waits for it.
+func (m *Model) retryLater(d time.Duration, job storeJob) tea.Cmd {
+	m.retries++
+	return m.cfg.Tick(d, func(time.Time) tea.Msg { return retryMsg{job: job} })
 }
 
 // permanent reports a write error that a retry cannot fix.

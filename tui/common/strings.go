@@ -100,6 +100,7 @@ type Strings struct {
 	// Resuming a stored conversation.
 	EventResumed   string // the inline event when a conversation is resumed
 	ResumeLoading  string // the status line while it loads
+	SavingQuit     string // shown while quitting waits for queued writes
 	ResumeFailed   string // %s: the error
 	ResumeClosed   string // the history's answer to resuming a closed one
 	ResumeReadOnly string // the history's answer when the store is read-only
@@ -182,6 +183,7 @@ var stringsEN = Strings{
 	Resolved:         "The operator offers to close the chat. Ctrl+X to rate and close.",
 	EventResumed:     "Conversation resumed",
 	ResumeLoading:    "Loading the conversation…",
+	SavingQuit:       "Saving… the app closes when everything is written (ctrl+c again: quit now).",
 	ResumeFailed:     "This conversation cannot be resumed: %s",
 	ResumeClosed:     "This conversation is closed, so it cannot be resumed.",
 	ResumeReadOnly:   "The store is read-only, so conversations cannot be resumed from here.",
@@ -287,6 +289,7 @@ var stringsJA = Strings{
 	Resolved:         "担当者がチャットの終了を提案しています。Ctrl+Xで評価して終了します。",
 	EventResumed:     "会話を再開しました",
 	ResumeLoading:    "会話を読み込んでいます…",
+	SavingQuit:       "保存しています…書き込みが終わると終了します（もう一度 ctrl+c ですぐ終了）。",
 	ResumeFailed:     "この会話は再開できません: %s",
 	ResumeClosed:     "この会話は終了しているため、再開できません。",
 	ResumeReadOnly:   "保存先が読み取り専用のため、ここから会話を再開できません。",
