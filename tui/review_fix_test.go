@@ -13,6 +13,7 @@ import (
 	"tsunagu/transcripts"
 	"tsunagu/tui/common"
 	"tsunagu/tui/components"
+	"tsunagu/tui/pages/train"
 )
 
 // loadingFailingStore is a failingStore that can also load, so a chat can
@@ -199,5 +200,32 @@ func TestQuitWaitsForRetriedWrites(t *testing.T) {
 		if !found {
 			t.Errorf("fatal=%v: the message was not written before quitting", fatal)
 		}
+	}
+}
+
+// B5: ctrl+c while the scorecard is being saved quits once it is saved,
+// and the screen says it is saving meanwhile.
+func TestTraineeQuitWaitsForScorecardSave(t *testing.T) {
+	h := newTrainHarness(t, "")
+	h.send(tea.KeyPressMsg{Code: tea.KeyEnter})
+	_, save := h.m.Update(train.EndedMsg{})
+	if save == nil {
+		t.Fatal("the scorecard is not saved")
+	}
+	if !strings.Contains(h.view(), "Saving the scorecard") {
+		t.Fatalf("no saving state on screen:\n%s", h.view())
+	}
+	_, cmd := h.m.Update(tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl})
+	if cmd != nil {
+		if _, ok := cmd().(tea.QuitMsg); ok {
+			t.Fatal("quit before the scorecard was saved")
+		}
+	}
+	_, cmd = h.m.Update(save())
+	if cmd == nil {
+		t.Fatal("did not quit once saved")
+	}
+	if _, ok := cmd().(tea.QuitMsg); !ok || len(h.saved) != 1 {
+		t.Fatalf("quit %v, saved %d scorecards", ok, len(h.saved))
 	}
 }

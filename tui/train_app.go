@@ -59,6 +59,9 @@ type TrainModel struct {
 	score   train.Scorecard
 	drill   train.Drill
 	err     string
+	// saving is set while the scorecard is being stored; a quit asked
+	// meanwhile waits for it (quitAfterSave).
+	saving, quitAfterSave bool
 
 	width, height int
 }
@@ -152,6 +155,10 @@ func (m *TrainModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case tea.KeyPressMsg:
 		if key.Matches(msg, m.keys.Quit) {
+			if m.saving && !m.quitAfterSave {
+				m.quitAfterSave = true // a second ctrl+c quits at once
+				return m, nil
+			}
 			return m, tea.Quit
 		}
 	case trainDrillMsg:
@@ -208,8 +215,14 @@ func (m *TrainModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if save == nil {
 			return m, nil
 		}
+		m.saving = true
+		m.score.SetSaved(map[bool]string{true: "スコアカードを保存しています…", false: "Saving the scorecard…"}[m.lang == "ja"])
 		return m, func() tea.Msg { w, err := save(card); return trainSavedMsg{w, err} }
 	case trainSavedMsg:
+		m.saving = false
+		if m.quitAfterSave {
+			return m, tea.Quit
+		}
 		if msg.err != nil {
 			m.score.SetSaved(msg.err.Error())
 		} else {
