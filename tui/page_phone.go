@@ -35,6 +35,7 @@ type phonePage struct {
 	problem       string
 	err           string
 	fromChat      bool
+	booking       bool // a booking was asked for and has not come back
 	width, height int
 }
 
@@ -97,7 +98,8 @@ func (p phonePage) Update(msg tea.Msg) (phonePage, tea.Cmd) {
 			p.out = phoneChatMsg{}
 			return p, nil
 		case key.Matches(k, p.e.keys.List.Choose):
-			if p.normalised != "" {
+			if p.normalised != "" && !p.booking {
+				p.booking = true
 				p.out = phoneSubmitMsg{phone: p.normalised}
 				return p, nil
 			}

@@ -229,3 +229,54 @@ func TestTraineeQuitWaitsForScorecardSave(t *testing.T) {
 		t.Fatalf("quit %v, saved %d scorecards", ok, len(h.saved))
 	}
 }
+
+// countingCallbacks counts bookings.
+type countingCallbacks struct {
+	common.Callbacks
+	booked int
+}
+
+func (c *countingCallbacks) Book(now time.Time, number string) (handoff.Booking, error) {
+	c.booked++
+	return c.Callbacks.Book(now, number)
+}
+
+// R1: Enter pressed twice before the first booking or closing came back
+// books one call and closes once.
+func TestDoubleEnterBooksAndClosesOnce(t *testing.T) {
+	cb := &countingCallbacks{Callbacks: handoff.NewCallbacks(handoff.DefaultPool())}
+	h := newHarness(t, harnessOpts{callbacks: cb})
+	for range 4 {
+		h.enter()
+	}
+	h.down()
+	h.enter()
+	h.typeText("090-1234-5678")
+	_, first := h.m.Update(tea.KeyPressMsg{Code: tea.KeyEnter})
+	_, second := h.m.Update(tea.KeyPressMsg{Code: tea.KeyEnter})
+	h.run(first)
+	h.run(second)
+	if cb.booked != 1 {
+		t.Fatalf("two Enters booked %d calls", cb.booked)
+	}
+
+	h = newHarness(t, harnessOpts{})
+	h.startChat()
+	h.ctrl('x')
+	h.typeText("4")
+	_, first = h.m.Update(tea.KeyPressMsg{Code: tea.KeyEnter})
+	_, second = h.m.Update(tea.KeyPressMsg{Code: tea.KeyEnter})
+	h.run(first)
+	h.run(second)
+	h.mustShow("Conversation closed")
+	if h.m.sess.unsaved != 0 {
+		t.Fatalf("%d writes not saved after a double Enter:\n%s", h.m.sess.unsaved, h.view())
+	}
+	counts := map[transcripts.Event]int{}
+	for _, e := range h.conversation().Entries {
+		counts[e.Event]++
+	}
+	if counts[transcripts.EventClosed] != 1 || counts[transcripts.EventRating] != 1 {
+		t.Fatalf("stored events = %v, want one rating and one closed", counts)
+	}
+}

@@ -713,6 +713,7 @@ func (m *Model) book(phone string) tea.Cmd {
 }
 
 func (m *Model) booked(msg bookedMsg) tea.Cmd {
+	m.phone.booking = false
 	if msg.err != nil {
 		m.phone.err = oneLine(msg.err)
 		return nil
@@ -759,6 +760,9 @@ func (m *Model) bookedView() string {
 
 // finish records the ratings and closes the conversation.
 func (m *Model) finish(r ratedMsg) tea.Cmd {
+	if m.sess == nil || m.sess.closed {
+		return nil // already closing: a second Enter records nothing twice
+	}
 	var cmds []tea.Cmd
 	for _, st := range []struct {
 		stage  string
