@@ -192,9 +192,10 @@ func (p Session) Update(msg tea.Msg) (Session, tea.Cmd) {
 		if text == "" {
 			return p, nil
 		}
-		p.input.Reset()
 		if _, err := p.s.Reply(text); err != nil {
-			p.notice = err.Error()
+			p.notice = err.Error() // the text stays in the box
+		} else {
+			p.input.Reset()
 		}
 		p.transcript.ScrollToBottom()
 		return p, p.sync()
