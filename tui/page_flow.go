@@ -11,6 +11,7 @@ import (
 	"tsunagu/bot/profile"
 	"tsunagu/transcripts/termsafe"
 	"tsunagu/tui/common"
+	"tsunagu/tui/components"
 )
 
 // Messages by which the contact-flow screens report a choice to the root.
@@ -64,23 +65,7 @@ func (l *choiceList) update(k tea.KeyPressMsg, keys common.ListKeys, digits bool
 
 // view renders at most height rows, keeping the cursor visible.
 func (l *choiceList) view(st *common.Styles, width, height int) string {
-	if height <= 0 {
-		return ""
-	}
-	first := 0
-	if l.cursor >= height {
-		first = l.cursor - height + 1
-	}
-	var rows []string
-	for i := first; i < len(l.items) && len(rows) < height; i++ {
-		row := ansi.Truncate(l.items[i], max(width-2, 1), "…")
-		if i == l.cursor {
-			rows = append(rows, st.Selected.Render("› "+row))
-		} else {
-			rows = append(rows, "  "+st.Item.Render(row))
-		}
-	}
-	return strings.Join(rows, "\n")
+	return components.ListWindow(st, l.items, l.cursor, width, height)
 }
 
 // --- start: who are you ------------------------------------------------------

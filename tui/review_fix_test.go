@@ -280,3 +280,22 @@ func TestDoubleEnterBooksAndClosesOnce(t *testing.T) {
 		t.Fatalf("stored events = %v, want one rating and one closed", counts)
 	}
 }
+
+// R4: the trainee's scenario list scrolls to keep the cursor in view and
+// the frame fits a short terminal.
+func TestTraineeListScrollsAndFits(t *testing.T) {
+	h := newTrainHarness(t, "")
+	h.send(tea.WindowSizeMsg{Width: 40, Height: 8})
+	all := training.Builtins()
+	if len(all) <= 6 {
+		t.Fatalf("only %d scenarios: the list would not need to scroll", len(all))
+	}
+	for range len(all) - 1 {
+		h.send(tea.KeyPressMsg{Code: tea.KeyDown})
+	}
+	checkFits(t, h.m.View().Content, 40, 8)
+	last := all[len(all)-1].ID
+	if !strings.Contains(h.view(), last[:min(len(last), 20)]) {
+		t.Fatalf("the chosen last scenario %q is not in view:\n%s", last, h.view())
+	}
+}

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"strings"
 	"time"
 
 	"charm.land/bubbles/v2/key"
@@ -268,7 +269,12 @@ func (m *TrainModel) View() tea.View {
 	return v
 }
 
+// frame is cut to the terminal's width and height, like the customer app's.
 func (m *TrainModel) frame() string {
+	return fit(m.screenFrame(), m.width, m.height)
+}
+
+func (m *TrainModel) screenFrame() string {
 	if m.width < minWidth || m.height < minHeight {
 		if m.width <= 0 || m.height <= 0 {
 			return ""
@@ -285,9 +291,15 @@ func (m *TrainModel) frame() string {
 	case trainDrill:
 		return m.drill.View()
 	}
-	out := m.list.View()
+	var errText string
 	if m.err != "" {
-		out += "\n" + m.st.Bad.Render(ansi.Wrap(termsafe.Text(m.err), m.width, ""))
+		errText = m.st.Bad.Render(ansi.Wrap(termsafe.Text(m.err), m.width, ""))
 	}
-	return out
+	// The list gets the rows the error leaves, so the error stays in view.
+	l := m.list
+	if errText != "" {
+		l.SetSize(m.width, m.height-strings.Count(errText, "\n")-1)
+		return l.View() + "\n" + errText
+	}
+	return l.View()
 }

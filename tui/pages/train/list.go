@@ -2,15 +2,14 @@ package train
 
 import (
 	"fmt"
-	"strings"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
-	"github.com/charmbracelet/x/ansi"
 
 	"tsunagu/handoff/training"
 	"tsunagu/transcripts/termsafe"
 	"tsunagu/tui/common"
+	"tsunagu/tui/components"
 )
 
 // List is the scenario picker.
@@ -56,20 +55,15 @@ func (l List) Update(msg tea.Msg) (List, tea.Cmd) {
 	return l, nil
 }
 
-// View renders the list.
+// View renders the title and as many scenarios as fit, scrolled to keep
+// the cursor visible.
 func (l List) View() string {
-	var b strings.Builder
-	b.WriteString(l.st.Title.Render(tr(l.lang, "Trainee mode: pick a scenario", "研修モード：シナリオを選んでください")) + "\n\n")
+	items := make([]string, len(l.scenarios))
 	for i, s := range l.scenarios {
-		line := fmt.Sprintf("%-26s %-11s %s", termsafe.Line(s.ID), training.PersonaName(s.Persona, l.lang), termsafe.Line(s.TitleIn(l.lang)))
-		line = ansi.Truncate(line, max(l.width-2, 1), "…")
-		if i == l.cursor {
-			b.WriteString(l.st.Selected.Render("▸ "+line) + "\n")
-		} else {
-			b.WriteString("  " + l.st.Item.Render(line) + "\n")
-		}
+		items[i] = fmt.Sprintf("%-26s %-11s %s", termsafe.Line(s.ID), training.PersonaName(s.Persona, l.lang), termsafe.Line(s.TitleIn(l.lang)))
 	}
-	return b.String()
+	title := l.st.Title.Render(tr(l.lang, "Trainee mode: pick a scenario", "研修モード：シナリオを選んでください"))
+	return title + "\n\n" + components.ListWindow(l.st, items, l.cursor, l.width, l.height-2)
 }
 
 func tr(lang, en, ja string) string {
