@@ -90,12 +90,15 @@ func (c *chatPage) bottomHeight() int {
 	return inputHeight
 }
 
+// transcriptHeight is what the header, status, notice and input leave. On
+// a very short terminal the transcript gives way (down to no rows), never
+// the input or the operator choice below it.
 func (c *chatPage) transcriptHeight() int {
 	h := c.height - 2 - c.bottomHeight()
 	if c.input.Notice() != "" {
 		h--
 	}
-	return max(h, 1)
+	return max(h, 0)
 }
 
 // updateChat handles the chat screen's keys and pastes.
@@ -254,7 +257,10 @@ func (m *Model) chatView() string {
 			body = fitHeight(p, th)
 		}
 	}
-	rows := []string{head, status, fitHeight(body, th)}
+	rows := []string{head, status}
+	if th > 0 {
+		rows = append(rows, fitHeight(body, th))
+	}
 	if n := c.input.Notice(); n != "" {
 		rows = append(rows, m.st.Notice.Render(ansi.Truncate(n, w, "…")))
 	}

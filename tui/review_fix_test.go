@@ -299,3 +299,29 @@ func TestTraineeListScrollsAndFits(t *testing.T) {
 		t.Fatalf("the chosen last scenario %q is not in view:\n%s", last, h.view())
 	}
 }
+
+// R3: on a 30×8 terminal the paste notice and the operator choice take
+// rows from the transcript, not from the input or the choice below it.
+func TestShortTerminalKeepsInputAndChoice(t *testing.T) {
+	h := newHarness(t, harnessOpts{width: 30, height: 8})
+	h.startChat()
+	h.send(tea.PasteMsg{Content: strings.Repeat("x", 20000)})
+	if h.m.chat.input.Notice() == "" {
+		t.Fatal("no paste notice")
+	}
+	if rows, budget := strings.Count(h.m.chatView(), "\n")+1, h.m.bodyHeight(); rows > budget {
+		t.Fatalf("chat with a notice needs %d rows, has %d: the input is cut", rows, budget)
+	}
+	checkFits(t, h.m.View().Content, 30, 8)
+
+	h = newHarness(t, harnessOpts{width: 30, height: 8})
+	h.startChat()
+	h.ctrl('o')
+	if !h.m.chat.choosing {
+		t.Fatal("the operator choice is not open")
+	}
+	if rows, budget := strings.Count(h.m.chatView(), "\n")+1, h.m.bodyHeight(); rows > budget {
+		t.Fatalf("chat with the choice needs %d rows, has %d: the choice is cut", rows, budget)
+	}
+	h.mustShow("1/2 or")
+}
