@@ -318,6 +318,6 @@ func (m *Model) deskResumed(msg deskResumedMsg) tea.Cmd {
 		m.fatal = fmt.Sprintf(m.text.ResumeFailed, oneLine(msg.err))
 		return nil
 	}
-	s.desk, s.inQueue = msg.desk, true
+	s.desk, s.inQueue, s.queued = msg.desk, true, true
 	return tea.Batch(m.deskEvents(deskEventsMsg{events: msg.events, packet: msg.packet}), m.scheduleTick())
 }

@@ -325,3 +325,28 @@ func TestShortTerminalKeepsInputAndChoice(t *testing.T) {
 	}
 	h.mustShow("1/2 or")
 }
+
+// R2: what the customer types after the escalation, before the desk is
+// ready and the choice is made, reaches the operator's packet.
+func TestMessagesBeforeDeskReadyReachThePacket(t *testing.T) {
+	h := newHarness(t, harnessOpts{})
+	h.startChat()
+	_, starting := h.m.Update(tea.KeyPressMsg{Code: 'o', Mod: tea.ModCtrl}) // the desk starts in this command
+	if !h.m.sess.escalated || h.m.sess.desk != nil {
+		t.Fatal("want escalated with the desk not ready yet")
+	}
+	h.typeText("it was a birthday present")
+	h.enter()
+	h.run(starting)
+	h.mustShow("Who should answer?")
+	h.enter() // first available
+	h.ctrl('r')
+	found := false
+	for _, l := range h.m.sess.packet.Transcript {
+		found = found || l.Speaker == handoff.SpeakerCustomer && l.Text == "it was a birthday present"
+	}
+	if !found {
+		t.Fatalf("the message typed while the desk started is not in the packet: %+v", h.m.sess.packet.Transcript)
+	}
+	h.mustShow("birthday present")
+}

@@ -48,6 +48,7 @@ type session struct {
 	reason       bot.Reason
 	packet       *handoff.Packet // snapshot for the receipt panel
 	inQueue      bool
+	queued       bool // the packet was handed to the desk (enqueue)
 	queuePos     int
 	eta          time.Duration
 	operator     string // label of the operator answering, "" for the bot
@@ -505,8 +506,16 @@ func permanent(err error) bool {
 func (m *Model) send(text string) tea.Cmd {
 	text = components.NormalizeText(text)
 	cmds := []tea.Cmd{m.say(components.RoleCustomer, m.text.You, text, nil)}
+	shown := m.chat.transcript.Message(m.chat.transcript.Len() - 1).Text // as say saved it
 	s := m.sess
 	switch {
+	case s.escalated && !s.queued:
+		// The desk is not ready or the customer has not chosen yet: the
+		// packet is still the model's, and carries the message to the
+		// operator when it is handed over.
+		if s.packet != nil {
+			s.packet.Add(handoff.Line{At: m.now(), Speaker: handoff.SpeakerCustomer, Text: shown})
+		}
 	case s.escalated:
 		if s.desk != nil {
 			desk, now := s.desk, m.now()
@@ -593,7 +602,7 @@ func (m *Model) deskReady(msg deskReadyMsg) tea.Cmd {
 func (m *Model) enqueue(native bool) tea.Cmd {
 	s := m.sess
 	desk, now, p, class := s.desk, m.now(), s.packet, handoff.ClassOf(s.reason)
-	s.inQueue = true
+	s.inQueue, s.queued = true, true
 	// From here on the packet belongs to the desk (it grows there); the
 	// model only keeps snapshots taken inside desk-lane commands.
 	s.packet = snapshot(desk, p)
