@@ -418,7 +418,7 @@ func (m *Model) View() tea.View {
 }
 
 func (m *Model) frame() string {
-	if m.screen == screenHistory && m.hist != nil {
+	if m.screen == screenHistory && m.hist != nil && !m.quitting {
 		return fit(m.hist.Frame(), m.width, m.height)
 	}
 	if m.width < minWidth || m.height < minHeight {
