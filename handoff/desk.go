@@ -238,8 +238,21 @@ func (d *Desk) Quote(now time.Time, lang, intent string, class Class) Quote {
 func (d *Desk) Enqueue(now time.Time, p *Packet, class Class, nativeOnly bool) ([]Event, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	if _, err := d.enqueueLocked(now, p, class, nativeOnly, ""); err != nil {
+		return nil, err
+	}
+	return d.take(), nil
+}
+
+// enqueueLocked puts the focus chat in the queue; d.mu is held. A non-empty
+// lastOperator (a resumed chat) makes whoever picks it up greet with the
+// handover from that operator, as after a transfer.
+func (d *Desk) enqueueLocked(now time.Time, p *Packet, class Class, nativeOnly bool, lastOperator string) (*focusChat, error) {
 	if d.focus != nil && !d.focus.closed {
 		return nil, errors.New("this desk already has a customer chat")
+	}
+	if p == nil {
+		return nil, errors.New("a chat needs its packet")
 	}
 	if _, ok := langIndex[p.Lang]; !ok {
 		return nil, errors.New("the packet's language must be ja or en")
@@ -256,10 +269,19 @@ func (d *Desk) Enqueue(now time.Time, p *Packet, class Class, nativeOnly bool) (
 	c.nativeOnly = nativeOnly
 	c.packet = p
 	c.intent = p.Facts.Topic.Intent
+	if lastOperator != "" {
+		for oi := range e.ops {
+			if e.ops[oi].op.ID == lastOperator {
+				c.prevOp = int32(oi)
+				break
+			}
+		}
+	}
 	d.gens++
-	d.focus = &focusChat{ci: ci, packet: p, class: class, nativeOnly: nativeOnly, op: -1, faultAt: -1, lastPos: -1, stepGen: d.gens}
+	f := &focusChat{ci: ci, packet: p, class: class, nativeOnly: nativeOnly, op: -1, faultAt: -1, lastPos: -1, stepGen: d.gens}
+	d.focus = f
 	e.arrive(ci)
-	return d.take(), nil
+	return f, nil
 }
 
 // CustomerMessage records a message from the customer (it joins the packet)

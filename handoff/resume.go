@@ -73,40 +73,11 @@ func askedFact(text, lang string) string {
 func (d *Desk) EnqueueResumed(now time.Time, p *Packet, class Class, nativeOnly bool, lastOperator string) ([]Event, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if d.focus != nil && !d.focus.closed {
-		return nil, errors.New("this desk already has a customer chat")
+	f, err := d.enqueueLocked(now, p, class, nativeOnly, lastOperator)
+	if err != nil {
+		return nil, err
 	}
-	if p == nil {
-		return nil, errors.New("a resumed chat needs its packet")
-	}
-	if _, ok := langIndex[p.Lang]; !ok {
-		return nil, errors.New("the packet's language must be ja or en")
-	}
-	d.run(d.e.seconds(now))
-	e := d.e
-	ci := e.newChat()
-	c := &e.chats[ci]
-	c.focus = true
-	c.counted = true
-	c.class = class
-	c.lang = langIndex[p.Lang]
-	c.group = groupIndex(TopicGroup(p.Facts.Topic.Intent))
-	c.nativeOnly = nativeOnly
-	c.packet = p
-	c.intent = p.Facts.Topic.Intent
-	if lastOperator != "" {
-		for oi := range e.ops {
-			if e.ops[oi].op.ID == lastOperator {
-				c.prevOp = int32(oi)
-				break
-			}
-		}
-	}
-	d.gens++
-	f := &focusChat{ci: ci, packet: p, class: class, nativeOnly: nativeOnly, op: -1, faultAt: -1, lastPos: -1, stepGen: d.gens}
-	d.focus = f
-	e.arrive(ci)
-	if prev := e.chats[ci].prevOp; prev >= 0 && f.op == prev && f.brain != nil {
+	if prev := d.e.chats[f.ci].prevOp; prev >= 0 && f.op == prev && f.brain != nil {
 		// The same operator took the chat straight back: they greet as
 		// themselves, not as taking over from themselves.
 		f.brain.prevName = ""
