@@ -266,6 +266,17 @@ func withExtra(obj []byte, extra Extra) ([]byte, error) {
 }
 
 // splitExtra decodes data's object keys and returns those not in known.
+// decodeKeeping decodes data into the plain form of a record type and
+// returns the fields it does not know, to be kept.
+func decodeKeeping[P any](data []byte, known []string) (P, Extra, error) {
+	var p P
+	if err := json.Unmarshal(data, &p); err != nil {
+		return p, nil, err
+	}
+	extra, err := splitExtra(data, known)
+	return p, extra, err
+}
+
 func splitExtra(data []byte, known []string) (Extra, error) {
 	var all map[string]json.RawMessage
 	if err := json.Unmarshal(data, &all); err != nil {
@@ -306,11 +317,7 @@ func (c Customer) MarshalJSON() ([]byte, error) {
 
 // UnmarshalJSON reads the known fields and keeps the unknown ones.
 func (c *Customer) UnmarshalJSON(data []byte) error {
-	var p plainCustomer
-	if err := json.Unmarshal(data, &p); err != nil {
-		return err
-	}
-	extra, err := splitExtra(data, customerKeys)
+	p, extra, err := decodeKeeping[plainCustomer](data, customerKeys)
 	if err != nil {
 		return err
 	}
@@ -332,11 +339,7 @@ func (m Meta) MarshalJSON() ([]byte, error) {
 
 // UnmarshalJSON reads the known fields and keeps the unknown ones.
 func (m *Meta) UnmarshalJSON(data []byte) error {
-	var p plainMeta
-	if err := json.Unmarshal(data, &p); err != nil {
-		return err
-	}
-	extra, err := splitExtra(data, metaKeys)
+	p, extra, err := decodeKeeping[plainMeta](data, metaKeys)
 	if err != nil {
 		return err
 	}
@@ -358,11 +361,7 @@ func (e Entry) MarshalJSON() ([]byte, error) {
 
 // UnmarshalJSON reads the known fields and keeps the unknown ones.
 func (e *Entry) UnmarshalJSON(data []byte) error {
-	var p plainEntry
-	if err := json.Unmarshal(data, &p); err != nil {
-		return err
-	}
-	extra, err := splitExtra(data, entryKeys)
+	p, extra, err := decodeKeeping[plainEntry](data, entryKeys)
 	if err != nil {
 		return err
 	}
@@ -394,11 +393,7 @@ func (c *Conversation) UnmarshalJSON(data []byte) error {
 	if ok := c.decodeKnownOnly(data); ok {
 		return nil
 	}
-	var p plainConversation
-	if err := json.Unmarshal(data, &p); err != nil {
-		return err
-	}
-	extra, err := splitExtra(data, conversationKeys)
+	p, extra, err := decodeKeeping[plainConversation](data, conversationKeys)
 	if err != nil {
 		return err
 	}
