@@ -253,13 +253,17 @@ func (c *Conversation) Respond(text string) Decision {
 		d.Action = ActionClarify
 		d.Explanation.Rules = append(fired, unclear)
 		if !cls.InScope {
-			d.Reply = fill(r.Messages.OutOfScope.In(lang), c.values(lang))
 			c.choices = nil
+			for i, name := range r.Policy.OutOfScopeOffer {
+				c.choices = append(c.choices, Choice{Number: i + 1, Intent: name, Label: r.Label(name, lang)})
+			}
+			d.Choices = c.choices
+			d.Reply = c.choicesText(r.Messages.OutOfScope.In(lang), lang)
 			d.Explanation.Note = fmt.Sprintf("the message is outside the shop's topics (coverage %.2f): say what the bot can help with", cls.Coverage)
 		} else {
 			c.choices = c.offer(cls.Candidates, lang)
 			d.Choices = c.choices
-			d.Reply = c.clarifyText(lang)
+			d.Reply = c.choicesText(r.Messages.Clarify.In(lang), lang)
 			d.Explanation.Note = fmt.Sprintf("top intent %.2f, margin %.2f: clarify", top.Score, cls.Margin())
 		}
 		d.Slots = c.Slots()
@@ -350,10 +354,15 @@ func (c *Conversation) offer(cands []Candidate, lang string) []Choice {
 	return out
 }
 
-func (c *Conversation) clarifyText(lang string) string {
+// choicesText is a question followed by the numbered choices on offer and
+// the hint that a number picks one.
+func (c *Conversation) choicesText(question, lang string) string {
 	r := c.engine.rules
 	var b strings.Builder
-	b.WriteString(fill(r.Messages.Clarify.In(lang), c.values(lang)))
+	b.WriteString(fill(question, c.values(lang)))
+	if len(c.choices) == 0 {
+		return b.String()
+	}
 	for _, ch := range c.choices {
 		fmt.Fprintf(&b, "\n%d. %s", ch.Number, ch.Label)
 	}

@@ -118,6 +118,10 @@ type Policy struct {
 	MaxClarifications int `yaml:"max_clarifications"`
 	// MaxChoices offered by a clarification.
 	MaxChoices int `yaml:"max_choices"`
+	// OutOfScopeOffer are the intents offered as numbered choices when a
+	// message is outside the shop's topics, so "1" or "2" still leads
+	// somewhere (SPEC section 4).
+	OutOfScopeOffer []string `yaml:"out_of_scope_offer"`
 	// PatternBoost is added to an intent's score when one of its patterns
 	// matches.
 	// Per language: Japanese leans on its patterns more, because its
@@ -444,6 +448,14 @@ func (r *Rules) validate(doc *yamlfile.Doc) []yamlfile.Problem {
 	}
 	if p.MaxChoices < 2 || p.MaxChoices > 9 {
 		bad(doc.Line("policy", "max_choices"), "policy max_choices must be between 2 and 9")
+	}
+	if len(p.OutOfScopeOffer) > 9 {
+		bad(doc.Line("policy", "out_of_scope_offer"), "policy out_of_scope_offer may list at most 9 intents")
+	}
+	for i, name := range p.OutOfScopeOffer {
+		if r.IntentMap[name] == nil {
+			bad(doc.Line("policy", "out_of_scope_offer", i), "policy out_of_scope_offer: unknown intent %q", name)
+		}
 	}
 	if p.ExampleWeight < 1 {
 		p.ExampleWeight = 1
