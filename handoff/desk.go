@@ -40,6 +40,7 @@ type Event struct {
 	Operator *OperatorInfo `json:"operator,omitempty"`
 	Handover bool          `json:"handover,omitempty"` // EventJoined: taking over from From
 	From     string        `json:"from,omitempty"`     // EventJoined: the previous operator's name
+	Back     bool          `json:"back,omitempty"`     // EventJoined: the same operator takes the chat back
 	Step     *Step         `json:"step,omitempty"`     // EventMessage
 	Cause    Cause         `json:"cause,omitempty"`    // EventLeft
 }
@@ -130,6 +131,10 @@ func NewDesk(cfg DeskConfig) (*Desk, error) {
 	}
 	if cfg.Start.IsZero() {
 		return nil, errors.New("a desk needs a start time")
+	}
+	if f := cfg.Faults; f != nil && (f.LineFault < 0 || f.Timeout < 0 || f.LineFault+f.Timeout > 0.9) {
+		// At 1 every service ends in a fault and no chat ever finishes.
+		return nil, errors.New("a desk's fault rates must be at least 0 and add up to at most 0.9")
 	}
 	if cfg.ArrivalsPerHour <= 0 {
 		cfg.ArrivalsPerHour = DefaultBackgroundLoad
@@ -372,11 +377,16 @@ func (d *Desk) focusAssigned(e *engine, ci, oi int32) {
 	f.op = oi
 	f.steps = 0
 	f.faultAt = -1
+	// An operator who takes the chat back (the only native speaker on shift,
+	// after a timeout, say) is not taking over from anyone: they say they
+	// are back, not that they have read a colleague's notes.
 	var prev *Operator
-	if c.prevOp >= 0 {
+	back := c.prevOp == oi
+	if c.prevOp >= 0 && !back {
 		prev = e.ops[c.prevOp].op
 	}
 	f.brain = newBrain(e.ops[oi].op, f.packet, d.cfg.Knowledge, prev)
+	f.brain.back = back
 	// The packet's transcript shows what was already done; carry on from there.
 	f.brain.next = f.progress
 	f.brain.done = f.resolved
@@ -389,7 +399,7 @@ func (d *Desk) focusAssigned(e *engine, ci, oi int32) {
 		}
 		f.faultAt = 1 + e.rng.IntN(3)
 	}
-	ev := Event{Kind: EventJoined, Operator: d.info(oi)}
+	ev := Event{Kind: EventJoined, Operator: d.info(oi), Back: back}
 	if prev != nil {
 		ev.Handover = true
 		ev.From = prev.DisplayName(f.packet.Lang)

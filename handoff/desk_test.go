@@ -622,3 +622,44 @@ func TestAnswerGivenBetweenOperatorsIsNotAskedAgain(t *testing.T) {
 		t.Fatal("no line fault struck between the ask and the answer")
 	}
 }
+
+// TestOperatorTakingAChatBackSaysSo: when the only operator who can take a
+// native-only chat drops it (a timeout) and picks it up again, they say they
+// are back; they never claim to take over from themselves.
+func TestOperatorTakingAChatBackSaysSo(t *testing.T) {
+	start := tokyo(5, 10, 0)
+	if _, err := NewDesk(DeskConfig{Pool: DefaultPool(), Start: start, Faults: &Faults{Timeout: 1}}); err == nil {
+		t.Fatal("a desk where every service faults was accepted; no chat would ever finish")
+	}
+	d := quietDesk(t, start, 2, &Faults{Timeout: 0.8})
+	evs, err := d.Enqueue(start, refundPacket("en", true), ClassNormal, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	more, _ := runDesk(d, start, time.Hour, nil)
+	evs = append(evs, more...)
+	var joins []Event
+	for _, ev := range evs {
+		if ev.Kind == EventJoined {
+			joins = append(joins, ev)
+		}
+	}
+	backs := 0
+	for i := 1; i < len(joins); i++ {
+		same := joins[i].Operator.ID == joins[i-1].Operator.ID
+		if same && (!joins[i].Back || joins[i].Handover) {
+			t.Fatalf("%s took the chat back but the event says %+v", joins[i].Operator.ID, joins[i])
+		}
+		if same {
+			backs++
+		}
+	}
+	if backs == 0 {
+		t.Fatalf("no operator took the chat back in %d joins; the test no longer covers the case", len(joins))
+	}
+	for _, ev := range evs {
+		if ev.Kind == EventMessage && ev.Step.Kind == StepHandover && strings.Contains(ev.Step.Text, "taken over from "+ev.Operator.Name) {
+			t.Fatalf("operator claims to take over from themselves: %q", ev.Step.Text)
+		}
+	}
+}

@@ -40,6 +40,7 @@ type operatorBrain struct {
 	next     int // index of the next resolution step
 	done     bool
 	urgent   bool // the customer mentioned a deadline and the operator noticed
+	back     bool // the operator takes back a chat they served before
 }
 
 func newBrain(op *Operator, p *Packet, kb Knowledge, prev *Operator) *operatorBrain {
@@ -67,6 +68,11 @@ func newBrain(op *Operator, p *Packet, kb Knowledge, prev *Operator) *operatorBr
 func (b *operatorBrain) Next(p *Packet) (Step, bool) {
 	if !b.greeted {
 		b.greeted = true
+		if b.back {
+			return Step{Kind: StepHandover, Text: phrase(b.lang,
+				"Sorry about the interruption, I'm back. Let's carry on from where we were.",
+				"お待たせして申し訳ございません。引き続き私が対応いたします。")}, true
+		}
 		if b.prevName != "" {
 			return Step{Kind: StepHandover, Text: b.handoverText(p)}, true
 		}

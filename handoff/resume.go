@@ -73,19 +73,8 @@ func askedFact(text, lang string) string {
 func (d *Desk) EnqueueResumed(now time.Time, p *Packet, class Class, nativeOnly bool, lastOperator string) ([]Event, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	f, err := d.enqueueLocked(now, p, class, nativeOnly, lastOperator)
-	if err != nil {
+	if _, err := d.enqueueLocked(now, p, class, nativeOnly, lastOperator); err != nil {
 		return nil, err
-	}
-	if prev := d.e.chats[f.ci].prevOp; prev >= 0 && f.op == prev && f.brain != nil {
-		// The same operator took the chat straight back: they greet as
-		// themselves, not as taking over from themselves.
-		f.brain.prevName = ""
-		for i := range d.out {
-			if d.out[i].Kind == EventJoined {
-				d.out[i].Handover, d.out[i].From = false, ""
-			}
-		}
 	}
 	return d.take(), nil
 }

@@ -147,8 +147,8 @@ func TestEnqueueResumedBySameOperatorIsNoHandover(t *testing.T) {
 		t.Fatalf("joined %+v, want %s back without a handover", j, joined.Operator.ID)
 	}
 	more, _ := runDesk(again, start, time.Hour, func(ev Event) bool { return ev.Kind == EventMessage })
-	st := findStep(more, StepGreet)
-	if st == nil || strings.Contains(st.Text, "taken over") {
-		t.Fatalf("greeting %+v, want a plain greeting", st)
+	st := findStep(more, StepHandover)
+	if !j.Back || st == nil || strings.Contains(st.Text, "taken over") || !strings.Contains(st.Text, "I'm back") {
+		t.Fatalf("joined %+v, greeting %+v: want the operator to say they are back, not taking over from themselves", j, st)
 	}
 }

@@ -680,10 +680,14 @@ func (m *Model) deskEvents(msg deskEventsMsg) tea.Cmd {
 		case handoff.EventJoined:
 			s.inQueue, s.operator, s.operatorName, s.hadOperator, s.typing = false, op.Label, op.Name, true, ""
 			meta := &transcripts.Meta{Operator: op.Name, OperatorID: op.ID}
-			if ev.Handover {
+			switch {
+			case ev.Handover:
 				cmds = append(cmds, m.event(fmt.Sprintf(m.text.EventTransfer, ev.From, op.Label),
 					transcripts.Entry{Event: transcripts.EventTransfer, Meta: meta}))
-			} else {
+			case ev.Back:
+				cmds = append(cmds, m.event(fmt.Sprintf(m.text.EventBack, op.Label),
+					transcripts.Entry{Event: transcripts.EventOperatorJoined, Meta: meta}))
+			default:
 				cmds = append(cmds, m.event(fmt.Sprintf(m.text.EventJoined, op.Label),
 					transcripts.Entry{Event: transcripts.EventOperatorJoined, Meta: meta}))
 			}

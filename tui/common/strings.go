@@ -63,6 +63,7 @@ type Strings struct {
 	ChoiceNoNative   string
 	ChoiceHint       string
 	EventJoined      string // %s label
+	EventBack        string // %s label: the same operator takes the chat back
 	EventLeft        string // %s name, %s cause
 	EventTransfer    string // %s from, %s to
 	EventBooked      string // %s phone %s time
@@ -176,6 +177,7 @@ var stringsEN = Strings{
 	ChoiceNoNative:   "(none on shift now; includes the wait for one)",
 	ChoiceHint:       "1/2 or ↑/↓ to choose, Enter to confirm",
 	EventJoined:      "%s joined",
+	EventBack:        "%s is back",
 	EventLeft:        "%s left (%s)",
 	EventTransfer:    "transferred from %s to %s",
 	EventBooked:      "phone callback booked for %s at %s",
@@ -282,6 +284,7 @@ var stringsJA = Strings{
 	ChoiceNoNative:   "（現在勤務中の者がいないため、その待ち時間を含みます）",
 	ChoiceHint:       "1/2 または ↑/↓ で選び、Enterで決定",
 	EventJoined:      "%s が参加しました",
+	EventBack:        "%s が戻りました",
 	EventLeft:        "%s が退出しました（%s）",
 	EventTransfer:    "%s から %s へ引き継ぎました",
 	EventBooked:      "%s への折り返し電話を %s に予約しました",
