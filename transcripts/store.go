@@ -386,26 +386,7 @@ func (s *Store) shut(reason string) error {
 // view runs a read transaction, turning a panic from a damaged file into a
 // *CorruptError.
 func (s *Store) view(fn func(tx *bbolt.Tx) error) error {
-	s.mu.RLock()
-	if s.closed != nil {
-		err := s.closed
-		s.mu.RUnlock()
-		return err
-	}
-	var panicked any
-	err := func() (err error) {
-		defer func() {
-			if r := recover(); r != nil {
-				panicked = r
-			}
-		}()
-		return s.db.View(fn)
-	}()
-	s.mu.RUnlock()
-	if panicked != nil {
-		return s.fail(panicked)
-	}
-	return err
+	return s.guarded(false, fn)
 }
 
 // update runs one read-write transaction: committed and fsynced when it
@@ -415,6 +396,13 @@ func (s *Store) update(fn func(tx *bbolt.Tx) error) error {
 	if s.readOnly != nil {
 		return s.readOnly
 	}
+	return diskErr(s.path, s.guarded(true, fn))
+}
+
+// guarded runs a transaction (read-write when write is set) under the
+// store's read lock, so Close and the compaction's file swap wait for it,
+// and turns a panic from a damaged file into a *CorruptError.
+func (s *Store) guarded(write bool, fn func(tx *bbolt.Tx) error) error {
 	s.mu.RLock()
 	if s.closed != nil {
 		err := s.closed
@@ -428,13 +416,16 @@ func (s *Store) update(fn func(tx *bbolt.Tx) error) error {
 				panicked = r
 			}
 		}()
-		return s.db.Update(fn)
+		if write {
+			return s.db.Update(fn)
+		}
+		return s.db.View(fn)
 	}()
 	s.mu.RUnlock()
 	if panicked != nil {
 		return s.fail(panicked)
 	}
-	return diskErr(s.path, err)
+	return err
 }
 
 func (s *Store) fail(panicked any) error {
