@@ -104,15 +104,10 @@ func buildChat(g *globalOptions, profileFile string) (*chatDeps, error) {
 			return nil, usageErrorf("%s", err.Error())
 		}
 	}
-	pool := handoff.DefaultPool()
-	if g.operatorsFile != "" {
-		data, err := os.ReadFile(g.operatorsFile)
-		if err != nil {
-			return nil, usageErrorf("cannot read the operators file %s: %s", g.operatorsFile, readErrorText(err))
-		}
-		if pool, err = handoff.LoadPool(g.operatorsFile, data); err != nil {
-			return nil, usageErrorf("%s", err.Error())
-		}
+	pool, err := loadPool(g.operatorsFile)
+	if err != nil {
+		// A bad --operators file is a usage problem for an interactive screen.
+		return nil, &usageError{msg: err.Error()}
 	}
 	start, err := g.startTime()
 	if err != nil {

@@ -110,7 +110,7 @@ func runSim(cmd *cobra.Command, g *globalOptions, o *simOptions) error {
 	if o.patience < 0 {
 		return usageErrorf("--patience-mean must not be negative")
 	}
-	pool, err := loadSimPool(g.operatorsFile)
+	pool, err := loadPool(g.operatorsFile)
 	if err != nil {
 		return err
 	}
@@ -313,8 +313,8 @@ func parseProfile(s string) ([]float64, error) {
 	return out, nil
 }
 
-// loadSimPool returns the pool of --operators, or the embedded default.
-func loadSimPool(file string) (*handoff.Pool, error) {
+// loadPool returns the pool of --operators, or the embedded default.
+func loadPool(file string) (*handoff.Pool, error) {
 	if file == "" {
 		return handoff.DefaultPool(), nil
 	}

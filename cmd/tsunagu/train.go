@@ -171,15 +171,10 @@ func loadTrainKit(g *globalOptions, sc *training.Scenario) (*trainKit, error) {
 		return nil, err
 	}
 	rules := engine.Rules()
-	pool := handoff.DefaultPool()
-	if g.operatorsFile != "" {
-		data, err := os.ReadFile(g.operatorsFile)
-		if err != nil {
-			return nil, usageErrorf("cannot read the operators file %s: %s", g.operatorsFile, readErrorText(err))
-		}
-		if pool, err = handoff.LoadPool(g.operatorsFile, data); err != nil {
-			return nil, usageErrorf("%s", err.Error())
-		}
+	pool, err := loadPool(g.operatorsFile)
+	if err != nil {
+		// A bad --operators file is a usage problem for an interactive screen.
+		return nil, &usageError{msg: err.Error()}
 	}
 	start, err := g.startTime()
 	if err != nil {
