@@ -33,19 +33,37 @@ func init() {
 }
 
 func newChatCmd(g *globalOptions) *cobra.Command {
+	var jsonl bool
 	cmd := &cobra.Command{
 		Use:   "chat",
 		Short: "Open the customer app: pick an order and a topic, chat with the bot, get a person or a call back",
 		Long: `Open the customer app (also what bare "tsunagu" does). You are the built-in demo
-customer, or another profile given with --profile FILE (YAML). Needs a terminal.`,
+customer, or another profile given with --profile FILE (YAML). Needs a terminal.
+
+With --jsonl there is no terminal: the same conversation engine reads JSON
+Lines from standard input and writes every event as one JSON line, in
+simulated time (--clock, --seed), storing each conversation as the app does:
+  {"conversation":"c1","start":{"account":true,"order":"250-...","topic":"delivery/not_arrived"}}
+  {"conversation":"c1","text":"it still hasn't arrived"}
+  {"conversation":"c1","choose":"first"}     (or "native")
+  {"conversation":"c1","wait":"90s"}
+  {"conversation":"c1","callback":"090-1234-5678"}
+  {"conversation":"c1","close":true,"rating":{"bot":4,"operator":5}}
+A line that cannot be used gives {"error":"...","line":N} and the rest go on.`,
 		Args: func(_ *cobra.Command, args []string) error {
 			if len(args) > 0 {
 				return usageErrorf("chat takes no arguments, not %q", args[0])
 			}
 			return nil
 		},
-		RunE: func(cmd *cobra.Command, _ []string) error { return runChat(cmd, g) },
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if jsonl {
+				return runChatJSONLCmd(cmd, g)
+			}
+			return runChat(cmd, g)
+		},
 	}
+	cmd.Flags().BoolVar(&jsonl, "jsonl", false, "no terminal: read customer lines as JSON Lines on standard input, write events as JSON Lines")
 	return cmd
 }
 

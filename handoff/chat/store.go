@@ -1,0 +1,128 @@
+package chat
+
+import (
+	"errors"
+	"fmt"
+
+	"tsunagu/transcripts"
+)
+
+// job is one store write, kept until it is committed so it can be retried.
+// Jobs run strictly in the order they were queued: a failed write holds
+// back every write after it, so a retry never reorders what the customer
+// saw.
+type job struct {
+	line     int // the line it stores, 0 for none
+	create   *transcripts.Conversation
+	entry    *transcripts.Entry
+	status   transcripts.Status
+	tries    int
+	reported bool // reported as not saved
+}
+
+// errNoStore is the store error while no store is configured.
+var errNoStore = errors.New("no conversation store is configured")
+
+// write queues a store write; flush runs the queue.
+func (c *Conversation) write(j job) {
+	c.pending = append(c.pending, j)
+}
+
+// flush writes what is queued, in order, until the queue is empty or a write
+// fails for a reason a retry may fix.
+func (c *Conversation) flush() {
+	if len(c.pending) == 0 {
+		return
+	}
+	if c.store == nil {
+		if c.cfg.OpenStore == nil {
+			c.storeErr = errNoStore
+			c.holdBack()
+			return
+		}
+		st, err := c.cfg.OpenStore()
+		if err != nil || st == nil {
+			if err == nil {
+				err = errNoStore
+			}
+			c.storeErr = err
+			c.holdBack()
+			return
+		}
+		c.store = st
+	}
+	for len(c.pending) > 0 {
+		j := &c.pending[0]
+		err := c.attempt(j)
+		j.tries++
+		switch {
+		case err == nil:
+			if j.line > 0 {
+				c.saves = append(c.saves, Save{Line: j.line, Saved: true})
+			}
+		case permanent(err):
+			// The record itself cannot be stored; retrying cannot help, and
+			// the writes behind it must not wait forever.
+			c.storeErr = err
+			c.lost++
+			if j.line > 0 && !j.reported {
+				c.saves = append(c.saves, Save{Line: j.line, Saved: false})
+			}
+		default:
+			c.storeErr = err
+			c.holdBack()
+			return
+		}
+		c.pending = c.pending[1:]
+	}
+	if c.lost == 0 {
+		c.storeErr = nil
+	}
+}
+
+// holdBack reports every waiting line as not saved (yet), once.
+func (c *Conversation) holdBack() {
+	for i := range c.pending {
+		j := &c.pending[i]
+		if j.line > 0 && !j.reported {
+			j.reported = true
+			c.saves = append(c.saves, Save{Line: j.line, Saved: false})
+		}
+	}
+}
+
+// attempt runs one write.
+func (c *Conversation) attempt(j *job) error {
+	st := c.store
+	switch {
+	case j.create != nil:
+		_, err := st.CreateConversation(*j.create)
+		if !errors.Is(err, transcripts.ErrExists) {
+			return err
+		}
+		if j.tries > 0 {
+			return nil // an earlier attempt committed before it failed
+		}
+		// The id is taken (another run with the same clock and seed): name
+		// the conversation anew; every write behind this one uses the new id.
+		c.id = c.newID()
+		j.create.ID = c.id
+		if c.packet != nil {
+			c.packet.Conversation = c.id
+		}
+		_, err = st.CreateConversation(*j.create)
+		return err
+	case j.entry != nil:
+		_, err := st.AppendEntry(c.id, *j.entry)
+		return err
+	case j.status != "":
+		return st.SetStatus(c.id, j.status)
+	}
+	return fmt.Errorf("%w: an empty write", transcripts.ErrInvalid)
+}
+
+// permanent reports a write error that a retry cannot fix.
+func permanent(err error) bool {
+	return errors.Is(err, transcripts.ErrInvalid) || errors.Is(err, transcripts.ErrClosed) ||
+		errors.Is(err, transcripts.ErrExists) || errors.Is(err, transcripts.ErrNotFound)
+}
