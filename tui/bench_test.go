@@ -11,12 +11,12 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"tsunagu/bot"
 	"tsunagu/bot/profile"
 	"tsunagu/handoff"
+	"tsunagu/handoff/chat"
 	"tsunagu/transcripts"
-	"tsunagu/tui/common"
 	"tsunagu/tui/components"
-	"tsunagu/tui/wire"
 )
 
 // chatWith returns a model on the chat screen holding n messages of mixed
@@ -103,8 +103,8 @@ func BenchmarkStartToFirstFrame(b *testing.B) {
 	for i := range b.N {
 		path := filepath.Join(dir, fmt.Sprintf("t%d.db", i))
 		m := New(Config{Lang: "ja", Profile: profile.Demo(), Clock: handoff.NewVirtualClock(time.Now()), Seed: 1,
-			OpenStore: func() (common.Store, error) { return transcripts.Open(path, transcripts.Options{Timeout: time.Second}) },
-			LoadBot:   func() (common.Bot, error) { return wire.LoadBot("") }})
+			OpenStore: func() (chat.Store, error) { return transcripts.Open(path, transcripts.Options{Timeout: time.Second}) },
+			LoadBot:   func() (chat.Bot, error) { return chat.NewBot(bot.NewEngine(bot.DefaultRules())), nil }})
 		_ = m.Init() // commands not run: they are the background work
 		m.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
 		if !strings.Contains(m.View().Content, "つなぐ") {

@@ -10,26 +10,22 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"tsunagu/bot"
 	"tsunagu/bot/profile"
 	"tsunagu/handoff"
+	"tsunagu/handoff/chat"
 	"tsunagu/transcripts"
-	"tsunagu/tui/common"
-	"tsunagu/tui/wire"
 )
 
 // The real bot is trained once per test binary (about a second).
 var (
 	botOnce   sync.Once
-	sharedBot *wire.Bot
-	botErr    error
+	sharedBot chat.Bot
 )
 
-func realBot(t testing.TB) *wire.Bot {
+func realBot(t testing.TB) chat.Bot {
 	t.Helper()
-	botOnce.Do(func() { sharedBot, botErr = wire.LoadBot("") })
-	if botErr != nil {
-		t.Fatal(botErr)
-	}
+	botOnce.Do(func() { sharedBot = chat.NewBot(bot.NewEngine(bot.DefaultRules())) })
 	return sharedBot
 }
 
@@ -58,11 +54,11 @@ type harnessOpts struct {
 	lang      string
 	at        time.Time
 	faults    *handoff.Faults
-	store     common.Store // replaces the real store when set
+	store     chat.Store // replaces the real store when set
 	noStore   bool
 	width     int
 	height    int
-	callbacks common.Callbacks
+	callbacks chat.Callbacks
 	load      float64 // background arrivals per hour at the desk (0: the desk's default)
 }
 
@@ -86,12 +82,12 @@ func newHarness(t testing.TB, o harnessOpts) *harness {
 		Clock:     h.clock,
 		Seed:      7,
 		NoColor:   true,
-		LoadBot:   func() (common.Bot, error) { return b, nil },
+		LoadBot:   func() (chat.Bot, error) { return b, nil },
 		Callbacks: o.callbacks,
 		Tick: func(d time.Duration, fn func(time.Time) tea.Msg) tea.Cmd {
 			return func() tea.Msg { return timerMsg{d: d, fn: fn} }
 		},
-		NewDesk: func(string) (common.Desk, error) {
+		NewDesk: func(string) (chat.Desk, error) {
 			return handoff.NewDesk(handoff.DeskConfig{Pool: pool, Knowledge: b.Knowledge(), Start: h.clock.Now(), Seed: 7, Faults: o.faults, ArrivalsPerHour: o.load})
 		},
 	}
@@ -100,7 +96,7 @@ func newHarness(t testing.TB, o harnessOpts) *harness {
 	}
 	switch {
 	case o.store != nil:
-		cfg.OpenStore = func() (common.Store, error) { return o.store, nil }
+		cfg.OpenStore = func() (chat.Store, error) { return o.store, nil }
 	case o.noStore:
 	default:
 		s, err := transcripts.Open(filepath.Join(t.TempDir(), "t.db"), transcripts.Options{Timeout: time.Second, Now: h.clock.Now})
@@ -109,7 +105,7 @@ func newHarness(t testing.TB, o harnessOpts) *harness {
 		}
 		t.Cleanup(func() { s.Close() })
 		h.store = s
-		cfg.OpenStore = func() (common.Store, error) { return s, nil }
+		cfg.OpenStore = func() (chat.Store, error) { return s, nil }
 	}
 	h.m = New(cfg)
 	h.run(h.m.Init())

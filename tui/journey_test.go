@@ -192,8 +192,8 @@ func TestOrderFilter(t *testing.T) {
 		t.Fatalf("filter kept a non-matching order:\n%s", h.view())
 	}
 	h.enter()
-	if h.m.sess.order == nil || h.m.sess.order.ID != "250-2345678-2345678" {
-		t.Fatalf("chose %+v", h.m.sess.order)
+	if h.m.sess.contact.Order == nil || h.m.sess.contact.Order.ID != "250-2345678-2345678" {
+		t.Fatalf("chose %+v", h.m.sess.contact.Order)
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"strings"
+	"sync"
 	"time"
 
 	"charm.land/bubbles/v2/help"
@@ -12,8 +13,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"tsunagu/bot/profile"
-	"tsunagu/handoff"
-	"tsunagu/transcripts"
+	"tsunagu/handoff/chat"
 	"tsunagu/transcripts/termsafe"
 	"tsunagu/tui/common"
 )
@@ -21,19 +21,19 @@ import (
 // Config is everything the app needs. Slow dependencies are functions, run
 // as commands after the first frame.
 type Config struct {
-	Lang      string           // "ja" or "en": the whole UI and the bot's default
-	Profile   *profile.Profile // the signed-in demo customer and the shop
-	Clock     common.Clock
-	Seed      uint64
-	NoColor   bool // NO_COLOR is set
-	OpenStore func() (common.Store, error)
-	LoadBot   func() (common.Bot, error)
+	Lang    string           // "ja" or "en": the whole UI and the bot's default
+	Profile *profile.Profile // the signed-in demo customer and the shop
+	Clock   common.Clock
+	Seed    uint64
+	NoColor bool // NO_COLOR is set
+	// OpenStore opens the conversation store. The app calls it once at
+	// start for the history, and the conversation engine again until it
+	// succeeds, so it must return the same store every time it succeeds.
+	OpenStore func() (chat.Store, error)
+	LoadBot   func() (chat.Bot, error)
 	// NewDesk starts the operator desk for one conversation.
-	NewDesk func(conversation string) (common.Desk, error)
-	// Knowledge gives the packet's summaries their problem statement; nil
-	// is allowed.
-	Knowledge handoff.Knowledge
-	Callbacks common.Callbacks
+	NewDesk   func(conversation string) (chat.Desk, error)
+	Callbacks chat.Callbacks
 	// TickEvery is how often, in real time, the desk is advanced while a
 	// chat waits for or talks with an operator. Zero means 250 ms.
 	TickEvery time.Duration
@@ -82,10 +82,9 @@ type Model struct {
 	fullHelp      bool
 	screen        screen
 
-	store    common.Store
+	store    chat.Store
 	storeErr error
-	storeUp  bool // the open command has returned
-	bot      common.Bot
+	bot      chat.Bot
 	botErr   error
 
 	lanes [laneCount]lane
@@ -102,15 +101,20 @@ type Model struct {
 	sess  *session
 	fatal string // an error that ends the app, shown until a key is pressed
 
-	quitting   bool     // Ctrl+C: quit once the store lane is idle and no retry waits
-	retries    int      // store writes waiting for their retry timer
-	hist       *History // the embedded history browser, once opened
-	histReturn screen   // where leaving the history goes back to
+	quitting   bool                 // Ctrl+C: quit once the engine lane is idle and no retry waits
+	retries    int                  // store retries waiting for their timer
+	retryWait  []*chat.Conversation // the conversations those retries are for
+	convs      []*chat.Conversation // every conversation of this run, for quitting
+	hist       *History             // the embedded history browser, once opened
+	histReturn screen               // where leaving the history goes back to
 }
 
 // New builds the app. Nothing slow happens here: Init starts the store and
 // the rules in commands.
 func New(cfg Config) *Model {
+	if open := cfg.OpenStore; open != nil {
+		cfg.OpenStore = onceOpened(open)
+	}
 	if cfg.Profile == nil {
 		cfg.Profile = profile.Demo()
 	}
@@ -139,13 +143,33 @@ func New(cfg Config) *Model {
 	m.phone = phonePage{e: e}
 	m.rate = newRatePage(e, false)
 	if cfg.ResumeID != "" {
-		m.sess = &session{id: cfg.ResumeID, resuming: true}
+		m.sess = &session{id: cfg.ResumeID, resuming: true, lineIdx: map[int]int{}}
 		m.chat = newChatPage(e)
-		m.chat.busy = true
 		_ = m.chat.input.Focus() // the customer may type while it loads; the blink starts once loaded
 		m.screen = screenChat
 	}
 	return m
+}
+
+// onceOpened wraps open so that once it has succeeded, every later call
+// returns that store instead of opening the file again; a failure is not
+// kept, so the next call tries again (a store busy at start is picked up
+// once it is free).
+func onceOpened(open func() (chat.Store, error)) func() (chat.Store, error) {
+	var mu sync.Mutex
+	var opened chat.Store
+	return func() (chat.Store, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		if opened != nil {
+			return opened, nil
+		}
+		st, err := open()
+		if err == nil && st != nil {
+			opened = st
+		}
+		return st, err
+	}
 }
 
 // env is what pages read: the theme, strings, keys, profile and language.
@@ -172,12 +196,12 @@ func (m *Model) setTheme(isDark bool) {
 }
 
 type storeOpenedMsg struct {
-	store common.Store
+	store chat.Store
 	err   error
 }
 
 type botLoadedMsg struct {
-	bot common.Bot
+	bot chat.Bot
 	err error
 }
 
@@ -225,7 +249,6 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		}
 		return cmd
 	case storeOpenedMsg:
-		m.storeUp = true
 		m.store, m.storeErr = msg.store, msg.err
 		if msg.err != nil {
 			m.store = nil
@@ -242,9 +265,13 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		m.bot, m.botErr = msg.bot, msg.err
 		if msg.err != nil {
 			m.bot = nil
+			if m.sess != nil && (m.sess.conv != nil || m.sess.resuming) {
+				m.fatal = fmt.Sprintf(m.text.LoadFailed, oneLine(msg.err))
+			}
+			return nil
 		}
 		m.topics.setMenu(m.menu())
-		return nil
+		return m.botReady()
 	case tea.KeyPressMsg:
 		if key.Matches(msg, m.keys.Global.Quit) {
 			if m.quitting {
@@ -324,13 +351,9 @@ func (m *Model) updateScreen(msg tea.Msg) tea.Cmd {
 func (m *Model) quit() tea.Cmd {
 	m.quitting = true
 	var cmd tea.Cmd
-	if m.sess != nil && m.sess.created && !m.sess.closed && m.store != nil {
-		st, id := m.store, m.sess.id
-		m.sess.closed = true
-		cmd = m.lanes[laneStore].push(func() tea.Msg {
-			_ = st.SetStatus(id, transcripts.StatusAbandoned)
-			return nil
-		})
+	if s := m.sess; s != nil && s.conv != nil && s.st.Created && !s.st.Closed {
+		conv := s.conv
+		cmd = m.call(conv, opOther, func() (chat.Result, error) { return conv.Abandon(), nil })
 	}
 	if m.storeIdle() {
 		return tea.Quit
@@ -338,9 +361,9 @@ func (m *Model) quit() tea.Cmd {
 	return cmd
 }
 
-// storeIdle reports that no store write is running, queued or waiting to
-// be retried.
-func (m *Model) storeIdle() bool { return !m.lanes[laneStore].busy && m.retries == 0 }
+// storeIdle reports that no engine call is running or queued and no store
+// write waits to be retried.
+func (m *Model) storeIdle() bool { return !m.lanes[laneEngine].busy && m.retries == 0 }
 
 func (m *Model) go2(s screen) {
 	m.screen = s
@@ -497,7 +520,7 @@ func fitHeight(s string, h int) string {
 func oneLine(err error) string { return strings.Join(strings.Fields(err.Error()), " ") }
 
 // menu is the topic menu in the UI language, or nil while the rules load.
-func (m *Model) menu() []common.Category {
+func (m *Model) menu() []chat.Category {
 	if m.bot == nil {
 		return nil
 	}

@@ -9,7 +9,6 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
-	"tsunagu/bot"
 	"tsunagu/handoff"
 	"tsunagu/transcripts/termsafe"
 	"tsunagu/tui/common"
@@ -42,7 +41,6 @@ type chatPage struct {
 	choosing   bool
 	quote      handoff.Quote
 	choice     int
-	busy       bool // the bot is answering
 	width      int
 	height     int
 }
@@ -137,7 +135,7 @@ func (m *Model) chatKey(k tea.KeyPressMsg) tea.Cmd {
 		case key.Matches(k, m.keys.List.Choose), key.Matches(k, m.keys.Global.Back):
 			c.choosing = false
 			c.SetSize(c.width, c.height)
-			return tea.Batch(c.input.Focus(), m.enqueue(c.choice == 1))
+			return tea.Batch(c.input.Focus(), m.choose(c.choice == 1))
 		case key.Matches(k, ck.Receipt), key.Matches(k, ck.Why), key.Matches(k, ck.Help):
 			// The receipt and the explanation may be read before choosing.
 		default:
@@ -158,21 +156,21 @@ func (m *Model) chatKey(k tea.KeyPressMsg) tea.Cmd {
 		c.SetSize(c.width, c.height)
 		return m.send(text)
 	case key.Matches(k, ck.Human):
-		if s.escalated || c.busy {
+		if s.st.Escalated || s.st.Answering {
 			return nil
 		}
-		return tea.Batch(m.say(components.RoleCustomer, m.text.You, m.text.HumanAsked, nil), m.escalate(bot.ReasonHumanRequested))
+		return m.askForPerson()
 	case key.Matches(k, ck.Receipt):
 		c.togglePanel(panelReceipt)
 	case key.Matches(k, ck.Why):
 		c.togglePanel(panelWhy)
 	case key.Matches(k, ck.Call):
-		if m.cfg.Callbacks != nil && (s.booking == nil) {
+		if m.cfg.Callbacks != nil && s.st.Booking == nil {
 			m.phone = newPhonePage(m.env(), m.cfg.Callbacks, m.now(), true)
 			m.go2(screenPhone)
 		}
 	case key.Matches(k, ck.End):
-		m.rate = newRatePage(m.env(), s.hadOperator)
+		m.rate = newRatePage(m.env(), s.st.HadOperator)
 		m.go2(screenRate)
 	case key.Matches(k, ck.Help):
 		m.fullHelp = !m.fullHelp
@@ -189,7 +187,7 @@ func (m *Model) chatKey(k tea.KeyPressMsg) tea.Cmd {
 			m.fullHelp = false
 			m.layout()
 		default:
-			m.rate = newRatePage(m.env(), s.hadOperator)
+			m.rate = newRatePage(m.env(), s.st.HadOperator)
 			m.go2(screenRate)
 		}
 	default:
@@ -215,8 +213,8 @@ func (m *Model) chatView() string {
 	t := m.text
 	w := c.width
 	var head string
-	if s.operator != "" {
-		head = fmt.Sprintf(t.AnsweringOp, termsafe.Line(s.operator))
+	if op := s.st.Operator; op != nil {
+		head = fmt.Sprintf(t.AnsweringOp, termsafe.Line(op.Label))
 	} else {
 		head = t.AnsweringBot
 	}
@@ -225,13 +223,13 @@ func (m *Model) chatView() string {
 	switch {
 	case s.resuming:
 		status = t.ResumeLoading
-	case s.typing != "":
-		status = fmt.Sprintf(t.Typing, termsafe.Line(s.typing))
-	case s.inQueue && s.eta > 0:
-		status = fmt.Sprintf(t.Waiting, s.queuePos, formatETA(s.eta, m.lang))
-	case s.inQueue:
-		status = fmt.Sprintf(t.WaitingNoETA, s.queuePos)
-	case c.busy:
+	case s.st.Typing != "":
+		status = fmt.Sprintf(t.Typing, termsafe.Line(s.st.Typing))
+	case s.st.InQueue && s.st.Wait > 0:
+		status = fmt.Sprintf(t.Waiting, s.st.Position, formatETA(s.st.Wait, m.lang))
+	case s.st.InQueue:
+		status = fmt.Sprintf(t.WaitingNoETA, s.st.Position)
+	case s.st.Answering:
 		status = t.BotThinking
 	}
 	status = m.st.Status.Render(ansi.Truncate(status, w, "…"))
@@ -247,9 +245,9 @@ func (m *Model) chatView() string {
 		}
 		var p string
 		if c.panel == panelReceipt {
-			p = components.Receipt(m.st, t, s.packet, m.lang, pw, th)
+			p = components.Receipt(m.st, t, s.st.Packet, m.lang, pw, th)
 		} else {
-			p = components.Why(m.st, t, s.last, pw, th)
+			p = components.Why(m.st, t, s.st.Last, pw, th)
 		}
 		if w >= sidePanelMin {
 			body = joinColumns(body, p, w-sidePanelWidth, th)

@@ -12,8 +12,8 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"tsunagu/bot/slots"
+	"tsunagu/handoff/chat"
 	"tsunagu/transcripts/termsafe"
-	"tsunagu/tui/common"
 )
 
 type (
@@ -39,7 +39,7 @@ type phonePage struct {
 	width, height int
 }
 
-func newPhonePage(e env, cb common.Callbacks, now time.Time, fromChat bool) phonePage {
+func newPhonePage(e env, cb chat.Callbacks, now time.Time, fromChat bool) phonePage {
 	in := textinput.New()
 	in.Prompt = e.text.PhonePrompt
 	in.CharLimit = 32

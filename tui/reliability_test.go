@@ -19,6 +19,7 @@ import (
 	"tsunagu/bot"
 	"tsunagu/bot/profile"
 	"tsunagu/handoff"
+	"tsunagu/handoff/chat"
 	"tsunagu/transcripts"
 	"tsunagu/tui/common"
 	"tsunagu/tui/components"
@@ -114,10 +115,17 @@ func TestHostileTextOnRealOutputBytes(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer st.Close()
-			b := realBot(t)
+			evil := &handoff.OperatorInfo{ID: "x", Name: "Op" + tc.text, Label: "Op" + tc.text + " (English: native)"}
+			b := hostileBot{Bot: realBot(t), reply: "reply " + tc.text}
 			m := New(Config{Lang: "en", Profile: prof, Clock: clock, Seed: 1,
-				OpenStore: func() (common.Store, error) { return st, nil },
-				LoadBot:   func() (common.Bot, error) { return b, nil }})
+				OpenStore: func() (chat.Store, error) { return st, nil },
+				LoadBot:   func() (chat.Bot, error) { return b, nil },
+				NewDesk: func(string) (chat.Desk, error) {
+					return &scriptedDesk{events: []handoff.Event{
+						{Kind: handoff.EventJoined, Operator: evil},
+						{Kind: handoff.EventMessage, Operator: evil, Step: &handoff.Step{Text: "operator " + tc.text}},
+					}}, nil
+				}})
 			// teatest runs the real program with tea.WithOutput into a
 			// buffer; every byte read from it is kept and checked.
 			var out bytes.Buffer
@@ -138,14 +146,14 @@ func TestHostileTextOnRealOutputBytes(t *testing.T) {
 				tm.Send(enter)
 			}
 			waitFor("Assistant")
+			// The customer's hostile paste is answered by the bot's hostile
+			// reply, which hands the chat to a person; Enter takes the first
+			// available, whose name and message are hostile too.
 			tm.Send(tea.PasteMsg{Content: "customer " + tc.text})
 			tm.Send(enter)
-			evil := &handoff.OperatorInfo{ID: "x", Name: "Op" + tc.text, Label: "Op" + tc.text + " (English: native)"}
-			tm.Send(botDecisionMsg{d: bot.Decision{Action: bot.ActionAnswer, Reply: "reply " + tc.text}})
-			tm.Send(deskEventsMsg{events: []handoff.Event{
-				{Kind: handoff.EventJoined, Operator: evil},
-				{Kind: handoff.EventMessage, Operator: evil, Step: &handoff.Step{Text: "operator " + tc.text}},
-			}})
+			waitFor("Who should answer")
+			tm.Send(enter)
+			waitFor("operator ")
 			tm.Send(tea.PasteMsg{Content: "ZZEND"})
 			waitFor("ZZEND")
 			if err := tm.Quit(); err != nil {
@@ -162,6 +170,42 @@ func TestHostileTextOnRealOutputBytes(t *testing.T) {
 		})
 	}
 }
+
+// hostileBot answers every message with reply and hands the chat to a
+// person.
+type hostileBot struct {
+	chat.Bot
+	reply string
+}
+
+func (b hostileBot) Start(id string, f bot.Facts) (chat.Dialogue, bot.Decision) {
+	_, opening := b.Bot.Start(id, f)
+	return hostileDialogue{reply: b.reply}, opening
+}
+
+type hostileDialogue struct{ reply string }
+
+func (d hostileDialogue) Respond(string) bot.Decision {
+	return bot.Decision{Action: bot.ActionEscalate, Reason: bot.ReasonHumanRequested, Reply: d.reply}
+}
+
+// scriptedDesk is a desk whose queue hands out events at once.
+type scriptedDesk struct{ events []handoff.Event }
+
+func (d *scriptedDesk) Quote(time.Time, string, string, handoff.Class) handoff.Quote { return handoff.Quote{} }
+func (d *scriptedDesk) Enqueue(time.Time, *handoff.Packet, handoff.Class, bool) ([]handoff.Event, error) {
+	evs := d.events
+	d.events = nil
+	return evs, nil
+}
+func (d *scriptedDesk) EnqueueResumed(now time.Time, p *handoff.Packet, c handoff.Class, n bool, _ string) ([]handoff.Event, error) {
+	return d.Enqueue(now, p, c, n)
+}
+func (d *scriptedDesk) Advance(time.Time) []handoff.Event                 { return nil }
+func (d *scriptedDesk) CustomerMessage(time.Time, string) []handoff.Event { return nil }
+func (d *scriptedDesk) Close(time.Time) []handoff.Event                   { return nil }
+func (d *scriptedDesk) PacketJSON() ([]byte, error)                       { return []byte("{}"), nil }
+func (d *scriptedDesk) AwaitsCustomer() bool                              { return true }
 
 // A9: a message that imitates a speaker line stays inside its message: the
 // fake line is indented like every continuation line, while real speaker
@@ -374,7 +418,7 @@ func TestTypingNeverScrollsTheTranscript(t *testing.T) {
 
 // failingStore fails every write until healed, like a full disk.
 type failingStore struct {
-	common.Store
+	chat.Store
 	failing bool
 	calls   int
 }

@@ -8,8 +8,8 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"tsunagu/handoff"
+	"tsunagu/handoff/chat"
 	"tsunagu/transcripts"
-	"tsunagu/tui/common"
 )
 
 // resumeHarness is a fresh app on h's store, as "tsunagu history" starts it
@@ -22,7 +22,7 @@ func resumeHarness(t *testing.T, h *harness, id string, at time.Time) *harness {
 	cfg.ResumeID = id
 	b := realBot(t)
 	pool := handoff.DefaultPool()
-	cfg.NewDesk = func(string) (common.Desk, error) {
+	cfg.NewDesk = func(string) (chat.Desk, error) {
 		return handoff.NewDesk(handoff.DeskConfig{Pool: pool, Knowledge: b.Knowledge(), Start: r.clock.Now(), Seed: 11, Faults: &handoff.Faults{}})
 	}
 	r.m = New(cfg)
@@ -49,7 +49,7 @@ func leave(t *testing.T, h *harness) string {
 func entriesAfterResume(t *testing.T, c transcripts.Conversation) []transcripts.Entry {
 	t.Helper()
 	for i, e := range c.Entries {
-		if e.Event == eventResumed {
+		if e.Event == chat.EventResumed {
 			return c.Entries[i+1:]
 		}
 	}
@@ -118,7 +118,7 @@ func TestResumeEscalatedConversation(t *testing.T) {
 
 	r := resumeHarness(t, h, id, h.clock.Now().Add(10*time.Minute))
 	r.mustShow("Conversation resumed", "I want to talk to a human please", "handed to a person", "Smith joined")
-	if !r.m.sess.escalated || r.m.sess.desk == nil {
+	if !r.m.sess.st.Escalated || !r.m.sess.st.Queued {
 		t.Fatal("the resumed chat is not with the desk")
 	}
 	r.advanceUntil("taken over from", 5*time.Second, 400)
@@ -173,7 +173,7 @@ func TestResumeClosedConversationIsRefused(t *testing.T) {
 	r.mustShow("This conversation is closed, so it cannot be resumed.")
 	c := r.conversation()
 	for _, e := range c.Entries {
-		if e.Event == eventResumed {
+		if e.Event == chat.EventResumed {
 			t.Fatal("a resumed event was stored for a closed conversation")
 		}
 	}

@@ -9,9 +9,9 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"tsunagu/handoff"
+	"tsunagu/handoff/chat"
 	"tsunagu/handoff/training"
 	"tsunagu/transcripts"
-	"tsunagu/tui/common"
 	"tsunagu/tui/components"
 	"tsunagu/tui/pages/train"
 )
@@ -88,7 +88,7 @@ func TestMessageBeforeBotStartedIsAnswered(t *testing.T) {
 	h.typeText("where is my parcel?")
 	h.enter()
 	h.run(starting)
-	if h.m.chat.busy {
+	if h.m.sess.st.Answering {
 		t.Fatalf("still answering:\n%s", h.view())
 	}
 	bots := 0
@@ -124,8 +124,8 @@ func TestBotPollSurvivesRatingPage(t *testing.T) {
 	r.send(botLoadedMsg{bot: realBot(t)})
 	r.advance(time.Second)
 	r.esc() // back to the chat
-	if r.m.screen != screenChat || r.m.chat.busy || r.m.sess.resuming {
-		t.Fatalf("screen %d busy %v resuming %v:\n%s", r.m.screen, r.m.chat.busy, r.m.sess.resuming, r.view())
+	if r.m.screen != screenChat || r.m.sess.st.Answering || r.m.sess.resuming {
+		t.Fatalf("screen %d busy %v resuming %v:\n%s", r.m.screen, r.m.sess.st.Answering, r.m.sess.resuming, r.view())
 	}
 }
 
@@ -144,7 +144,7 @@ func checkNoEscapes(t *testing.T, content string) {
 // the customer app's fatal message and the trainee app's error line.
 func TestErrorTextIsSanitisedOnScreen(t *testing.T) {
 	h := newHarness(t, harnessOpts{})
-	h.m.cfg.NewDesk = func(string) (common.Desk, error) { return nil, errors.New(evilErr) }
+	h.m.cfg.NewDesk = func(string) (chat.Desk, error) { return nil, errors.New(evilErr) }
 	h.startChat()
 	h.ctrl('o') // ask for a person: the desk fails to start
 	if h.m.fatal == "" {
@@ -171,13 +171,15 @@ func TestQuitWaitsForRetriedWrites(t *testing.T) {
 		fs := &failingStore{Store: base.store}
 		h := newHarness(t, harnessOpts{store: fs})
 		h.store = base.store
+		if fatal {
+			h.m.cfg.NewDesk = func(string) (chat.Desk, error) { return nil, errors.New("no desk") }
+		}
 		h.startChat()
 		fs.failing = true
 		h.typeText("keep this")
 		h.enter()
 		h.mustShow("not saved, retrying")
 		if fatal {
-			h.m.cfg.NewDesk = func(string) (common.Desk, error) { return nil, errors.New("no desk") }
 			h.ctrl('o')
 			h.mustShow("no desk")
 			h.typeText("x") // any key leaves the fatal message
@@ -232,7 +234,7 @@ func TestTraineeQuitWaitsForScorecardSave(t *testing.T) {
 
 // countingCallbacks counts bookings.
 type countingCallbacks struct {
-	common.Callbacks
+	chat.Callbacks
 	booked int
 }
 
@@ -269,8 +271,8 @@ func TestDoubleEnterBooksAndClosesOnce(t *testing.T) {
 	h.run(first)
 	h.run(second)
 	h.mustShow("Conversation closed")
-	if h.m.sess.unsaved != 0 {
-		t.Fatalf("%d writes not saved after a double Enter:\n%s", h.m.sess.unsaved, h.view())
+	if n := h.m.sess.st.Lost + h.m.sess.st.Pending; n != 0 {
+		t.Fatalf("%d writes not saved after a double Enter:\n%s", n, h.view())
 	}
 	counts := map[transcripts.Event]int{}
 	for _, e := range h.conversation().Entries {
@@ -331,9 +333,9 @@ func TestShortTerminalKeepsInputAndChoice(t *testing.T) {
 func TestMessagesBeforeDeskReadyReachThePacket(t *testing.T) {
 	h := newHarness(t, harnessOpts{})
 	h.startChat()
-	_, starting := h.m.Update(tea.KeyPressMsg{Code: 'o', Mod: tea.ModCtrl}) // the desk starts in this command
-	if !h.m.sess.escalated || h.m.sess.desk != nil {
-		t.Fatal("want escalated with the desk not ready yet")
+	_, starting := h.m.Update(tea.KeyPressMsg{Code: 'o', Mod: tea.ModCtrl}) // the escalation and the desk start in this command
+	if h.m.sess.st.Escalated {
+		t.Fatal("want the escalation still in its command")
 	}
 	h.typeText("it was a birthday present")
 	h.enter()
@@ -342,11 +344,11 @@ func TestMessagesBeforeDeskReadyReachThePacket(t *testing.T) {
 	h.enter() // first available
 	h.ctrl('r')
 	found := false
-	for _, l := range h.m.sess.packet.Transcript {
+	for _, l := range h.m.sess.st.Packet.Transcript {
 		found = found || l.Speaker == handoff.SpeakerCustomer && l.Text == "it was a birthday present"
 	}
 	if !found {
-		t.Fatalf("the message typed while the desk started is not in the packet: %+v", h.m.sess.packet.Transcript)
+		t.Fatalf("the message typed while the desk started is not in the packet: %+v", h.m.sess.st.Packet.Transcript)
 	}
 	h.mustShow("birthday present")
 }

@@ -13,12 +13,12 @@ import (
 	"github.com/charmbracelet/x/term"
 	"github.com/spf13/cobra"
 
+	"tsunagu/bot"
 	"tsunagu/bot/profile"
 	"tsunagu/handoff"
+	"tsunagu/handoff/chat"
 	"tsunagu/transcripts"
 	"tsunagu/tui"
-	"tsunagu/tui/common"
-	"tsunagu/tui/wire"
 )
 
 func init() {
@@ -83,7 +83,7 @@ type lazyStore struct {
 	s    *transcripts.Store
 }
 
-func (l *lazyStore) open() (common.Store, error) {
+func (l *lazyStore) open() (chat.Store, error) {
 	l.mu.Lock()
 	handed := l.s
 	l.mu.Unlock()
@@ -153,11 +153,12 @@ func buildChat(g *globalOptions, profileFile string) (*chatDeps, error) {
 		Seed:      seed,
 		NoColor:   os.Getenv("NO_COLOR") != "",
 		OpenStore: store.open,
-		LoadBot: func() (common.Bot, error) {
-			b, err := wire.LoadBot(rulesFile)
+		LoadBot: func() (chat.Bot, error) {
+			rules, err := loadBotRules(rulesFile)
 			if err != nil {
 				return nil, err
 			}
+			b := chat.NewBot(bot.NewEngine(rules))
 			kb = b.Knowledge()
 			return b, nil
 		},
@@ -167,8 +168,8 @@ func buildChat(g *globalOptions, profileFile string) (*chatDeps, error) {
 		// source seeded by the wall clock, not from --seed.
 		NewID: newIDFunc(time.Now().UnixNano()),
 	}
-	cfg.NewDesk = func(id string) (common.Desk, error) {
-		return wire.DeskFactory(pool, kb, clock, seed)(id)
+	cfg.NewDesk = func(string) (chat.Desk, error) {
+		return handoff.NewDesk(handoff.DeskConfig{Pool: pool, Knowledge: kb, Start: clock.Now(), Seed: seed})
 	}
 	return &chatDeps{cfg: cfg, store: store}, nil
 }

@@ -13,8 +13,9 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"tsunagu/bot"
+	"tsunagu/handoff"
+	"tsunagu/handoff/chat"
 	"tsunagu/transcripts"
-	"tsunagu/tui/common"
 )
 
 // B19: the customer app refuses piped stdin with one clear sentence and
@@ -70,10 +71,11 @@ func asUsage(err error, ue **usageError) bool {
 // rules load.
 type panickyBot struct{}
 
-func (panickyBot) Menu(string) []common.Category { panic("boom") }
-func (panickyBot) Start(common.Facts) (common.Dialogue, bot.Decision) {
+func (panickyBot) Menu(string) []chat.Category { panic("boom") }
+func (panickyBot) Start(string, bot.Facts) (chat.Dialogue, bot.Decision) {
 	return nil, bot.Decision{}
 }
+func (panickyBot) Knowledge() handoff.Knowledge { return nil }
 
 // B20: a panic anywhere restores the terminal and closes the database.
 func TestPanicRestoresTerminalAndClosesStore(t *testing.T) {
@@ -84,7 +86,7 @@ func TestPanicRestoresTerminalAndClosesStore(t *testing.T) {
 		t.Fatal(err)
 	}
 	var out syncBuffer
-	deps.cfg.LoadBot = func() (common.Bot, error) {
+	deps.cfg.LoadBot = func() (chat.Bot, error) {
 		// Panic only once the store is open and the first frame is on the
 		// alternate screen, so both restoring and closing are tested.
 		for range 500 {

@@ -80,6 +80,9 @@ type State struct {
 	Pending    int             // writes waiting for the store
 	Lost       int             // writes the store refused for good
 	StoreError error           // the last store error, nil once all is written
+	// Problem is why the operators cannot take the chat (the desk did not
+	// open, or refused it); nil when all is well.
+	Problem error
 }
 
 // Conversation is one customer conversation. Its methods are safe to call
@@ -102,7 +105,8 @@ type Conversation struct {
 	store    Store
 	storeErr error
 	pending  []job
-	lines    int // line numbers handed out
+	refused  bool // the store refused to create the conversation
+	lines    int  // line numbers handed out
 	lost     int
 
 	bot      Bot
@@ -132,6 +136,8 @@ type Conversation struct {
 	typing    string
 	resolved  bool
 	booking   *handoff.Booking
+
+	problem error // see State.Problem
 
 	out   []Event
 	saves []Save
@@ -196,7 +202,7 @@ func (c *Conversation) State() State {
 		Escalated: c.escalated, Reason: c.reason, Choosing: c.choosing, Quote: c.quote, Queued: c.queued,
 		InQueue: c.inQueue, Position: c.position, Wait: c.wait, HadOperator: c.hadOp, Typing: c.typing,
 		Resolved: c.resolved, Issues: c.cases.snapshot(), Entries: c.lines, Pending: len(c.pending),
-		Lost: c.lost, StoreError: c.storeErr}
+		Lost: c.lost, StoreError: c.storeErr, Problem: c.problem}
 	if c.operator != nil {
 		op := *c.operator
 		s.Operator = &op
@@ -478,7 +484,7 @@ func (c *Conversation) escalate(reason bot.Reason) {
 	}
 	d, err := c.cfg.NewDesk(c.id)
 	if err != nil {
-		c.storeErr = fmt.Errorf("the operator desk could not open: %w", err)
+		c.problem = fmt.Errorf("the operator desk could not open: %w", err)
 		return
 	}
 	c.desk = d
@@ -515,7 +521,7 @@ func (c *Conversation) Choose(native bool) Result {
 	p := c.packet
 	evs, err := c.desk.Enqueue(c.now(), p, handoff.ClassOf(c.reason), native)
 	if err != nil {
-		c.storeErr = fmt.Errorf("the chat could not join the queue: %w", err)
+		c.problem = fmt.Errorf("the chat could not join the queue: %w", err)
 		c.queued, c.inQueue = false, false
 		c.flush()
 		return c.take()

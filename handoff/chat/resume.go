@@ -225,13 +225,13 @@ func (c *Conversation) continueResumed() {
 	}
 	d, err := c.cfg.NewDesk(c.id)
 	if err != nil {
-		c.storeErr = fmt.Errorf("the operator desk could not open: %w", err)
+		c.problem = fmt.Errorf("the operator desk could not open: %w", err)
 		return
 	}
 	c.desk = d
 	evs, err := d.EnqueueResumed(c.now(), copyPacket(p), handoff.ClassOf(c.reason), false, rs.lastOperator)
 	if err != nil {
-		c.storeErr = fmt.Errorf("the chat could not join the queue: %w", err)
+		c.problem = fmt.Errorf("the chat could not join the queue: %w", err)
 		return
 	}
 	c.queued, c.inQueue = true, true

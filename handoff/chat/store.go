@@ -23,6 +23,10 @@ type job struct {
 // errNoStore is the store error while no store is configured.
 var errNoStore = errors.New("no conversation store is configured")
 
+// errRefused marks the writes of a conversation the store refused to
+// create: they must never land in another conversation's record.
+var errRefused = errors.New("the conversation could not be created, so it is not saved")
+
 // write queues a store write; flush runs the queue.
 func (c *Conversation) write(j job) {
 	c.pending = append(c.pending, j)
@@ -63,6 +67,9 @@ func (c *Conversation) flush() {
 		case permanent(err):
 			// The record itself cannot be stored; retrying cannot help, and
 			// the writes behind it must not wait forever.
+			if j.create != nil {
+				c.refused = true
+			}
 			c.storeErr = err
 			c.lost++
 			if j.line > 0 && !j.reported {
@@ -94,6 +101,9 @@ func (c *Conversation) holdBack() {
 // attempt runs one write.
 func (c *Conversation) attempt(j *job) error {
 	st := c.store
+	if c.refused && j.create == nil {
+		return errRefused
+	}
 	switch {
 	case j.create != nil:
 		_, err := st.CreateConversation(*j.create)
@@ -123,6 +133,6 @@ func (c *Conversation) attempt(j *job) error {
 
 // permanent reports a write error that a retry cannot fix.
 func permanent(err error) bool {
-	return errors.Is(err, transcripts.ErrInvalid) || errors.Is(err, transcripts.ErrClosed) ||
+	return errors.Is(err, errRefused) || errors.Is(err, transcripts.ErrInvalid) || errors.Is(err, transcripts.ErrClosed) ||
 		errors.Is(err, transcripts.ErrExists) || errors.Is(err, transcripts.ErrNotFound)
 }
