@@ -192,7 +192,9 @@ func (d hostileDialogue) Respond(string) bot.Decision {
 // scriptedDesk is a desk whose queue hands out events at once.
 type scriptedDesk struct{ events []handoff.Event }
 
-func (d *scriptedDesk) Quote(time.Time, string, string, handoff.Class) handoff.Quote { return handoff.Quote{} }
+func (d *scriptedDesk) Quote(time.Time, string, string, handoff.Class) handoff.Quote {
+	return handoff.Quote{}
+}
 func (d *scriptedDesk) Enqueue(time.Time, *handoff.Packet, handoff.Class, bool) ([]handoff.Event, error) {
 	evs := d.events
 	d.events = nil
