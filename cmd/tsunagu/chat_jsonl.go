@@ -430,7 +430,9 @@ func runChatJSONLCmd(cmd *cobra.Command, g *globalOptions) error {
 	clock := handoff.NewVirtualClock(start.In(pool.Location))
 	b := chat.NewBot(bot.NewEngine(rules))
 	seed := uint64(g.seed)
-	cfg := chat.Config{Lang: g.language(), Profile: prof, Clock: clock, Bot: b, Seed: seed,
+	// One source names every conversation of the run, so they differ from
+	// each other and repeat for the same --seed and --clock.
+	cfg := chat.Config{Lang: g.language(), Profile: prof, Clock: clock, Bot: b, Seed: seed, NewID: newIDFunc(g.seed),
 		OpenStore: func() (chat.Store, error) { return st, nil },
 		Callbacks: handoff.NewCallbacks(pool),
 		NewDesk: func(string) (chat.Desk, error) {

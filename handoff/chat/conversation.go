@@ -623,7 +623,7 @@ func (c *Conversation) deskEvents(evs []handoff.Event) {
 			}
 		}
 	}
-	if c.desk != nil && c.queued {
+	if c.desk != nil && c.queued && len(evs) > 0 {
 		if raw, err := c.desk.PacketJSON(); err == nil {
 			var p handoff.Packet
 			if json.Unmarshal(raw, &p) == nil {

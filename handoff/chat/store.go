@@ -23,6 +23,10 @@ type job struct {
 // errNoStore is the store error while no store is configured.
 var errNoStore = errors.New("no conversation store is configured")
 
+// maxRenames bounds how often a conversation whose id is taken is named
+// anew before the store is said to refuse it.
+const maxRenames = 20
+
 // errRefused marks the writes of a conversation the store refused to
 // create: they must never land in another conversation's record.
 var errRefused = errors.New("the conversation could not be created, so it is not saved")
@@ -114,13 +118,18 @@ func (c *Conversation) attempt(j *job) error {
 			return nil // an earlier attempt committed before it failed
 		}
 		// The id is taken (another run with the same clock and seed): name
-		// the conversation anew; every write behind this one uses the new id.
-		c.id = c.newID()
-		j.create.ID = c.id
-		if c.packet != nil {
-			c.packet.Conversation = c.id
+		// the conversation anew, a few times if need be; every write behind
+		// this one uses the new id.
+		for range maxRenames {
+			c.id = c.newID()
+			j.create.ID = c.id
+			if c.packet != nil {
+				c.packet.Conversation = c.id
+			}
+			if _, err = st.CreateConversation(*j.create); !errors.Is(err, transcripts.ErrExists) {
+				break
+			}
 		}
-		_, err = st.CreateConversation(*j.create)
 		return err
 	case j.entry != nil:
 		_, err := st.AppendEntry(c.id, *j.entry)
