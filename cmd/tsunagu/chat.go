@@ -111,30 +111,16 @@ func (l *lazyStore) Close() error {
 	return err
 }
 
-func buildChat(g *globalOptions, profileFile string) (*chatDeps, error) {
-	prof := profile.Demo()
-	if profileFile != "" {
-		data, err := os.ReadFile(profileFile)
-		if err != nil {
-			return nil, usageErrorf("cannot read the profile file %s: %s", profileFile, readErrorText(err))
-		}
-		if prof, err = profile.Load(profileFile, data); err != nil {
-			return nil, usageErrorf("%s", err.Error())
-		}
-	}
-	pool, err := loadPool(g.operatorsFile)
-	if err != nil {
-		// A bad --operators file is a usage problem for an interactive screen.
-		return nil, &usageError{msg: err.Error()}
-	}
-	start, err := g.startTime()
+func buildChat(g *globalOptions) (*chatDeps, error) {
+	prof, err := g.customerProfile()
 	if err != nil {
 		return nil, err
 	}
-	if start.IsZero() {
-		start = time.Now()
+	pool, start, err := g.poolAndStart()
+	if err != nil {
+		return nil, err
 	}
-	clock := handoff.NewScaledClock(start.In(pool.Location), g.speed, time.Now)
+	clock := handoff.NewScaledClock(start, g.speed, time.Now)
 	lang := g.language()
 	if g.lang == "" && prof.Customer.Lang != "" && os.Getenv("LANG") == "" && os.Getenv("LC_ALL") == "" {
 		lang = prof.Customer.Lang
@@ -182,7 +168,7 @@ func runChat(cmd *cobra.Command, g *globalOptions) error {
 	if !isTerminal(in) {
 		return errNotTerminal
 	}
-	deps, err := buildChat(g, g.profileFile)
+	deps, err := buildChat(g)
 	if err != nil {
 		return err
 	}

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"time"
 
@@ -397,26 +396,13 @@ func seconds(d time.Duration) int {
 
 // runChatJSONLCmd wires `tsunagu chat --jsonl` from the flags.
 func runChatJSONLCmd(cmd *cobra.Command, g *globalOptions) error {
-	prof := profile.Demo()
-	if g.profileFile != "" {
-		data, err := os.ReadFile(g.profileFile)
-		if err != nil {
-			return usageErrorf("cannot read the profile file %s: %s", g.profileFile, readErrorText(err))
-		}
-		if prof, err = profile.Load(g.profileFile, data); err != nil {
-			return usageErrorf("%s", err.Error())
-		}
-	}
-	pool, err := loadPool(g.operatorsFile)
-	if err != nil {
-		return &usageError{msg: err.Error()}
-	}
-	start, err := g.startTime()
+	prof, err := g.customerProfile()
 	if err != nil {
 		return err
 	}
-	if start.IsZero() {
-		start = time.Now()
+	pool, start, err := g.poolAndStart()
+	if err != nil {
+		return err
 	}
 	rules, err := loadBotRules(g.rulesFile)
 	if err != nil {
@@ -427,7 +413,7 @@ func runChatJSONLCmd(cmd *cobra.Command, g *globalOptions) error {
 		return err
 	}
 	defer st.Close()
-	clock := handoff.NewVirtualClock(start.In(pool.Location))
+	clock := handoff.NewVirtualClock(start)
 	b := chat.NewBot(bot.NewEngine(rules))
 	seed := uint64(g.seed)
 	// One source names every conversation of the run, so they differ from

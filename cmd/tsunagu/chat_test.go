@@ -49,7 +49,8 @@ func TestChatFlagErrors(t *testing.T) {
 		{bad, "bad.yaml:1: customer.lang must be ja or en"},
 		{filepath.Join(dir, "missing.yaml"), "cannot read the profile file"},
 	} {
-		_, err := buildChat(g, tc.profile)
+		g.profileFile = tc.profile
+		_, err := buildChat(g)
 		var ue *usageError
 		if err == nil || !strings.Contains(err.Error(), tc.want) || !asUsage(err, &ue) {
 			t.Errorf("profile %s: error %v, want usage error with %q", tc.profile, err, tc.want)
@@ -81,7 +82,7 @@ func (panickyBot) Knowledge() handoff.Knowledge { return nil }
 func TestPanicRestoresTerminalAndClosesStore(t *testing.T) {
 	dir := t.TempDir()
 	g := &globalOptions{dbPath: filepath.Join(dir, "t.db"), speed: 1, lang: "en"}
-	deps, err := buildChat(g, "")
+	deps, err := buildChat(g)
 	if err != nil {
 		t.Fatal(err)
 	}

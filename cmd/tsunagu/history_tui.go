@@ -114,7 +114,7 @@ func runHistoryTUI(cmd *cobra.Command, g *globalOptions, opts ...tea.ProgramOpti
 	if !ok || s.ReadOnlyReason() != nil {
 		return errors.New("the conversation store is read-only, so the conversation cannot be resumed")
 	}
-	deps, err := buildChat(g, g.profileFile)
+	deps, err := buildChat(g)
 	if err != nil {
 		return err
 	}

@@ -171,24 +171,16 @@ func loadTrainKit(g *globalOptions, sc *training.Scenario) (*trainKit, error) {
 		return nil, err
 	}
 	rules := engine.Rules()
-	pool, err := loadPool(g.operatorsFile)
-	if err != nil {
-		// A bad --operators file is a usage problem for an interactive screen.
-		return nil, &usageError{msg: err.Error()}
-	}
-	start, err := g.startTime()
+	pool, start, err := g.poolAndStart()
 	if err != nil {
 		return nil, err
-	}
-	if start.IsZero() {
-		start = time.Now()
 	}
 	lang := g.language()
 	if !sc.Plays(lang) {
 		lang = sc.Languages[0]
 	}
 	return &trainKit{engine: engine, kb: handoff.NewRulesKnowledge(rules), pool: pool,
-		start: start.In(pool.Location), lang: lang}, nil
+		start: start, lang: lang}, nil
 }
 
 // newSession starts a session: the bot stage is played before it returns.
