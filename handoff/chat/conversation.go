@@ -302,6 +302,12 @@ func (c *Conversation) startBot() {
 		return // a person was asked for before the bot had started
 	}
 	c.decided(opening, "")
+	c.answerWaiting()
+}
+
+// answerWaiting hands the bot what the customer wrote before it had
+// started, until one of the answers hands the chat to a person.
+func (c *Conversation) answerWaiting() {
 	texts := c.toBot
 	c.toBot = nil
 	for _, t := range texts {
@@ -473,25 +479,41 @@ func (c *Conversation) escalate(reason bot.Reason) {
 		return
 	}
 	c.escalated, c.reason = true, reason
-	c.intent = c.routingIntent()
-	facts := c.packetFacts()
-	facts.Topic.Intent = c.intent
-	p := handoff.NewPacket(c.now(), c.id, reason, c.cfg.Lang, facts, c.decisions, c.history, c.knowledge())
+	p := c.newPacket()
 	c.packet = p
 	c.escalationEvent(p)
-	if c.cfg.NewDesk == nil {
+	d := c.openDesk()
+	if d == nil {
 		return
 	}
-	d, err := c.cfg.NewDesk(c.id)
-	if err != nil {
-		c.problem = fmt.Errorf("the operator desk could not open: %w", err)
-		return
-	}
-	c.desk = d
 	c.quote = d.Quote(c.now(), c.cfg.Lang, c.intent, handoff.ClassOf(reason))
 	c.choosing = true
 	q := c.quote
 	c.emit(Event{Kind: KindChoice, Quote: &q})
+}
+
+// newPacket builds the handoff packet from what is known now, routed by
+// what the customer talks about now.
+func (c *Conversation) newPacket() *handoff.Packet {
+	c.intent = c.routingIntent()
+	facts := c.packetFacts()
+	facts.Topic.Intent = c.intent
+	return handoff.NewPacket(c.now(), c.id, c.reason, c.cfg.Lang, facts, c.decisions, c.history, c.knowledge())
+}
+
+// openDesk opens the operator desk; nil when there is none or it failed
+// (the problem is kept for State).
+func (c *Conversation) openDesk() Desk {
+	if c.cfg.NewDesk == nil {
+		return nil
+	}
+	d, err := c.cfg.NewDesk(c.id)
+	if err != nil {
+		c.problem = fmt.Errorf("the operator desk could not open: %w", err)
+		return nil
+	}
+	c.desk = d
+	return d
 }
 
 // escalationEvent shows and stores the escalation with its packet.

@@ -196,22 +196,12 @@ func (c *Conversation) continueResumed() {
 			c.cases.decided(dec, t)
 		}
 		c.dialogue = d
-		texts := c.toBot
-		c.toBot = nil
-		for _, t := range texts {
-			if c.escalated {
-				break
-			}
-			c.decided(c.dialogue.Respond(t), t)
-		}
+		c.answerWaiting()
 		return
 	}
 	// The packet the operator held: the stored one with every later message,
 	// or, if none can be read, one built afresh from what is known.
-	c.intent = c.routingIntent()
-	facts := c.packetFacts()
-	facts.Topic.Intent = c.intent
-	fallback := handoff.NewPacket(c.now(), c.id, c.reason, c.cfg.Lang, facts, c.decisions, c.history, c.knowledge())
+	fallback := c.newPacket()
 	for _, l := range rs.later {
 		fallback.Add(l)
 	}
@@ -220,15 +210,10 @@ func (c *Conversation) continueResumed() {
 		p = fallback
 	}
 	c.packet = p
-	if c.cfg.NewDesk == nil {
+	d := c.openDesk()
+	if d == nil {
 		return
 	}
-	d, err := c.cfg.NewDesk(c.id)
-	if err != nil {
-		c.problem = fmt.Errorf("the operator desk could not open: %w", err)
-		return
-	}
-	c.desk = d
 	evs, err := d.EnqueueResumed(c.now(), copyPacket(p), handoff.ClassOf(c.reason), false, rs.lastOperator)
 	if err != nil {
 		c.problem = fmt.Errorf("the chat could not join the queue: %w", err)
