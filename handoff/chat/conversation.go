@@ -296,7 +296,7 @@ func (c *Conversation) startBot() {
 	if c.bot == nil || c.dialogue != nil || c.closed {
 		return
 	}
-	d, opening := c.bot.Start(c.id, c.botFacts())
+	d, opening := c.bot.Start(c.id, c.contactFacts().BotFacts())
 	c.dialogue = d
 	if c.escalated {
 		return // a person was asked for before the bot had started
@@ -318,32 +318,12 @@ func (c *Conversation) answerWaiting() {
 	}
 }
 
-// botFacts is the contact flow's facts in the bot's form.
-func (c *Conversation) botFacts() bot.Facts {
-	f := bot.Facts{Lang: c.cfg.Lang, CustomerName: c.customerName(), SignedIn: c.contact.SignedIn,
-		Intent: c.contact.Topic.Intent}
-	if o := c.contact.Order; o != nil {
-		f.Order = BotOrder(*o, c.cfg.Lang)
-	}
-	return f
-}
-
-// BotOrder is a profile order in the bot's form.
-func BotOrder(o profile.Order, lang string) *bot.Order {
-	status := o.Status
-	if status == "in_transit" {
-		status = "shipped" // the profile's word for it; the bot knows "shipped"
-	}
-	date, _ := time.Parse(time.DateOnly, o.Date)
-	return &bot.Order{ID: o.ID, Items: o.DisplayItems(lang), Status: status, StatusDate: date}
-}
-
-// packetFacts is the contact flow's facts in the packet's form.
-func (c *Conversation) packetFacts() handoff.Facts {
-	f := handoff.Facts{Topic: handoff.Topic{Category: c.contact.Category.ID, Subtopic: c.contact.Topic.ID,
-		Intent: c.contact.Topic.Intent}}
+// contactFacts is the contact flow's facts in the customer's language.
+func (c *Conversation) contactFacts() handoff.Contact {
+	f := handoff.Contact{Lang: c.cfg.Lang, SignedIn: c.contact.SignedIn, CustomerName: c.customerName(),
+		Category: c.contact.Category.ID, Subtopic: c.contact.Topic.ID, Intent: c.contact.Topic.Intent}
 	if c.contact.SignedIn {
-		f.Customer = handoff.Customer{ID: c.cfg.Profile.Customer.ID, Name: c.customerName()}
+		f.CustomerID = c.cfg.Profile.Customer.ID
 	}
 	if o := c.contact.Order; o != nil {
 		f.Order = &handoff.Order{ID: o.ID, Items: o.DisplayItems(c.cfg.Lang), Date: o.Date, Status: o.Status}
@@ -496,7 +476,7 @@ func (c *Conversation) escalate(reason bot.Reason) {
 // what the customer talks about now.
 func (c *Conversation) newPacket() *handoff.Packet {
 	c.intent = c.routingIntent()
-	facts := c.packetFacts()
+	facts := c.contactFacts().PacketFacts()
 	facts.Topic.Intent = c.intent
 	return handoff.NewPacket(c.now(), c.id, c.reason, c.cfg.Lang, facts, c.decisions, c.history, c.knowledge())
 }

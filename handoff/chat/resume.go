@@ -187,7 +187,7 @@ func (c *Conversation) continueResumed() {
 		c.contact.Topic.Intent = rs.lastIntent
 	}
 	if !c.escalated {
-		d, _ := c.bot.Start(c.id, c.botFacts())
+		d, _ := c.bot.Start(c.id, c.contactFacts().BotFacts())
 		for _, t := range rs.customer {
 			dec := d.Respond(t)
 			if c.last == nil {
