@@ -1,6 +1,7 @@
 // Package classify is how tsunagu understands text: the one normalisation
 // (Normalize), language detection (DetectLanguage) and trained text
-// classifier that the bot, the operators and the trainee scorecard share.
+// classifier, so that the bot and everything else that reads people's words
+// (the simulated operators, for one) read them the same way.
 //
 // A [Model] is trained from labelled examples ([Train]), or from a small
 // YAML label set ([LoadLabels]), never from keyword lists written in Go:
