@@ -323,8 +323,8 @@ func (d *Desk) CustomerMessage(now time.Time, text string) []Event {
 	}
 	coin := d.e.rng.Float64() < d.cfg.Pool.BasicRephrase
 	switch {
-	case f.brain.level() == LevelBasic && coin && hardToRead(text, f.packet.Lang):
-		f.replies = append(f.replies, f.brain.Reply(text, true))
+	case f.brain.wouldRephrase(text, coin):
+		f.replies = append(f.replies, f.brain.rephrase())
 	case f.awaiting != "":
 		f.packet.Facts.Set(f.awaiting, strings.TrimSpace(text))
 		f.awaiting = ""

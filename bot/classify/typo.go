@@ -1,4 +1,4 @@
-package bot
+package classify
 
 import (
 	"strings"
@@ -7,8 +7,8 @@ import (
 // typoCorrector maps an unknown English word to the most frequent known word
 // one edit away (a deletion, insertion, substitution or adjacent swap), in
 // the manner of a symmetric-delete spelling corrector. "ordr" → "order",
-// "deleet" → "delete". It is built from the example utterances, so it only
-// ever corrects towards the shop's own vocabulary.
+// "deleet" → "delete". It is built from the training examples, so it only
+// ever corrects towards their own vocabulary.
 type typoCorrector struct {
 	count   map[string]int    // known word → frequency
 	deletes map[string]string // word with one letter deleted → best known word
@@ -51,7 +51,7 @@ func (t *typoCorrector) better(a, b string) bool {
 }
 
 // rareCount: a known word seen fewer times than this may itself be a typo
-// (the example corpus has its own: "ordr", "acount"), and is corrected when a
+// (the bot's example corpus has its own: "ordr", "acount"), and is corrected when a
 // neighbour is far more frequent.
 const rareCount = 3
 

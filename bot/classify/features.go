@@ -1,4 +1,4 @@
-package bot
+package classify
 
 import (
 	"iter"
@@ -57,7 +57,7 @@ func segments(normalised string) iter.Seq[segment] {
 			start := 0
 			ja := false
 			for i, r := range field {
-				j := isJapanese(r) || r >= 0x3040 && r <= 0x30FF
+				j := IsJapanese(r) || r >= 0x3040 && r <= 0x30FF
 				if i == 0 {
 					ja = j
 					continue
@@ -76,14 +76,14 @@ func segments(normalised string) iter.Seq[segment] {
 	}
 }
 
-// featureSet is the hashed features of one message with the English words
-// kept for the explanation and for typo correction.
+// featureSet is the hashed features of one text, with readable names kept
+// for the explanation.
 type featureSet struct {
 	hashes []uint64
 	// probes are Japanese character trigrams. They are not scored (as
 	// features they memorise phrasings), but whether the examples ever had
-	// them is a good test of whether a message is about the shop at all,
-	// so they count towards Classification.Coverage.
+	// them is a good test of whether a text is about what the examples are
+	// about at all, so they count towards Reading.Coverage.
 	probes []uint64
 	names  []string // parallel to hashes; filled only when explaining
 }
@@ -92,13 +92,13 @@ type featureSet struct {
 // unknown English word to a known one (typo tolerance); it may be nil.
 // explain keeps readable names for the "why?" view.
 func extractFeatures(normalised string, correct func(string) string, explain bool) featureSet {
-	return extractFeaturesInto(make([]uint64, 0, 64), nil, normalised, correct, explain)
+	return extractFeaturesInto(make([]uint64, 0, 64), nil, nil, normalised, correct, explain)
 }
 
-// extractFeaturesInto is extractFeatures appending to buf and probeBuf, so a
-// caller can reuse the buffers across messages.
-func extractFeaturesInto(buf, probeBuf []uint64, normalised string, correct func(string) string, explain bool) featureSet {
-	fs := featureSet{hashes: buf[:0], probes: probeBuf[:0]}
+// extractFeaturesInto is extractFeatures appending to buf, probeBuf and
+// nameBuf, so a caller can reuse the buffers across messages.
+func extractFeaturesInto(buf, probeBuf []uint64, nameBuf []string, normalised string, correct func(string) string, explain bool) featureSet {
+	fs := featureSet{hashes: buf[:0], probes: probeBuf[:0], names: nameBuf[:0]}
 	add := func(h uint64, kind, name string) {
 		fs.hashes = append(fs.hashes, h)
 		if explain {
