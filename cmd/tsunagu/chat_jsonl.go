@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -90,16 +91,18 @@ type jsonlRunner struct {
 	order []string // conversations in the order they started
 	enc   *json.Encoder
 	w     *bufio.Writer
+	// recoveryDir receives what the store would not take at the end.
+	recoveryDir string
 }
 
 // runChatJSONL reads input lines and writes events, flushing after each
 // line, until in ends. Conversations left open are stored as abandoned, as
 // the app does on quit.
-func runChatJSONL(cfg chat.Config, clock *handoff.VirtualClock, in io.Reader, out io.Writer) error {
+func runChatJSONL(cfg chat.Config, clock *handoff.VirtualClock, recoveryDir string, in io.Reader, out io.Writer) error {
 	w := bufio.NewWriter(out)
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
-	r := &jsonlRunner{cfg: cfg, clock: clock, convs: map[string]*chat.Conversation{}, enc: enc, w: w}
+	r := &jsonlRunner{cfg: cfg, clock: clock, convs: map[string]*chat.Conversation{}, enc: enc, w: w, recoveryDir: recoveryDir}
 	br := bufio.NewReaderSize(in, 64<<10)
 	for n := 1; ; n++ {
 		line, tooLong, err := readLine(br, maxBotLine)
@@ -123,9 +126,12 @@ func runChatJSONL(cfg chat.Config, clock *handoff.VirtualClock, in io.Reader, ou
 	}
 }
 
-// finish abandons what is still open and makes sure every write is stored.
+// finish abandons what is still open and makes sure every write is
+// stored; what the store will not take goes to a recovery file that
+// `history import` reads, and the error says where.
 func (r *jsonlRunner) finish() error {
-	unsaved := 0
+	var unsaved []transcripts.Conversation
+	entries, lost := 0, 0
 	var last error
 	for _, key := range r.order {
 		c := r.convs[key]
@@ -137,16 +143,27 @@ func (r *jsonlRunner) finish() error {
 			return err
 		}
 		st := c.State()
-		unsaved += st.Pending + st.Lost
+		lost += st.Lost
 		if st.StoreError != nil {
 			last = st.StoreError
+		}
+		if conv, ok := c.Unsaved(); ok {
+			unsaved = append(unsaved, conv)
+			entries += len(conv.Entries)
 		}
 	}
 	if err := r.w.Flush(); err != nil {
 		return fmt.Errorf("cannot write standard output: %v", err)
 	}
-	if unsaved > 0 {
-		return fmt.Errorf("%d conversation entries could not be stored: %v", unsaved, last)
+	if len(unsaved) > 0 {
+		path, err := transcripts.WriteRecoveryFile(r.recoveryDir, r.clock.Now(), unsaved...)
+		if err != nil {
+			return fmt.Errorf("%d conversation entries could not be stored (%v), nor written to a recovery file: %v", entries, last, err)
+		}
+		return fmt.Errorf("%d conversation entries could not be stored (%v); they are in %s: run 'tsunagu history import %s' once the store works", entries, last, path, path)
+	}
+	if lost > 0 {
+		return fmt.Errorf("%d conversation entries were refused by the store: %v", lost, last)
 	}
 	return nil
 }
@@ -424,7 +441,7 @@ func runChatJSONLCmd(cmd *cobra.Command, g *globalOptions) error {
 		NewDesk: func(string) (chat.Desk, error) {
 			return handoff.NewDesk(handoff.DeskConfig{Pool: pool, Knowledge: b.Knowledge(), Start: clock.Now(), Seed: seed})
 		}}
-	if err := runChatJSONL(cfg, clock, cmd.InOrStdin(), cmd.OutOrStdout()); err != nil {
+	if err := runChatJSONL(cfg, clock, filepath.Dir(g.dbPath), cmd.InOrStdin(), cmd.OutOrStdout()); err != nil {
 		return err
 	}
 	return st.Close()

@@ -93,6 +93,7 @@ type Conversation struct {
 	rng *rand.Rand
 
 	id      string
+	header  transcripts.Conversation // the stored record as created, without entries
 	contact Contact
 	channel string
 	created bool
@@ -245,6 +246,7 @@ func (c *Conversation) ensureCreated(channel string) {
 	if c.contact.Category.ID != "" {
 		conv.Topic = c.contact.Category.ID + "/" + c.contact.Topic.ID
 	}
+	c.header = conv
 	c.write(job{create: &conv})
 }
 

@@ -4,7 +4,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -577,5 +579,57 @@ func TestBookCallback(t *testing.T) {
 	}
 	if again, _ := c.Book("090-1234-5678"); has(again, KindCallback) {
 		t.Fatal("booked twice")
+	}
+}
+
+// What the store never got can be written to a recovery file that
+// `history import` takes, card numbers masked: the whole conversation when
+// even its creation waits, else a continuation of it.
+func TestUnsavedGoesToARecoveryFile(t *testing.T) {
+	for _, createdFirst := range []bool{false, true} {
+		r := newRig(t)
+		fs := &flakyStore{Store: r.store}
+		r.cfg.OpenStore = func() (Store, error) { return fs, nil }
+		c := New(r.cfg, Contact{SignedIn: true})
+		if createdFirst {
+			c.StartChat()
+		}
+		fs.fail(true)
+		c.StartChat()
+		c.Send("my card is 4111 1111 1111 1111")
+		c.Send("second message")
+		c.Abandon()
+		conv, ok := c.Unsaved()
+		if !ok {
+			t.Fatal("nothing unsaved")
+		}
+		path, err := transcripts.WriteRecoveryFile(t.TempDir(), r.clock.Now(), conv)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fs.fail(false)
+		f, err := os.Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rep, err := r.store.Import(f)
+		f.Close()
+		if err != nil || rep.Imported != 1 {
+			t.Fatalf("createdFirst=%v: import %+v, %v", createdFirst, rep, err)
+		}
+		got, err := r.store.Load(conv.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		texts := customerTexts(got)
+		if len(texts) != 2 || texts[1] != "second message" || strings.Contains(texts[0], "4111 1111") {
+			t.Fatalf("createdFirst=%v: recovered %q", createdFirst, texts)
+		}
+		if createdFirst == (conv.ID == c.ID()) {
+			t.Fatalf("createdFirst=%v: recovered as %q from %q", createdFirst, conv.ID, c.ID())
+		}
+		if got.Status != transcripts.StatusAbandoned {
+			t.Fatalf("status %s", got.Status)
+		}
 	}
 }

@@ -67,6 +67,8 @@ func Resume(cfg Config, id string) (*Conversation, transcripts.Conversation, Res
 	defer c.mu.Unlock()
 	c.store = st
 	c.id, c.created, c.channel, c.started = conv.ID, true, conv.Channel, true
+	c.header = conv
+	c.header.Entries = nil
 	rs := &resumeState{topic: conv.Topic}
 	for _, e := range conv.Entries {
 		c.restore(rs, e)

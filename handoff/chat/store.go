@@ -145,3 +145,52 @@ func permanent(err error) bool {
 	return errors.Is(err, errRefused) || errors.Is(err, transcripts.ErrInvalid) || errors.Is(err, transcripts.ErrClosed) ||
 		errors.Is(err, transcripts.ErrExists) || errors.Is(err, transcripts.ErrNotFound)
 }
+
+// recoveredText is the first entry of a recovered continuation, in the
+// conversation's language.
+var recoveredText = map[string]string{
+	"en": "These messages continue conversation %s; the store could not take them at the time.",
+	"ja": "この記録は会話 %s の続きです。当時は保存できませんでした。",
+}
+
+// EventRecovered marks the start of a recovered continuation.
+const EventRecovered transcripts.Event = "recovered"
+
+// Unsaved is what the store has not got yet, as one conversation that
+// `history import` takes; ok is false when everything is stored. Writes run
+// in order, so what waits is always the end of the conversation: if even its
+// creation waits, it is the whole conversation under its own id; otherwise it
+// is a continuation, stored under the id with "-recovered" added.
+func (c *Conversation) Unsaved() (conv transcripts.Conversation, ok bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.pending) == 0 {
+		return conv, false
+	}
+	status := transcripts.StatusOpen
+	var entries []transcripts.Entry
+	for _, j := range c.pending {
+		switch {
+		case j.create != nil:
+			conv = *j.create
+			entries = append(entries, conv.Entries...)
+		case j.entry != nil:
+			entries = append(entries, *j.entry)
+		case j.status != "":
+			status = j.status
+		}
+	}
+	if conv.ID == "" {
+		conv = c.header
+		conv.ID = c.id + "-recovered"
+		if len(entries) > 0 {
+			conv.StartedAt = entries[0].At
+		}
+		note := transcripts.Entry{At: conv.StartedAt, Role: transcripts.RoleSystem, Event: EventRecovered,
+			Text: fmt.Sprintf(recoveredText[c.cfg.Lang], c.id)}
+		entries = append([]transcripts.Entry{note}, entries...)
+	}
+	conv.Status = status
+	conv.Entries = entries
+	return conv, true
+}
