@@ -141,6 +141,7 @@ func getHeader(tx *bbolt.Tx, id string) (*header, error) {
 	if err := json.Unmarshal(v, &h); err != nil {
 		return nil, fmt.Errorf("conversation %s: stored record is unreadable: %w", id, err)
 	}
+	h.inRecordedZone()
 	return &h, nil
 }
 
