@@ -39,8 +39,8 @@ func (f *historyListFlags) add(cmd *cobra.Command, paging bool) {
 	fl := cmd.Flags()
 	fl.StringVar(&f.status, "status", "", "only this status: open, escalated, closed or abandoned")
 	fl.StringVar(&f.topic, "topic", "", `only this topic or those under it ("returns" matches "returns/refund")`)
-	fl.StringVar(&f.from, "from", "", "only conversations started on or after this day (2026-11-01) or time (RFC 3339)")
-	fl.StringVar(&f.to, "to", "", "only conversations started on or before this day, or before this time")
+	fl.StringVar(&f.from, "from", "", "only conversations started on or after this day (2026-11-01, in the zone each was recorded in) or time (RFC 3339)")
+	fl.StringVar(&f.to, "to", "", "only conversations started on or before this day (in the zone each was recorded in), or before this time")
 	fl.BoolVar(&f.escalated, "escalated", false, "only conversations handed to a person")
 	fl.IntVar(&f.maxRating, "max-rating", 0, "only conversations rated this many stars or fewer (1-5)")
 	fl.IntVar(&f.limit, "limit", transcripts.DefaultPageSize, "how many to show")
@@ -65,33 +65,31 @@ func (f *historyListFlags) filter() (transcripts.Filter, error) {
 		return out, usageErrorf("--limit must be at least 1, not %d", f.limit)
 	}
 	var err error
-	if out.From, err = historyParseDay(f.from, "--from", false); err != nil {
+	if out.From, out.FromDate, err = historyParseDay(f.from, "--from"); err != nil {
 		return out, err
 	}
-	if out.To, err = historyParseDay(f.to, "--to", true); err != nil {
+	if out.To, out.ToDate, err = historyParseDay(f.to, "--to"); err != nil {
 		return out, err
 	}
 	out.Topic, out.Escalated, out.MaxRating = f.topic, f.escalated, f.maxRating
 	return out, nil
 }
 
-// historyParseDay reads YYYY-MM-DD (local time; with endOfDay, the day is included)
-// or an RFC 3339 time.
-func historyParseDay(s, flag string, endOfDay bool) (time.Time, error) {
+// historyParseDay reads an RFC 3339 time (an instant) or a day such as
+// 2026-11-26. A day means that day in each conversation's own time zone, the
+// one it was recorded in, whatever TZ says (SPEC section 6); --to includes it.
+func historyParseDay(s, flag string) (time.Time, transcripts.Date, error) {
 	if s == "" {
-		return time.Time{}, nil
+		return time.Time{}, transcripts.Date{}, nil
 	}
 	if t, err := time.Parse(time.RFC3339, s); err == nil {
-		return t, nil
+		return t, transcripts.Date{}, nil
 	}
-	d, err := time.ParseInLocation("2006-01-02", s, time.Local)
+	d, err := transcripts.ParseDate(s)
 	if err != nil {
-		return time.Time{}, usageErrorf("%s wants a day such as 2026-11-26 or an RFC 3339 time, not %q", flag, s)
+		return time.Time{}, d, usageErrorf("%s wants a day such as 2026-11-26 or an RFC 3339 time, not %q", flag, s)
 	}
-	if endOfDay {
-		d = d.AddDate(0, 0, 1)
-	}
-	return d, nil
+	return time.Time{}, d, nil
 }
 
 // openHistory opens the store for reading (shared with other readers) or
