@@ -34,14 +34,15 @@ func (s *Store) Load(id string) (Conversation, error) {
 
 // Filter narrows List and Search. The zero Filter matches everything.
 type Filter struct {
-	Status   Status    // only this status
-	Topic    string    // this topic, or one under it ("delivery" matches "delivery/not_arrived")
-	From, To time.Time // started at or after From, before To (zero: unbounded)
+	Status    Status    // only this status
+	Topic     string    // this topic, or one under it ("delivery" matches "delivery/not_arrived")
+	From, To  time.Time // started at or after From, before To (zero: unbounded)
+	Escalated bool      // only conversations handed to a person
+	MaxRating int       // only conversations rated 1..MaxRating (0: no rating filter)
+
 	// Started on or after FromDate, on or before ToDate, each conversation
 	// in the zone it was recorded in (zero: unbounded). See zone.go.
 	FromDate, ToDate Date
-	Escalated        bool // only conversations handed to a person
-	MaxRating        int  // only conversations rated 1..MaxRating (0: no rating filter)
 }
 
 func (f *Filter) matchRow(row []byte) bool {
