@@ -65,7 +65,7 @@ func OpenReadOnly(path string, opts Options) (*Store, error) {
 		return nil, fmt.Errorf("cannot use %s as the conversation store: %w", path, err)
 	}
 	s := &Store{path: abs, opts: opts, shared: true,
-		readOnly: &ReadOnlyError{Path: abs, Reason: "it was opened read-only"}}
+		readOnly: &ReadOnlyError{Path: abs, Reason: openedReadOnly}}
 	var have uint64
 	var problems []string
 	err = s.sharedView(func(tx *bbolt.Tx) error {
@@ -115,6 +115,26 @@ func Upgrade(path string, opts Options) error {
 		return s.readOnly
 	}
 	return s.Close()
+}
+
+// openedReadOnly is the ReadOnlyReason of a reader that could take a writer.
+const openedReadOnly = "it was opened read-only"
+
+// WriteRefusal is nil when the store can be written: directly (a store from
+// Open), or through WithWriter and OpenWriter (a reader from OpenReadOnly,
+// whose writer can still find a running chat holding the file). Otherwise
+// it is the *ReadOnlyError saying why not: a newer tsunagu's file, or a file
+// or folder that is not writable. The history browser shows it, and offers
+// delete and resume only when it is nil.
+func (s *Store) WriteRefusal() error {
+	ro, ok := s.readOnly.(*ReadOnlyError)
+	if !s.shared || !ok || ro.Reason != openedReadOnly {
+		return s.readOnly
+	}
+	if reason := notWritable(s.path); reason != "" {
+		return &ReadOnlyError{Path: s.path, Reason: reason}
+	}
+	return nil
 }
 
 // OpenWriter takes the write lock of a store from OpenReadOnly: it opens the

@@ -295,6 +295,9 @@ func TestReadOnlyOpenReadsANewerStore(t *testing.T) {
 	if !errors.Is(s.ReadOnlyReason(), ErrReadOnly) || !strings.Contains(s.ReadOnlyReason().Error(), "storage version") {
 		t.Fatalf("reason %v", s.ReadOnlyReason())
 	}
+	if err := s.WriteRefusal(); !errors.Is(err, ErrReadOnly) || !strings.Contains(err.Error(), "storage version") {
+		t.Fatalf("WriteRefusal = %v", err)
+	}
 	if err := s.WithWriter("a test", func(*Store) error { return nil }); !errors.Is(err, ErrNewerSchema) {
 		t.Fatalf("writer on a newer store: %v", err)
 	}
@@ -377,6 +380,9 @@ func TestWithWriterTakesTheLockBriefly(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer other.Close()
+	if err := r.WriteRefusal(); err != nil || !errors.Is(r.ReadOnlyReason(), ErrReadOnly) {
+		t.Fatalf("a reader of a writable store: WriteRefusal %v, ReadOnlyReason %v", err, r.ReadOnlyReason())
+	}
 
 	tests := []struct {
 		name    string

@@ -92,17 +92,39 @@ func historyParseDay(s, flag string) (time.Time, transcripts.Date, error) {
 	return time.Time{}, d, nil
 }
 
-// openHistory opens the store for reading (shared with other readers) or
-// writing. A missing store reads as empty: ok is false and err nil.
-func openHistory(g *globalOptions, write bool) (s *transcripts.Store, ok bool, err error) {
-	s, err = transcripts.Open(g.dbPath, transcripts.Options{ReadOnly: !write, Timeout: time.Second})
+// historyLockTimeout bounds the wait for a lock another process holds.
+const historyLockTimeout = time.Second
+
+// openHistory opens the store for reading, side by side with other readers
+// (the browser, other history commands): nothing is written, created or
+// moved aside, and a running chat is named if it holds the file. A store too
+// old to read is upgraded once by a brief write open. A missing store reads
+// as empty: ok is false and err nil.
+func openHistory(g *globalOptions) (s *transcripts.Store, ok bool, err error) {
+	return openHistoryReader(g.dbPath, transcripts.Options{Timeout: historyLockTimeout})
+}
+
+func openHistoryReader(path string, opts transcripts.Options) (s *transcripts.Store, ok bool, err error) {
+	s, err = transcripts.OpenReadOnly(path, opts)
+	if errors.Is(err, transcripts.ErrNeedsUpgrade) {
+		if uerr := transcripts.Upgrade(path, opts); uerr != nil {
+			return nil, false, fmt.Errorf("%w, and upgrading it failed: %w", err, uerr)
+		}
+		s, err = transcripts.OpenReadOnly(path, opts)
+	}
 	if err != nil {
-		if !write && errors.Is(err, fs.ErrNotExist) {
+		if errors.Is(err, fs.ErrNotExist) {
 			return nil, false, nil
 		}
 		return nil, false, err
 	}
 	return s, true, nil
+}
+
+// openHistoryWriter opens the store for writing, as holder (named in the
+// errors other tsunagu processes get meanwhile).
+func openHistoryWriter(g *globalOptions, holder string) (*transcripts.Store, error) {
+	return transcripts.Open(g.dbPath, transcripts.Options{Timeout: historyLockTimeout, Holder: holder})
 }
 
 func newHistoryCmd(g *globalOptions) *cobra.Command {
@@ -112,8 +134,10 @@ func newHistoryCmd(g *globalOptions) *cobra.Command {
 		Short: "List, show, search, export, import and delete stored conversations",
 		Long: `Work with the conversation store (--db). With no subcommand, opens the history
 browser in a terminal, or lists the newest conversations when output is piped
-or a list flag is given. Reading commands share the file with each other, but not with a
-running chat: while a chat has the store open they report that it is in use.`,
+or a list flag is given. Reading commands and the browser share the file with
+each other and never change it; a running chat holds it alone, and meanwhile
+they say so. Times are shown, and --from/--to days meant, in the zone each
+conversation was recorded in, whatever TZ says.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if historyWantsTUI(cmd) {
@@ -146,7 +170,7 @@ func runHistoryList(cmd *cobra.Command, g *globalOptions, f *historyListFlags) e
 		return err
 	}
 	out := cmd.OutOrStdout()
-	s, ok, err := openHistory(g, false)
+	s, ok, err := openHistory(g)
 	if err != nil {
 		return err
 	}
@@ -227,7 +251,7 @@ func newHistoryShowCmd(g *globalOptions) *cobra.Command {
 		Short: "Show one conversation",
 		Args:  historyExactArgs(1, "show needs one conversation ID (see 'tsunagu history list')"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			s, ok, err := openHistory(g, false)
+			s, ok, err := openHistory(g)
 			if err != nil {
 				return err
 			}
@@ -327,7 +351,7 @@ names contain every word of QUERY, newest first. Japanese needs no spaces:
 				return err
 			}
 			query := strings.Join(args, " ")
-			s, ok, err := openHistory(g, false)
+			s, ok, err := openHistory(g)
 			if err != nil {
 				return err
 			}
@@ -381,7 +405,7 @@ standard output.`,
 			if err != nil {
 				return usageErrorf("--format must be md, json or jsonl, not %q", format)
 			}
-			s, ok, err := openHistory(g, false)
+			s, ok, err := openHistory(g)
 			if err != nil {
 				return err
 			}
@@ -431,7 +455,7 @@ line numbers and the rest are imported; the exit code is then 1.`,
 				defer f.Close()
 				in = f
 			}
-			s, _, err := openHistory(g, true)
+			s, err := openHistoryWriter(g, "a history import")
 			if err != nil {
 				return err
 			}
@@ -491,9 +515,13 @@ skips the question, and is required when not on a terminal.`,
 			if !yes && !historyIsTerminal(in) {
 				return usageErrorf("delete asks for confirmation and there is no terminal; add --yes to delete %s", termsafe.Line(id))
 			}
-			s, _, err := openHistory(g, true)
+			// Read and ask with the store shared; hold the write lock only to delete.
+			s, ok, err := openHistory(g)
 			if err != nil {
 				return err
+			}
+			if !ok {
+				return historyNotFound(transcripts.ErrNotFound, id)
 			}
 			defer s.Close()
 			c, err := s.Load(id)
@@ -509,7 +537,8 @@ skips the question, and is required when not on a terminal.`,
 					return nil
 				}
 			}
-			if err := s.Delete(id); err != nil {
+			err = s.WithWriter("a history delete", func(w *transcripts.Store) error { return w.Delete(id) })
+			if err != nil {
 				return historyNotFound(err, id)
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "Deleted conversation %s.\n", termsafe.Line(id))
