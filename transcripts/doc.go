@@ -87,5 +87,8 @@
 // the ordered migrations list in one transaction (a fresh file runs them
 // all); a file from a newer tsunagu opens read-only (reading) or is refused
 // (writing). Version 1 holds the records; version 2 adds by_time and terms,
-// built from the records.
+// built from the records; version 3 makes the records faithful (one close
+// event per conversation, customer authors as names, never "You"; see
+// faithful.go). A read-only open never migrates: it reads version 2 as if it
+// had version 3, and asks for a write open (Upgrade) for version 1.
 package transcripts

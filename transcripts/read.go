@@ -25,6 +25,9 @@ func (s *Store) Load(id string) (Conversation, error) {
 		if err != nil {
 			return err
 		}
+		if legacyRecords(tx) {
+			entries = faithfulEntries(entries, h.Customer.Name)
+		}
 		c = Conversation{ID: h.ID, StartedAt: h.StartedAt, Lang: h.Lang, Customer: h.Customer, OrderID: h.OrderID,
 			Topic: h.Topic, Channel: h.Channel, Status: h.Status, Entries: entries, Extra: h.Extra}
 		return nil
@@ -253,6 +256,7 @@ func (s *Store) Count() (int, error) {
 // stops at the first error fn returns.
 func (s *Store) ForEach(fn func(Conversation) error) error {
 	return s.view(func(tx *bbolt.Tx) error {
+		legacy := legacyRecords(tx)
 		c := tx.Bucket(bucketByTime).Cursor()
 		for k, _ := c.First(); k != nil; k, _ = c.Next() {
 			id := string(k[8:])
@@ -263,6 +267,9 @@ func (s *Store) ForEach(fn func(Conversation) error) error {
 			entries, err := loadEntries(tx, id)
 			if err != nil {
 				return err
+			}
+			if legacy {
+				entries = faithfulEntries(entries, h.Customer.Name)
 			}
 			conv := Conversation{ID: h.ID, StartedAt: h.StartedAt, Lang: h.Lang, Customer: h.Customer, OrderID: h.OrderID,
 				Topic: h.Topic, Channel: h.Channel, Status: h.Status, Entries: entries, Extra: h.Extra}
