@@ -271,7 +271,7 @@ func newHistoryShowCmd(g *globalOptions) *cobra.Command {
 				_, err = fmt.Fprintf(cmd.OutOrStdout(), "%s\n", b)
 				return err
 			}
-			historyPrintConversation(cmd.OutOrStdout(), c)
+			historyPrintConversation(cmd.OutOrStdout(), c, g.language())
 			return nil
 		},
 	}
@@ -286,46 +286,43 @@ func historyNotFound(err error, id string) error {
 	return err
 }
 
-// historyPrintConversation prints a conversation for reading in a terminal. Speaker
+// historyPrintConversation prints a conversation for reading in a terminal,
+// labelled in lang, with its times in the zone it was recorded in. Speaker
 // labels come from the entry's role and author, never from its text.
-func historyPrintConversation(w io.Writer, c transcripts.Conversation) {
+func historyPrintConversation(w io.Writer, c transcripts.Conversation, lang string) {
 	line := termsafe.Line
-	fmt.Fprintf(w, "Conversation %s · %s · %s", line(c.ID), c.StartedAt.Format("2006-01-02 15:04 -07:00"), line(string(c.Status)))
+	l := transcripts.LabelsFor(lang)
+	loc := c.Location()
+	fmt.Fprintf(w, "%s %s · %s · %s", l.Conversation, line(c.ID), c.StartedAt.In(loc).Format("2006-01-02 15:04 -07:00"), l.StatusName(c.Status))
 	if c.Topic != "" {
 		fmt.Fprintf(w, " · %s", line(c.Topic))
 	}
 	fmt.Fprintln(w)
-	account := "guest"
-	if c.Customer.HasAccount {
-		account = "has an account"
+	who := l.Customer
+	if c.Customer.Name != "" {
+		who += " " + line(c.Customer.Name)
 	}
-	fmt.Fprintf(w, "Customer %s (%s)", line(c.Customer.Name), account)
+	fmt.Fprintf(w, "%s%s%s%s", who, l.Open, l.Account(c.Customer.HasAccount), l.Close)
 	if c.OrderID != "" {
-		fmt.Fprintf(w, " · order %s", line(c.OrderID))
+		fmt.Fprintf(w, " · %s %s", l.Order, line(c.OrderID))
 	}
 	fmt.Fprintf(w, " · %s", line(c.Lang))
 	if c.Channel != "" {
 		fmt.Fprintf(w, " · %s", line(c.Channel))
 	}
 	fmt.Fprintln(w)
-	labels := map[transcripts.Role]string{transcripts.RoleCustomer: "Customer", transcripts.RoleBot: "Bot",
-		transcripts.RoleOperator: "Operator", transcripts.RoleSystem: "System"}
 	for _, e := range c.Entries {
-		at := e.At.In(c.StartedAt.Location()).Format("15:04:05")
+		at := e.At.In(loc).Format("15:04:05")
 		if e.Event != "" {
-			fmt.Fprintf(w, "\n%s  — %s\n", at, transcripts.DescribeEvent(e))
+			fmt.Fprintf(w, "\n%s  — %s\n", at, l.Event(e, loc))
 			if e.Text == "" {
 				continue
 			}
 		} else {
-			who := labels[e.Role]
-			if e.Author != "" {
-				who += " " + line(e.Author)
-			}
-			fmt.Fprintf(w, "\n%s  %s\n", at, who)
+			fmt.Fprintf(w, "\n%s  %s\n", at, l.Speaker(e, c.Customer.Name))
 		}
-		for _, l := range strings.Split(termsafe.Text(e.Text), "\n") {
-			fmt.Fprintf(w, "          %s\n", strings.ReplaceAll(l, "\t", "    "))
+		for _, t := range strings.Split(termsafe.Text(e.Text), "\n") {
+			fmt.Fprintf(w, "          %s\n", strings.ReplaceAll(t, "\t", "    "))
 		}
 	}
 }
@@ -420,9 +417,9 @@ standard output.`,
 			}
 			defer s.Close()
 			if out != "" {
-				err = s.ExportFile(out, f, args...)
+				err = s.ExportFileLang(out, f, g.language(), args...)
 			} else {
-				err = s.Export(cmd.OutOrStdout(), f, args...)
+				err = s.ExportLang(cmd.OutOrStdout(), f, g.language(), args...)
 			}
 			if len(args) == 1 {
 				return historyNotFound(err, args[0])

@@ -78,7 +78,7 @@ func TestHistoryReadCommands(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			out, errOut, code := runHistoryCLI(t, "", append([]string{"--db", db}, tt.args...)...)
+			out, errOut, code := runHistoryCLI(t, "", append([]string{"--db", db, "--lang", "en"}, tt.args...)...)
 			if code != 0 {
 				t.Fatalf("exit %d, stderr %q", code, errOut)
 			}

@@ -29,7 +29,7 @@ func TestHistoryZoneHelper(t *testing.T) {
 	}
 	for i, line := range strings.Split(os.Getenv(zoneHelperArgs), "\x1e") {
 		var out, errOut bytes.Buffer
-		code := run(append([]string{"--db", db}, strings.Split(line, "\x1f")...), strings.NewReader(""), &out, &errOut)
+		code := run(append([]string{"--db", db, "--lang", "en"}, strings.Split(line, "\x1f")...), strings.NewReader(""), &out, &errOut)
 		fmt.Printf("=== %d exit %d\n%s%s", i, code, out.String(), errOut.String())
 	}
 }
