@@ -405,7 +405,9 @@ func (s *Store) SetStatus(id string, status Status) error {
 	})
 }
 
-// CloseConversation marks a conversation closed and records a closed event.
+// CloseConversation marks a conversation closed and records a closed event
+// at the store's clock, unless the chat recorded one already (at its own,
+// maybe simulated, time): a conversation has one close event (faithful.go).
 func (s *Store) CloseConversation(id string) error {
 	if _, err := s.AppendEntry(id, Entry{At: s.opts.Now(), Role: RoleSystem, Event: EventClosed}); err != nil {
 		return err
