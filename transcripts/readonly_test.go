@@ -119,16 +119,23 @@ func TestReadersShareTheFile(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			path := makeStore(t, t.TempDir(), 5)
-			short := Options{Timeout: 100 * time.Millisecond}
-			browser, err := OpenReadOnly(path, short)
+			// Opens that must fail give up after 100ms; those that must
+			// succeed may wait long, in case the machine is slow to close a file.
+			short, long := Options{Timeout: 100 * time.Millisecond}, Options{Timeout: 10 * time.Second}
+			browser, err := OpenReadOnly(path, long)
 			if err != nil {
 				t.Fatal(err)
 			}
 			defer browser.Close()
+			impatient, err := OpenReadOnly(path, short)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer impatient.Close()
 
 			release := tt.hold(t, path)
 			// With a read in flight: a second reader, list and show.
-			other, err := OpenReadOnly(path, short)
+			other, err := OpenReadOnly(path, long)
 			if err != nil {
 				t.Fatalf("second reader: %v", err)
 			}
@@ -146,11 +153,11 @@ func TestReadersShareTheFile(t *testing.T) {
 			release()
 
 			// Readers open but idle: a chat opens for writing.
-			chat, err := Open(path, Options{Timeout: time.Second, Holder: HolderChat})
+			chat, err := Open(path, Options{Timeout: long.Timeout, Holder: HolderChat})
 			if err != nil {
 				t.Fatalf("chat with readers open: %v", err)
 			}
-			_, err = browser.List(Filter{}, "", 10)
+			_, err = impatient.List(Filter{}, "", 10)
 			var inUse *InUseError
 			want := fmt.Sprintf("in use by a running chat (pid %d)", os.Getpid())
 			if !errors.As(err, &inUse) || !inUse.Reading || inUse.PID != os.Getpid() || !strings.Contains(err.Error(), want) {
@@ -370,11 +377,17 @@ func TestOneDamagedHeaderPageIsKept(t *testing.T) {
 // the write, and is told who has it when it cannot.
 func TestWithWriterTakesTheLockBriefly(t *testing.T) {
 	path := makeStore(t, t.TempDir(), 3)
-	r, err := OpenReadOnly(path, Options{Timeout: 100 * time.Millisecond})
+	// r waits long when nothing should hold the file, impatient when a chat does.
+	r, err := OpenReadOnly(path, Options{Timeout: 10 * time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer r.Close()
+	impatient, err := OpenReadOnly(path, Options{Timeout: 100 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer impatient.Close()
 	other, err := OpenReadOnly(path, Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -404,7 +417,11 @@ func TestWithWriterTakesTheLockBriefly(t *testing.T) {
 				}
 				defer chat.Close()
 			}
-			err := r.WithWriter("a history delete", func(w *Store) error { return w.Delete(tt.id) })
+			reader := r
+			if tt.chat {
+				reader = impatient
+			}
+			err := reader.WithWriter("a history delete", func(w *Store) error { return w.Delete(tt.id) })
 			if (err == nil) != (tt.wantErr == "") || (err != nil && !strings.Contains(err.Error(), tt.wantErr)) {
 				t.Fatalf("WithWriter = %v, want %q", err, tt.wantErr)
 			}
