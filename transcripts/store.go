@@ -63,10 +63,10 @@ const (
 // Errors are typed: *InUseError (ErrInUse) when another process writes to
 // it; *CorruptError (ErrCorrupt) when the file was damaged or foreign, after
 // moving it to NAME.corrupt-TIMESTAMP (open again to start an empty store);
-// *SchemaError (ErrNewerSchema) when a newer tsunagu wrote it and ReadOnly is
-// false; an error matching fs.ErrNotExist when ReadOnly is set and there is no
-// store yet. When the file or its directory is not writable, Open falls back
-// to read-only: ReadOnlyReason says why, and writes return *ReadOnlyError.
+// *SchemaError (ErrNewerSchema) when a newer tsunagu wrote it. When the file
+// or its directory is not writable, Open falls back to read-only:
+// ReadOnlyReason says why, and writes return *ReadOnlyError. With ReadOnly
+// set, Open is OpenReadOnly: it never creates, moves or changes anything.
 func Open(path string, opts Options) (*Store, error) {
 	if opts.Timeout <= 0 {
 		opts.Timeout = time.Second

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -75,5 +76,49 @@ func TestHistoryReadersSideBySide(t *testing.T) {
 		if code != 1 || !strings.Contains(errOut, want) || strings.Count(errOut, "\n") != 1 {
 			t.Errorf("%v while a chat runs: exit %d, %q; want %q", args, code, errOut, want)
 		}
+	}
+}
+
+// The browser's store (historyReader): it reads beside other readers,
+// offers delete and resume (ReadOnlyReason nil), deletes by taking the write
+// lock only for the delete, and labels Markdown exports in its language.
+func TestHistoryBrowserStore(t *testing.T) {
+	tests := []struct {
+		lang, heading string
+	}{
+		{"en", "# Conversation conv-ja"},
+		{"ja", "# 会話 conv-ja"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.lang, func(t *testing.T) {
+			db := historyFixture(t)
+			s, ok, err := openHistoryReader(db, transcripts.Options{})
+			if err != nil || !ok {
+				t.Fatalf("open: %v %v", ok, err)
+			}
+			browser := historyReader{s, tt.lang}
+			defer browser.Close()
+			other, err := transcripts.OpenReadOnly(db, transcripts.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer other.Close()
+			if err := browser.ReadOnlyReason(); err != nil {
+				t.Fatalf("ReadOnlyReason = %v, want delete and resume offered", err)
+			}
+			out := filepath.Join(t.TempDir(), "c.md")
+			if err := browser.ExportFile(out, transcripts.FormatMarkdown, "conv-ja"); err != nil {
+				t.Fatal(err)
+			}
+			if b, _ := os.ReadFile(out); !strings.HasPrefix(string(b), tt.heading+"\n") {
+				t.Fatalf("export starts %q, want %q", b, tt.heading)
+			}
+			if err := browser.Delete("conv-ja"); err != nil {
+				t.Fatalf("delete beside another reader: %v", err)
+			}
+			if _, err := other.Load("conv-ja"); !errors.Is(err, transcripts.ErrNotFound) {
+				t.Fatalf("the other reader still loads it: %v", err)
+			}
+		})
 	}
 }

@@ -66,7 +66,7 @@ func runHistoryTUI(cmd *cobra.Command, g *globalOptions, opts ...tea.ProgramOpti
 		if err != nil || !ok {
 			return nil, err
 		}
-		return historyReader{s}, nil
+		return historyReader{s, g.language()}, nil
 	}
 	cwd, _ := os.Getwd()
 	h := tui.NewHistory(tui.HistoryConfig{
@@ -153,7 +153,16 @@ func runHistoryTUI(cmd *cobra.Command, g *globalOptions, opts ...tea.ProgramOpti
 // historyReader is the browser's store (SPEC section 6: browsing never locks
 // other readers out). It reads side by side with other readers and takes
 // the write lock only while it deletes; resuming takes it for the chat's run.
-type historyReader struct{ *transcripts.Store }
+// Its Markdown exports are labelled in the browser's language.
+type historyReader struct {
+	*transcripts.Store
+	lang string
+}
+
+// ExportFile writes an export with the Markdown labelled in the browser's language.
+func (r historyReader) ExportFile(path string, format transcripts.Format, ids ...string) error {
+	return r.ExportFileLang(path, format, r.lang, ids...)
+}
 
 // Delete takes the write lock just for the delete; a running chat refuses it.
 func (r historyReader) Delete(id string) error {
