@@ -6,7 +6,9 @@
 //
 // # API
 //
-//	s, err := transcripts.Open(path, transcripts.Options{Timeout: time.Second})
+//	s, err := transcripts.Open(path, transcripts.Options{Timeout: time.Second, Holder: transcripts.HolderChat})
+//	r, err := transcripts.OpenReadOnly(path, transcripts.Options{})   // readers side by side
+//	err = r.WithWriter("a history delete", func(w *transcripts.Store) error { return w.Delete(id) })
 //	c, err := s.CreateConversation(transcripts.Conversation{Lang: "ja", Customer: ..., Topic: ...})
 //	seq, err := s.AppendEntry(c.ID, transcripts.Entry{At: now, Role: transcripts.RoleCustomer, Text: "..."})
 //	err = s.SetStatus(c.ID, transcripts.StatusClosed) // or CloseConversation
@@ -32,21 +34,27 @@
 // ErrInUse (*InUseError, with the writer's pid from the NAME.pid sidecar),
 // ErrReadOnly (*ReadOnlyError; Open falls back to read-only when the file
 // or its folder is not writable, see ReadOnlyReason), ErrCorrupt
-// (*CorruptError; the damaged file was moved to NAME.corrupt-TIMESTAMP and
-// never overwritten; opening again starts an empty store), ErrNewerSchema
+// (*CorruptError; a writer moved the damaged file to NAME.corrupt-TIMESTAMP,
+// never overwriting, and opening again starts an empty store; a reader left
+// it as it was: Kept), ErrNeedsUpgrade (*UpgradeError, readers only; see
+// Upgrade), ErrNewerSchema
 // (*SchemaError), ErrDiskFull (*DiskFullError: ENOSPC or EFBIG, the
 // transaction was rolled back, the file is valid, retry later), ErrNotFound,
 // ErrExists, ErrInvalid, ErrClosed. Panics inside bbolt (damaged pages) are
 // recovered around Open and every transaction; the store then shuts and moves
 // the file aside. Nothing here prints a stack trace.
 //
-// # One writer
+// # One writer, many readers
 //
 // bbolt's flock makes a read-write opener exclusive. A chat keeps its store
-// open for its whole run; a second process (a second chat, or "tsunagu
-// history") gets ErrInUse within Options.Timeout (1s by default) and never
-// hangs. Read-only openers share the file with each other but not with a
-// writer.
+// open for its whole run (Options.Holder = HolderChat names it in others'
+// errors); a second writer gets ErrInUse within Options.Timeout (1s by
+// default) and never hangs. OpenReadOnly (or Open with ReadOnly) gives a
+// reader that opens the file under bbolt's shared lock for each read only,
+// so readers never lock each other out, idle readers never lock a writer
+// out, and a reader takes the write lock briefly with WithWriter (a delete)
+// or OpenWriter (a resumed chat). A reader never creates, migrates, repairs
+// or moves aside a file; see readonly.go.
 //
 // # Buckets
 //
@@ -79,5 +87,8 @@
 // the ordered migrations list in one transaction (a fresh file runs them
 // all); a file from a newer tsunagu opens read-only (reading) or is refused
 // (writing). Version 1 holds the records; version 2 adds by_time and terms,
-// built from the records.
+// built from the records; version 3 makes the records faithful (one close
+// event per conversation, customer authors as names, never "You"; see
+// faithful.go). A read-only open never migrates: it reads version 2 as if it
+// had version 3, and asks for a write open (Upgrade) for version 1.
 package transcripts

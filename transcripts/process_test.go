@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"go.etcd.io/bbolt"
 	"golang.org/x/sys/unix"
 )
 
@@ -491,7 +492,8 @@ func TestStalePIDFileIsNotBelieved(t *testing.T) {
 		t.Skip("no 'true' command to get a dead pid from")
 	}
 	os.WriteFile(path+".pid", []byte(strconv.Itoa(dead.Process.Pid)+"\n"), 0o600)
-	reader, err := Open(path, Options{ReadOnly: true})
+	// A reader in the middle of a read holds the shared lock.
+	reader, err := bbolt.Open(path, 0o600, &bbolt.Options{ReadOnly: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -25,6 +25,9 @@ func (s *Store) Load(id string) (Conversation, error) {
 		if err != nil {
 			return err
 		}
+		if legacyRecords(tx) {
+			entries = faithfulEntries(entries, h.Customer.Name)
+		}
 		c = Conversation{ID: h.ID, StartedAt: h.StartedAt, Lang: h.Lang, Customer: h.Customer, OrderID: h.OrderID,
 			Topic: h.Topic, Channel: h.Channel, Status: h.Status, Entries: entries, Extra: h.Extra}
 		return nil
@@ -39,6 +42,10 @@ type Filter struct {
 	From, To  time.Time // started at or after From, before To (zero: unbounded)
 	Escalated bool      // only conversations handed to a person
 	MaxRating int       // only conversations rated 1..MaxRating (0: no rating filter)
+
+	// Started on or after FromDate, on or before ToDate, each conversation
+	// in the zone it was recorded in (zero: unbounded). See zone.go.
+	FromDate, ToDate Date
 }
 
 func (f *Filter) matchRow(row []byte) bool {
@@ -87,6 +94,7 @@ func (s *Store) List(f Filter, cursor string, limit int) (Page, error) {
 			return Page{}, fmt.Errorf("%w: bad page cursor %q", ErrInvalid, cursor)
 		}
 	}
+	from, to := f.instantBounds()
 	var page Page
 	err := s.view(func(tx *bbolt.Tx) error {
 		c := tx.Bucket(bucketByTime).Cursor()
@@ -97,32 +105,44 @@ func (s *Store) List(f Filter, cursor string, limit int) (Page, error) {
 			if k != nil && bytes.Equal(k, after) {
 				k, row = c.Next()
 			}
-		case !f.To.IsZero():
-			k, row = c.Seek(timeKey(f.To.Add(-time.Nanosecond)))
+		case !to.IsZero():
+			k, row = c.Seek(timeKey(to.Add(-time.Nanosecond)))
 		default:
 			k, row = c.First()
 		}
 		var stopAt []byte
-		if !f.From.IsZero() {
-			stopAt = timeKey(f.From)
+		if !from.IsZero() {
+			stopAt = timeKey(from)
 		}
 		for ; k != nil; k, row = c.Next() {
 			if stopAt != nil && bytes.Compare(k[:8], stopAt) > 0 {
 				break
 			}
-			if !f.To.IsZero() && bytes.Compare(k[:8], timeKey(f.To)) <= 0 {
+			if !to.IsZero() && bytes.Compare(k[:8], timeKey(to)) <= 0 {
 				continue
 			}
 			if !f.matchRow(row) {
 				continue
 			}
+			var h *header
+			if f.hasDates() {
+				var err error
+				if h, err = getHeader(tx, string(k[8:])); err != nil {
+					return err
+				}
+				if !f.datesMatch(h.StartedAt) {
+					continue
+				}
+			}
 			if len(page.Items) == limit {
 				page.Next = base64.RawURLEncoding.EncodeToString(lastKey(page.Items))
 				break
 			}
-			h, err := getHeader(tx, string(k[8:]))
-			if err != nil {
-				return err
+			if h == nil {
+				var err error
+				if h, err = getHeader(tx, string(k[8:])); err != nil {
+					return err
+				}
 			}
 			page.Items = append(page.Items, h.summary())
 		}
@@ -188,18 +208,31 @@ func (s *Store) Search(query string, f Filter, limit int) (SearchResult, error) 
 		}
 		slices.Sort(posts)
 		cb := tx.Bucket(bucketByTime)
+		from, to := f.instantBounds()
 		for _, p := range posts {
+			var h *header
 			if f != (Filter{}) {
 				row := cb.Get([]byte(p))
-				if row == nil || !f.matchRow(row) || !inRange(f, []byte(p)) {
+				if row == nil || !f.matchRow(row) || !inInstants([]byte(p), from, to) {
 					continue
+				}
+				if f.hasDates() && !f.datesSure(keyTime([]byte(p))) {
+					var err error
+					if h, err = getHeader(tx, p[8:]); err != nil {
+						return err
+					}
+					if !f.datesMatch(h.StartedAt) {
+						continue
+					}
 				}
 			}
 			res.Total++
 			if len(res.Items) < limit {
-				h, err := getHeader(tx, p[8:])
-				if err != nil {
-					return err
+				if h == nil {
+					var err error
+					if h, err = getHeader(tx, p[8:]); err != nil {
+						return err
+					}
 				}
 				res.Items = append(res.Items, h.summary())
 			}
@@ -207,16 +240,6 @@ func (s *Store) Search(query string, f Filter, limit int) (SearchResult, error) 
 		return nil
 	})
 	return res, err
-}
-
-func inRange(f Filter, key []byte) bool {
-	if !f.From.IsZero() && bytes.Compare(key[:8], timeKey(f.From)) > 0 {
-		return false
-	}
-	if !f.To.IsZero() && bytes.Compare(key[:8], timeKey(f.To)) <= 0 {
-		return false
-	}
-	return true
 }
 
 // Count returns how many conversations the store holds.
@@ -233,6 +256,7 @@ func (s *Store) Count() (int, error) {
 // stops at the first error fn returns.
 func (s *Store) ForEach(fn func(Conversation) error) error {
 	return s.view(func(tx *bbolt.Tx) error {
+		legacy := legacyRecords(tx)
 		c := tx.Bucket(bucketByTime).Cursor()
 		for k, _ := c.First(); k != nil; k, _ = c.Next() {
 			id := string(k[8:])
@@ -243,6 +267,9 @@ func (s *Store) ForEach(fn func(Conversation) error) error {
 			entries, err := loadEntries(tx, id)
 			if err != nil {
 				return err
+			}
+			if legacy {
+				entries = faithfulEntries(entries, h.Customer.Name)
 			}
 			conv := Conversation{ID: h.ID, StartedAt: h.StartedAt, Lang: h.Lang, Customer: h.Customer, OrderID: h.OrderID,
 				Topic: h.Topic, Channel: h.Channel, Status: h.Status, Entries: entries, Extra: h.Extra}

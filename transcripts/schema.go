@@ -30,6 +30,7 @@ type migration struct {
 var migrations = []migration{
 	{1, createRecordBuckets},
 	{2, buildIndexes},
+	{faithfulVersion, faithfulRecords}, // migrate_faithful.go
 }
 
 // SchemaVersion is the storage version this code writes.

@@ -90,7 +90,7 @@ func (l *lazyStore) open() (chat.Store, error) {
 	if handed != nil {
 		return handed, nil // opened already, by the history that handed over
 	}
-	s, err := transcripts.Open(l.path, transcripts.Options{Timeout: time.Second})
+	s, err := transcripts.Open(l.path, transcripts.Options{Timeout: time.Second, Holder: transcripts.HolderChat})
 	if err != nil {
 		return nil, err
 	}
