@@ -49,7 +49,7 @@ func leave(t *testing.T, h *harness) string {
 func entriesAfterResume(t *testing.T, c transcripts.Conversation) []transcripts.Entry {
 	t.Helper()
 	for i, e := range c.Entries {
-		if e.Event == chat.EventResumed {
+		if e.Event == transcripts.EventResumed {
 			return c.Entries[i+1:]
 		}
 	}
@@ -173,7 +173,7 @@ func TestResumeClosedConversationIsRefused(t *testing.T) {
 	r.mustShow("This conversation is closed, so it cannot be resumed.")
 	c := r.conversation()
 	for _, e := range c.Entries {
-		if e.Event == chat.EventResumed {
+		if e.Event == transcripts.EventResumed {
 			t.Fatal("a resumed event was stored for a closed conversation")
 		}
 	}

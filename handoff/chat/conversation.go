@@ -522,6 +522,12 @@ func (c *Conversation) Choose(native bool) Result {
 	}
 	c.choosing = false
 	c.queued, c.inQueue = true, true
+	choice := transcripts.ChoiceFirstAvailable
+	if native {
+		choice = transcripts.ChoiceNativeSpeaker
+	}
+	c.write(job{entry: &transcripts.Entry{At: c.now(), Role: transcripts.RoleSystem, Event: transcripts.EventOperatorChoice,
+		Meta: &transcripts.Meta{Reason: choice}}})
 	p := c.packet
 	evs, err := c.desk.Enqueue(c.now(), p, handoff.ClassOf(c.reason), native)
 	if err != nil {
@@ -618,6 +624,8 @@ func (c *Conversation) deskEvents(evs []handoff.Event) {
 			c.resolved = true
 			c.cases.resolveAll()
 			c.emit(Event{Kind: KindOfferClose, At: ev.At, Operator: op})
+			c.write(job{entry: &transcripts.Entry{At: ev.At, Role: transcripts.RoleSystem, Event: transcripts.EventCloseOffered,
+				Meta: &transcripts.Meta{Operator: op.Name, OperatorID: op.ID}}})
 		case handoff.EventClosed:
 			// The operator closed the chat after the customer stayed silent
 			// (or the customer closed it, which Close records itself).
@@ -690,7 +698,7 @@ func (c *Conversation) Close(botRating, operatorRating int) Result {
 	for _, r := range []struct {
 		stage  string
 		rating int
-	}{{"bot", botRating}, {"operator", operatorRating}} {
+	}{{transcripts.RatedBot, botRating}, {transcripts.RatedOperator, operatorRating}} {
 		if r.rating >= 1 && r.rating <= 5 {
 			c.write(job{entry: &transcripts.Entry{At: at, Role: transcripts.RoleSystem, Event: transcripts.EventRating,
 				Author: r.stage, Meta: &transcripts.Meta{Rating: r.rating}}})

@@ -18,9 +18,6 @@ import (
 // new entry is appended to the same stored conversation, after a "resumed"
 // event.
 
-// EventResumed is the system event recorded when a conversation is resumed.
-const EventResumed transcripts.Event = "resumed"
-
 // ErrResumeClosed is returned when the conversation to resume is closed.
 var ErrResumeClosed = errors.New("this conversation is closed and cannot be continued")
 
@@ -78,7 +75,7 @@ func Resume(cfg Config, id string) (*Conversation, transcripts.Conversation, Res
 	line := c.nextLine()
 	text := resumedText[c.cfg.Lang]
 	c.emit(Event{Kind: KindResumed, At: at, Line: line, Text: text})
-	c.write(job{line: line, entry: &transcripts.Entry{At: at, Role: transcripts.RoleSystem, Event: EventResumed, Text: text}})
+	c.write(job{line: line, entry: &transcripts.Entry{At: at, Role: transcripts.RoleSystem, Event: transcripts.EventResumed, Text: text}})
 	if conv.Status == transcripts.StatusAbandoned {
 		status := transcripts.StatusOpen
 		if c.escalated {
