@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -118,23 +117,12 @@ func TestHistoryProgramOutputIsClean(t *testing.T) {
 	h := NewHistory(HistoryConfig{Lang: "en", Clock: historyFixedClock{historyNow}, Location: jst, NoColor: true,
 		Open: func() (HistoryStore, error) { return s, nil }})
 	tm := teatest.NewTestModel(t, h, teatest.WithInitialTermSize(120, 40))
-	var seen bytes.Buffer
-	waitFor := func(want string) {
-		teatest.WaitFor(t, tm.Output(), func(b []byte) bool {
-			seen.Write(b)
-			return bytes.Contains(b, []byte(want))
-		}, teatest.WithDuration(10*time.Second), teatest.WithCheckInterval(10*time.Millisecond))
-	}
-	waitFor("hostile refund")
+	out := newProgramOutput(tm)
+	out.waitFor(t, "hostile refund")
 	tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
-	waitFor("Conversation c-hostile")
+	out.waitFor(t, "Conversation c-hostile")
 	tm.Send(tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl})
-	out, err := io.ReadAll(tm.FinalOutput(t, teatest.WithFinalTimeout(10*time.Second)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	seen.Write(out)
-	raw := seen.String()
+	raw := string(out.final(t))
 	for _, allowed := range []string{"\x1b]2;tsunagu · history\x07", "\x1b]2;\x07", "\x1b]11;?\x07"} {
 		raw = strings.ReplaceAll(raw, allowed, "")
 	}

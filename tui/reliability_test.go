@@ -1,9 +1,7 @@
 package tui
 
 import (
-	"bytes"
 	"fmt"
-	"io"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -127,17 +125,14 @@ func TestHostileTextOnRealOutputBytes(t *testing.T) {
 					}}, nil
 				}})
 			// teatest runs the real program with tea.WithOutput into a
-			// buffer; every byte read from it is kept and checked.
-			var out bytes.Buffer
+			// buffer; every byte read from it is kept, once, and checked.
 			tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(100, 30),
 				teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.TrueColor)))
+			out := newProgramOutput(tm)
 			enter := tea.KeyPressMsg{Code: tea.KeyEnter}
 			waitFor := func(what string) {
 				t.Helper()
-				teatest.WaitFor(t, tm.Output(), func(b []byte) bool {
-					out.Write(b)
-					return bytes.Contains(out.Bytes(), []byte(what))
-				}, teatest.WithDuration(10*time.Second))
+				out.waitFor(t, what)
 			}
 			tm.Send(enter)
 			tm.Send(enter)
@@ -159,12 +154,11 @@ func TestHostileTextOnRealOutputBytes(t *testing.T) {
 			if err := tm.Quit(); err != nil {
 				t.Fatal(err)
 			}
-			rest, _ := io.ReadAll(tm.FinalOutput(t, teatest.WithFinalTimeout(20*time.Second)))
-			out.Write(rest)
-			if what := forbidden(out.Bytes(), m.text.AppTitle); what != "" {
+			all := out.final(t)
+			if what := forbidden(all, m.text.AppTitle); what != "" {
 				t.Fatalf("output carries %s", what)
 			}
-			if !utf8.Valid(out.Bytes()) {
+			if !utf8.Valid(all) {
 				t.Fatal("output is not valid UTF-8")
 			}
 		})

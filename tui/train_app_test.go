@@ -158,10 +158,10 @@ func TestTrainAppTeatestSmoke(t *testing.T) {
 			return s, s.Start()
 		}})
 	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(100, 30))
+	out := newProgramOutput(tm)
 	wait := func(want string) {
 		t.Helper()
-		teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return strings.Contains(ansi.Strip(string(b)), want) },
-			teatest.WithDuration(20*time.Second), teatest.WithCheckInterval(20*time.Millisecond))
+		out.waitFor(t, want)
 	}
 	wait("Handed over to you")
 	tm.Type("I'm sorry about the fee. I've cancelled your membership.")
@@ -170,5 +170,5 @@ func TestTrainAppTeatestSmoke(t *testing.T) {
 	tm.Send(tea.KeyPressMsg{Code: 'x', Mod: tea.ModCtrl})
 	wait("Scorecard: Cancelling a membership")
 	tm.Send(tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl})
-	tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
+	tm.WaitFinished(t, teatest.WithFinalTimeout(hangBound))
 }
