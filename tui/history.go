@@ -18,6 +18,7 @@ import (
 	"tsunagu/transcripts"
 	"tsunagu/transcripts/termsafe"
 	"tsunagu/tui/common"
+	"tsunagu/tui/components"
 )
 
 // HistoryStore is what the history browser needs of the conversation store
@@ -238,7 +239,7 @@ func (h *History) update(msg tea.Msg) tea.Cmd {
 		return h.opened2(msg)
 	case historyExportedMsg:
 		if msg.err != nil {
-			h.say(fmt.Sprintf(h.text.ExportFailed, oneLine(msg.err)), true)
+			h.say(fmt.Sprintf(h.text.ExportFailed, common.OneLine(msg.err)), true)
 		} else {
 			h.say(fmt.Sprintf(h.text.ExportDone, msg.path), false)
 			h.list.clearMarks()
@@ -317,7 +318,7 @@ func (h *History) opened2(msg historyOpenedMsg) tea.Cmd {
 	}
 	if ro := h.store.ReadOnlyReason(); ro != nil {
 		var roe *transcripts.ReadOnlyError
-		reason := oneLine(ro)
+		reason := common.OneLine(ro)
 		if errors.As(ro, &roe) {
 			reason = roe.Reason
 		}
@@ -504,7 +505,7 @@ func (h *History) deleteKey(k tea.KeyPressMsg) tea.Cmd {
 func (h *History) deleted(msg historyDeletedMsg) tea.Cmd {
 	h.deleting, h.dialog = false, historyDialogNone
 	if msg.err != nil {
-		h.say(fmt.Sprintf(h.text.DeleteFailed, oneLine(msg.err)), true)
+		h.say(fmt.Sprintf(h.text.DeleteFailed, common.OneLine(msg.err)), true)
 		return nil
 	}
 	h.say(fmt.Sprintf(h.text.DeleteDone, termsafe.Line(msg.id)), false)
@@ -579,7 +580,7 @@ func (h *History) View() tea.View {
 // Frame renders the whole screen: exactly the terminal's size at most, no
 // line wider than it.
 func (h *History) Frame() string {
-	if h.width < minWidth || h.height < minHeight {
+	if h.width < common.MinWidth || h.height < common.MinHeight {
 		if h.width <= 0 || h.height <= 0 {
 			return ""
 		}
@@ -602,9 +603,9 @@ func (h *History) Frame() string {
 	}
 	bh := h.bodyHeight()
 	if d := h.dialogView(); d != "" {
-		body = historyOverlay(fitHeight(body, bh), d, bh)
+		body = historyOverlay(components.FitHeight(body, bh), d, bh)
 	}
-	rows := []string{title, fitHeight(body, bh)}
+	rows := []string{title, components.FitHeight(body, bh)}
 	st := h.st.Good
 	if h.noticeBad {
 		st = h.st.Bad
@@ -613,7 +614,7 @@ func (h *History) Frame() string {
 		rows = append(rows, st.Render(l))
 	}
 	rows = append(rows, h.helpView())
-	return fit(strings.Join(rows, "\n"), h.width, h.height)
+	return components.Fit(strings.Join(rows, "\n"), h.width, h.height)
 }
 
 // historyOverlay replaces the last rows of body with box.
@@ -633,11 +634,11 @@ func (h *History) openErrorView() string {
 	var corrupt *transcripts.CorruptError
 	switch {
 	case errors.Is(err, transcripts.ErrInUse):
-		text = fmt.Sprintf(h.text.InUse, oneLine(err))
+		text = fmt.Sprintf(h.text.InUse, common.OneLine(err))
 	case errors.As(err, &corrupt):
-		text = fmt.Sprintf(h.text.Corrupt, oneLine(err))
+		text = fmt.Sprintf(h.text.Corrupt, common.OneLine(err))
 	default:
-		text = fmt.Sprintf(h.text.OpenFailed, oneLine(err))
+		text = fmt.Sprintf(h.text.OpenFailed, common.OneLine(err))
 	}
 	text = termsafe.Line(text)
 	return h.st.Bad.Render(ansi.Wrap(text, h.width, "")) + "\n\n" + h.st.Muted.Render(h.text.RetryHint)
@@ -683,15 +684,15 @@ func (h *History) helpView() string {
 	return h.help.ShortHelpView(km.ShortHelp())
 }
 
-func (h *History) currentKeyMap() keyMap {
+func (h *History) currentKeyMap() common.KeyMap {
 	k := h.keys
 	switch {
 	case h.openErr != nil:
-		return keyMap{short: []key.Binding{k.Retry, k.Back, k.Quit}}
+		return common.KeyMap{Short: []key.Binding{k.Retry, k.Back, k.Quit}}
 	case !h.opened:
-		return keyMap{short: []key.Binding{k.Back, k.Quit}}
+		return common.KeyMap{Short: []key.Binding{k.Back, k.Quit}}
 	case h.dialog != historyDialogNone:
-		return keyMap{short: []key.Binding{k.Back, k.Quit}}
+		return common.KeyMap{Short: []key.Binding{k.Back, k.Quit}}
 	}
 	// A read-only store keeps the delete keys (they explain why nothing
 	// happens) but leaves them out of the help.
@@ -706,11 +707,11 @@ func (h *History) currentKeyMap() keyMap {
 		if c := h.conv.conv; c == nil || c.Status == transcripts.StatusClosed || h.readOnly != "" {
 			resume.SetEnabled(false)
 		}
-		return keyMap{short: []key.Binding{k.ScrollUp, k.NextHit, k.Panel, k.Copy, k.ConvExport, convDel, resume, k.Back, k.Help},
-			extra: []key.Binding{k.PgUp, k.Quit}}
+		return common.KeyMap{Short: []key.Binding{k.ScrollUp, k.NextHit, k.Panel, k.Copy, k.ConvExport, convDel, resume, k.Back, k.Help},
+			Extra: []key.Binding{k.PgUp, k.Quit}}
 	}
-	return keyMap{short: []key.Binding{k.Up, k.Open, k.Filter, k.Mark, k.Export, del, k.Back, k.Help},
-		extra: []key.Binding{k.PageUp, k.Home, k.Quit}}
+	return common.KeyMap{Short: []key.Binding{k.Up, k.Open, k.Filter, k.Mark, k.Export, del, k.Back, k.Help},
+		Extra: []key.Binding{k.PageUp, k.Home, k.Quit}}
 }
 
 // emptyHistory stands in for a store that does not exist yet.

@@ -16,6 +16,7 @@ import (
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
 	"tsunagu/transcripts"
+	"tsunagu/tui/common"
 )
 
 // hostileConversation carries every RELIABILITY A attack in the fields the
@@ -236,7 +237,7 @@ func TestHistoryTinyAndHugeSizes(t *testing.T) {
 				hh.send(tea.WindowSizeMsg{Width: sz[0], Height: sz[1]})
 				frame := hh.h.Frame()
 				checkFits(t, frame, sz[0], sz[1])
-				if sz[0] > 0 && sz[0] < minWidth && frame != "" && !strings.HasPrefix("端末が小さすぎます", ansi.Strip(frame)) {
+				if sz[0] > 0 && sz[0] < common.MinWidth && frame != "" && !strings.HasPrefix("端末が小さすぎます", ansi.Strip(frame)) {
 					t.Fatalf("%dx%d: %q", sz[0], sz[1], frame)
 				}
 			}

@@ -16,6 +16,7 @@ import (
 	"tsunagu/handoff/chat"
 	"tsunagu/transcripts/termsafe"
 	"tsunagu/tui/common"
+	"tsunagu/tui/components"
 )
 
 // Config is everything the app needs. Slow dependencies are functions, run
@@ -61,12 +62,6 @@ const (
 	screenRate
 	screenClosed
 	screenHistory // the history browser, opened on the conversation just closed
-)
-
-// Minimum usable size; below it the app shows "terminal too small".
-const (
-	minWidth  = 24
-	minHeight = 8
 )
 
 // Model is the root model of the customer app.
@@ -255,7 +250,7 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		}
 		if id := m.cfg.ResumeID; id != "" && m.sess != nil && m.sess.resuming && m.sess.id == id {
 			if msg.err != nil {
-				m.fatal = fmt.Sprintf(m.text.ResumeFailed, oneLine(msg.err))
+				m.fatal = fmt.Sprintf(m.text.ResumeFailed, common.OneLine(msg.err))
 				return nil
 			}
 			return m.resume(id)
@@ -266,7 +261,7 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		if msg.err != nil {
 			m.bot = nil
 			if m.sess != nil && (m.sess.conv != nil || m.sess.resuming) {
-				m.fatal = fmt.Sprintf(m.text.LoadFailed, oneLine(msg.err))
+				m.fatal = fmt.Sprintf(m.text.LoadFailed, common.OneLine(msg.err))
 			}
 			return nil
 		}
@@ -402,33 +397,22 @@ func (m *Model) helpView() string {
 	return m.help.ShortHelpView(km.ShortHelp())
 }
 
-// keyMap adapts a list of bindings to help.KeyMap.
-type keyMap struct{ short, extra []key.Binding }
-
-func (k keyMap) ShortHelp() []key.Binding { return k.short }
-func (k keyMap) FullHelp() [][]key.Binding {
-	if len(k.extra) == 0 {
-		return [][]key.Binding{k.short}
-	}
-	return [][]key.Binding{k.short, k.extra}
-}
-
-func (m *Model) currentKeyMap() keyMap {
+func (m *Model) currentKeyMap() common.KeyMap {
 	g, l, c := m.keys.Global, m.keys.List, m.keys.Chat
 	switch m.screen {
 	case screenChat:
-		return keyMap{short: []key.Binding{c.Send, c.Human, c.Receipt, c.Why, c.End, c.Help},
-			extra: []key.Binding{c.Newline, c.ScrollUp, c.ScrollDn, c.Call, g.Back, g.Quit}}
+		return common.KeyMap{Short: []key.Binding{c.Send, c.Human, c.Receipt, c.Why, c.End, c.Help},
+			Extra: []key.Binding{c.Newline, c.ScrollUp, c.ScrollDn, c.Call, g.Back, g.Quit}}
 	case screenPhone:
-		return keyMap{short: []key.Binding{l.Choose, m.phone.tabKey(), g.Back, g.Quit}}
+		return common.KeyMap{Short: []key.Binding{l.Choose, m.phone.tabKey(), g.Back, g.Quit}}
 	case screenBooked, screenClosed:
 		hist := key.NewBinding(key.WithKeys("h"), key.WithHelp("h", m.text.Help["history"]))
 		hist.SetEnabled(m.historyStore() != nil)
-		return keyMap{short: []key.Binding{hist, l.Choose, g.Quit}}
+		return common.KeyMap{Short: []key.Binding{hist, l.Choose, g.Quit}}
 	case screenStart:
-		return keyMap{short: []key.Binding{l.Up, l.Down, l.Choose, g.Help, g.Quit}, extra: []key.Binding{g.Back}}
+		return common.KeyMap{Short: []key.Binding{l.Up, l.Down, l.Choose, g.Help, g.Quit}, Extra: []key.Binding{g.Back}}
 	}
-	return keyMap{short: []key.Binding{l.Up, l.Down, l.Choose, g.Back, g.Help, g.Quit}}
+	return common.KeyMap{Short: []key.Binding{l.Up, l.Down, l.Choose, g.Back, g.Help, g.Quit}}
 }
 
 // View builds the frame. Every line is cut to the terminal's width and the
@@ -442,9 +426,9 @@ func (m *Model) View() tea.View {
 
 func (m *Model) frame() string {
 	if m.screen == screenHistory && m.hist != nil && !m.quitting {
-		return fit(m.hist.Frame(), m.width, m.height)
+		return components.Fit(m.hist.Frame(), m.width, m.height)
 	}
-	if m.width < minWidth || m.height < minHeight {
+	if m.width < common.MinWidth || m.height < common.MinHeight {
 		if m.width <= 0 || m.height <= 0 {
 			return ""
 		}
@@ -455,7 +439,7 @@ func (m *Model) frame() string {
 		saving = "\n" + m.st.Status.Render(ansi.Wrap(m.text.SavingQuit, m.width, ""))
 	}
 	if m.fatal != "" {
-		return fit(m.st.Bad.Render(ansi.Wrap(termsafe.Text(m.fatal), m.width, ""))+saving, m.width, m.height)
+		return components.Fit(m.st.Bad.Render(ansi.Wrap(termsafe.Text(m.fatal), m.width, ""))+saving, m.width, m.height)
 	}
 	var body string
 	switch m.screen {
@@ -480,44 +464,13 @@ func (m *Model) frame() string {
 	}
 	title := m.st.Title.Render(m.text.AppTitle)
 	if m.storeErr != nil {
-		title += "  " + m.st.Bad.Render(fmt.Sprintf(m.text.StoreFailed, termsafe.Line(oneLine(m.storeErr))))
+		title += "  " + m.st.Bad.Render(fmt.Sprintf(m.text.StoreFailed, termsafe.Line(common.OneLine(m.storeErr))))
 	}
 	if m.quitting {
-		return fit(title+saving, m.width, m.height)
+		return components.Fit(title+saving, m.width, m.height)
 	}
-	return fit(title+"\n"+fitHeight(body, m.bodyHeight())+"\n"+m.helpView(), m.width, m.height)
+	return components.Fit(title+"\n"+components.FitHeight(body, m.bodyHeight())+"\n"+m.helpView(), m.width, m.height)
 }
-
-// fit cuts s to at most width columns per line and height lines.
-func fit(s string, width, height int) string {
-	lines := strings.Split(s, "\n")
-	if len(lines) > height {
-		lines = lines[:height]
-	}
-	for i, l := range lines {
-		if ansi.StringWidth(l) > width {
-			lines[i] = ansi.Truncate(l, width, "")
-		}
-	}
-	return strings.Join(lines, "\n")
-}
-
-// fitHeight pads or cuts s to exactly h lines.
-func fitHeight(s string, h int) string {
-	if h <= 0 {
-		return ""
-	}
-	lines := strings.Split(s, "\n")
-	if len(lines) > h {
-		lines = lines[:h]
-	}
-	for len(lines) < h {
-		lines = append(lines, "")
-	}
-	return strings.Join(lines, "\n")
-}
-
-func oneLine(err error) string { return strings.Join(strings.Fields(err.Error()), " ") }
 
 // menu is the topic menu in the UI language, or nil while the rules load.
 func (m *Model) menu() []chat.Category {

@@ -23,13 +23,8 @@ const (
 	panelWhy
 )
 
-// sidePanelMin is the width from which panels sit beside the transcript
-// instead of over it.
-const (
-	sidePanelMin   = 100
-	sidePanelWidth = 42
-	inputHeight    = 3
-)
+// inputHeight is the message box's height.
+const inputHeight = 3
 
 // chatPage is the chat screen's widgets. The conversation itself is in the
 // root's session; the root passes what the header and status line say.
@@ -75,8 +70,8 @@ func (c *chatPage) SetSize(w, h int) {
 	}
 	c.input.SetSize(w, inputHeight)
 	tw := w
-	if c.panel != panelNone && w >= sidePanelMin {
-		tw = w - sidePanelWidth - 1 // a column of air before the panel
+	if c.panel != panelNone && w >= components.SidePanelMin {
+		tw = w - components.SidePanelWidth - 1 // a column of air before the panel
 	}
 	c.transcript.SetSize(tw, c.transcriptHeight())
 }
@@ -238,8 +233,8 @@ func (m *Model) chatView() string {
 	th := c.transcriptHeight()
 	if c.panel != panelNone {
 		var pw int
-		if w >= sidePanelMin {
-			pw = sidePanelWidth
+		if w >= components.SidePanelMin {
+			pw = components.SidePanelWidth
 		} else {
 			pw = w
 		}
@@ -249,15 +244,15 @@ func (m *Model) chatView() string {
 		} else {
 			p = components.Why(m.st, t, s.st.Last, pw, th)
 		}
-		if w >= sidePanelMin {
-			body = joinColumns(body, p, w-sidePanelWidth, th)
+		if w >= components.SidePanelMin {
+			body = components.JoinColumns(body, p, w-components.SidePanelWidth, th)
 		} else {
-			body = fitHeight(p, th)
+			body = components.FitHeight(p, th)
 		}
 	}
 	rows := []string{head, status}
 	if th > 0 {
-		rows = append(rows, fitHeight(body, th))
+		rows = append(rows, components.FitHeight(body, th))
 	}
 	if n := c.input.Notice(); n != "" {
 		rows = append(rows, m.st.Notice.Render(ansi.Truncate(n, w, "…")))
@@ -268,21 +263,6 @@ func (m *Model) chatView() string {
 		rows = append(rows, c.input.View())
 	}
 	return strings.Join(rows, "\n")
-}
-
-// joinColumns puts right beside left, padding left to leftWidth.
-func joinColumns(left, right string, leftWidth, height int) string {
-	l := strings.Split(fitHeight(left, height), "\n")
-	r := strings.Split(fitHeight(right, height), "\n")
-	for i := range l {
-		pad := leftWidth - ansi.StringWidth(l[i])
-		if pad < 0 {
-			l[i] = ansi.Truncate(l[i], leftWidth, "")
-			pad = 0
-		}
-		l[i] += strings.Repeat(" ", pad) + r[i]
-	}
-	return strings.Join(l, "\n")
 }
 
 func (m *Model) choiceView() string {

@@ -12,6 +12,7 @@ import (
 	"tsunagu/handoff"
 	"tsunagu/transcripts"
 	"tsunagu/transcripts/termsafe"
+	"tsunagu/tui/common"
 	"tsunagu/tui/components"
 )
 
@@ -220,12 +221,12 @@ func (c *historyConvPage) SetSize(w, h int) {
 }
 
 func (c *historyConvPage) showPanel() bool {
-	return c.panel != convPanelNone && (c.width >= sidePanelMin || c.toggled)
+	return c.panel != convPanelNone && (c.width >= components.SidePanelMin || c.toggled)
 }
 
 func (c *historyConvPage) transcriptWidth() int {
-	if c.showPanel() && c.width >= sidePanelMin {
-		return c.width - sidePanelWidth - 1 // one column between text and panel
+	if c.showPanel() && c.width >= components.SidePanelMin {
+		return c.width - components.SidePanelWidth - 1 // one column between text and panel
 	}
 	return c.width
 }
@@ -289,7 +290,7 @@ func (c historyConvPage) View() string {
 	line2 := st.Muted.Render(ansi.Truncate(meta, w, "…"))
 	switch {
 	case c.err != nil:
-		return head + "\n" + line2 + "\n" + st.Bad.Render(ansi.Wrap(fmt.Sprintf(t.LoadFailed, termsafe.Line(oneLine(c.err))), w, ""))
+		return head + "\n" + line2 + "\n" + st.Bad.Render(ansi.Wrap(fmt.Sprintf(t.LoadFailed, termsafe.Line(common.OneLine(c.err))), w, ""))
 	case c.conv == nil:
 		return head + "\n" + line2 + "\n" + st.Muted.Render(t.Loading)
 	}
@@ -304,8 +305,8 @@ func (c historyConvPage) View() string {
 	body := c.highlighted(c.transcript.View())
 	if c.showPanel() {
 		pw := w
-		if w >= sidePanelMin {
-			pw = sidePanelWidth
+		if w >= components.SidePanelMin {
+			pw = components.SidePanelWidth
 		}
 		var p string
 		if c.panel == convPanelPacket {
@@ -317,13 +318,13 @@ func (c historyConvPage) View() string {
 			}
 			p = components.HistoryPanel(st, t.PanelBot, rows, pw, th)
 		}
-		if w >= sidePanelMin {
-			body = joinColumns(body, p, w-sidePanelWidth, th)
+		if w >= components.SidePanelMin {
+			body = components.JoinColumns(body, p, w-components.SidePanelWidth, th)
 		} else {
 			body = p
 		}
 	}
-	return head + "\n" + line2 + "\n" + fitHeight(body, th)
+	return head + "\n" + line2 + "\n" + components.FitHeight(body, th)
 }
 
 // highlighted marks the search words in the transcript's body lines. Lines

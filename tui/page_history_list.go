@@ -15,6 +15,7 @@ import (
 
 	"tsunagu/transcripts"
 	"tsunagu/transcripts/termsafe"
+	"tsunagu/tui/common"
 	"tsunagu/tui/components"
 )
 
@@ -533,7 +534,7 @@ func (l historyListPage) View() string {
 	n := l.rowCount()
 	switch {
 	case l.listErr != nil:
-		rows = append(rows, st.Bad.Render(ansi.Wrap(termsafe.Line(oneLine(l.listErr)), w, "")))
+		rows = append(rows, st.Bad.Render(ansi.Wrap(termsafe.Line(common.OneLine(l.listErr)), w, "")))
 	case n == 0 && l.searchMode():
 		rows = append(rows, st.Muted.Render(ansi.Wrap(fmt.Sprintf(t.SearchNone, termsafe.Line(l.searched)), w, "")))
 	case n == 0 && l.complete && l.filter != (transcripts.Filter{}):

@@ -334,7 +334,7 @@ func TestWidthTrapsFit(t *testing.T) {
 		h.ctrl('r')
 		v := h.view()
 		checkFits(t, v, w, 24)
-		if w >= sidePanelMin {
+		if w >= components.SidePanelMin {
 			// The panel's right border is in the last column of every
 			// panel row.
 			for _, l := range strings.Split(v, "\n") {
@@ -379,7 +379,7 @@ func TestSizesAndResizeBursts(t *testing.T) {
 			h.send(tea.WindowSizeMsg{Width: s[0], Height: s[1]})
 			v := h.view()
 			checkFits(t, v, s[0], s[1])
-			if (s[0] < minWidth || s[1] < minHeight) && s[0] > 0 && s[1] > 0 && !strings.HasPrefix("terminal too small", v) {
+			if (s[0] < common.MinWidth || s[1] < common.MinHeight) && s[0] > 0 && s[1] > 0 && !strings.HasPrefix("terminal too small", v) {
 				t.Fatalf("%dx%d shows %q", s[0], s[1], v)
 			}
 		}

@@ -280,14 +280,14 @@ func (m *Model) engineDone(msg engineMsg) tea.Cmd {
 	s.st, s.id = msg.st, msg.st.ID
 	m.storeErr = msg.st.StoreError
 	if msg.st.Problem != nil {
-		m.fatal = fmt.Sprintf(m.text.LoadFailed, oneLine(msg.st.Problem))
+		m.fatal = fmt.Sprintf(m.text.LoadFailed, common.OneLine(msg.st.Problem))
 	}
 	m.render(msg.res)
 	switch msg.op {
 	case opBook:
 		m.phone.booking = false
 		if msg.err != nil {
-			m.phone.err = oneLine(msg.err)
+			m.phone.err = common.OneLine(msg.err)
 			return tea.Batch(cmds...)
 		}
 		if s.st.Channel == "chat" {
@@ -511,7 +511,7 @@ func (m *Model) resumed(msg resumedMsg) tea.Cmd {
 		m.fatal = m.text.ResumeClosed
 		return nil
 	case msg.err != nil:
-		m.fatal = fmt.Sprintf(m.text.ResumeFailed, oneLine(msg.err))
+		m.fatal = fmt.Sprintf(m.text.ResumeFailed, common.OneLine(msg.err))
 		return nil
 	}
 	s.conv, s.st, s.resuming = msg.conv, msg.st, false

@@ -11,6 +11,7 @@ import (
 	"tsunagu/handoff/training"
 	"tsunagu/transcripts/termsafe"
 	"tsunagu/tui/common"
+	"tsunagu/tui/components"
 	"tsunagu/tui/pages/train"
 )
 
@@ -271,11 +272,11 @@ func (m *TrainModel) View() tea.View {
 
 // frame is cut to the terminal's width and height, like the customer app's.
 func (m *TrainModel) frame() string {
-	return fit(m.screenFrame(), m.width, m.height)
+	return components.Fit(m.screenFrame(), m.width, m.height)
 }
 
 func (m *TrainModel) screenFrame() string {
-	if m.width < minWidth || m.height < minHeight {
+	if m.width < common.MinWidth || m.height < common.MinHeight {
 		if m.width <= 0 || m.height <= 0 {
 			return ""
 		}
