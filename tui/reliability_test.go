@@ -121,7 +121,7 @@ func TestHostileTextOnRealOutputBytes(t *testing.T) {
 				NewDesk: func(string) (chat.Desk, error) {
 					return &scriptedDesk{events: []handoff.Event{
 						{Kind: handoff.EventJoined, Operator: evil},
-						{Kind: handoff.EventMessage, Operator: evil, Step: &handoff.Step{Text: "operator " + tc.text}},
+						{Kind: handoff.EventMessage, Operator: evil, Step: &handoff.Step{Text: "operator says " + tc.text}},
 					}}, nil
 				}})
 			// teatest runs the real program with tea.WithOutput into a
@@ -148,7 +148,10 @@ func TestHostileTextOnRealOutputBytes(t *testing.T) {
 			tm.Send(enter)
 			waitFor("Who should answer")
 			tm.Send(enter)
-			waitFor("operator ")
+			// Not "operator " with its space: where the hostile text is
+			// dropped whole (an unterminated OSC or DCS), the renderer
+			// clears the rest of the line instead of writing the space.
+			waitFor("operator says")
 			tm.Send(tea.PasteMsg{Content: "ZZEND"})
 			waitFor("ZZEND")
 			if err := tm.Quit(); err != nil {
