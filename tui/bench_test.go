@@ -17,6 +17,7 @@ import (
 	"tsunagu/handoff/chat"
 	"tsunagu/transcripts"
 	"tsunagu/tui/components"
+	"tsunagu/tui/internal/tuitest"
 )
 
 // chatWith returns a model on the chat screen holding n messages of mixed
@@ -38,7 +39,7 @@ func fill(m *Model, n int) {
 		strings.Repeat("A longer message that wraps over several lines in the transcript. ", 4),
 		"👍🏽 thanks!",
 	}
-	at := time.Date(2026, 11, 26, 10, 0, 0, 0, jst)
+	at := time.Date(2026, 11, 26, 10, 0, 0, 0, tuitest.JST)
 	for i := range n {
 		role := components.Role(i % 3)
 		m.chat.transcript.Append(components.Message{Role: role, Label: "Speaker", At: at.Add(time.Duration(i) * time.Second), Text: texts[i%len(texts)]})

@@ -17,6 +17,7 @@ import (
 	"tsunagu/transcripts/termsafe"
 	"tsunagu/tui/common"
 	"tsunagu/tui/components"
+	"tsunagu/tui/history"
 )
 
 // Config is everything the app needs. Slow dependencies are functions, run
@@ -100,7 +101,7 @@ type Model struct {
 	retries    int                  // store retries waiting for their timer
 	retryWait  []*chat.Conversation // the conversations those retries are for
 	convs      []*chat.Conversation // every conversation of this run, for quitting
-	hist       *History             // the embedded history browser, once opened
+	hist       *history.Model       // the embedded history browser, once opened
 	histReturn screen               // where leaving the history goes back to
 }
 
@@ -224,13 +225,14 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		m.width, m.height = max(msg.Width, 0), max(msg.Height, 0)
 		m.layout()
 		if m.hist != nil {
-			return m.hist.update(msg)
+			_, cmd := m.hist.Update(msg)
+			return cmd
 		}
 		return nil
 	case tea.BackgroundColorMsg:
 		m.setTheme(msg.IsDark())
 		if m.hist != nil {
-			m.hist.update(msg)
+			m.hist.Update(msg)
 		}
 		return nil
 	case historyClosedMsg:
@@ -324,7 +326,8 @@ func (m *Model) updateScreen(msg tea.Msg) tea.Cmd {
 			}
 		}
 	case screenHistory:
-		return m.hist.update(msg)
+		_, cmd := m.hist.Update(msg)
+		return cmd
 	case screenChat:
 		return m.updateChat(msg)
 	case screenRate:
@@ -484,8 +487,8 @@ type historyClosedMsg struct{}
 
 // historyStore is the store as the history browser needs it, when the
 // store is the real one (it is in the app; tests may use narrower stores).
-func (m *Model) historyStore() HistoryStore {
-	hs, _ := m.store.(HistoryStore)
+func (m *Model) historyStore() history.Store {
+	hs, _ := m.store.(history.Store)
 	return hs
 }
 
@@ -497,12 +500,13 @@ func (m *Model) openHistory() tea.Cmd {
 		return nil
 	}
 	m.histReturn = m.screen
-	m.hist = NewHistory(HistoryConfig{Lang: m.lang, Clock: m.cfg.Clock, NoColor: m.cfg.NoColor, Tick: m.cfg.Tick,
+	m.hist = history.New(history.Config{Lang: m.lang, Clock: m.cfg.Clock, NoColor: m.cfg.NoColor, Tick: m.cfg.Tick,
 		Location: m.now().Location(),
-		Open:     func() (HistoryStore, error) { return hs, nil },
+		Open:     func() (history.Store, error) { return hs, nil },
 		Query:    m.sess.id,
 		Resume:   func(id string) tea.Cmd { return func() tea.Msg { return resumeAskedMsg{id: id} } },
 		Close:    func() tea.Cmd { return func() tea.Msg { return historyClosedMsg{} } }})
 	m.go2(screenHistory)
-	return tea.Batch(m.hist.Init(), m.hist.update(tea.WindowSizeMsg{Width: m.width, Height: m.height}))
+	_, size := m.hist.Update(tea.WindowSizeMsg{Width: m.width, Height: m.height})
+	return tea.Batch(m.hist.Init(), size)
 }

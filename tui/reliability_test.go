@@ -21,6 +21,7 @@ import (
 	"tsunagu/transcripts"
 	"tsunagu/tui/common"
 	"tsunagu/tui/components"
+	"tsunagu/tui/internal/tuitest"
 )
 
 // Hostile texts of RELIABILITY.md section A. Each carries the marker EVIL
@@ -107,7 +108,7 @@ func TestHostileTextOnRealOutputBytes(t *testing.T) {
 			prof := profile.Demo()
 			prof.Customer.NameEN = "Yumi" + tc.text
 			prof.Orders[0].ItemsEN = []string{"Earbuds" + tc.text}
-			clock := handoff.NewVirtualClock(time.Date(2026, 11, 26, 10, 0, 0, 0, jst))
+			clock := handoff.NewVirtualClock(time.Date(2026, 11, 26, 10, 0, 0, 0, tuitest.JST))
 			st, err := transcripts.Open(filepath.Join(t.TempDir(), "t.db"), transcripts.Options{Timeout: time.Second})
 			if err != nil {
 				t.Fatal(err)
@@ -128,11 +129,11 @@ func TestHostileTextOnRealOutputBytes(t *testing.T) {
 			// buffer; every byte read from it is kept, once, and checked.
 			tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(100, 30),
 				teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.TrueColor)))
-			out := newProgramOutput(tm)
+			out := tuitest.NewProgramOutput(tm)
 			enter := tea.KeyPressMsg{Code: tea.KeyEnter}
 			waitFor := func(what string) {
 				t.Helper()
-				out.waitFor(t, what)
+				out.WaitFor(t, what)
 			}
 			tm.Send(enter)
 			tm.Send(enter)
@@ -157,7 +158,7 @@ func TestHostileTextOnRealOutputBytes(t *testing.T) {
 			if err := tm.Quit(); err != nil {
 				t.Fatal(err)
 			}
-			all := out.final(t)
+			all := out.Final(t)
 			if what := forbidden(all, m.text.AppTitle); what != "" {
 				t.Fatalf("output carries %s", what)
 			}
@@ -336,7 +337,7 @@ func TestWidthTrapsFit(t *testing.T) {
 		}
 		h.ctrl('r')
 		v := h.view()
-		checkFits(t, v, w, 24)
+		tuitest.CheckFits(t, v, w, 24)
 		if w >= components.SidePanelMin {
 			// The panel's right border is in the last column of every
 			// panel row.
@@ -381,7 +382,7 @@ func TestSizesAndResizeBursts(t *testing.T) {
 		for _, s := range sizes {
 			h.send(tea.WindowSizeMsg{Width: s[0], Height: s[1]})
 			v := h.view()
-			checkFits(t, v, s[0], s[1])
+			tuitest.CheckFits(t, v, s[0], s[1])
 			if (s[0] < common.MinWidth || s[1] < common.MinHeight) && s[0] > 0 && s[1] > 0 && !strings.HasPrefix("terminal too small", v) {
 				t.Fatalf("%dx%d shows %q", s[0], s[1], v)
 			}
@@ -520,7 +521,7 @@ func TestHostileTextStaysInItsMessage(t *testing.T) {
 			t.Errorf("%s: message text %q lost its bounds", tc.name, msg.Text)
 		}
 	}
-	checkFits(t, h.view(), 100, 30)
+	tuitest.CheckFits(t, h.view(), 100, 30)
 }
 
 // A conversation id that already exists is never written into: the new

@@ -13,6 +13,7 @@ import (
 	"tsunagu/handoff/training"
 	"tsunagu/transcripts"
 	"tsunagu/tui/components"
+	"tsunagu/tui/internal/tuitest"
 	"tsunagu/tui/pages/train"
 )
 
@@ -295,7 +296,7 @@ func TestTraineeListScrollsAndFits(t *testing.T) {
 	for range len(all) - 1 {
 		h.send(tea.KeyPressMsg{Code: tea.KeyDown})
 	}
-	checkFits(t, h.m.View().Content, 40, 8)
+	tuitest.CheckFits(t, h.m.View().Content, 40, 8)
 	last := all[len(all)-1].ID
 	if !strings.Contains(h.view(), last[:min(len(last), 20)]) {
 		t.Fatalf("the chosen last scenario %q is not in view:\n%s", last, h.view())
@@ -314,7 +315,7 @@ func TestShortTerminalKeepsInputAndChoice(t *testing.T) {
 	if rows, budget := strings.Count(h.m.chatView(), "\n")+1, h.m.bodyHeight(); rows > budget {
 		t.Fatalf("chat with a notice needs %d rows, has %d: the input is cut", rows, budget)
 	}
-	checkFits(t, h.m.View().Content, 30, 8)
+	tuitest.CheckFits(t, h.m.View().Content, 30, 8)
 
 	h = newHarness(t, harnessOpts{width: 30, height: 8})
 	h.startChat()

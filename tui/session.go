@@ -13,6 +13,7 @@ import (
 	"tsunagu/transcripts"
 	"tsunagu/tui/common"
 	"tsunagu/tui/components"
+	"tsunagu/tui/history"
 )
 
 // session is the screen's side of one conversation: what the contact flow
@@ -521,13 +522,9 @@ func (m *Model) resumed(msg resumedMsg) tea.Cmd {
 	m.chat = newChatPage(m.env())
 	m.chat.input = typed
 	m.layout()
-	hc := historyConvPage{e: historyEnv{st: m.st, text: common.HistoryText(m.lang), ct: m.text, lang: m.lang,
-		loc: m.now().Location()}, conv: &msg.stored}
-	for _, e := range msg.stored.Entries {
-		if line, ok := hc.message(e); ok {
-			line.Save = components.Saved
-			m.chat.transcript.Append(line)
-		}
+	for _, line := range history.Messages(msg.stored, m.lang, m.now().Location()) {
+		line.Save = components.Saved
+		m.chat.transcript.Append(line)
 	}
 	m.render(msg.res)
 	m.chat.transcript.ScrollToBottom()

@@ -13,6 +13,7 @@ import (
 	"tsunagu/bot"
 	"tsunagu/handoff"
 	"tsunagu/handoff/training"
+	"tsunagu/tui/internal/tuitest"
 )
 
 // trainHarness drives the trainee root model by hand: every command runs at
@@ -158,10 +159,10 @@ func TestTrainAppTeatestSmoke(t *testing.T) {
 			return s, s.Start()
 		}})
 	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(100, 30))
-	out := newProgramOutput(tm)
+	out := tuitest.NewProgramOutput(tm)
 	wait := func(want string) {
 		t.Helper()
-		out.waitFor(t, want)
+		out.WaitFor(t, want)
 	}
 	wait("Handed over to you")
 	tm.Type("I'm sorry about the fee. I've cancelled your membership.")
@@ -170,5 +171,5 @@ func TestTrainAppTeatestSmoke(t *testing.T) {
 	tm.Send(tea.KeyPressMsg{Code: 'x', Mod: tea.ModCtrl})
 	wait("Scorecard: Cancelling a membership")
 	tm.Send(tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl})
-	tm.WaitFinished(t, teatest.WithFinalTimeout(hangBound))
+	tm.WaitFinished(t, teatest.WithFinalTimeout(tuitest.HangBound))
 }

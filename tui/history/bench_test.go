@@ -1,4 +1,4 @@
-package tui
+package history
 
 import (
 	"os"
@@ -15,10 +15,10 @@ import (
 // they run on 2,000 generated conversations, so "go test -bench" always
 // measures something. Building 100k here would make the default test run
 // slow, so it is never done in a test.
-func historyBenchStore(b *testing.B) HistoryStore {
+func historyBenchStore(b *testing.B) Store {
 	b.Helper()
 	if path := os.Getenv("TSUNAGU_HISTORY_DB"); path != "" {
-		s, err := HistoryOpener(path, time.Second, nil)()
+		s, err := Opener(path, time.Second, nil)()
 		if err != nil || s == nil {
 			b.Fatalf("TSUNAGU_HISTORY_DB=%s: %v", path, err)
 		}
@@ -31,15 +31,15 @@ func historyBenchStore(b *testing.B) HistoryStore {
 	return s
 }
 
-func historyBenchHarness(b *testing.B, st HistoryStore) *historyHarness {
-	hh := newHistoryHarness(b, historyOpts{lang: "ja", store: st, width: 120, height: 40})
+func historyBenchHarness(b *testing.B, st Store) *harness {
+	hh := newHarness(b, harnessOpts{lang: "ja", store: st, width: 120, height: 40})
 	if !strings.Contains(hh.h.Frame(), "›") {
 		b.Fatalf("no rows:\n%s", hh.view())
 	}
 	return hh
 }
 
-// BenchmarkHistoryFirstFrame: from NewHistory to a frame with rows (fetch
+// BenchmarkHistoryFirstFrame: from New to a frame with rows (fetch
 // the first page, render) on an already open store; benchhistory and the
 // tmux run time the whole start, opening included.
 func BenchmarkHistoryFirstFrame(b *testing.B) {

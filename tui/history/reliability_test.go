@@ -1,4 +1,4 @@
-package tui
+package history
 
 import (
 	"bytes"
@@ -17,6 +17,7 @@ import (
 
 	"tsunagu/transcripts"
 	"tsunagu/tui/common"
+	"tsunagu/tui/internal/tuitest"
 )
 
 // hostileConversation carries every RELIABILITY A attack in the fields the
@@ -73,7 +74,7 @@ func TestHistorySanitisesStoredText(t *testing.T) {
 	s, _ := historyFixtureStore(t, append(historyFixtures(), hostileConversation()))
 	colour := false
 	for _, size := range [][2]int{{80, 24}, {120, 40}} {
-		hh := newHistoryHarness(t, historyOpts{lang: "en", store: s, width: size[0], height: size[1], noColor: &colour})
+		hh := newHarness(t, harnessOpts{lang: "en", store: s, width: size[0], height: size[1], noColor: &colour})
 		checkHistoryClean(t, hh.h.Frame())
 		hh.mustShow("hostile refund", "Eve")
 		hh.search("hostile")
@@ -82,7 +83,7 @@ func TestHistorySanitisesStoredText(t *testing.T) {
 		hh.mustShow("Conversation c-hostile", "Mallory", "EVIL", "hello")
 		frame := hh.h.Frame()
 		checkHistoryClean(t, frame)
-		checkFits(t, frame, size[0], size[1])
+		tuitest.CheckFits(t, frame, size[0], size[1])
 		// A7: "safe\rEVIL" cannot overwrite "safe" (the lone CR became a
 		// line break); A9: that line and the fake speaker line are indented
 		// under the customer's message.
@@ -115,15 +116,15 @@ func TestHistorySanitisesStoredText(t *testing.T) {
 // title (set, then cleared on exit) and colour query, no DCS, no C1 and no cursor query.
 func TestHistoryProgramOutputIsClean(t *testing.T) {
 	s, _ := historyFixtureStore(t, []transcripts.Conversation{hostileConversation()})
-	h := NewHistory(HistoryConfig{Lang: "en", Clock: historyFixedClock{historyNow}, Location: jst, NoColor: true,
-		Open: func() (HistoryStore, error) { return s, nil }})
+	h := New(Config{Lang: "en", Clock: historyFixedClock{historyNow}, Location: tuitest.JST, NoColor: true,
+		Open: func() (Store, error) { return s, nil }})
 	tm := teatest.NewTestModel(t, h, teatest.WithInitialTermSize(120, 40))
-	out := newProgramOutput(tm)
-	out.waitFor(t, "hostile refund")
+	out := tuitest.NewProgramOutput(tm)
+	out.WaitFor(t, "hostile refund")
 	tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
-	out.waitFor(t, "Conversation c-hostile")
+	out.WaitFor(t, "Conversation c-hostile")
 	tm.Send(tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl})
-	raw := string(out.final(t))
+	raw := string(out.Final(t))
 	for _, allowed := range []string{"\x1b]2;tsunagu · history\x07", "\x1b]2;\x07", "\x1b]11;?\x07"} {
 		raw = strings.ReplaceAll(raw, allowed, "")
 	}
@@ -146,7 +147,7 @@ func TestHistoryInvalidUTF8(t *testing.T) {
 			{At: histAt(26, 9, 0, 3), Role: transcripts.RoleSystem, Event: transcripts.Event(bad), Text: bad},
 		}}}}
 	for _, size := range historySizes {
-		hh := newHistoryHarness(t, historyOpts{lang: "ja", store: fake, width: size[0], height: size[1]})
+		hh := newHarness(t, harnessOpts{lang: "ja", store: fake, width: size[0], height: size[1]})
 		checkHistoryClean(t, hh.h.Frame())
 		hh.mustShow("\uFFFD")
 		hh.search("broken")
@@ -154,11 +155,11 @@ func TestHistoryInvalidUTF8(t *testing.T) {
 		hh.press(tea.KeyEnter, 0)
 		checkHistoryClean(t, hh.h.Frame())
 		hh.mustShow("\uFFFD", "broken text")
-		checkFits(t, hh.h.Frame(), size[0], size[1])
+		tuitest.CheckFits(t, hh.h.Frame(), size[0], size[1])
 	}
 }
 
-// memoryHistory is a HistoryStore over a slice, newest first, that keeps
+// memoryHistory is a Store over a slice, newest first, that keeps
 // whatever bytes it was given.
 type memoryHistory struct{ convs []transcripts.Conversation }
 
@@ -219,24 +220,24 @@ func (m *memoryHistory) ReadOnlyReason() error                                  
 func TestHistoryTinyAndHugeSizes(t *testing.T) {
 	s, _ := historyFixtureStore(t, historyFixtures())
 	sizes := [][2]int{{0, 0}, {1, 1}, {10, 3}, {20, 5}, {24, 8}, {80, 24}, {300, 100}}
-	states := map[string]func(hh *historyHarness){
-		"list":         func(*historyHarness) {},
-		"search":       func(hh *historyHarness) { hh.search("refund") },
-		"filter":       func(hh *historyHarness) { hh.ctrl('f') },
-		"export":       func(hh *historyHarness) { hh.ctrl('e') },
-		"delete":       func(hh *historyHarness) { hh.ctrl('d') },
-		"conversation": func(hh *historyHarness) { hh.press(tea.KeyEnter, 0) },
-		"panel":        func(hh *historyHarness) { hh.press(tea.KeyEnter, 0); hh.press(tea.KeyTab, 0) },
-		"help":         func(hh *historyHarness) { hh.press(tea.KeyF1, 0) },
+	states := map[string]func(hh *harness){
+		"list":         func(*harness) {},
+		"search":       func(hh *harness) { hh.search("refund") },
+		"filter":       func(hh *harness) { hh.ctrl('f') },
+		"export":       func(hh *harness) { hh.ctrl('e') },
+		"delete":       func(hh *harness) { hh.ctrl('d') },
+		"conversation": func(hh *harness) { hh.press(tea.KeyEnter, 0) },
+		"panel":        func(hh *harness) { hh.press(tea.KeyEnter, 0); hh.press(tea.KeyTab, 0) },
+		"help":         func(hh *harness) { hh.press(tea.KeyF1, 0) },
 	}
 	for name, drive := range states {
 		t.Run(name, func(t *testing.T) {
-			hh := newHistoryHarness(t, historyOpts{lang: "ja", store: s, width: 80, height: 24})
+			hh := newHarness(t, harnessOpts{lang: "ja", store: s, width: 80, height: 24})
 			drive(hh)
 			for _, sz := range sizes {
 				hh.send(tea.WindowSizeMsg{Width: sz[0], Height: sz[1]})
 				frame := hh.h.Frame()
-				checkFits(t, frame, sz[0], sz[1])
+				tuitest.CheckFits(t, frame, sz[0], sz[1])
 				if sz[0] > 0 && sz[0] < common.MinWidth && frame != "" && !strings.HasPrefix("端末が小さすぎます", ansi.Strip(frame)) {
 					t.Fatalf("%dx%d: %q", sz[0], sz[1], frame)
 				}
@@ -244,7 +245,7 @@ func TestHistoryTinyAndHugeSizes(t *testing.T) {
 			for i := range 50 { // a burst of resizes
 				w, h := (i*37)%301, (i*13)%101
 				hh.send(tea.WindowSizeMsg{Width: w, Height: h})
-				checkFits(t, hh.h.Frame(), w, h)
+				tuitest.CheckFits(t, hh.h.Frame(), w, h)
 			}
 		})
 	}
@@ -254,9 +255,9 @@ func TestHistoryTinyAndHugeSizes(t *testing.T) {
 // message after the lock timeout, never a hang; r retries once it is free.
 func TestHistoryStoreInUse(t *testing.T) {
 	_, path := historyFixtureStore(t, historyFixtures()) // held open by the fixture
-	hh := newHistoryHarness(t, historyOpts{lang: "en", open: HistoryOpener(path, 100*time.Millisecond, nil), width: 100, height: 24})
+	hh := newHarness(t, harnessOpts{lang: "en", open: Opener(path, 100*time.Millisecond, nil), width: 100, height: 24})
 	hh.mustShow("History cannot open the store:", "is in use by", "another tsunagu (pid "+fmt.Sprint(os.Getpid())+")", "r retry")
-	checkFits(t, hh.h.Frame(), 100, 24)
+	tuitest.CheckFits(t, hh.h.Frame(), 100, 24)
 	hh.typeText("x") // other keys do nothing
 	hh.mustShow("in use")
 
@@ -271,7 +272,7 @@ func TestHistoryStoreInUse(t *testing.T) {
 func TestHistoryReadOnlyBanner(t *testing.T) {
 	_, path := historyFixtureStore(t, historyFixtures())
 	closeHistoryFixture(t, path)
-	hh := newHistoryHarness(t, historyOpts{lang: "en", width: 120, height: 30, open: func() (HistoryStore, error) {
+	hh := newHarness(t, harnessOpts{lang: "en", width: 120, height: 30, open: func() (Store, error) {
 		s, err := transcripts.Open(path, transcripts.Options{ReadOnly: true})
 		if err == nil {
 			t.Cleanup(func() { s.Close() })
@@ -295,8 +296,8 @@ func TestHistoryCorruptStore(t *testing.T) {
 	if err := os.WriteFile(path, bytes.Repeat([]byte("not a bolt file "), 512), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	hh := newHistoryHarness(t, historyOpts{lang: "ja", width: 120, height: 30,
-		open: HistoryOpener(path, time.Second, func() time.Time { return historyNow })})
+	hh := newHarness(t, harnessOpts{lang: "ja", width: 120, height: 30,
+		open: Opener(path, time.Second, func() time.Time { return historyNow })})
 	hh.mustShow("was damaged", "moved to", ".corrupt-20261126T090000Z", "r 再試行")
 	hh.mustNotShow("goroutine", "panic")
 	matches, _ := filepath.Glob(path + ".corrupt-*")
@@ -325,13 +326,13 @@ func closeHistoryFixture(t testing.TB, path string) {
 // search stays one line that fits.
 func TestHistorySearchPaste(t *testing.T) {
 	s, _ := historyFixtureStore(t, historyFixtures())
-	hh := newHistoryHarness(t, historyOpts{lang: "en", store: s, width: 80, height: 24})
+	hh := newHarness(t, harnessOpts{lang: "en", store: s, width: 80, height: 24})
 	hh.send(tea.PasteMsg{Content: strings.Repeat("refund ", 150_000)})
 	hh.flush()
 	if n := utf8.RuneCountInString(hh.h.list.query); n != 200 {
 		t.Fatalf("a 1 MB paste left %d characters in the search", n)
 	}
-	checkFits(t, hh.h.Frame(), 80, 24)
+	tuitest.CheckFits(t, hh.h.Frame(), 80, 24)
 	hh.press(tea.KeyEscape, 0)
 	hh.send(tea.PasteMsg{Content: "broken\r\nrefund\rthe\tearbuds"})
 	hh.flush()
@@ -343,7 +344,7 @@ func TestHistorySearchPaste(t *testing.T) {
 	hh.send(tea.PasteMsg{Content: "مرحبا \u202eevil"})
 	hh.flush()
 	checkHistoryClean(t, hh.h.Frame())
-	checkFits(t, hh.h.Frame(), 80, 24)
+	tuitest.CheckFits(t, hh.h.Frame(), 80, 24)
 }
 
 // Failed exports and deletes are one clear sentence on screen; the
@@ -351,11 +352,11 @@ func TestHistorySearchPaste(t *testing.T) {
 func TestHistoryActionFailures(t *testing.T) {
 	s, _ := historyFixtureStore(t, historyFixtures())
 	missing := filepath.Join(t.TempDir(), "no", "such", "folder")
-	hh := newHistoryHarness(t, historyOpts{lang: "en", store: s, width: 120, height: 30, exportDir: missing})
+	hh := newHarness(t, harnessOpts{lang: "en", store: s, width: 120, height: 30, exportDir: missing})
 	hh.ctrl('e')
 	hh.typeText("m")
 	hh.mustShow("Export failed: cannot write", "tsunagu-c-ja-transfer.md")
-	checkFits(t, hh.h.Frame(), 120, 30)
+	tuitest.CheckFits(t, hh.h.Frame(), 120, 30)
 	hh.press(tea.KeyDown, 0)
 	hh.mustNotShow("Export failed:")
 
@@ -363,7 +364,7 @@ func TestHistoryActionFailures(t *testing.T) {
 	hh.ctrl('d')
 	hh.typeText("y")
 	hh.mustShow("Delete failed: the conversation store is closed")
-	if hh.h.dialog != historyDialogNone {
+	if hh.h.dialog != dialogNone {
 		t.Fatal("the delete dialog stayed open after the failure")
 	}
 }

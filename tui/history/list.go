@@ -1,4 +1,4 @@
-package tui
+package history
 
 import (
 	"errors"
@@ -19,27 +19,27 @@ import (
 	"tsunagu/tui/components"
 )
 
-// The list never holds more than historyKeepPages pages around the selection: a
+// The list never holds more than keepPages pages around the selection: a
 // 100,000-row history costs a few hundred summaries of memory, and each page
 // is fetched from the store's by_time index by its cursor.
-const historyKeepPages = 2 // pages kept on each side of the selection's page
+const keepPages = 2 // pages kept on each side of the selection's page
 
-// historyListEnv is what list commands capture: the store and the config.
-type historyListEnv struct {
-	store HistoryStore
-	cfg   *HistoryConfig
+// listEnv is what list commands capture: the store and the config.
+type listEnv struct {
+	store Store
+	cfg   *Config
 }
 
-// historyRowDetail is what a row needs beyond the store's summary, loaded for
+// rowDetail is what a row needs beyond the store's summary, loaded for
 // visible rows only: who handled it, and a snippet around a search hit.
-type historyRowDetail struct {
+type rowDetail struct {
 	operators  []string
 	snippet    string
 	snippetFor string // the query the snippet was cut for
 }
 
-type historyListPage struct {
-	e        historyEnv
+type listPage struct {
+	e        pageEnv
 	pageSize int
 	filter   transcripts.Filter
 	gen      int // bumped on every reset; results of older generations are dropped
@@ -63,47 +63,47 @@ type historyListPage struct {
 	sel, top int
 	marked   []string
 
-	details        map[string]historyRowDetail
+	details        map[string]rowDetail
 	detailsPending map[string]bool
 	detailsSeq     int
 
 	width, height int
 }
 
-func newHistoryListPage(e historyEnv, pageSize int) historyListPage {
-	return historyListPage{e: e, pageSize: pageSize, pages: map[int][]transcripts.Summary{},
-		loading: map[int]bool{}, details: map[string]historyRowDetail{}, detailsPending: map[string]bool{}}
+func newListPage(e pageEnv, pageSize int) listPage {
+	return listPage{e: e, pageSize: pageSize, pages: map[int][]transcripts.Summary{},
+		loading: map[int]bool{}, details: map[string]rowDetail{}, detailsPending: map[string]bool{}}
 }
 
 // Messages of the list.
 type (
-	historyPageMsg struct {
+	pageMsg struct {
 		gen, page int
 		res       transcripts.Page
 		err       error
 	}
-	historySearchDueMsg struct{ seq int }
-	historySearchMsg    struct {
+	searchDueMsg struct{ seq int }
+	searchMsg    struct {
 		seq   int
 		query string
 		res   transcripts.SearchResult
 		err   error
 	}
-	historyDetailsDueMsg struct{ seq int }
-	historyDetailsMsg    struct {
+	detailsDueMsg struct{ seq int }
+	detailsMsg    struct {
 		query   string
-		details map[string]historyRowDetail
+		details map[string]rowDetail
 	}
 )
 
-func (l *historyListPage) SetSize(w, h int) {
+func (l *listPage) SetSize(w, h int) {
 	l.width, l.height = w, h
 	l.scroll()
 }
 
 // rowsHeight is how many rows the table shows: the body minus the search
 // line, the filter line (when filters are on) and the column header.
-func (l *historyListPage) rowsHeight() int {
+func (l *listPage) rowsHeight() int {
 	n := l.height - 2
 	if l.filterText() != "" {
 		n--
@@ -112,9 +112,9 @@ func (l *historyListPage) rowsHeight() int {
 }
 
 // searchMode reports whether the rows are search results.
-func (l *historyListPage) searchMode() bool { return l.searched != "" }
+func (l *listPage) searchMode() bool { return l.searched != "" }
 
-func (l *historyListPage) rowCount() int {
+func (l *listPage) rowCount() int {
 	if l.searchMode() {
 		return len(l.results)
 	}
@@ -122,7 +122,7 @@ func (l *historyListPage) rowCount() int {
 }
 
 // row returns row i, or false while its page is being fetched.
-func (l *historyListPage) row(i int) (transcripts.Summary, bool) {
+func (l *listPage) row(i int) (transcripts.Summary, bool) {
 	if l.searchMode() {
 		if i >= 0 && i < len(l.results) {
 			return l.results[i], true
@@ -136,9 +136,9 @@ func (l *historyListPage) row(i int) (transcripts.Summary, bool) {
 	return p[i%l.pageSize], true
 }
 
-func (l *historyListPage) current() (transcripts.Summary, bool) { return l.row(l.sel) }
+func (l *listPage) current() (transcripts.Summary, bool) { return l.row(l.sel) }
 
-func (l *historyListPage) words() []string {
+func (l *listPage) words() []string {
 	if !l.searchMode() {
 		return nil
 	}
@@ -147,7 +147,7 @@ func (l *historyListPage) words() []string {
 
 // reset starts browsing from the first page (after opening, a filter
 // change, or a delete). A running search is repeated with the new filter.
-func (l *historyListPage) reset(env historyListEnv) tea.Cmd {
+func (l *listPage) reset(env listEnv) tea.Cmd {
 	l.gen++
 	l.cursors = []string{""}
 	l.pages = map[int][]transcripts.Summary{}
@@ -166,10 +166,10 @@ func (l *historyListPage) reset(env historyListEnv) tea.Cmd {
 }
 
 // reload refreshes after a change to the store, keeping the query.
-func (l *historyListPage) reload(env historyListEnv) tea.Cmd { return l.reset(env) }
+func (l *listPage) reload(env listEnv) tea.Cmd { return l.reset(env) }
 
 // ensure fetches what the visible rows need (pages and details).
-func (l *historyListPage) ensure(env historyListEnv) tea.Cmd {
+func (l *listPage) ensure(env listEnv) tea.Cmd {
 	var cmds []tea.Cmd
 	if !l.searchMode() {
 		cur := l.sel / l.pageSize
@@ -183,7 +183,7 @@ func (l *historyListPage) ensure(env historyListEnv) tea.Cmd {
 			cmds = append(cmds, l.fetch(env, len(l.cursors)-1))
 		}
 		for p := range l.pages {
-			if p < cur-historyKeepPages || p > cur+historyKeepPages {
+			if p < cur-keepPages || p > cur+keepPages {
 				if p < first || p > last {
 					delete(l.pages, p)
 				}
@@ -194,20 +194,20 @@ func (l *historyListPage) ensure(env historyListEnv) tea.Cmd {
 	return tea.Batch(cmds...)
 }
 
-// historyDetailsDelay is how long the rows must stay still before their details
+// detailsDelay is how long the rows must stay still before their details
 // are loaded: rows flying past while someone holds ↓ or PgDn are not
 // worth a read of every conversation.
-const historyDetailsDelay = 80 * time.Millisecond
+const detailsDelay = 80 * time.Millisecond
 
-func (l *historyListPage) detailsSoon(env historyListEnv) tea.Cmd {
+func (l *listPage) detailsSoon(env listEnv) tea.Cmd {
 	l.detailsSeq++
 	seq := l.detailsSeq
-	return env.cfg.Tick(historyDetailsDelay, func(time.Time) tea.Msg { return historyDetailsDueMsg{seq: seq} })
+	return env.cfg.Tick(detailsDelay, func(time.Time) tea.Msg { return detailsDueMsg{seq: seq} })
 }
 
 // fetch loads page p when its cursor is known and it is neither loaded nor
 // loading.
-func (l *historyListPage) fetch(env historyListEnv, p int) tea.Cmd {
+func (l *listPage) fetch(env listEnv, p int) tea.Cmd {
 	if p < 0 || p >= len(l.cursors) || l.loading[p] || l.pages[p] != nil {
 		return nil
 	}
@@ -215,14 +215,14 @@ func (l *historyListPage) fetch(env historyListEnv, p int) tea.Cmd {
 	st, f, cursor, gen, size := env.store, l.filter, l.cursors[p], l.gen, l.pageSize
 	return func() tea.Msg {
 		res, err := st.List(f, cursor, size)
-		return historyPageMsg{gen: gen, page: p, res: res, err: err}
+		return pageMsg{gen: gen, page: p, res: res, err: err}
 	}
 }
 
 // handle takes the list's own messages.
-func (l *historyListPage) handle(env historyListEnv, msg tea.Msg) tea.Cmd {
+func (l *listPage) handle(env listEnv, msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
-	case historyPageMsg:
+	case pageMsg:
 		if msg.gen != l.gen {
 			return nil
 		}
@@ -246,12 +246,12 @@ func (l *historyListPage) handle(env historyListEnv, msg tea.Msg) tea.Cmd {
 			l.known = max(l.known, (msg.page+1)*l.pageSize)
 		}
 		return l.ensure(env)
-	case historySearchDueMsg:
+	case searchDueMsg:
 		if msg.seq != l.searchSeq || l.query == "" {
 			return nil
 		}
 		return l.searchNow(env)
-	case historySearchMsg:
+	case searchMsg:
 		if msg.seq != l.searchSeq {
 			return nil
 		}
@@ -263,12 +263,12 @@ func (l *historyListPage) handle(env historyListEnv, msg tea.Msg) tea.Cmd {
 		}
 		l.sel, l.top = 0, 0
 		return l.ensure(env)
-	case historyDetailsDueMsg:
+	case detailsDueMsg:
 		if msg.seq != l.detailsSeq {
 			return nil
 		}
 		return l.loadDetails(env)
-	case historyDetailsMsg:
+	case detailsMsg:
 		for id, d := range msg.details {
 			delete(l.detailsPending, id)
 			l.details[id] = d
@@ -279,7 +279,7 @@ func (l *historyListPage) handle(env historyListEnv, msg tea.Msg) tea.Cmd {
 }
 
 // key handles navigation and typing in the list.
-func (l *historyListPage) key(env historyListEnv, k tea.KeyPressMsg) tea.Cmd {
+func (l *listPage) key(env listEnv, k tea.KeyPressMsg) tea.Cmd {
 	hk := l.e.keys
 	switch {
 	case key.Matches(k, hk.Up):
@@ -318,7 +318,7 @@ func (l *historyListPage) key(env historyListEnv, k tea.KeyPressMsg) tea.Cmd {
 
 // typeText adds typed or pasted text to the search (one line, sanitised,
 // at most 200 characters).
-func (l *historyListPage) typeText(env historyListEnv, s string) tea.Cmd {
+func (l *listPage) typeText(env listEnv, s string) tea.Cmd {
 	s = termsafe.Line(s)
 	q := l.query + s
 	if utf8.RuneCountInString(q) > 200 {
@@ -329,7 +329,7 @@ func (l *historyListPage) typeText(env historyListEnv, s string) tea.Cmd {
 
 // setQuery changes the search text. The search itself runs once typing
 // pauses for SearchDelay; an empty query goes back to browsing at once.
-func (l *historyListPage) setQuery(env historyListEnv, q string) tea.Cmd {
+func (l *listPage) setQuery(env listEnv, q string) tea.Cmd {
 	if q == l.query {
 		return nil
 	}
@@ -342,20 +342,20 @@ func (l *historyListPage) setQuery(env historyListEnv, q string) tea.Cmd {
 	}
 	l.searching = true
 	seq := l.searchSeq
-	return env.cfg.Tick(env.cfg.SearchDelay, func(time.Time) tea.Msg { return historySearchDueMsg{seq: seq} })
+	return env.cfg.Tick(env.cfg.SearchDelay, func(time.Time) tea.Msg { return searchDueMsg{seq: seq} })
 }
 
-func (l *historyListPage) searchNow(env historyListEnv) tea.Cmd {
+func (l *listPage) searchNow(env listEnv) tea.Cmd {
 	l.searchSeq++
 	l.searching = true
 	st, q, f, seq, limit := env.store, l.query, l.filter, l.searchSeq, env.cfg.SearchLimit
 	return func() tea.Msg {
 		res, err := st.Search(q, f, limit)
-		return historySearchMsg{seq: seq, query: q, res: res, err: err}
+		return searchMsg{seq: seq, query: q, res: res, err: err}
 	}
 }
 
-func (l *historyListPage) move(d int) {
+func (l *listPage) move(d int) {
 	n := l.rowCount()
 	if n == 0 {
 		return
@@ -365,7 +365,7 @@ func (l *historyListPage) move(d int) {
 }
 
 // scroll keeps the selection inside the visible rows.
-func (l *historyListPage) scroll() {
+func (l *listPage) scroll() {
 	h := l.rowsHeight()
 	if l.sel < l.top {
 		l.top = l.sel
@@ -376,12 +376,12 @@ func (l *historyListPage) scroll() {
 	l.top = max(l.top, 0)
 }
 
-func (l *historyListPage) markedIDs() []string { return slices.Clone(l.marked) }
+func (l *listPage) markedIDs() []string { return slices.Clone(l.marked) }
 
-func (l *historyListPage) clearMarks() { l.marked = nil }
+func (l *listPage) clearMarks() { l.marked = nil }
 
 // forget drops a deleted conversation from the search results and marks.
-func (l *historyListPage) forget(id string) {
+func (l *listPage) forget(id string) {
 	l.results = slices.DeleteFunc(l.results, func(s transcripts.Summary) bool { return s.ID == id })
 	if i := slices.Index(l.marked, id); i >= 0 {
 		l.marked = slices.Delete(l.marked, i, i+1)
@@ -392,9 +392,9 @@ func (l *historyListPage) forget(id string) {
 // loadDetails loads, in one command, what the visible rows lack: the
 // operators of escalated conversations, and in a search, a snippet around
 // the hit when the preview shows none.
-func (l *historyListPage) loadDetails(env historyListEnv) tea.Cmd {
+func (l *listPage) loadDetails(env listEnv) tea.Cmd {
 	if len(l.details) > 4000 {
-		l.details = map[string]historyRowDetail{}
+		l.details = map[string]rowDetail{}
 	}
 	words := l.words()
 	var ids []string
@@ -404,7 +404,7 @@ func (l *historyListPage) loadDetails(env historyListEnv) tea.Cmd {
 			continue
 		}
 		d, have := l.details[row.ID]
-		needSnippet := len(words) > 0 && !components.Contains(historyPreviewLine(row.Preview), words) && d.snippetFor != l.searched
+		needSnippet := len(words) > 0 && !components.Contains(previewLine(row.Preview), words) && d.snippetFor != l.searched
 		if (have || !row.Escalated) && !needSnippet {
 			continue
 		}
@@ -416,21 +416,21 @@ func (l *historyListPage) loadDetails(env historyListEnv) tea.Cmd {
 	}
 	st, query := env.store, l.searched
 	return func() tea.Msg {
-		out := make(map[string]historyRowDetail, len(ids))
+		out := make(map[string]rowDetail, len(ids))
 		for _, id := range ids {
 			c, err := st.Load(id)
 			if err != nil {
-				out[id] = historyRowDetail{snippetFor: query}
+				out[id] = rowDetail{snippetFor: query}
 				continue
 			}
-			out[id] = historyDetailOf(c, words, query)
+			out[id] = detailOf(c, words, query)
 		}
-		return historyDetailsMsg{query: query, details: out}
+		return detailsMsg{query: query, details: out}
 	}
 }
 
-func historyDetailOf(c transcripts.Conversation, words []string, query string) historyRowDetail {
-	d := historyRowDetail{snippetFor: query}
+func detailOf(c transcripts.Conversation, words []string, query string) rowDetail {
+	d := rowDetail{snippetFor: query}
 	for _, e := range c.Entries {
 		name := ""
 		switch {
@@ -445,7 +445,7 @@ func historyDetailOf(c transcripts.Conversation, words []string, query string) h
 		if d.snippet == "" && len(words) > 0 && e.Text != "" {
 			for _, line := range strings.Split(termsafe.Text(e.Text), "\n") {
 				if components.Contains(line, words) {
-					d.snippet = historySnippet(line, words)
+					d.snippet = snippet(line, words)
 					break
 				}
 			}
@@ -454,8 +454,8 @@ func historyDetailOf(c transcripts.Conversation, words []string, query string) h
 	return d
 }
 
-// historySnippet cuts a line so the first hit is near its start.
-func historySnippet(line string, words []string) string {
+// snippet cuts a line so the first hit is near its start.
+func snippet(line string, words []string) string {
 	marks := components.HitSpans(line, words)
 	first := slices.Index(marks, true)
 	if first <= 8 {
@@ -464,7 +464,7 @@ func historySnippet(line string, words []string) string {
 	return "…" + string([]rune(line)[first-6:])
 }
 
-func historyPreviewLine(s string) string {
+func previewLine(s string) string {
 	s = termsafe.Text(s)
 	if i := strings.IndexByte(s, '\n'); i >= 0 {
 		s = s[:i]
@@ -477,7 +477,7 @@ func historyPreviewLine(s string) string {
 // columns lays the table out for the width: when, topic, order, channel,
 // handled by, status; the problem takes what is left. Narrow terminals get
 // shorter cells, never fewer rows.
-func historyColumns(width int) []int {
+func columns(width int) []int {
 	var cols []int
 	switch {
 	case width >= 110:
@@ -496,7 +496,7 @@ func historyColumns(width int) []int {
 	return append(cols, max(width-used, 1))
 }
 
-func (l historyListPage) View() string {
+func (l listPage) View() string {
 	t := l.e.text
 	st := l.e.st
 	w := l.width
@@ -514,7 +514,7 @@ func (l historyListPage) View() string {
 	if f := l.filterText(); f != "" {
 		rows = append(rows, st.Notice.Render(ansi.Truncate(fmt.Sprintf(t.FilterOn, f), w, "…")))
 	}
-	cols := historyColumns(w)
+	cols := columns(w)
 	names := t.Columns
 	if w < 110 {
 		names = t.ColumnsShort
@@ -524,7 +524,7 @@ func (l historyListPage) View() string {
 		if c == 0 {
 			continue
 		}
-		head += historyCell(names[i], c)
+		head += cell(names[i], c)
 		if i < len(cols)-1 {
 			head += " "
 		}
@@ -551,7 +551,7 @@ func (l historyListPage) View() string {
 	return strings.Join(rows, "\n")
 }
 
-func (l *historyListPage) countText() string {
+func (l *listPage) countText() string {
 	t := l.e.text
 	var s string
 	switch {
@@ -570,7 +570,7 @@ func (l *historyListPage) countText() string {
 	return s
 }
 
-func (l *historyListPage) rowView(i int, cols []int, words []string) string {
+func (l *listPage) rowView(i int, cols []int, words []string) string {
 	t := l.e.text
 	row, ok := l.row(i)
 	selected := i == l.sel
@@ -580,7 +580,7 @@ func (l *historyListPage) rowView(i int, cols []int, words []string) string {
 	}
 	hit := l.e.hit
 	if !ok {
-		return base.Render(historyCell("  "+t.Loading, l.width))
+		return base.Render(cell("  "+t.Loading, l.width))
 	}
 	handled := t.BotOnly
 	if row.Escalated {
@@ -603,7 +603,7 @@ func (l *historyListPage) rowView(i int, cols []int, words []string) string {
 	if channel == "" {
 		channel = row.Channel
 	}
-	problem := historyPreviewLine(row.Preview)
+	problem := previewLine(row.Preview)
 	if len(words) > 0 && !components.Contains(problem, words) {
 		if d, ok := l.details[row.ID]; ok && d.snippet != "" {
 			problem = d.snippet
@@ -638,15 +638,15 @@ func (l *historyListPage) rowView(i int, cols []int, words []string) string {
 		if ci < len(cols)-1 {
 			pad += " "
 		}
-		b.WriteString(historyHighlightCell(text, words, base, hit, selected))
+		b.WriteString(highlightCell(text, words, base, hit, selected))
 		b.WriteString(base.Render(pad))
 	}
 	return b.String()
 }
 
-// historyHighlightCell styles hits inside an already-cut historyCell; the selected row
+// highlightCell styles hits inside an already-cut cell; the selected row
 // keeps its background on every segment.
-func historyHighlightCell(text string, words []string, base, hit lipgloss.Style, selected bool) string {
+func highlightCell(text string, words []string, base, hit lipgloss.Style, selected bool) string {
 	marks := components.HitSpans(text, words)
 	if marks == nil {
 		if selected {
@@ -675,14 +675,14 @@ func historyHighlightCell(text string, words []string, base, hit lipgloss.Style,
 	return b.String()
 }
 
-// historyCell cuts s to w columns and pads it to exactly w.
-func historyCell(s string, w int) string {
+// cell cuts s to w columns and pads it to exactly w.
+func cell(s string, w int) string {
 	s = ansi.Truncate(s, w, "…")
 	return s + strings.Repeat(" ", max(w-ansi.StringWidth(s), 0))
 }
 
 // filterText describes the active filters, or "".
-func (l *historyListPage) filterText() string {
+func (l *listPage) filterText() string {
 	f := l.filter
 	t := l.e.text
 	var parts []string

@@ -1,9 +1,10 @@
-package tui
+package history
 
 import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"time"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -25,18 +26,18 @@ const (
 	convPanelCount
 )
 
-// historyConvMsg carries a loaded conversation.
-type historyConvMsg struct {
+// convMsg carries a loaded conversation.
+type convMsg struct {
 	id   string
 	conv transcripts.Conversation
 	err  error
 }
 
-// historyConvPage shows one stored conversation the way the chat showed it
+// convPage shows one stored conversation the way the chat showed it
 // (the same transcript component), with its events inline, and a side panel
 // with the handoff packet or the bot's decisions.
-type historyConvPage struct {
-	e     historyEnv
+type convPage struct {
+	e     pageEnv
 	row   transcripts.Summary
 	words []string
 
@@ -54,12 +55,12 @@ type historyConvPage struct {
 	width, height int
 }
 
-func newHistoryConvPage(e historyEnv, row transcripts.Summary, words []string) historyConvPage {
-	return historyConvPage{e: e, row: row, words: words, hit: -1, panel: convPanelPacket,
+func newConvPage(e pageEnv, row transcripts.Summary, words []string) convPage {
+	return convPage{e: e, row: row, words: words, hit: -1, panel: convPanelPacket,
 		transcript: components.NewTranscript(e.st, e.ct)}
 }
 
-func (c *historyConvPage) setEnv(e historyEnv) {
+func (c *convPage) setEnv(e pageEnv) {
 	if c.e.text == nil {
 		c.e = e
 		return
@@ -68,17 +69,17 @@ func (c *historyConvPage) setEnv(e historyEnv) {
 	c.transcript.SetStyles(e.st)
 }
 
-func (c *historyConvPage) ready() bool { return c.conv != nil }
+func (c *convPage) ready() bool { return c.conv != nil }
 
-func (c *historyConvPage) load(st HistoryStore) tea.Cmd {
+func (c *convPage) load(st Store) tea.Cmd {
 	id := c.row.ID
 	return func() tea.Msg {
 		conv, err := st.Load(id)
-		return historyConvMsg{id: id, conv: conv, err: err}
+		return convMsg{id: id, conv: conv, err: err}
 	}
 }
 
-func (c *historyConvPage) loaded(msg historyConvMsg) {
+func (c *convPage) loaded(msg convMsg) {
 	if msg.id != c.row.ID {
 		return
 	}
@@ -109,7 +110,7 @@ func (c *historyConvPage) loaded(msg historyConvMsg) {
 		}
 		if e.Role == transcripts.RoleBot && e.Meta != nil {
 			turn++
-			c.decisions = append(c.decisions, historyDecisionRows(c.e, turn, e)...)
+			c.decisions = append(c.decisions, decisionRows(c.e, turn, e)...)
 		}
 	}
 	c.SetSize(c.width, c.height)
@@ -120,10 +121,24 @@ func (c *historyConvPage) loaded(msg historyConvMsg) {
 	}
 }
 
+// Messages are the transcript messages the history shows for a stored
+// conversation, in lang, with times in loc. The chat shows a resumed
+// conversation with them, so it reads exactly as the history does.
+func Messages(conv transcripts.Conversation, lang string, loc *time.Location) []components.Message {
+	c := convPage{e: pageEnv{text: common.HistoryText(lang), ct: common.Text(lang), lang: lang, loc: loc}, conv: &conv}
+	var out []components.Message
+	for _, e := range conv.Entries {
+		if m, ok := c.message(e); ok {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
 // message turns a stored entry into what the chat showed. Speaker labels
 // come from the role and metadata; event texts are rebuilt from their
 // metadata in the UI language.
-func (c *historyConvPage) message(e transcripts.Entry) (components.Message, bool) {
+func (c *convPage) message(e transcripts.Entry) (components.Message, bool) {
 	m := components.Message{At: e.At.In(c.e.loc), Text: e.Text}
 	switch e.Role {
 	case transcripts.RoleCustomer:
@@ -148,7 +163,7 @@ func (c *historyConvPage) message(e transcripts.Entry) (components.Message, bool
 	return m, m.Text != ""
 }
 
-func (c *historyConvPage) eventText(e transcripts.Entry) string {
+func (c *convPage) eventText(e transcripts.Entry) string {
 	t, ct := c.e.text, c.e.ct
 	meta := e.Meta
 	if meta == nil {
@@ -197,8 +212,8 @@ func (c *historyConvPage) eventText(e transcripts.Entry) string {
 	return fmt.Sprintf(t.EvOther, e.Event)
 }
 
-// historyDecisionRows explains one bot turn for the side panel.
-func historyDecisionRows(e historyEnv, turn int, en transcripts.Entry) []string {
+// decisionRows explains one bot turn for the side panel.
+func decisionRows(e pageEnv, turn int, en transcripts.Entry) []string {
 	m := en.Meta
 	intent := m.Intent
 	if intent == "" {
@@ -215,23 +230,23 @@ func historyDecisionRows(e historyEnv, turn int, en transcripts.Entry) []string 
 	return rows
 }
 
-func (c *historyConvPage) SetSize(w, h int) {
+func (c *convPage) SetSize(w, h int) {
 	c.width, c.height = w, h
 	c.transcript.SetSize(c.transcriptWidth(), max(h-2, 1))
 }
 
-func (c *historyConvPage) showPanel() bool {
+func (c *convPage) showPanel() bool {
 	return c.panel != convPanelNone && (c.width >= components.SidePanelMin || c.toggled)
 }
 
-func (c *historyConvPage) transcriptWidth() int {
+func (c *convPage) transcriptWidth() int {
 	if c.showPanel() && c.width >= components.SidePanelMin {
 		return c.width - components.SidePanelWidth - 1 // one column between text and panel
 	}
 	return c.width
 }
 
-func (c *historyConvPage) key(k tea.KeyPressMsg) {
+func (c *convPage) key(k tea.KeyPressMsg) {
 	hk := c.e.keys
 	th := max(c.height-3, 1)
 	switch {
@@ -255,7 +270,7 @@ func (c *historyConvPage) key(k tea.KeyPressMsg) {
 }
 
 // jump moves to the next (d=1) or previous (d=-1) hit, wrapping around.
-func (c *historyConvPage) jump(d int) {
+func (c *convPage) jump(d int) {
 	if len(c.hits) == 0 {
 		return
 	}
@@ -267,7 +282,7 @@ func (c *historyConvPage) jump(d int) {
 	c.transcript.RevealMessage(c.hits[c.hit])
 }
 
-func (c historyConvPage) View() string {
+func (c convPage) View() string {
 	t := c.e.text
 	st := c.e.st
 	w := c.width
@@ -329,7 +344,7 @@ func (c historyConvPage) View() string {
 
 // highlighted marks the search words in the transcript's body lines. Lines
 // with styling (speaker heads, events) are left alone, so styles never nest.
-func (c *historyConvPage) highlighted(view string) string {
+func (c *convPage) highlighted(view string) string {
 	if len(c.words) == 0 {
 		return view
 	}
@@ -344,7 +359,7 @@ func (c *historyConvPage) highlighted(view string) string {
 
 // plainText is the conversation as sanitised plain text, for the clipboard:
 // no escape sequence can reach the terminal through OSC 52.
-func (c *historyConvPage) plainText() string {
+func (c *convPage) plainText() string {
 	var b strings.Builder
 	r := c.row
 	b.WriteString(termsafe.Line(fmt.Sprintf(c.e.text.ConvTitle, r.ID)) + "\n")

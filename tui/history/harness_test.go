@@ -1,4 +1,4 @@
-package tui
+package history
 
 import (
 	"encoding/json"
@@ -16,25 +16,26 @@ import (
 	"tsunagu/bot"
 	"tsunagu/handoff"
 	"tsunagu/transcripts"
+	"tsunagu/tui/internal/tuitest"
 )
 
-// historyHarness drives the history browser through Update, running every
+// harness drives the history browser through Update, running every
 // command synchronously and feeding its message back, like harness does for
 // the chat. Timers (the search debounce) are held until flush.
-type historyHarness struct {
+type harness struct {
 	t         testing.TB
-	h         *History
-	timers    []timerMsg
+	h         *Model
+	timers    []tuitest.Timer
 	quit      bool
 	clipboard []string
 	closed    bool
 }
 
-type historyOpts struct {
+type harnessOpts struct {
 	lang          string
 	width, height int
-	open          func() (HistoryStore, error)
-	store         HistoryStore
+	open          func() (Store, error)
+	store         Store
 	exportDir     string
 	resume        func(id string) tea.Cmd
 	pageSize      int
@@ -43,51 +44,49 @@ type historyOpts struct {
 	query         string
 }
 
-var historyNow = time.Date(2026, 11, 26, 18, 0, 0, 0, jst)
+var historyNow = time.Date(2026, 11, 26, 18, 0, 0, 0, tuitest.JST)
 
 type historyFixedClock struct{ t time.Time }
 
 func (c historyFixedClock) Now() time.Time { return c.t }
 
-func newHistoryHarness(t testing.TB, o historyOpts) *historyHarness {
+func newHarness(t testing.TB, o harnessOpts) *harness {
 	t.Helper()
 	if o.width == 0 {
 		o.width, o.height = 80, 24
 	}
-	hh := &historyHarness{t: t}
+	hh := &harness{t: t}
 	open := o.open
 	if open == nil {
 		st := o.store
-		open = func() (HistoryStore, error) { return st, nil }
+		open = func() (Store, error) { return st, nil }
 	}
 	noColor := true
 	if o.noColor != nil {
 		noColor = *o.noColor
 	}
-	cfg := HistoryConfig{
-		Lang: o.lang, Clock: historyFixedClock{historyNow}, Location: jst, NoColor: noColor, Open: open,
+	cfg := Config{
+		Lang: o.lang, Clock: historyFixedClock{historyNow}, Location: tuitest.JST, NoColor: noColor, Open: open,
 		ExportDir: o.exportDir, Resume: o.resume, PageSize: o.pageSize, Query: o.query,
-		Tick: func(d time.Duration, fn func(time.Time) tea.Msg) tea.Cmd {
-			return func() tea.Msg { return timerMsg{d: d, fn: fn} }
-		},
+		Tick: tuitest.Tick,
 	}
 	if o.embedded {
 		cfg.Close = func() tea.Cmd { hh.closed = true; return nil }
 	}
-	hh.h = NewHistory(cfg)
+	hh.h = New(cfg)
 	hh.run(hh.h.Init())
 	hh.send(tea.WindowSizeMsg{Width: o.width, Height: o.height})
 	hh.flush()
 	return hh
 }
 
-func (hh *historyHarness) send(msg tea.Msg) {
+func (hh *harness) send(msg tea.Msg) {
 	hh.t.Helper()
 	_, cmd := hh.h.Update(msg)
 	hh.run(cmd)
 }
 
-func (hh *historyHarness) run(cmd tea.Cmd) {
+func (hh *harness) run(cmd tea.Cmd) {
 	queue := []tea.Cmd{cmd}
 	for steps := 0; len(queue) > 0; steps++ {
 		if steps > 100000 {
@@ -105,15 +104,15 @@ func (hh *historyHarness) run(cmd tea.Cmd) {
 		case tea.BatchMsg:
 			queue = append(queue, m...)
 			continue
-		case timerMsg:
+		case tuitest.Timer:
 			hh.timers = append(hh.timers, m)
 			continue
 		case tea.QuitMsg:
 			hh.quit = true
 			continue
 		}
-		if isSequence(msg) {
-			queue = append(queue, sequenceCmds(msg)...)
+		if tuitest.IsSequence(msg) {
+			queue = append(queue, tuitest.SequenceCmds(msg)...)
 			continue
 		}
 		if reflect.TypeOf(msg).String() == "tea.setClipboardMsg" {
@@ -126,26 +125,26 @@ func (hh *historyHarness) run(cmd tea.Cmd) {
 }
 
 // flush fires every held timer (the typing pause has passed).
-func (hh *historyHarness) flush() {
+func (hh *harness) flush() {
 	for len(hh.timers) > 0 {
 		due := hh.timers
 		hh.timers = nil
 		for _, tm := range due {
-			hh.send(tm.fn(historyNow))
+			hh.send(tm.Fn(historyNow))
 		}
 	}
 }
 
-func (hh *historyHarness) view() string { return ansi.Strip(hh.h.Frame()) }
+func (hh *harness) view() string { return ansi.Strip(hh.h.Frame()) }
 
-func (hh *historyHarness) press(code rune, mod tea.KeyMod) {
+func (hh *harness) press(code rune, mod tea.KeyMod) {
 	hh.send(tea.KeyPressMsg{Code: code, Mod: mod})
 }
 
-func (hh *historyHarness) ctrl(r rune) { hh.press(r, tea.ModCtrl) }
+func (hh *harness) ctrl(r rune) { hh.press(r, tea.ModCtrl) }
 
 // typeText types s one key at a time.
-func (hh *historyHarness) typeText(s string) {
+func (hh *harness) typeText(s string) {
 	for _, r := range s {
 		if r == ' ' {
 			hh.send(tea.KeyPressMsg{Code: tea.KeySpace, Text: " "})
@@ -156,12 +155,12 @@ func (hh *historyHarness) typeText(s string) {
 }
 
 // search types a query and lets the debounce fire.
-func (hh *historyHarness) search(q string) {
+func (hh *harness) search(q string) {
 	hh.typeText(q)
 	hh.flush()
 }
 
-func (hh *historyHarness) mustShow(parts ...string) {
+func (hh *harness) mustShow(parts ...string) {
 	hh.t.Helper()
 	v := hh.view()
 	for _, p := range parts {
@@ -171,7 +170,7 @@ func (hh *historyHarness) mustShow(parts ...string) {
 	}
 }
 
-func (hh *historyHarness) mustNotShow(parts ...string) {
+func (hh *harness) mustNotShow(parts ...string) {
 	hh.t.Helper()
 	v := hh.view()
 	for _, p := range parts {
@@ -197,7 +196,7 @@ func requireHistoryGolden(t *testing.T, name, frame string) {
 // --- fixtures ---------------------------------------------------------------
 
 func histAt(day, hour, minute, sec int) time.Time {
-	return time.Date(2026, 11, day, hour, minute, sec, 0, jst)
+	return time.Date(2026, 11, day, hour, minute, sec, 0, tuitest.JST)
 }
 
 func histMeta(m transcripts.Meta) *transcripts.Meta { return &m }

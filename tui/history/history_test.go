@@ -1,4 +1,4 @@
-package tui
+package history
 
 import (
 	"errors"
@@ -12,6 +12,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"tsunagu/transcripts"
+	"tsunagu/tui/internal/tuitest"
 )
 
 var historySizes = [][2]int{{80, 24}, {120, 40}}
@@ -23,23 +24,23 @@ func TestHistoryGolden(t *testing.T) {
 	cases := []struct {
 		name  string
 		empty bool
-		drive func(hh *historyHarness, lang string)
+		drive func(hh *harness, lang string)
 		want  map[string][]string // lang → texts the frame must hold
 	}{
-		{"empty", true, func(*historyHarness, string) {},
+		{"empty", true, func(*harness, string) {},
 			map[string][]string{"en": {"No conversations yet."}, "ja": {"まだ会話はありません。"}}},
-		{"list", false, func(*historyHarness, string) {},
+		{"list", false, func(*harness, string) {},
 			map[string][]string{"en": {"4 conversations", "bot only", "田中", "no one yet"}, "ja": {"4件", "ボットのみ", "田中", "未対応"}}},
-		{"search", false, func(hh *historyHarness, lang string) { hh.search(queries[lang]) },
+		{"search", false, func(hh *harness, lang string) { hh.search(queries[lang]) },
 			map[string][]string{"en": {"2 of 2 matches"}, "ja": {"1件表示／全1件"}}},
-		{"conversation", false, func(hh *historyHarness, lang string) {
+		{"conversation", false, func(hh *harness, lang string) {
 			hh.press(tea.KeyEnter, 0)
 			// Scroll until the callback booking is on screen.
 			for i := 0; i < 10 && !strings.Contains(hh.view(), "15:00"); i++ {
 				hh.typeText("f")
 			}
 		}, map[string][]string{"en": {"Conversation c-ja-transfer", "15:00"}, "ja": {"会話 c-ja-transfer", "15:00"}}},
-		{"delete", false, func(hh *historyHarness, _ string) { hh.ctrl('d') },
+		{"delete", false, func(hh *harness, _ string) { hh.ctrl('d') },
 			map[string][]string{"en": {"Delete this conversation?", "y delete"}, "ja": {"この会話を削除しますか？", "y 削除"}}},
 	}
 	for _, tc := range cases {
@@ -47,17 +48,17 @@ func TestHistoryGolden(t *testing.T) {
 			for _, size := range historySizes {
 				name := fmt.Sprintf("history_%s_%s_%dx%d", tc.name, lang, size[0], size[1])
 				t.Run(name, func(t *testing.T) {
-					o := historyOpts{lang: lang, width: size[0], height: size[1]}
+					o := harnessOpts{lang: lang, width: size[0], height: size[1]}
 					if tc.empty {
-						o.open = HistoryOpener(filepath.Join(t.TempDir(), "none.db"), time.Second, nil)
+						o.open = Opener(filepath.Join(t.TempDir(), "none.db"), time.Second, nil)
 					} else {
 						o.store, _ = historyFixtureStore(t, historyFixtures())
 					}
-					hh := newHistoryHarness(t, o)
+					hh := newHarness(t, o)
 					tc.drive(hh, lang)
 					hh.flush()
 					frame := hh.h.Frame()
-					checkFits(t, frame, size[0], size[1])
+					tuitest.CheckFits(t, frame, size[0], size[1])
 					hh.mustShow(tc.want[lang]...)
 					requireHistoryGolden(t, name, hh.view())
 				})
@@ -71,7 +72,7 @@ func TestHistoryGolden(t *testing.T) {
 // decisions.
 func TestHistoryConversationEventsAndPanels(t *testing.T) {
 	s, _ := historyFixtureStore(t, historyFixtures())
-	hh := newHistoryHarness(t, historyOpts{lang: "en", store: s, width: 140, height: 60})
+	hh := newHarness(t, harnessOpts{lang: "en", store: s, width: 140, height: 60})
 	hh.press(tea.KeyEnter, 0)
 	hh.mustShow("Conversation c-ja-transfer", "2026-11-26 10:00", "佐藤 由美", "order 250-1234567-1234567",
 		"handed to a person: you asked for a person.", "in the queue, position 2", "田中 joined",
@@ -85,7 +86,7 @@ func TestHistoryConversationEventsAndPanels(t *testing.T) {
 	hh.mustNotShow("The bot's decisions", "What the operator receives")
 	hh.press(tea.KeyEscape, 0)
 	hh.mustShow("Search:")
-	if hh.h.screen != historyList {
+	if hh.h.screen != screenList {
 		t.Fatal("esc did not go back to the list")
 	}
 }
@@ -95,8 +96,8 @@ func TestHistoryConversationEventsAndPanels(t *testing.T) {
 // conversation.
 func TestHistorySearchHighlightsAndJumps(t *testing.T) {
 	s, _ := historyFixtureStore(t, historyFixtures())
-	counting := &historyCountingStore{HistoryStore: s}
-	hh := newHistoryHarness(t, historyOpts{lang: "en", store: counting, width: 120, height: 40})
+	counting := &historyCountingStore{Store: s}
+	hh := newHarness(t, harnessOpts{lang: "en", store: counting, width: 120, height: 40})
 
 	hh.typeText("refund")
 	if counting.searches != 0 {
@@ -146,23 +147,23 @@ func TestHistorySearchHighlightsAndJumps(t *testing.T) {
 }
 
 type historyCountingStore struct {
-	HistoryStore
+	Store
 	searches, lists, loads int
 }
 
 func (c *historyCountingStore) Search(q string, f transcripts.Filter, limit int) (transcripts.SearchResult, error) {
 	c.searches++
-	return c.HistoryStore.Search(q, f, limit)
+	return c.Store.Search(q, f, limit)
 }
 
 func (c *historyCountingStore) List(f transcripts.Filter, cursor string, limit int) (transcripts.Page, error) {
 	c.lists++
-	return c.HistoryStore.List(f, cursor, limit)
+	return c.Store.List(f, cursor, limit)
 }
 
 func (c *historyCountingStore) Load(id string) (transcripts.Conversation, error) {
 	c.loads++
-	return c.HistoryStore.Load(id)
+	return c.Store.Load(id)
 }
 
 // Filters: status, topic, date range, escalated and rated ≤ 2, through
@@ -171,33 +172,33 @@ func TestHistoryFilters(t *testing.T) {
 	s, _ := historyFixtureStore(t, historyFixtures())
 	cases := []struct {
 		name string
-		keys func(hh *historyHarness)
+		keys func(hh *harness)
 		want []string
 		not  []string
 	}{
-		{"status abandoned", func(hh *historyHarness) {
+		{"status abandoned", func(hh *harness) {
 			for range 4 {
 				hh.press(tea.KeyRight, 0)
 			}
 		}, []string{"account/login"}, []string{"returns/refund", "delivery/not_arrived"}},
-		{"topic prefix", func(hh *historyHarness) {
+		{"topic prefix", func(hh *harness) {
 			hh.press(tea.KeyDown, 0)
 			hh.typeText("returns")
 		}, []string{"returns/refund"}, []string{"account/login", "delivery/not_arrived"}},
-		{"date range", func(hh *historyHarness) {
+		{"date range", func(hh *harness) {
 			hh.press(tea.KeyDown, 0)
 			hh.press(tea.KeyDown, 0)
 			hh.typeText("2026-11-24")
 			hh.press(tea.KeyDown, 0)
 			hh.typeText("2026-11-25")
 		}, []string{"account/login", "returns/refund"}, []string{"delivery/not_arrived", "billing/double"}},
-		{"escalated", func(hh *historyHarness) {
+		{"escalated", func(hh *harness) {
 			for range 4 {
 				hh.press(tea.KeyDown, 0)
 			}
 			hh.send(tea.KeyPressMsg{Code: tea.KeySpace, Text: " "})
 		}, []string{"delivery/not_arrived", "billing/double"}, []string{"account/login", "returns/refund"}},
-		{"rated 2 or less", func(hh *historyHarness) {
+		{"rated 2 or less", func(hh *harness) {
 			for range 5 {
 				hh.press(tea.KeyDown, 0)
 			}
@@ -206,7 +207,7 @@ func TestHistoryFilters(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			hh := newHistoryHarness(t, historyOpts{lang: "en", store: s, width: 120, height: 30})
+			hh := newHarness(t, harnessOpts{lang: "en", store: s, width: 120, height: 30})
 			hh.ctrl('f')
 			hh.mustShow("Filters")
 			tc.keys(hh)
@@ -220,14 +221,14 @@ func TestHistoryFilters(t *testing.T) {
 		})
 	}
 	t.Run("bad date", func(t *testing.T) {
-		hh := newHistoryHarness(t, historyOpts{lang: "en", store: s, width: 120, height: 30})
+		hh := newHarness(t, harnessOpts{lang: "en", store: s, width: 120, height: 30})
 		hh.ctrl('f')
 		hh.press(tea.KeyDown, 0)
 		hh.press(tea.KeyDown, 0)
 		hh.typeText("26/11")
 		hh.press(tea.KeyEnter, 0)
 		hh.mustShow("From (YYYY-MM-DD) is not a day like 2026-11-26.")
-		if hh.h.dialog != historyDialogFilter {
+		if hh.h.dialog != dialogFilter {
 			t.Fatal("a bad date closed the form")
 		}
 	})
@@ -238,7 +239,7 @@ func TestHistoryFilters(t *testing.T) {
 func TestHistoryExportAndCopy(t *testing.T) {
 	s, _ := historyFixtureStore(t, historyFixtures())
 	dir := t.TempDir()
-	hh := newHistoryHarness(t, historyOpts{lang: "en", store: s, width: 120, height: 30, exportDir: dir})
+	hh := newHarness(t, harnessOpts{lang: "en", store: s, width: 120, height: 30, exportDir: dir})
 
 	hh.ctrl('e')
 	hh.mustShow("Export 1 conversation(s) as:")
@@ -293,7 +294,7 @@ func TestHistoryExportAndCopy(t *testing.T) {
 // gone; "n" keeps it.
 func TestHistoryDelete(t *testing.T) {
 	s, _ := historyFixtureStore(t, historyFixtures())
-	hh := newHistoryHarness(t, historyOpts{lang: "en", store: s, width: 120, height: 30})
+	hh := newHarness(t, harnessOpts{lang: "en", store: s, width: 120, height: 30})
 	hh.ctrl('d')
 	hh.mustShow("Delete this conversation?", "c-ja-transfer")
 	hh.typeText("n")
@@ -318,7 +319,7 @@ func TestHistoryResumeAndLeave(t *testing.T) {
 	s, _ := historyFixtureStore(t, historyFixtures())
 	var resumed string
 	type resumeMsg struct{}
-	hh := newHistoryHarness(t, historyOpts{lang: "en", store: s, width: 120, height: 30, embedded: true,
+	hh := newHarness(t, harnessOpts{lang: "en", store: s, width: 120, height: 30, embedded: true,
 		resume: func(id string) tea.Cmd { resumed = id; return func() tea.Msg { return resumeMsg{} } }})
 	// The newest row is closed: it cannot be resumed, and the key says why.
 	hh.press(tea.KeyEnter, 0)
@@ -344,7 +345,7 @@ func TestHistoryResumeAndLeave(t *testing.T) {
 		t.Fatalf("embedded esc: closed %v quit %v", hh.closed, hh.quit)
 	}
 
-	plain := newHistoryHarness(t, historyOpts{lang: "en", store: s, width: 120, height: 30})
+	plain := newHarness(t, harnessOpts{lang: "en", store: s, width: 120, height: 30})
 	plain.press(tea.KeyEnter, 0)
 	plain.mustNotShow("resume in chat")
 	plain.typeText("r")
@@ -359,8 +360,56 @@ func TestHistoryResumeAndLeave(t *testing.T) {
 // just ended.
 func TestHistoryOpensOnAQuery(t *testing.T) {
 	s, _ := historyFixtureStore(t, historyFixtures())
-	hh := newHistoryHarness(t, historyOpts{lang: "en", store: s, width: 120, height: 30, query: "c-ja-login"})
+	hh := newHarness(t, harnessOpts{lang: "en", store: s, width: 120, height: 30, query: "c-ja-login"})
 	hh.mustShow("Search: c-ja-login", "1 of 1 matches", "account/login")
 	hh.press(tea.KeyEnter, 0)
 	hh.mustShow("Conversation c-ja-login")
+}
+
+// readOnlyHistory is a store the browser may read but the chat may not
+// write, like a store from a newer tsunagu.
+type readOnlyHistory struct{ *transcripts.Store }
+
+func (readOnlyHistory) ReadOnlyReason() error { return transcripts.ErrNewerSchema }
+
+// The history's resume key: offered only for a conversation that can be
+// continued, and otherwise it says why.
+func TestHistoryResumeKeyOnlyWhereItCanWork(t *testing.T) {
+	s, _ := historyFixtureStore(t, historyFixtures())
+	tests := []struct {
+		name    string
+		store   Store
+		downs   int // rows below the newest
+		offered bool
+		say     string
+		want    string // the id resumed, "" for none
+	}{
+		{name: "closed", store: s, downs: 0, say: "This conversation is closed, so it cannot be resumed."},
+		{name: "abandoned", store: s, downs: 2, offered: true, want: "c-ja-login"},
+		{name: "escalated", store: s, downs: 3, offered: true, want: "c-en-callback"},
+		{name: "read-only store", store: readOnlyHistory{s}, downs: 2, say: "The store is read-only, so conversations cannot be resumed from here."},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			resumed := ""
+			hh := newHarness(t, harnessOpts{lang: "en", store: tc.store, width: 140, height: 30, embedded: true,
+				resume: func(id string) tea.Cmd { resumed = id; return nil }})
+			for range tc.downs {
+				hh.press(tea.KeyDown, 0)
+			}
+			hh.press(tea.KeyEnter, 0)
+			if tc.offered {
+				hh.mustShow("resume in chat")
+			} else {
+				hh.mustNotShow("resume in chat")
+			}
+			hh.typeText("r")
+			if tc.say != "" {
+				hh.mustShow(tc.say)
+			}
+			if resumed != tc.want {
+				t.Fatalf("resumed %q, want %q", resumed, tc.want)
+			}
+		})
+	}
 }

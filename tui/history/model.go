@@ -1,4 +1,4 @@
-package tui
+package history
 
 import (
 	"errors"
@@ -21,10 +21,10 @@ import (
 	"tsunagu/tui/components"
 )
 
-// HistoryStore is what the history browser needs of the conversation store
+// Store is what the history browser needs of the conversation store
 // (*transcripts.Store). Every call may be slow on a big store, so the
 // browser only calls it from commands.
-type HistoryStore interface {
+type Store interface {
 	List(f transcripts.Filter, cursor string, limit int) (transcripts.Page, error)
 	Search(query string, f transcripts.Filter, limit int) (transcripts.SearchResult, error)
 	Load(id string) (transcripts.Conversation, error)
@@ -34,16 +34,16 @@ type HistoryStore interface {
 	ReadOnlyReason() error
 }
 
-// HistoryConfig is everything the history browser needs.
-type HistoryConfig struct {
+// Config is everything the history browser needs.
+type Config struct {
 	Lang     string // "ja" or "en"
 	Clock    common.Clock
 	Location *time.Location // dates are shown in it; nil means time.Local
 	NoColor  bool
 	// Open opens the store. It runs in a command after the first frame. A
 	// nil store with a nil error means there is no store yet (empty
-	// history). See HistoryOpener for the standard one.
-	Open func() (HistoryStore, error)
+	// history). See Opener for the standard one.
+	Open func() (Store, error)
 	// ExportDir is where exports are written ("" means the current folder).
 	ExportDir string
 	// Resume, when set, continues a stored conversation in the chat app; the
@@ -68,31 +68,31 @@ type HistoryConfig struct {
 	Tick func(d time.Duration, fn func(time.Time) tea.Msg) tea.Cmd
 }
 
-type historyScreen int
+type screenKind int
 
 const (
-	historyList historyScreen = iota
-	historyConversation
+	screenList screenKind = iota
+	screenConversation
 )
 
-type historyDialog int
+type dialogKind int
 
 const (
-	historyDialogNone historyDialog = iota
-	historyDialogFilter
-	historyDialogExport
-	historyDialogDelete
+	dialogNone dialogKind = iota
+	dialogFilter
+	dialogExport
+	dialogDelete
 )
 
-// History is the history browser: a list of stored conversations (newest
+// Model is the history browser: a list of stored conversations (newest
 // first, paged from the store so 100,000 rows cost only what is on screen),
 // type-to-search with highlighted hits, filters, an open conversation with
 // its events, the handoff packet and the bot's decisions, and export,
 // clipboard copy, delete and resume. It is a tea.Model of its own for
 // "tsunagu history", and the chat app can show it as a screen (Frame,
 // Update, SetSize).
-type History struct {
-	cfg  HistoryConfig
+type Model struct {
+	cfg  Config
 	lang string
 	text *common.HistoryStrings
 	ct   *common.Strings
@@ -104,16 +104,16 @@ type History struct {
 	width, height int
 	fullHelp      bool
 
-	store    HistoryStore
+	store    Store
 	opened   bool  // the open command returned
 	openErr  error // why the store could not be opened
 	readOnly string
 
-	screen historyScreen
-	dialog historyDialog
-	list   historyListPage
-	conv   historyConvPage
-	form   historyFilterForm
+	screen screenKind
+	dialog dialogKind
+	list   listPage
+	conv   convPage
+	form   filterForm
 
 	exportIDs []string // what the export dialog will write
 	deleteRow transcripts.Summary
@@ -122,9 +122,9 @@ type History struct {
 	noticeBad bool
 }
 
-// NewHistory builds the browser. Nothing slow happens here: Init opens the
+// New builds the browser. Nothing slow happens here: Init opens the
 // store in a command.
-func NewHistory(cfg HistoryConfig) *History {
+func New(cfg Config) *Model {
 	if cfg.Lang != "ja" {
 		cfg.Lang = "en"
 	}
@@ -141,27 +141,27 @@ func NewHistory(cfg HistoryConfig) *History {
 		cfg.Tick = tea.Tick
 	}
 	if cfg.Clock == nil {
-		cfg.Clock = historyWallClock{}
+		cfg.Clock = wallClock{}
 	}
 	loc := cfg.Location
 	if loc == nil {
 		loc = time.Local
 	}
-	h := &History{cfg: cfg, lang: cfg.Lang, text: common.HistoryText(cfg.Lang), ct: common.Text(cfg.Lang), loc: loc}
+	h := &Model{cfg: cfg, lang: cfg.Lang, text: common.HistoryText(cfg.Lang), ct: common.Text(cfg.Lang), loc: loc}
 	h.keys = common.NewHistoryKeys(h.text)
 	h.keys.Resume.SetEnabled(cfg.Resume != nil)
 	h.help = help.New()
 	h.setTheme(true)
-	h.list = newHistoryListPage(h.env(), cfg.PageSize)
+	h.list = newListPage(h.env(), cfg.PageSize)
 	return h
 }
 
-type historyWallClock struct{}
+type wallClock struct{}
 
-func (historyWallClock) Now() time.Time { return time.Now() }
+func (wallClock) Now() time.Time { return time.Now() }
 
-// historyEnv is what the history pages read.
-type historyEnv struct {
+// pageEnv is what the history pages read.
+type pageEnv struct {
 	st   *common.Styles
 	text *common.HistoryStrings
 	ct   *common.Strings
@@ -171,11 +171,11 @@ type historyEnv struct {
 	hit  lipgloss.Style
 }
 
-func (h *History) env() historyEnv {
-	return historyEnv{st: h.st, text: h.text, ct: h.ct, keys: h.keys, lang: h.lang, loc: h.loc, hit: common.HistoryHit(h.st)}
+func (h *Model) env() pageEnv {
+	return pageEnv{st: h.st, text: h.text, ct: h.ct, keys: h.keys, lang: h.lang, loc: h.loc, hit: common.HistoryHit(h.st)}
 }
 
-func (h *History) setTheme(isDark bool) {
+func (h *Model) setTheme(isDark bool) {
 	h.st = common.NewStyles(isDark, h.cfg.NoColor)
 	h.help.Styles = help.DefaultStyles(isDark)
 	if h.cfg.NoColor {
@@ -188,56 +188,56 @@ func (h *History) setTheme(isDark bool) {
 
 // Messages of the history browser. Each is produced by one of its commands.
 type (
-	historyOpenedMsg struct {
-		store HistoryStore
+	openedMsg struct {
+		store Store
 		err   error
 	}
-	historyExportedMsg struct {
+	exportedMsg struct {
 		path string
 		err  error
 	}
-	historyDeletedMsg struct {
+	deletedMsg struct {
 		id  string
 		err error
 	}
-	historyCopiedMsg struct{ chars int }
+	copiedMsg struct{ chars int }
 )
 
 // Init asks for the background colour and opens the store.
-func (h *History) Init() tea.Cmd {
+func (h *Model) Init() tea.Cmd {
 	return tea.Batch(tea.RequestBackgroundColor, h.openCmd())
 }
 
-func (h *History) openCmd() tea.Cmd {
+func (h *Model) openCmd() tea.Cmd {
 	open := h.cfg.Open
 	if open == nil {
-		return func() tea.Msg { return historyOpenedMsg{} }
+		return func() tea.Msg { return openedMsg{} }
 	}
 	return func() tea.Msg {
 		s, err := open()
-		return historyOpenedMsg{store: s, err: err}
+		return openedMsg{store: s, err: err}
 	}
 }
 
 // Update is the root of all the browser's state changes.
-func (h *History) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+func (h *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	return h, h.update(msg)
 }
 
-func (h *History) update(msg tea.Msg) tea.Cmd {
+func (h *Model) update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		h.SetSize(msg.Width, msg.Height)
-		if h.store != nil && h.screen == historyList {
+		if h.store != nil && h.screen == screenList {
 			return h.list.ensure(h.searchEnv()) // more rows may be visible now
 		}
 		return nil
 	case tea.BackgroundColorMsg:
 		h.setTheme(msg.IsDark())
 		return nil
-	case historyOpenedMsg:
-		return h.opened2(msg)
-	case historyExportedMsg:
+	case openedMsg:
+		return h.storeOpened(msg)
+	case exportedMsg:
 		if msg.err != nil {
 			h.say(fmt.Sprintf(h.text.ExportFailed, common.OneLine(msg.err)), true)
 		} else {
@@ -245,23 +245,23 @@ func (h *History) update(msg tea.Msg) tea.Cmd {
 			h.list.clearMarks()
 		}
 		return nil
-	case historyDeletedMsg:
+	case deletedMsg:
 		return h.deleted(msg)
-	case historyCopiedMsg:
+	case copiedMsg:
 		h.say(fmt.Sprintf(h.text.CopyDone, msg.chars), false)
 		return nil
-	case historyConvMsg:
-		if h.screen == historyConversation {
+	case convMsg:
+		if h.screen == screenConversation {
 			h.conv.loaded(msg)
 		}
 		return nil
 	case tea.KeyPressMsg:
 		return h.key(msg)
 	case tea.PasteMsg:
-		if h.screen == historyList && h.dialog == historyDialogNone && h.store != nil {
+		if h.screen == screenList && h.dialog == dialogNone && h.store != nil {
 			return h.list.typeText(h.searchEnv(), msg.Content)
 		}
-		if h.dialog == historyDialogFilter {
+		if h.dialog == dialogFilter {
 			h.form.paste(msg.Content)
 		}
 		return nil
@@ -273,26 +273,26 @@ func (h *History) update(msg tea.Msg) tea.Cmd {
 }
 
 // SetSize lays the pages out for a terminal of w×hgt.
-func (h *History) SetSize(w, hgt int) {
+func (h *Model) SetSize(w, hgt int) {
 	h.width, h.height = max(w, 0), max(hgt, 0)
 	h.layout()
 }
 
-func (h *History) layout() {
+func (h *Model) layout() {
 	h.help.SetWidth(h.width)
 	body := h.bodyHeight()
 	h.list.SetSize(h.width, body)
 	h.conv.SetSize(h.width, body)
 }
 
-func (h *History) bodyHeight() int {
+func (h *Model) bodyHeight() int {
 	n := h.height - 1 - h.helpHeight() - len(h.noticeLines())
 	return max(n, 0)
 }
 
 // noticeLines is the notice wrapped to the width, three lines at most (an
 // export error names a long path).
-func (h *History) noticeLines() []string {
+func (h *Model) noticeLines() []string {
 	if h.notice == "" || h.width <= 0 {
 		return nil
 	}
@@ -304,9 +304,9 @@ func (h *History) noticeLines() []string {
 	return lines
 }
 
-func (h *History) helpHeight() int { return strings.Count(h.helpView(), "\n") + 1 }
+func (h *Model) helpHeight() int { return strings.Count(h.helpView(), "\n") + 1 }
 
-func (h *History) opened2(msg historyOpenedMsg) tea.Cmd {
+func (h *Model) storeOpened(msg openedMsg) tea.Cmd {
 	h.opened = true
 	h.openErr = msg.err
 	if msg.err != nil {
@@ -314,7 +314,7 @@ func (h *History) opened2(msg historyOpenedMsg) tea.Cmd {
 	}
 	h.store = msg.store
 	if h.store == nil {
-		h.store = emptyHistory{}
+		h.store = emptyStore{}
 	}
 	if ro := h.store.ReadOnlyReason(); ro != nil {
 		var roe *transcripts.ReadOnlyError
@@ -331,23 +331,23 @@ func (h *History) opened2(msg historyOpenedMsg) tea.Cmd {
 }
 
 // searchEnv is what list commands capture: the store and the knobs.
-func (h *History) searchEnv() historyListEnv {
-	return historyListEnv{store: h.store, cfg: &h.cfg}
+func (h *Model) searchEnv() listEnv {
+	return listEnv{store: h.store, cfg: &h.cfg}
 }
 
-func (h *History) say(text string, bad bool) {
+func (h *Model) say(text string, bad bool) {
 	h.notice, h.noticeBad = termsafe.Line(text), bad
 	h.layout()
 }
 
-func (h *History) leave() tea.Cmd {
+func (h *Model) leave() tea.Cmd {
 	if h.cfg.Close != nil {
 		return h.cfg.Close()
 	}
 	return tea.Quit
 }
 
-func (h *History) key(k tea.KeyPressMsg) tea.Cmd {
+func (h *Model) key(k tea.KeyPressMsg) tea.Cmd {
 	if key.Matches(k, h.keys.Quit) {
 		return tea.Quit
 	}
@@ -366,33 +366,33 @@ func (h *History) key(k tea.KeyPressMsg) tea.Cmd {
 		h.layout()
 		return nil
 	}
-	if h.notice != "" && h.dialog == historyDialogNone {
+	if h.notice != "" && h.dialog == dialogNone {
 		h.notice = ""
 		h.layout()
 	}
 	switch h.dialog {
-	case historyDialogFilter:
+	case dialogFilter:
 		apply, done := h.form.key(k)
 		if done {
-			h.dialog = historyDialogNone
+			h.dialog = dialogNone
 		}
 		if apply {
 			h.list.filter = h.form.filter
 			return h.list.reset(h.searchEnv())
 		}
 		return nil
-	case historyDialogExport:
+	case dialogExport:
 		return h.exportKey(k)
-	case historyDialogDelete:
+	case dialogDelete:
 		return h.deleteKey(k)
 	}
-	if h.screen == historyConversation {
+	if h.screen == screenConversation {
 		return h.convKey(k)
 	}
 	return h.listKey(k)
 }
 
-func (h *History) listKey(k tea.KeyPressMsg) tea.Cmd {
+func (h *Model) listKey(k tea.KeyPressMsg) tea.Cmd {
 	hk := h.keys
 	l := &h.list
 	switch {
@@ -401,13 +401,13 @@ func (h *History) listKey(k tea.KeyPressMsg) tea.Cmd {
 		if !ok {
 			return nil
 		}
-		h.screen = historyConversation
-		h.conv = newHistoryConvPage(h.env(), row, l.words())
+		h.screen = screenConversation
+		h.conv = newConvPage(h.env(), row, l.words())
 		h.layout()
 		return h.conv.load(h.store)
 	case key.Matches(k, hk.Filter):
-		h.form = newHistoryFilterForm(h.env(), l.filter)
-		h.dialog = historyDialogFilter
+		h.form = newFilterForm(h.env(), l.filter)
+		h.dialog = dialogFilter
 		return nil
 	case key.Matches(k, hk.Export):
 		ids := l.markedIDs()
@@ -417,7 +417,7 @@ func (h *History) listKey(k tea.KeyPressMsg) tea.Cmd {
 			}
 		}
 		if len(ids) > 0 {
-			h.exportIDs, h.dialog = ids, historyDialogExport
+			h.exportIDs, h.dialog = ids, dialogExport
 		}
 		return nil
 	case key.Matches(k, hk.Delete):
@@ -432,12 +432,12 @@ func (h *History) listKey(k tea.KeyPressMsg) tea.Cmd {
 	return l.key(h.searchEnv(), k)
 }
 
-func (h *History) convKey(k tea.KeyPressMsg) tea.Cmd {
+func (h *Model) convKey(k tea.KeyPressMsg) tea.Cmd {
 	hk := h.keys
 	c := &h.conv
 	switch {
 	case key.Matches(k, hk.Back):
-		h.screen = historyList
+		h.screen = screenList
 		h.layout()
 		return h.list.ensure(h.searchEnv())
 	case key.Matches(k, hk.Copy):
@@ -446,10 +446,10 @@ func (h *History) convKey(k tea.KeyPressMsg) tea.Cmd {
 		}
 		text := c.plainText()
 		n := len([]rune(text))
-		return tea.Batch(tea.SetClipboard(text), func() tea.Msg { return historyCopiedMsg{chars: n} })
+		return tea.Batch(tea.SetClipboard(text), func() tea.Msg { return copiedMsg{chars: n} })
 	case key.Matches(k, hk.ConvExport):
 		if c.ready() {
-			h.exportIDs, h.dialog = []string{c.row.ID}, historyDialogExport
+			h.exportIDs, h.dialog = []string{c.row.ID}, dialogExport
 		}
 		return nil
 	case key.Matches(k, hk.ConvDelete):
@@ -475,7 +475,7 @@ func (h *History) convKey(k tea.KeyPressMsg) tea.Cmd {
 	return nil
 }
 
-func (h *History) askDelete(row transcripts.Summary, ok bool) tea.Cmd {
+func (h *Model) askDelete(row transcripts.Summary, ok bool) tea.Cmd {
 	if !ok {
 		return nil
 	}
@@ -483,11 +483,11 @@ func (h *History) askDelete(row transcripts.Summary, ok bool) tea.Cmd {
 		h.say(h.text.DeleteRO, true)
 		return nil
 	}
-	h.deleteRow, h.dialog = row, historyDialogDelete
+	h.deleteRow, h.dialog = row, dialogDelete
 	return nil
 }
 
-func (h *History) deleteKey(k tea.KeyPressMsg) tea.Cmd {
+func (h *Model) deleteKey(k tea.KeyPressMsg) tea.Cmd {
 	if h.deleting {
 		return nil
 	}
@@ -495,27 +495,27 @@ func (h *History) deleteKey(k tea.KeyPressMsg) tea.Cmd {
 	case k.Text == "y" || k.Text == "Y":
 		h.deleting = true
 		st, id := h.store, h.deleteRow.ID
-		return func() tea.Msg { return historyDeletedMsg{id: id, err: st.Delete(id)} }
+		return func() tea.Msg { return deletedMsg{id: id, err: st.Delete(id)} }
 	case k.Text == "n" || k.Text == "N" || key.Matches(k, h.keys.Back):
-		h.dialog = historyDialogNone
+		h.dialog = dialogNone
 	}
 	return nil
 }
 
-func (h *History) deleted(msg historyDeletedMsg) tea.Cmd {
-	h.deleting, h.dialog = false, historyDialogNone
+func (h *Model) deleted(msg deletedMsg) tea.Cmd {
+	h.deleting, h.dialog = false, dialogNone
 	if msg.err != nil {
 		h.say(fmt.Sprintf(h.text.DeleteFailed, common.OneLine(msg.err)), true)
 		return nil
 	}
 	h.say(fmt.Sprintf(h.text.DeleteDone, termsafe.Line(msg.id)), false)
-	h.screen = historyList
+	h.screen = screenList
 	h.list.forget(msg.id)
 	h.layout()
 	return h.list.reload(h.searchEnv())
 }
 
-func (h *History) exportKey(k tea.KeyPressMsg) tea.Cmd {
+func (h *Model) exportKey(k tea.KeyPressMsg) tea.Cmd {
 	var format transcripts.Format
 	switch {
 	case k.Text == "m":
@@ -525,26 +525,26 @@ func (h *History) exportKey(k tea.KeyPressMsg) tea.Cmd {
 	case k.Text == "l":
 		format = transcripts.FormatJSONLines
 	case key.Matches(k, h.keys.Back):
-		h.dialog = historyDialogNone
+		h.dialog = dialogNone
 		return nil
 	default:
 		return nil
 	}
-	h.dialog = historyDialogNone
+	h.dialog = dialogNone
 	path := h.exportPath(h.exportIDs, format)
 	st, ids := h.store, h.exportIDs
 	return func() tea.Msg {
-		return historyExportedMsg{path: path, err: st.ExportFile(path, format, ids...)}
+		return exportedMsg{path: path, err: st.ExportFile(path, format, ids...)}
 	}
 }
 
 // exportPath names an export file: tsunagu-ID.EXT for one conversation,
 // tsunagu-export-STAMP-N.EXT for several. The path is absolute so the
 // notice tells the user exactly where it went.
-func (h *History) exportPath(ids []string, format transcripts.Format) string {
+func (h *Model) exportPath(ids []string, format transcripts.Format) string {
 	var name string
 	if len(ids) == 1 {
-		name = "tsunagu-" + historyFileName(ids[0]) + "." + string(format)
+		name = "tsunagu-" + fileName(ids[0]) + "." + string(format)
 	} else {
 		name = fmt.Sprintf("tsunagu-export-%s-%d.%s", h.cfg.Clock.Now().In(h.loc).Format("20060102-150405"), len(ids), format)
 	}
@@ -558,8 +558,8 @@ func (h *History) exportPath(ids []string, format transcripts.Format) string {
 	return filepath.Join(dir, name)
 }
 
-// historyFileName keeps letters, digits, dot, dash and underscore.
-func historyFileName(s string) string {
+// fileName keeps letters, digits, dot, dash and underscore.
+func fileName(s string) string {
 	return strings.Map(func(r rune) rune {
 		switch {
 		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '-', r == '_', r == '.':
@@ -570,7 +570,7 @@ func historyFileName(s string) string {
 }
 
 // View is the standalone program's frame, in the alternate screen.
-func (h *History) View() tea.View {
+func (h *Model) View() tea.View {
 	v := tea.NewView(h.Frame())
 	v.AltScreen = true
 	v.WindowTitle = h.text.Title
@@ -579,7 +579,7 @@ func (h *History) View() tea.View {
 
 // Frame renders the whole screen: exactly the terminal's size at most, no
 // line wider than it.
-func (h *History) Frame() string {
+func (h *Model) Frame() string {
 	if h.width < common.MinWidth || h.height < common.MinHeight {
 		if h.width <= 0 || h.height <= 0 {
 			return ""
@@ -596,14 +596,14 @@ func (h *History) Frame() string {
 		body = h.openErrorView()
 	case !h.opened:
 		body = h.st.Muted.Render(h.text.Opening)
-	case h.screen == historyConversation:
+	case h.screen == screenConversation:
 		body = h.conv.View()
 	default:
 		body = h.list.View()
 	}
 	bh := h.bodyHeight()
 	if d := h.dialogView(); d != "" {
-		body = historyOverlay(components.FitHeight(body, bh), d, bh)
+		body = overlay(components.FitHeight(body, bh), d, bh)
 	}
 	rows := []string{title, components.FitHeight(body, bh)}
 	st := h.st.Good
@@ -617,8 +617,8 @@ func (h *History) Frame() string {
 	return components.Fit(strings.Join(rows, "\n"), h.width, h.height)
 }
 
-// historyOverlay replaces the last rows of body with box.
-func historyOverlay(body, box string, height int) string {
+// overlay replaces the last rows of body with box.
+func overlay(body, box string, height int) string {
 	b := strings.Split(body, "\n")
 	d := strings.Split(box, "\n")
 	if len(d) > height {
@@ -628,7 +628,7 @@ func historyOverlay(body, box string, height int) string {
 	return strings.Join(b, "\n")
 }
 
-func (h *History) openErrorView() string {
+func (h *Model) openErrorView() string {
 	err := h.openErr
 	var text string
 	var corrupt *transcripts.CorruptError
@@ -644,30 +644,30 @@ func (h *History) openErrorView() string {
 	return h.st.Bad.Render(ansi.Wrap(text, h.width, "")) + "\n\n" + h.st.Muted.Render(h.text.RetryHint)
 }
 
-func (h *History) dialogView() string {
+func (h *Model) dialogView() string {
 	w := h.width
 	switch h.dialog {
-	case historyDialogFilter:
+	case dialogFilter:
 		return h.form.View(w)
-	case historyDialogExport:
-		return historyBox(h.st, w, []string{h.st.Header.Render(fmt.Sprintf(h.text.ExportTitle, len(h.exportIDs))), h.text.ExportHint})
-	case historyDialogDelete:
+	case dialogExport:
+		return dialogBox(h.st, w, []string{h.st.Header.Render(fmt.Sprintf(h.text.ExportTitle, len(h.exportIDs))), h.text.ExportHint})
+	case dialogDelete:
 		r := h.deleteRow
 		lines := []string{h.st.Bad.Render(h.text.DeleteTitle),
 			fmt.Sprintf(h.text.DeleteAsk, termsafe.Line(r.ID), r.StartedAt.In(h.loc).Format("2006-01-02 15:04"), termsafe.Line(r.Topic)),
-			termsafe.Line(historyPreviewLine(r.Preview)), h.text.DeleteNote}
+			termsafe.Line(previewLine(r.Preview)), h.text.DeleteNote}
 		if h.deleting {
 			lines = append(lines, h.st.Notice.Render(h.text.Deleting))
 		} else {
 			lines = append(lines, h.st.Header.Render(h.text.DeleteHint))
 		}
-		return historyBox(h.st, w, lines)
+		return dialogBox(h.st, w, lines)
 	}
 	return ""
 }
 
-// historyBox draws lines (wrapped) in a bordered box as wide as the screen.
-func historyBox(st *common.Styles, width int, lines []string) string {
+// dialogBox draws lines (wrapped) in a bordered box as wide as the screen.
+func dialogBox(st *common.Styles, width int, lines []string) string {
 	inner := max(width-4, 1)
 	var rows []string
 	for _, l := range lines {
@@ -676,7 +676,7 @@ func historyBox(st *common.Styles, width int, lines []string) string {
 	return st.Panel.Width(width).Render(strings.Join(rows, "\n"))
 }
 
-func (h *History) helpView() string {
+func (h *Model) helpView() string {
 	km := h.currentKeyMap()
 	if h.fullHelp {
 		return h.help.FullHelpView(km.FullHelp())
@@ -684,14 +684,14 @@ func (h *History) helpView() string {
 	return h.help.ShortHelpView(km.ShortHelp())
 }
 
-func (h *History) currentKeyMap() common.KeyMap {
+func (h *Model) currentKeyMap() common.KeyMap {
 	k := h.keys
 	switch {
 	case h.openErr != nil:
 		return common.KeyMap{Short: []key.Binding{k.Retry, k.Back, k.Quit}}
 	case !h.opened:
 		return common.KeyMap{Short: []key.Binding{k.Back, k.Quit}}
-	case h.dialog != historyDialogNone:
+	case h.dialog != dialogNone:
 		return common.KeyMap{Short: []key.Binding{k.Back, k.Quit}}
 	}
 	// A read-only store keeps the delete keys (they explain why nothing
@@ -701,7 +701,7 @@ func (h *History) currentKeyMap() common.KeyMap {
 		del.SetEnabled(false)
 		convDel.SetEnabled(false)
 	}
-	if h.screen == historyConversation {
+	if h.screen == screenConversation {
 		// Resume is offered only for a conversation that can be continued.
 		resume := k.Resume
 		if c := h.conv.conv; c == nil || c.Status == transcripts.StatusClosed || h.readOnly != "" {
@@ -714,25 +714,25 @@ func (h *History) currentKeyMap() common.KeyMap {
 		Extra: []key.Binding{k.PageUp, k.Home, k.Quit}}
 }
 
-// emptyHistory stands in for a store that does not exist yet.
-type emptyHistory struct{}
+// emptyStore stands in for a store that does not exist yet.
+type emptyStore struct{}
 
-func (emptyHistory) List(transcripts.Filter, string, int) (transcripts.Page, error) {
+func (emptyStore) List(transcripts.Filter, string, int) (transcripts.Page, error) {
 	return transcripts.Page{}, nil
 }
-func (emptyHistory) Search(string, transcripts.Filter, int) (transcripts.SearchResult, error) {
+func (emptyStore) Search(string, transcripts.Filter, int) (transcripts.SearchResult, error) {
 	return transcripts.SearchResult{}, nil
 }
-func (emptyHistory) Load(id string) (transcripts.Conversation, error) {
+func (emptyStore) Load(id string) (transcripts.Conversation, error) {
 	return transcripts.Conversation{}, fmt.Errorf("%w: %s", transcripts.ErrNotFound, id)
 }
-func (emptyHistory) Delete(id string) error { return fmt.Errorf("%w: %s", transcripts.ErrNotFound, id) }
-func (emptyHistory) ExportFile(string, transcripts.Format, ...string) error {
+func (emptyStore) Delete(id string) error { return fmt.Errorf("%w: %s", transcripts.ErrNotFound, id) }
+func (emptyStore) ExportFile(string, transcripts.Format, ...string) error {
 	return transcripts.ErrNotFound
 }
-func (emptyHistory) ReadOnlyReason() error { return nil }
+func (emptyStore) ReadOnlyReason() error { return nil }
 
-// HistoryOpener returns the standard Open for HistoryConfig: it opens the
+// Opener returns the standard Open for Config: it opens the
 // store at path for writing (so delete works), within timeout. There is no
 // store yet: an empty history, and no file is created. A store written by a
 // newer tsunagu opens read-only. A store held by a running chat gives
@@ -740,8 +740,8 @@ func (emptyHistory) ReadOnlyReason() error { return nil }
 // a reader share the file with a writer, so there is no read-only fallback
 // for that case. A damaged store is moved aside by the store itself and the
 // error says where; retrying then starts an empty store.
-func HistoryOpener(path string, timeout time.Duration, now func() time.Time) func() (HistoryStore, error) {
-	return func() (HistoryStore, error) {
+func Opener(path string, timeout time.Duration, now func() time.Time) func() (Store, error) {
+	return func() (Store, error) {
 		if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
 			return nil, nil
 		}

@@ -1,4 +1,7 @@
-package tui
+// Package tuitest holds what the tests of the three apps share: reading a
+// teatest program's output once, running tea.Sequence commands by hand, the
+// frame-size check and the timer the harnesses hold until a test fires it.
+package tuitest
 
 import (
 	"bytes"
@@ -11,12 +14,12 @@ import (
 	"github.com/charmbracelet/x/exp/teatest/v2"
 )
 
-// hangBound bounds every wait on a running program. Nothing is expected to
+// HangBound bounds every wait on a running program. Nothing is expected to
 // take this long, even under -race on a busy machine: it only turns a hang
 // into a failure that shows the output so far.
-const hangBound = 2 * time.Minute
+const HangBound = 2 * time.Minute
 
-// programOutput keeps every byte a teatest program writes exactly once, in
+// ProgramOutput keeps every byte a teatest program writes exactly once, in
 // the order written.
 //
 // teatest's Output is a buffer that each read drains, and teatest.WaitFor
@@ -27,29 +30,30 @@ const hangBound = 2 * time.Minute
 // text, and the kept output then entered the alternate screen twice. Here
 // the bytes are kept as they are read, by a TeeReader, and the condition
 // only looks.
-type programOutput struct {
+type ProgramOutput struct {
 	tm  *teatest.TestModel
 	buf bytes.Buffer
 }
 
-func newProgramOutput(tm *teatest.TestModel) *programOutput {
-	return &programOutput{tm: tm}
+// NewProgramOutput reads tm's output.
+func NewProgramOutput(tm *teatest.TestModel) *ProgramOutput {
+	return &ProgramOutput{tm: tm}
 }
 
-// waitFor reads the program's output until the part read during this call,
+// WaitFor reads the program's output until the part read during this call,
 // with escape sequences removed, contains want.
-func (o *programOutput) waitFor(t testing.TB, want string) {
+func (o *ProgramOutput) WaitFor(t testing.TB, want string) {
 	t.Helper()
 	start := o.buf.Len()
 	teatest.WaitFor(t, io.TeeReader(o.tm.Output(), &o.buf), func([]byte) bool {
 		return strings.Contains(ansi.Strip(string(o.buf.Bytes()[start:])), want)
-	}, teatest.WithDuration(hangBound), teatest.WithCheckInterval(10*time.Millisecond))
+	}, teatest.WithDuration(HangBound), teatest.WithCheckInterval(10*time.Millisecond))
 }
 
-// final waits until the program has ended and returns all it wrote.
-func (o *programOutput) final(t testing.TB) []byte {
+// Final waits until the program has ended and returns all it wrote.
+func (o *ProgramOutput) Final(t testing.TB) []byte {
 	t.Helper()
-	rest, err := io.ReadAll(o.tm.FinalOutput(t, teatest.WithFinalTimeout(hangBound)))
+	rest, err := io.ReadAll(o.tm.FinalOutput(t, teatest.WithFinalTimeout(HangBound)))
 	if err != nil {
 		t.Fatal(err)
 	}

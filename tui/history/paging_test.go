@@ -1,4 +1,4 @@
-package tui
+package history
 
 import (
 	"fmt"
@@ -14,8 +14,8 @@ import (
 func TestHistoryPagingKeepsAWindow(t *testing.T) {
 	const n, pageSize = 1000, 50
 	s, _ := historyFixtureStore(t, historyMany(n))
-	st := &historyCountingStore{HistoryStore: s}
-	hh := newHistoryHarness(t, historyOpts{lang: "en", store: st, width: 100, height: 24, pageSize: pageSize})
+	st := &historyCountingStore{Store: s}
+	hh := newHarness(t, harnessOpts{lang: "en", store: st, width: 100, height: 24, pageSize: pageSize})
 	l := &hh.h.list
 	wantRow := func(i int) string { return fmt.Sprintf("c%05d", n-1-i) } // newest first
 
@@ -25,8 +25,8 @@ func TestHistoryPagingKeepsAWindow(t *testing.T) {
 		if !ok || row.ID != wantRow(l.sel) {
 			t.Fatalf("row %d is %q (loaded %v), want %s", l.sel, row.ID, ok, wantRow(l.sel))
 		}
-		if len(l.pages) > 2*historyKeepPages+2 {
-			t.Fatalf("%d pages held in memory, want at most %d", len(l.pages), 2*historyKeepPages+2)
+		if len(l.pages) > 2*keepPages+2 {
+			t.Fatalf("%d pages held in memory, want at most %d", len(l.pages), 2*keepPages+2)
 		}
 	}
 	// The count is open-ended until the last page has been seen.

@@ -1,4 +1,4 @@
-package tui
+package history
 
 import (
 	"fmt"
@@ -25,12 +25,12 @@ const (
 	filterFieldCount
 )
 
-var historyFilterStatuses = []transcripts.Status{"", transcripts.StatusOpen, transcripts.StatusEscalated, transcripts.StatusClosed, transcripts.StatusAbandoned}
+var filterStatuses = []transcripts.Status{"", transcripts.StatusOpen, transcripts.StatusEscalated, transcripts.StatusClosed, transcripts.StatusAbandoned}
 
-// historyFilterForm edits the list's filters: status, topic, a date range,
+// filterForm edits the list's filters: status, topic, a date range,
 // escalated only and rated 2 or less. Enter applies, Esc cancels.
-type historyFilterForm struct {
-	e        historyEnv
+type filterForm struct {
+	e        pageEnv
 	filter   transcripts.Filter
 	field    int
 	status   int
@@ -39,9 +39,9 @@ type historyFilterForm struct {
 	err      string
 }
 
-func newHistoryFilterForm(e historyEnv, f transcripts.Filter) historyFilterForm {
-	form := historyFilterForm{e: e, filter: f, topic: f.Topic}
-	for i, s := range historyFilterStatuses {
+func newFilterForm(e pageEnv, f transcripts.Filter) filterForm {
+	form := filterForm{e: e, filter: f, topic: f.Topic}
+	for i, s := range filterStatuses {
 		if s == f.Status {
 			form.status = i
 		}
@@ -57,7 +57,7 @@ func newHistoryFilterForm(e historyEnv, f transcripts.Filter) historyFilterForm 
 
 // key edits the form. apply: the filter changed and should be used; done:
 // the form closes.
-func (f *historyFilterForm) key(k tea.KeyPressMsg) (apply, done bool) {
+func (f *filterForm) key(k tea.KeyPressMsg) (apply, done bool) {
 	hk := f.e.keys
 	switch {
 	case key.Matches(k, hk.Back):
@@ -78,11 +78,11 @@ func (f *historyFilterForm) key(k tea.KeyPressMsg) (apply, done bool) {
 	case k.Code == tea.KeyLeft, k.Code == tea.KeyRight, k.Code == tea.KeySpace && f.field != filterFieldTopic:
 		step := 1
 		if k.Code == tea.KeyLeft {
-			step = len(historyFilterStatuses) - 1
+			step = len(filterStatuses) - 1
 		}
 		switch f.field {
 		case filterFieldStatus:
-			f.status = (f.status + step) % len(historyFilterStatuses)
+			f.status = (f.status + step) % len(filterStatuses)
 		case filterFieldEscalated:
 			f.filter.Escalated = !f.filter.Escalated
 		case filterFieldLowRating:
@@ -104,7 +104,7 @@ func (f *historyFilterForm) key(k tea.KeyPressMsg) (apply, done bool) {
 }
 
 // paste types into the focused text field.
-func (f *historyFilterForm) paste(s string) {
+func (f *filterForm) paste(s string) {
 	if p := f.text(); p != nil {
 		*p += termsafe.Line(s)
 		if utf8.RuneCountInString(*p) > 100 {
@@ -113,7 +113,7 @@ func (f *historyFilterForm) paste(s string) {
 	}
 }
 
-func (f *historyFilterForm) text() *string {
+func (f *filterForm) text() *string {
 	switch f.field {
 	case filterFieldTopic:
 		return &f.topic
@@ -126,10 +126,10 @@ func (f *historyFilterForm) text() *string {
 }
 
 // build turns the fields into the filter, or says what is wrong.
-func (f *historyFilterForm) build() string {
+func (f *filterForm) build() string {
 	t := f.e.text
 	out := f.filter
-	out.Status = historyFilterStatuses[f.status]
+	out.Status = filterStatuses[f.status]
 	out.Topic = strings.TrimSpace(f.topic)
 	out.From, out.To = time.Time{}, time.Time{}
 	if s := strings.TrimSpace(f.from); s != "" {
@@ -151,7 +151,7 @@ func (f *historyFilterForm) build() string {
 }
 
 // View draws the form in a box as wide as w.
-func (f historyFilterForm) View(w int) string {
+func (f filterForm) View(w int) string {
 	t := f.e.text
 	st := f.e.st
 	yesNo := func(b bool) string {
@@ -161,7 +161,7 @@ func (f historyFilterForm) View(w int) string {
 		return "[ ] " + t.No
 	}
 	status := t.FilterAll
-	if s := historyFilterStatuses[f.status]; s != "" {
+	if s := filterStatuses[f.status]; s != "" {
 		status = t.Status[string(s)]
 	}
 	fields := [][2]string{
@@ -178,7 +178,7 @@ func (f historyFilterForm) View(w int) string {
 		if i == f.field && f.text() != nil {
 			value += "█"
 		}
-		line := historyCell(fl[0], 22) + " " + value
+		line := cell(fl[0], 22) + " " + value
 		if i == f.field {
 			line = st.Selected.Render("› " + line)
 		} else {
@@ -193,5 +193,5 @@ func (f historyFilterForm) View(w int) string {
 	for i := range lines {
 		lines[i] = ansi.Truncate(lines[i], max(w-4, 1), "…")
 	}
-	return historyBox(st, w, lines)
+	return dialogBox(st, w, lines)
 }
