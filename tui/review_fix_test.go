@@ -10,11 +10,9 @@ import (
 
 	"tsunagu/handoff"
 	"tsunagu/handoff/chat"
-	"tsunagu/handoff/training"
 	"tsunagu/transcripts"
 	"tsunagu/tui/components"
 	"tsunagu/tui/internal/tuitest"
-	"tsunagu/tui/pages/train"
 )
 
 // loadingFailingStore is a failingStore that can also load, so a chat can
@@ -130,37 +128,19 @@ func TestBotPollSurvivesRatingPage(t *testing.T) {
 	}
 }
 
-const evilErr = "desk down \x1b]52;c;RVZJTA==\x07\x1b[2J\x9b31m now"
-
-func checkNoEscapes(t *testing.T, content string) {
-	t.Helper()
-	for _, bad := range []string{"\x1b]", "\x07", "\x1b[2J", "\u009b"} {
-		if strings.Contains(content, bad) {
-			t.Fatalf("the frame carries %q from an error: %q", bad, content)
-		}
-	}
-}
-
 // B3: errors from the domain reach the screen without their escapes, in
-// the customer app's fatal message and the trainee app's error line.
+// the customer app's fatal message (the trainee app's error line is tested
+// in tui/train).
 func TestErrorTextIsSanitisedOnScreen(t *testing.T) {
 	h := newHarness(t, harnessOpts{})
-	h.m.cfg.NewDesk = func(string) (chat.Desk, error) { return nil, errors.New(evilErr) }
+	h.m.cfg.NewDesk = func(string) (chat.Desk, error) { return nil, errors.New(tuitest.EvilError) }
 	h.startChat()
 	h.ctrl('o') // ask for a person: the desk fails to start
 	if h.m.fatal == "" {
 		t.Fatal("the desk failure is not shown")
 	}
 	h.mustShow("desk down")
-	checkNoEscapes(t, h.m.View().Content)
-
-	th := newTrainHarness(t, "")
-	th.m.cfg.NewSession = func(*training.Scenario) (*training.Session, error) { return nil, errors.New(evilErr) }
-	th.send(tea.KeyPressMsg{Code: tea.KeyEnter})
-	if !strings.Contains(th.view(), "desk down") {
-		t.Fatalf("the error is not shown:\n%s", th.view())
-	}
-	checkNoEscapes(t, th.m.View().Content)
+	tuitest.CheckNoEscapes(t, h.m.View().Content)
 }
 
 // B4: quitting waits for a write that is waiting for its retry, says it is
@@ -203,33 +183,6 @@ func TestQuitWaitsForRetriedWrites(t *testing.T) {
 		if !found {
 			t.Errorf("fatal=%v: the message was not written before quitting", fatal)
 		}
-	}
-}
-
-// B5: ctrl+c while the scorecard is being saved quits once it is saved,
-// and the screen says it is saving meanwhile.
-func TestTraineeQuitWaitsForScorecardSave(t *testing.T) {
-	h := newTrainHarness(t, "")
-	h.send(tea.KeyPressMsg{Code: tea.KeyEnter})
-	_, save := h.m.Update(train.EndedMsg{})
-	if save == nil {
-		t.Fatal("the scorecard is not saved")
-	}
-	if !strings.Contains(h.view(), "Saving the scorecard") {
-		t.Fatalf("no saving state on screen:\n%s", h.view())
-	}
-	_, cmd := h.m.Update(tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl})
-	if cmd != nil {
-		if _, ok := cmd().(tea.QuitMsg); ok {
-			t.Fatal("quit before the scorecard was saved")
-		}
-	}
-	_, cmd = h.m.Update(save())
-	if cmd == nil {
-		t.Fatal("did not quit once saved")
-	}
-	if _, ok := cmd().(tea.QuitMsg); !ok || len(h.saved) != 1 {
-		t.Fatalf("quit %v, saved %d scorecards", ok, len(h.saved))
 	}
 }
 
@@ -281,25 +234,6 @@ func TestDoubleEnterBooksAndClosesOnce(t *testing.T) {
 	}
 	if counts[transcripts.EventClosed] != 1 || counts[transcripts.EventRating] != 1 {
 		t.Fatalf("stored events = %v, want one rating and one closed", counts)
-	}
-}
-
-// R4: the trainee's scenario list scrolls to keep the cursor in view and
-// the frame fits a short terminal.
-func TestTraineeListScrollsAndFits(t *testing.T) {
-	h := newTrainHarness(t, "")
-	h.send(tea.WindowSizeMsg{Width: 40, Height: 8})
-	all := training.Builtins()
-	if len(all) <= 6 {
-		t.Fatalf("only %d scenarios: the list would not need to scroll", len(all))
-	}
-	for range len(all) - 1 {
-		h.send(tea.KeyPressMsg{Code: tea.KeyDown})
-	}
-	tuitest.CheckFits(t, h.m.View().Content, 40, 8)
-	last := all[len(all)-1].ID
-	if !strings.Contains(h.view(), last[:min(len(last), 20)]) {
-		t.Fatalf("the chosen last scenario %q is not in view:\n%s", last, h.view())
 	}
 }
 

@@ -1,4 +1,4 @@
-package tui
+package train
 
 import (
 	"strings"
@@ -12,12 +12,11 @@ import (
 	"tsunagu/transcripts/termsafe"
 	"tsunagu/tui/common"
 	"tsunagu/tui/components"
-	"tsunagu/tui/pages/train"
 )
 
-// TrainConfig is what the trainee app needs. Slow work (training the bot,
+// Config is what the trainee app needs. Slow work (training the bot,
 // playing the bot stage, saving) happens in the functions, run as commands.
-type TrainConfig struct {
+type Config struct {
 	Lang      string
 	Scenarios []*training.Scenario
 	// Scenario, when set, starts that scenario at once instead of the list.
@@ -37,29 +36,29 @@ type TrainConfig struct {
 	Tick        func(d time.Duration, fn func(time.Time) tea.Msg) tea.Cmd
 }
 
-type trainScreen int
+type screenKind int
 
 const (
-	trainList trainScreen = iota
-	trainLoading
-	trainSession
-	trainScore
-	trainDrill
+	screenList screenKind = iota
+	screenLoading
+	screenSession
+	screenScore
+	screenDrill
 )
 
-// TrainModel is the root model of `tsunagu train`.
-type TrainModel struct {
-	cfg    TrainConfig
+// Model is the root model of `tsunagu train`.
+type Model struct {
+	cfg    Config
 	lang   string
 	st     *common.Styles
 	isDark bool
-	keys   train.Keys
-	screen trainScreen
+	keys   Keys
+	screen screenKind
 
-	list    train.List
-	session train.Session
-	score   train.Scorecard
-	drill   train.Drill
+	list    listPage
+	session sessionPage
+	score   scorePage
+	drill   drillPage
 	err     string
 	// saving is set while the scorecard is being stored; a quit asked
 	// meanwhile waits for it (quitAfterSave).
@@ -68,26 +67,26 @@ type TrainModel struct {
 	width, height int
 }
 
-type trainStartedMsg struct {
+type startedMsg struct {
 	s   *training.Session
 	err error
 }
 
-type trainSavedMsg struct {
+type savedMsg struct {
 	where string
 	err   error
 }
 
-type trainDrillMsg struct {
+type drillMsg struct {
 	d   *training.Drill
 	err error
 }
 
-type trainRevealMsg struct{}
-type trainTickMsg struct{}
+type revealMsg struct{}
+type tickMsg struct{}
 
-// NewTrain builds the trainee app.
-func NewTrain(cfg TrainConfig) *TrainModel {
+// New builds the trainee app.
+func New(cfg Config) *Model {
 	if cfg.Lang != "ja" {
 		cfg.Lang = "en"
 	}
@@ -100,43 +99,43 @@ func NewTrain(cfg TrainConfig) *TrainModel {
 	if cfg.Tick == nil {
 		cfg.Tick = tea.Tick
 	}
-	m := &TrainModel{cfg: cfg, lang: cfg.Lang, keys: train.NewKeys(cfg.Lang), isDark: true}
+	m := &Model{cfg: cfg, lang: cfg.Lang, keys: NewKeys(cfg.Lang), isDark: true}
 	m.st = common.NewStyles(true, cfg.NoColor)
-	m.list = train.NewList(m.st, m.keys, m.lang, cfg.Scenarios)
+	m.list = newListPage(m.st, m.keys, m.lang, cfg.Scenarios)
 	return m
 }
 
 // Init asks for the background colour and, with a preset scenario, starts it.
-func (m *TrainModel) Init() tea.Cmd {
+func (m *Model) Init() tea.Cmd {
 	cmds := []tea.Cmd{tea.RequestBackgroundColor}
 	if newDrill := m.cfg.NewDrill; newDrill != nil {
-		m.screen = trainLoading
-		cmds = append(cmds, func() tea.Msg { d, err := newDrill(); return trainDrillMsg{d, err} })
+		m.screen = screenLoading
+		cmds = append(cmds, func() tea.Msg { d, err := newDrill(); return drillMsg{d, err} })
 	} else if m.cfg.Scenario != nil {
 		cmds = append(cmds, m.start(m.cfg.Scenario))
 	}
 	return tea.Batch(cmds...)
 }
 
-func (m *TrainModel) start(sc *training.Scenario) tea.Cmd {
-	m.screen = trainLoading
+func (m *Model) start(sc *training.Scenario) tea.Cmd {
+	m.screen = screenLoading
 	newSession := m.cfg.NewSession
 	return func() tea.Msg {
 		s, err := newSession(sc)
-		return trainStartedMsg{s, err}
+		return startedMsg{s, err}
 	}
 }
 
-func (m *TrainModel) reveal() tea.Cmd {
-	return m.cfg.Tick(m.cfg.RevealEvery, func(time.Time) tea.Msg { return trainRevealMsg{} })
+func (m *Model) reveal() tea.Cmd {
+	return m.cfg.Tick(m.cfg.RevealEvery, func(time.Time) tea.Msg { return revealMsg{} })
 }
 
-func (m *TrainModel) tick() tea.Cmd {
-	return m.cfg.Tick(m.cfg.TickEvery, func(time.Time) tea.Msg { return trainTickMsg{} })
+func (m *Model) tick() tea.Cmd {
+	return m.cfg.Tick(m.cfg.TickEvery, func(time.Time) tea.Msg { return tickMsg{} })
 }
 
 // Update is the root of all state changes.
-func (m *TrainModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = max(msg.Width, 0), max(msg.Height, 0)
@@ -147,11 +146,11 @@ func (m *TrainModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.st = common.NewStyles(m.isDark, m.cfg.NoColor)
 		m.list.SetStyles(m.st)
 		switch m.screen {
-		case trainSession:
+		case screenSession:
 			m.session.SetStyles(m.st, m.isDark)
-		case trainScore:
+		case screenScore:
 			m.score.SetStyles(m.st, m.isDark)
-		case trainDrill:
+		case screenDrill:
 			m.drill.SetStyles(m.st)
 		}
 		return m, nil
@@ -163,32 +162,32 @@ func (m *TrainModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			}
 			return m, tea.Quit
 		}
-	case trainDrillMsg:
+	case drillMsg:
 		if msg.err != nil {
 			m.err = msg.err.Error()
-			m.screen = trainList
+			m.screen = screenList
 			return m, nil
 		}
-		m.drill = train.NewDrill(m.st, m.lang, msg.d)
-		m.screen = trainDrill
+		m.drill = newDrillPage(m.st, m.lang, msg.d)
+		m.screen = screenDrill
 		m.layout()
 		return m, nil
-	case train.ChosenMsg:
+	case chosenMsg:
 		return m, m.start(msg.Scenario)
-	case trainStartedMsg:
+	case startedMsg:
 		if msg.err != nil {
 			m.err = msg.err.Error()
-			m.screen = trainList
+			m.screen = screenList
 			return m, nil
 		}
 		m.err = ""
-		m.session = train.NewSession(m.st, m.keys, m.lang, msg.s)
+		m.session = newSessionPage(m.st, m.keys, m.lang, msg.s)
 		m.session.SetStyles(m.st, m.isDark)
-		m.screen = trainSession
+		m.screen = screenSession
 		m.layout()
 		return m, m.reveal()
-	case trainRevealMsg:
-		if m.screen != trainSession || !m.session.Revealing() {
+	case revealMsg:
+		if m.screen != screenSession || !m.session.Revealing() {
 			return m, nil
 		}
 		m.session.Reveal()
@@ -199,19 +198,19 @@ func (m *TrainModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, m.tick()
 		}
 		return m, nil
-	case trainTickMsg:
-		if m.screen != trainSession {
+	case tickMsg:
+		if m.screen != screenSession {
 			return m, nil
 		}
 		return m, tea.Batch(m.session.Tick(), m.tick())
-	case train.EndedMsg:
-		if m.screen != trainSession {
+	case endedMsg:
+		if m.screen != screenSession {
 			return m, nil
 		}
 		card := m.session.Scorecard()
-		m.score = train.NewScorecard(m.st, m.keys, card)
+		m.score = newScorePage(m.st, m.keys, card)
 		m.score.SetStyles(m.st, m.isDark)
-		m.screen = trainScore
+		m.screen = screenScore
 		m.layout()
 		save := m.cfg.Save
 		if save == nil {
@@ -219,8 +218,8 @@ func (m *TrainModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		m.saving = true
 		m.score.SetSaved(map[bool]string{true: "スコアカードを保存しています…", false: "Saving the scorecard…"}[m.lang == "ja"])
-		return m, func() tea.Msg { w, err := save(card); return trainSavedMsg{w, err} }
-	case trainSavedMsg:
+		return m, func() tea.Msg { w, err := save(card); return savedMsg{w, err} }
+	case savedMsg:
 		m.saving = false
 		if m.quitAfterSave {
 			return m, tea.Quit
@@ -231,39 +230,39 @@ func (m *TrainModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.score.SetSaved(msg.where)
 		}
 		return m, nil
-	case train.AgainMsg:
-		m.screen = trainList
+	case againMsg:
+		m.screen = screenList
 		return m, nil
 	}
 	var cmd tea.Cmd
 	switch m.screen {
-	case trainList:
+	case screenList:
 		m.list, cmd = m.list.Update(msg)
-	case trainSession:
+	case screenSession:
 		m.session, cmd = m.session.Update(msg)
-	case trainScore:
+	case screenScore:
 		m.score, cmd = m.score.Update(msg)
-	case trainDrill:
+	case screenDrill:
 		m.drill, cmd = m.drill.Update(msg)
 	}
 	return m, cmd
 }
 
 // layout sizes the pages that exist; a page not yet built is sized when it is.
-func (m *TrainModel) layout() {
+func (m *Model) layout() {
 	m.list.SetSize(m.width, m.height)
 	switch m.screen {
-	case trainSession:
+	case screenSession:
 		m.session.SetSize(m.width, m.height)
-	case trainScore:
+	case screenScore:
 		m.score.SetSize(m.width, m.height)
-	case trainDrill:
+	case screenDrill:
 		m.drill.SetSize(m.width, m.height)
 	}
 }
 
 // View builds the frame: alt screen, window title.
-func (m *TrainModel) View() tea.View {
+func (m *Model) View() tea.View {
 	v := tea.NewView(m.frame())
 	v.AltScreen = true
 	v.WindowTitle = map[bool]string{true: "tsunagu 研修モード", false: "tsunagu trainee mode"}[m.lang == "ja"]
@@ -271,11 +270,11 @@ func (m *TrainModel) View() tea.View {
 }
 
 // frame is cut to the terminal's width and height, like the customer app's.
-func (m *TrainModel) frame() string {
+func (m *Model) frame() string {
 	return components.Fit(m.screenFrame(), m.width, m.height)
 }
 
-func (m *TrainModel) screenFrame() string {
+func (m *Model) screenFrame() string {
 	if m.width < common.MinWidth || m.height < common.MinHeight {
 		if m.width <= 0 || m.height <= 0 {
 			return ""
@@ -283,13 +282,13 @@ func (m *TrainModel) screenFrame() string {
 		return ansi.Truncate(common.Text(m.lang).TooSmall, m.width, "")
 	}
 	switch m.screen {
-	case trainLoading:
+	case screenLoading:
 		return m.st.Muted.Render(map[bool]string{true: "ボットを準備しています…", false: "Getting the bot ready…"}[m.lang == "ja"])
-	case trainSession:
+	case screenSession:
 		return m.session.View()
-	case trainScore:
+	case screenScore:
 		return m.score.View()
-	case trainDrill:
+	case screenDrill:
 		return m.drill.View()
 	}
 	var errText string

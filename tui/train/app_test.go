@@ -1,6 +1,7 @@
-package tui
+package train
 
 import (
+	"errors"
 	"strings"
 	"sync"
 	"testing"
@@ -20,7 +21,7 @@ import (
 // once and its message is fed back, timers included (they fire immediately).
 type trainHarness struct {
 	t     *testing.T
-	m     *TrainModel
+	m     *Model
 	saved []training.Scorecard
 }
 
@@ -34,7 +35,7 @@ func newTrainHarness(t *testing.T, preset string) *trainHarness {
 	engine := trainBotEngine
 	h := &trainHarness{t: t}
 	start := time.Date(2026, 11, 26, 10, 0, 0, 0, time.FixedZone("JST", 9*3600))
-	cfg := TrainConfig{Lang: "en", Scenarios: training.Builtins(),
+	cfg := Config{Lang: "en", Scenarios: training.Builtins(),
 		NewSession: func(sc *training.Scenario) (*training.Session, error) {
 			s, err := training.NewSession(training.Config{Scenario: sc, Lang: "en", Seed: 1, Trainee: "t", Start: start, Paused: true,
 				Bot: engine.NewConversation("c", sc.BotFacts("en")), Knowledge: handoff.NewRulesKnowledge(engine.Rules()), Rules: engine.Rules()})
@@ -56,7 +57,7 @@ func newTrainHarness(t *testing.T, preset string) *trainHarness {
 			cfg.Scenario = sc
 		}
 	}
-	h.m = NewTrain(cfg)
+	h.m = New(cfg)
 	h.send(tea.WindowSizeMsg{Width: 100, Height: 30})
 	h.run(h.m.Init())
 	return h
@@ -148,7 +149,7 @@ func TestTrainAppTeatestSmoke(t *testing.T) {
 			sc = s
 		}
 	}
-	m := NewTrain(TrainConfig{Lang: "en", Scenarios: training.Builtins(), Scenario: sc, NoColor: true,
+	m := New(Config{Lang: "en", Scenarios: training.Builtins(), Scenario: sc, NoColor: true,
 		RevealEvery: time.Millisecond,
 		NewSession: func(sc *training.Scenario) (*training.Session, error) {
 			s, err := training.NewSession(training.Config{Scenario: sc, Lang: "en", Seed: 1, Trainee: "t", Start: start, Paused: true,
@@ -172,4 +173,62 @@ func TestTrainAppTeatestSmoke(t *testing.T) {
 	wait("Scorecard: Cancelling a membership")
 	tm.Send(tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl})
 	tm.WaitFinished(t, teatest.WithFinalTimeout(tuitest.HangBound))
+}
+
+// B5: ctrl+c while the scorecard is being saved quits once it is saved,
+// and the screen says it is saving meanwhile.
+func TestTraineeQuitWaitsForScorecardSave(t *testing.T) {
+	h := newTrainHarness(t, "")
+	h.send(tea.KeyPressMsg{Code: tea.KeyEnter})
+	_, save := h.m.Update(endedMsg{})
+	if save == nil {
+		t.Fatal("the scorecard is not saved")
+	}
+	if !strings.Contains(h.view(), "Saving the scorecard") {
+		t.Fatalf("no saving state on screen:\n%s", h.view())
+	}
+	_, cmd := h.m.Update(tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl})
+	if cmd != nil {
+		if _, ok := cmd().(tea.QuitMsg); ok {
+			t.Fatal("quit before the scorecard was saved")
+		}
+	}
+	_, cmd = h.m.Update(save())
+	if cmd == nil {
+		t.Fatal("did not quit once saved")
+	}
+	if _, ok := cmd().(tea.QuitMsg); !ok || len(h.saved) != 1 {
+		t.Fatalf("quit %v, saved %d scorecards", ok, len(h.saved))
+	}
+}
+
+// R4: the trainee's scenario list scrolls to keep the cursor in view and
+// the frame fits a short terminal.
+func TestTraineeListScrollsAndFits(t *testing.T) {
+	h := newTrainHarness(t, "")
+	h.send(tea.WindowSizeMsg{Width: 40, Height: 8})
+	all := training.Builtins()
+	if len(all) <= 6 {
+		t.Fatalf("only %d scenarios: the list would not need to scroll", len(all))
+	}
+	for range len(all) - 1 {
+		h.send(tea.KeyPressMsg{Code: tea.KeyDown})
+	}
+	tuitest.CheckFits(t, h.m.View().Content, 40, 8)
+	last := all[len(all)-1].ID
+	if !strings.Contains(h.view(), last[:min(len(last), 20)]) {
+		t.Fatalf("the chosen last scenario %q is not in view:\n%s", last, h.view())
+	}
+}
+
+// B3: errors from the domain reach the trainee app's error line without
+// their escapes.
+func TestErrorTextIsSanitisedOnScreen(t *testing.T) {
+	th := newTrainHarness(t, "")
+	th.m.cfg.NewSession = func(*training.Scenario) (*training.Session, error) { return nil, errors.New(tuitest.EvilError) }
+	th.send(tea.KeyPressMsg{Code: tea.KeyEnter})
+	if !strings.Contains(th.view(), "desk down") {
+		t.Fatalf("the error is not shown:\n%s", th.view())
+	}
+	tuitest.CheckNoEscapes(t, th.m.View().Content)
 }

@@ -14,10 +14,10 @@ import (
 	"tsunagu/tui/common"
 )
 
-// Drill is the escalation quiz: for each customer message the trainee picks
+// drillPage is the escalation quiz: for each customer message the trainee picks
 // answer, clarify or escalate (and, for escalate, why), and sees what the
 // real bot decides and why.
-type Drill struct {
+type drillPage struct {
 	st       *common.Styles
 	lang     string
 	d        *training.Drill
@@ -27,7 +27,7 @@ type Drill struct {
 	height   int
 }
 
-// Drill keys are single letters and digits: the quiz has no text input.
+// The drill's keys are single letters and digits: the quiz has no text input.
 var (
 	drillAnswer   = key.NewBinding(key.WithKeys("a"))
 	drillClarify  = key.NewBinding(key.WithKeys("c"))
@@ -36,19 +36,19 @@ var (
 	drillCancel   = key.NewBinding(key.WithKeys("esc"))
 )
 
-// NewDrill shows a prepared drill.
-func NewDrill(st *common.Styles, lang string, d *training.Drill) Drill {
-	return Drill{st: st, lang: lang, d: d}
+// newDrillPage shows a prepared drill.
+func newDrillPage(st *common.Styles, lang string, d *training.Drill) drillPage {
+	return drillPage{st: st, lang: lang, d: d}
 }
 
 // SetStyles applies the theme.
-func (p *Drill) SetStyles(st *common.Styles) { p.st = st }
+func (p *drillPage) SetStyles(st *common.Styles) { p.st = st }
 
 // SetSize sets the view's size.
-func (p *Drill) SetSize(w, h int) { p.width, p.height = w, h }
+func (p *drillPage) SetSize(w, h int) { p.width, p.height = w, h }
 
 // Update takes the trainee's choice.
-func (p Drill) Update(msg tea.Msg) (Drill, tea.Cmd) {
+func (p drillPage) Update(msg tea.Msg) (drillPage, tea.Cmd) {
 	k, ok := msg.(tea.KeyPressMsg)
 	if !ok {
 		return p, nil
@@ -85,14 +85,14 @@ func (p Drill) Update(msg tea.Msg) (Drill, tea.Cmd) {
 	return p, nil
 }
 
-func (p *Drill) answer(a bot.Action, r bot.Reason) {
+func (p *drillPage) answer(a bot.Action, r bot.Reason) {
 	res, err := p.d.Answer(a, r)
 	if err == nil {
 		p.last = &res
 	}
 }
 
-func (p Drill) actionName(a bot.Action) string {
+func (p drillPage) actionName(a bot.Action) string {
 	return map[bot.Action][2]string{
 		bot.ActionAnswer:   {"answer", "回答"},
 		bot.ActionClarify:  {"clarify", "確認"},
@@ -101,7 +101,7 @@ func (p Drill) actionName(a bot.Action) string {
 }
 
 // View renders exactly height rows.
-func (p Drill) View() string {
+func (p drillPage) View() string {
 	w := max(p.width, 1)
 	points, maxPoints := p.d.Score()
 	head := tr(p.lang, "Escalation drill", "エスカレーション判断ドリル")

@@ -18,19 +18,15 @@ import (
 	"tsunagu/tui/components"
 )
 
-// RevealMsg shows the next line of the bot stage; the root sends it on a
-// short timer so the bot stage plays fast before the packet arrives.
-type RevealMsg struct{}
-
-// EndedMsg says the session is over and the scorecard can be shown.
-type EndedMsg struct{}
+// endedMsg says the session is over and the scorecard can be shown.
+type endedMsg struct{}
 
 // waitStep is how much time the wait key lets pass on a paused clock.
 const waitStep = 30 * time.Second
 
-// Session is the trainee's seat: the transcript (bot stage, then the chat),
+// sessionPage is the trainee's seat: the transcript (bot stage, then the chat),
 // the packet as received, the mood meter and the action keys.
-type Session struct {
+type sessionPage struct {
 	st         *common.Styles
 	keys       Keys
 	lang       string
@@ -49,11 +45,11 @@ type Session struct {
 	height    int
 }
 
-// NewSession shows a started session (the bot stage already played by the
+// newSessionPage shows a started session (the bot stage already played by the
 // domain; the screen reveals it line by line).
-func NewSession(st *common.Styles, keys Keys, lang string, s *training.Session) Session {
+func newSessionPage(st *common.Styles, keys Keys, lang string, s *training.Session) sessionPage {
 	text := common.Text(lang)
-	p := Session{st: st, keys: keys, lang: lang, text: text, s: s,
+	p := sessionPage{st: st, keys: keys, lang: lang, text: text, s: s,
 		transcript: components.NewTranscript(st, text),
 		input:      components.NewInput(st, text, common.NewKeys(text).Chat),
 		help:       help.New()}
@@ -62,7 +58,7 @@ func NewSession(st *common.Styles, keys Keys, lang string, s *training.Session) 
 }
 
 // SetStyles applies the theme.
-func (p *Session) SetStyles(st *common.Styles, isDark bool) {
+func (p *sessionPage) SetStyles(st *common.Styles, isDark bool) {
 	p.st = st
 	p.transcript.SetStyles(st)
 	p.input.SetStyles(st)
@@ -73,12 +69,12 @@ func (p *Session) SetStyles(st *common.Styles, isDark bool) {
 }
 
 // Revealing reports whether the bot stage is still being played.
-func (p *Session) Revealing() bool { return !p.handedOff }
+func (p *sessionPage) Revealing() bool { return !p.handedOff }
 
 const inputHeight = 3
 
 // SetSize lays the screen out.
-func (p *Session) SetSize(w, h int) {
+func (p *sessionPage) SetSize(w, h int) {
 	p.width, p.height = w, h
 	pw := p.packetWidth()
 	p.transcript.SetSize(max(w-pw-1, 1), max(h-3-inputHeight, 1))
@@ -86,10 +82,10 @@ func (p *Session) SetSize(w, h int) {
 	p.help.SetWidth(w)
 }
 
-func (p *Session) packetWidth() int { return min(40, max(p.width/3, 20)) }
+func (p *sessionPage) packetWidth() int { return min(40, max(p.width/3, 20)) }
 
 // Reveal shows the next bot-stage line; after the last, the handover.
-func (p *Session) Reveal() tea.Cmd {
+func (p *sessionPage) Reveal() tea.Cmd {
 	stage := p.s.BotStage()
 	if p.revealed < len(stage) {
 		l := stage[p.revealed]
@@ -110,12 +106,12 @@ func (p *Session) Reveal() tea.Cmd {
 	return nil
 }
 
-func (p *Session) customerLabel() string {
+func (p *sessionPage) customerLabel() string {
 	return termsafe.Line(p.s.Scenario().Customer.Name.In(p.lang))
 }
 
 // sync appends the session's new lines to the transcript and reports the end.
-func (p *Session) sync() tea.Cmd {
+func (p *sessionPage) sync() tea.Cmd {
 	lines := p.s.Lines()
 	for _, l := range lines[p.synced:] {
 		switch {
@@ -131,12 +127,12 @@ func (p *Session) sync() tea.Cmd {
 	}
 	p.synced = len(lines)
 	if p.s.Phase() == training.PhaseEnded {
-		return func() tea.Msg { return EndedMsg{} }
+		return func() tea.Msg { return endedMsg{} }
 	}
 	return nil
 }
 
-func (p *Session) actionText(l training.Line) string {
+func (p *sessionPage) actionText(l training.Line) string {
 	switch l.Action {
 	case "transfer":
 		return tr(p.lang, "Transferred to ", "転送：") + l.Team.Label(p.lang)
@@ -149,7 +145,7 @@ func (p *Session) actionText(l training.Line) string {
 }
 
 // Tick lets the real clock act: a customer kept waiting complains or leaves.
-func (p *Session) Tick() tea.Cmd {
+func (p *sessionPage) Tick() tea.Cmd {
 	if !p.handedOff {
 		return nil
 	}
@@ -158,7 +154,7 @@ func (p *Session) Tick() tea.Cmd {
 }
 
 // Update handles keys.
-func (p Session) Update(msg tea.Msg) (Session, tea.Cmd) {
+func (p sessionPage) Update(msg tea.Msg) (sessionPage, tea.Cmd) {
 	k, ok := msg.(tea.KeyPressMsg)
 	if !ok {
 		var cmd tea.Cmd
@@ -233,7 +229,7 @@ func (p Session) Update(msg tea.Msg) (Session, tea.Cmd) {
 }
 
 // moodMeter draws the customer's mood as ten cells and a number.
-func (p *Session) moodMeter() string {
+func (p *sessionPage) moodMeter() string {
 	m := p.s.Mood()
 	filled := (m + 5) / 10
 	bar := strings.Repeat("■", filled) + strings.Repeat("□", 10-filled)
@@ -248,7 +244,7 @@ func (p *Session) moodMeter() string {
 }
 
 // View renders exactly height rows, none wider than width.
-func (p Session) View() string {
+func (p sessionPage) View() string {
 	w, h := p.width, p.height
 	sc := p.s.Scenario()
 	title := termsafe.Line(sc.TitleIn(p.lang)) + " · " + training.PersonaName(sc.Persona, p.lang)
@@ -289,7 +285,7 @@ func (p Session) View() string {
 }
 
 // packetView is the handoff packet as the trainee received it.
-func (p Session) packetView(width, height int) string {
+func (p sessionPage) packetView(width, height int) string {
 	inner := max(width-4, 1)
 	var lines []string
 	if !p.handedOff {
@@ -322,4 +318,4 @@ func fitRows(rows []string, w, h int) string {
 }
 
 // Scorecard grades the session.
-func (p *Session) Scorecard() training.Scorecard { return p.s.Scorecard() }
+func (p *sessionPage) Scorecard() training.Scorecard { return p.s.Scorecard() }

@@ -12,8 +12,8 @@ import (
 	"tsunagu/tui/components"
 )
 
-// List is the scenario picker.
-type List struct {
+// listPage is the scenario picker.
+type listPage struct {
 	st        *common.Styles
 	keys      Keys
 	lang      string
@@ -23,22 +23,22 @@ type List struct {
 	height    int
 }
 
-// ChosenMsg says the trainee picked a scenario.
-type ChosenMsg struct{ Scenario *training.Scenario }
+// chosenMsg says the trainee picked a scenario.
+type chosenMsg struct{ Scenario *training.Scenario }
 
-// NewList lists the scenarios.
-func NewList(st *common.Styles, keys Keys, lang string, scenarios []*training.Scenario) List {
-	return List{st: st, keys: keys, lang: lang, scenarios: scenarios}
+// newListPage lists the scenarios.
+func newListPage(st *common.Styles, keys Keys, lang string, scenarios []*training.Scenario) listPage {
+	return listPage{st: st, keys: keys, lang: lang, scenarios: scenarios}
 }
 
 // SetStyles applies the theme.
-func (l *List) SetStyles(st *common.Styles) { l.st = st }
+func (l *listPage) SetStyles(st *common.Styles) { l.st = st }
 
 // SetSize sets the view's size.
-func (l *List) SetSize(w, h int) { l.width, l.height = w, h }
+func (l *listPage) SetSize(w, h int) { l.width, l.height = w, h }
 
 // Update moves the cursor and picks.
-func (l List) Update(msg tea.Msg) (List, tea.Cmd) {
+func (l listPage) Update(msg tea.Msg) (listPage, tea.Cmd) {
 	k, ok := msg.(tea.KeyPressMsg)
 	if !ok || len(l.scenarios) == 0 {
 		return l, nil
@@ -50,14 +50,14 @@ func (l List) Update(msg tea.Msg) (List, tea.Cmd) {
 		l.cursor = min(len(l.scenarios)-1, l.cursor+1)
 	case key.Matches(k, l.keys.Choose):
 		sc := l.scenarios[l.cursor]
-		return l, func() tea.Msg { return ChosenMsg{Scenario: sc} }
+		return l, func() tea.Msg { return chosenMsg{Scenario: sc} }
 	}
 	return l, nil
 }
 
 // View renders the title and as many scenarios as fit, scrolled to keep
 // the cursor visible.
-func (l List) View() string {
+func (l listPage) View() string {
 	items := make([]string, len(l.scenarios))
 	for i, s := range l.scenarios {
 		items[i] = fmt.Sprintf("%-26s %-11s %s", termsafe.Line(s.ID), training.PersonaName(s.Persona, l.lang), termsafe.Line(s.TitleIn(l.lang)))

@@ -15,12 +15,12 @@ import (
 	"tsunagu/tui/common"
 )
 
-// AgainMsg asks for the scenario list again.
-type AgainMsg struct{}
+// againMsg asks for the scenario list again.
+type againMsg struct{}
 
-// Scorecard shows the graded session: total, outcome, and every item with
+// scorePage shows the graded session: total, outcome, and every item with
 // its reason and the trainee's line it rests on.
-type Scorecard struct {
+type scorePage struct {
 	st     *common.Styles
 	keys   Keys
 	lang   string
@@ -32,16 +32,16 @@ type Scorecard struct {
 	height int
 }
 
-// NewScorecard shows card.
-func NewScorecard(st *common.Styles, keys Keys, card training.Scorecard) Scorecard {
-	return Scorecard{st: st, keys: keys, lang: card.Lang, card: card, help: help.New()}
+// newScorePage shows card.
+func newScorePage(st *common.Styles, keys Keys, card training.Scorecard) scorePage {
+	return scorePage{st: st, keys: keys, lang: card.Lang, card: card, help: help.New()}
 }
 
 // SetSaved records where the scorecard was stored (or why it was not).
-func (c *Scorecard) SetSaved(s string) { c.saved = s }
+func (c *scorePage) SetSaved(s string) { c.saved = s }
 
 // SetStyles applies the theme.
-func (c *Scorecard) SetStyles(st *common.Styles, isDark bool) {
+func (c *scorePage) SetStyles(st *common.Styles, isDark bool) {
 	c.st = st
 	c.help.Styles = help.DefaultStyles(isDark)
 	if st.NoColor {
@@ -50,13 +50,13 @@ func (c *Scorecard) SetStyles(st *common.Styles, isDark bool) {
 }
 
 // SetSize sets the view's size.
-func (c *Scorecard) SetSize(w, h int) {
+func (c *scorePage) SetSize(w, h int) {
 	c.width, c.height = w, h
 	c.help.SetWidth(w)
 }
 
 // Update scrolls and returns to the list.
-func (c Scorecard) Update(msg tea.Msg) (Scorecard, tea.Cmd) {
+func (c scorePage) Update(msg tea.Msg) (scorePage, tea.Cmd) {
 	k, ok := msg.(tea.KeyPressMsg)
 	if !ok {
 		return c, nil
@@ -67,7 +67,7 @@ func (c Scorecard) Update(msg tea.Msg) (Scorecard, tea.Cmd) {
 	case key.Matches(k, c.keys.Down), key.Matches(k, c.keys.ScrollDown):
 		c.offset++
 	case key.Matches(k, c.keys.Again):
-		return c, func() tea.Msg { return AgainMsg{} }
+		return c, func() tea.Msg { return againMsg{} }
 	}
 	return c, nil
 }
@@ -75,7 +75,7 @@ func (c Scorecard) Update(msg tea.Msg) (Scorecard, tea.Cmd) {
 const labelWidth = 30
 
 // View renders exactly height rows.
-func (c Scorecard) View() string {
+func (c scorePage) View() string {
 	w, h := c.width, c.height
 	card := c.card
 	head := []string{c.st.Title.Render(ansi.Truncate(tr(c.lang, "Scorecard: ", "スコアカード：")+termsafe.Line(card.Title), w, "…"))}

@@ -56,3 +56,17 @@ func CheckFits(t testing.TB, frame string, w, hgt int) {
 		}
 	}
 }
+
+// EvilError is an error text carrying escapes: a clipboard write, a screen
+// clear and an 8-bit CSI.
+const EvilError = "desk down \x1b]52;c;RVZJTA==\x07\x1b[2J\x9b31m now"
+
+// CheckNoEscapes fails when a frame carries any escape of EvilError.
+func CheckNoEscapes(t testing.TB, content string) {
+	t.Helper()
+	for _, bad := range []string{"\x1b]", "\x07", "\x1b[2J", "\u009b"} {
+		if strings.Contains(content, bad) {
+			t.Fatalf("the frame carries %q from an error: %q", bad, content)
+		}
+	}
+}

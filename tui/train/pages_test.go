@@ -94,7 +94,7 @@ func stageBot(t *testing.T, sc *training.Scenario, lang string) training.Bot {
 
 // newPage starts a session (recorded bot stage, real packet, paused clock,
 // fixed seed) and shows it at 100×30 with the bot stage fully revealed.
-func newPage(t *testing.T, id, lang string) Session {
+func newPage(t *testing.T, id, lang string) sessionPage {
 	t.Helper()
 	sc := scenario(t, id)
 	rules := realEngine().Rules()
@@ -107,7 +107,7 @@ func newPage(t *testing.T, id, lang string) Session {
 		t.Fatal(err)
 	}
 	// Dark theme, colour on: the goldens compare the text with ANSI stripped.
-	p := NewSession(common.NewStyles(true, false), NewKeys(lang), lang, s)
+	p := newSessionPage(common.NewStyles(true, false), NewKeys(lang), lang, s)
 	p.SetSize(100, 30)
 	for p.Revealing() {
 		p.Reveal()
@@ -115,7 +115,7 @@ func newPage(t *testing.T, id, lang string) Session {
 	return p
 }
 
-func typeText(p Session, s string) Session {
+func typeText(p sessionPage, s string) sessionPage {
 	for _, r := range s {
 		k := tea.KeyPressMsg{Code: r, Text: string(r)}
 		if r == ' ' {
@@ -126,13 +126,13 @@ func typeText(p Session, s string) Session {
 	return p
 }
 
-func send(t *testing.T, p Session, s string) (Session, tea.Cmd) {
+func send(t *testing.T, p sessionPage, s string) (sessionPage, tea.Cmd) {
 	t.Helper()
 	p = typeText(p, s)
 	return p.Update(tea.KeyPressMsg{Code: tea.KeyEnter})
 }
 
-func ctrl(p Session, r rune) (Session, tea.Cmd) {
+func ctrl(p sessionPage, r rune) (sessionPage, tea.Cmd) {
 	return p.Update(tea.KeyPressMsg{Code: r, Mod: tea.ModCtrl})
 }
 
@@ -186,10 +186,10 @@ func TestScorecardGolden(t *testing.T) {
 			if cmd == nil {
 				t.Fatal("closing the chat did not end the session")
 			}
-			if _, ok := cmd().(EndedMsg); !ok {
-				t.Fatal("closing the chat did not send EndedMsg")
+			if _, ok := cmd().(endedMsg); !ok {
+				t.Fatal("closing the chat did not send endedMsg")
 			}
-			c := NewScorecard(common.NewStyles(true, false), NewKeys(lang), p.Scorecard())
+			c := newScorePage(common.NewStyles(true, false), NewKeys(lang), p.Scorecard())
 			c.SetSaved(map[string]string{"en": "Saved as session 1", "ja": "セッション 1 として保存しました"}[lang])
 			c.SetSize(100, 30)
 			frame := c.View()
@@ -228,7 +228,7 @@ func TestBotStageIsRevealedBeforeThePacket(t *testing.T) {
 	if err := s.Start(); err != nil {
 		t.Fatal(err)
 	}
-	p := NewSession(common.NewStyles(true, true), NewKeys("en"), "en", s)
+	p := newSessionPage(common.NewStyles(true, true), NewKeys("en"), "en", s)
 	p.SetSize(100, 30)
 	if !strings.Contains(p.View(), "Waiting for the bot") {
 		t.Error("packet shown before the bot stage played")
@@ -250,7 +250,7 @@ func TestDrillPage(t *testing.T) {
 		d := training.NewDrill(training.DrillItems(), lang, 1, func(id string) training.Bot {
 			return realEngine().NewConversation(id, bot.Facts{Lang: lang, SignedIn: true})
 		})
-		p := NewDrill(common.NewStyles(true, true), lang, d)
+		p := newDrillPage(common.NewStyles(true, true), lang, d)
 		p.SetSize(100, 30)
 		press := func(s string) {
 			code := rune(s[0])
