@@ -109,8 +109,8 @@ func TestJourneyChatEscalateTransferRateClose(t *testing.T) {
 	}
 
 	// Every message shown was saved: no "not saved" mark anywhere.
-	for i := range h.m.chat.transcript.Len() {
-		if m := h.m.chat.transcript.Message(i); m.Save != 0 && m.Save != 2 {
+	for i := range h.m.chat.Transcript().Len() {
+		if m := h.m.chat.Transcript().Message(i); m.Save != 0 && m.Save != 2 {
 			t.Errorf("message %d %q has save state %d", i, m.Text, m.Save)
 		}
 	}

@@ -290,7 +290,7 @@ func TestHugePasteIsCappedWithNotice(t *testing.T) {
 	h.startChat()
 	h.send(tea.PasteMsg{Content: strings.Repeat("x", 1<<20)})
 	h.mustShow("The paste was cut to 10000 characters")
-	if n := utf8.RuneCountInString(h.m.chat.input.Value()); n != components.MaxInputChars {
+	if n := utf8.RuneCountInString(h.m.chat.Input().Value()); n != components.MaxInputChars {
 		t.Fatalf("input holds %d characters", n)
 	}
 	h.enter()
@@ -314,7 +314,7 @@ func TestPastedLineEndingsBecomeSingleNewlines(t *testing.T) {
 	h := newHarness(t, harnessOpts{})
 	h.startChat()
 	h.send(tea.PasteMsg{Content: "a\r\nb\rc\n\nd"})
-	if got := h.m.chat.input.Value(); got != "a\nb\nc\n\nd" {
+	if got := h.m.chat.Input().Value(); got != "a\nb\nc\n\nd" {
 		t.Fatalf("input = %q", got)
 	}
 }
@@ -356,10 +356,10 @@ func TestRightToLeftInput(t *testing.T) {
 	h := newHarness(t, harnessOpts{})
 	h.startChat()
 	h.typeText("שלום עולם مرحبا")
-	if got := h.m.chat.input.Value(); got != "שלום עולם مرحبا" {
+	if got := h.m.chat.Input().Value(); got != "שלום עולם مرحبا" {
 		t.Fatalf("input = %q", got)
 	}
-	if col := h.m.chat.input.Column(); col != utf8.RuneCountInString("שלום עולם مرحبا") {
+	if col := h.m.chat.Input().Column(); col != utf8.RuneCountInString("שלום עולם مرحبا") {
 		t.Fatalf("cursor column %d", col)
 	}
 	h.enter()
@@ -399,19 +399,19 @@ func TestTypingNeverScrollsTheTranscript(t *testing.T) {
 	h := newHarness(t, harnessOpts{})
 	h.startChat()
 	for i := range 60 {
-		h.m.chat.transcript.Append(components.Message{Role: components.RoleBot, Label: "Bot", Text: strings.Repeat("line ", i%7+1)})
+		h.m.chat.Transcript().Append(components.Message{Role: components.RoleBot, Label: "Bot", Text: strings.Repeat("line ", i%7+1)})
 	}
 	h.press(tea.KeyPgUp, 0)
-	before := h.m.chat.transcript.View()
+	before := h.m.chat.Transcript().View()
 	h.typeText("jjkk  ffbb")
-	if after := h.m.chat.transcript.View(); after != before {
+	if after := h.m.chat.Transcript().View(); after != before {
 		t.Fatal("typing scrolled the transcript")
 	}
-	if got := h.m.chat.input.Value(); got != "jjkk  ffbb" {
+	if got := h.m.chat.Input().Value(); got != "jjkk  ffbb" {
 		t.Fatalf("input = %q", got)
 	}
 	h.press(tea.KeyPgDown, 0)
-	if !h.m.chat.transcript.Following() {
+	if !h.m.chat.Transcript().Following() {
 		t.Fatal("PgDn did not return to the newest message")
 	}
 }
@@ -498,14 +498,14 @@ func TestHostileTextStaysInItsMessage(t *testing.T) {
 	h := newHarness(t, harnessOpts{})
 	h.startChat()
 	for _, tc := range hostile {
-		if h.m.chat.choosing {
+		if h.m.chat.Choosing() {
 			h.enter() // the bot escalated: pick first available
 		}
 		h.send(tea.PasteMsg{Content: "<" + tc.text + ">"})
 		h.enter()
 		var msg components.Message
-		for i := range h.m.chat.transcript.Len() {
-			if m := h.m.chat.transcript.Message(i); m.Role == components.RoleCustomer {
+		for i := range h.m.chat.Transcript().Len() {
+			if m := h.m.chat.Transcript().Message(i); m.Role == components.RoleCustomer {
 				msg = m
 			}
 		}

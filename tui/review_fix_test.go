@@ -67,8 +67,8 @@ func TestRetriedWriteStaysInItsConversation(t *testing.T) {
 	if !found {
 		t.Errorf("the retried write never reached its own conversation %s: %+v", lost, c.Entries)
 	}
-	for i := range h.m.chat.transcript.Len() {
-		if msg := h.m.chat.transcript.Message(i); msg.Save == components.NotSaved {
+	for i := range h.m.chat.Transcript().Len() {
+		if msg := h.m.chat.Transcript().Message(i); msg.Save == components.NotSaved {
 			t.Errorf("resumed message %d %q marked by the old chat's write", i, msg.Text)
 		}
 	}
@@ -91,8 +91,8 @@ func TestMessageBeforeBotStartedIsAnswered(t *testing.T) {
 		t.Fatalf("still answering:\n%s", h.view())
 	}
 	bots := 0
-	for i := range h.m.chat.transcript.Len() {
-		if h.m.chat.transcript.Message(i).Role == components.RoleBot {
+	for i := range h.m.chat.Transcript().Len() {
+		if h.m.chat.Transcript().Message(i).Role == components.RoleBot {
 			bots++
 		}
 	}
@@ -243,10 +243,10 @@ func TestShortTerminalKeepsInputAndChoice(t *testing.T) {
 	h := newHarness(t, harnessOpts{width: 30, height: 8})
 	h.startChat()
 	h.send(tea.PasteMsg{Content: strings.Repeat("x", 20000)})
-	if h.m.chat.input.Notice() == "" {
+	if h.m.chat.Input().Notice() == "" {
 		t.Fatal("no paste notice")
 	}
-	if rows, budget := strings.Count(h.m.chatView(), "\n")+1, h.m.bodyHeight(); rows > budget {
+	if rows, budget := strings.Count(h.m.chat.View(), "\n")+1, h.m.bodyHeight(); rows > budget {
 		t.Fatalf("chat with a notice needs %d rows, has %d: the input is cut", rows, budget)
 	}
 	tuitest.CheckFits(t, h.m.View().Content, 30, 8)
@@ -254,10 +254,10 @@ func TestShortTerminalKeepsInputAndChoice(t *testing.T) {
 	h = newHarness(t, harnessOpts{width: 30, height: 8})
 	h.startChat()
 	h.ctrl('o')
-	if !h.m.chat.choosing {
+	if !h.m.chat.Choosing() {
 		t.Fatal("the operator choice is not open")
 	}
-	if rows, budget := strings.Count(h.m.chatView(), "\n")+1, h.m.bodyHeight(); rows > budget {
+	if rows, budget := strings.Count(h.m.chat.View(), "\n")+1, h.m.bodyHeight(); rows > budget {
 		t.Fatalf("chat with the choice needs %d rows, has %d: the choice is cut", rows, budget)
 	}
 	h.mustShow("1/2 or")

@@ -1,5 +1,10 @@
 package common
 
+import (
+	"fmt"
+	"time"
+)
+
 // Strings holds every UI string of the customer app in one language. Both
 // languages fill every field; a test checks that none is empty. Texts with
 // verbs take fmt arguments, noted beside them.
@@ -343,4 +348,30 @@ func LangName(code, ui string) string {
 		return n[0]
 	}
 	return n[1]
+}
+
+// FormatSlot says when a callback is due, in lang.
+func FormatSlot(t time.Time, lang string) string {
+	if lang == "ja" {
+		return t.Format("1月2日 15:04")
+	}
+	return t.Format("Mon 2 Jan 15:04")
+}
+
+// FormatETA rounds a wait to whole minutes, or "under a minute", in lang.
+func FormatETA(d time.Duration, lang string) string {
+	mins := int((d + 30*time.Second) / time.Minute)
+	if lang == "ja" {
+		if mins < 1 {
+			return "1分未満"
+		}
+		return fmt.Sprintf("約%d分", mins)
+	}
+	switch {
+	case mins < 1:
+		return "under a minute"
+	case mins == 1:
+		return "about 1 minute"
+	}
+	return fmt.Sprintf("about %d minutes", mins)
 }
