@@ -638,39 +638,12 @@ func (l *listPage) rowView(i int, cols []int, words []string) string {
 		if ci < len(cols)-1 {
 			pad += " "
 		}
-		b.WriteString(highlightCell(text, words, base, hit, selected))
-		b.WriteString(base.Render(pad))
-	}
-	return b.String()
-}
-
-// highlightCell styles hits inside an already-cut cell; the selected row
-// keeps its background on every segment.
-func highlightCell(text string, words []string, base, hit lipgloss.Style, selected bool) string {
-	marks := components.HitSpans(text, words)
-	if marks == nil {
 		if selected {
-			return base.Render(text)
+			b.WriteString(components.HighlightOn(text, words, hit, base))
+		} else {
+			b.WriteString(components.Highlight(text, words, hit))
 		}
-		return text
-	}
-	rs := []rune(text)
-	var b strings.Builder
-	for i := 0; i < len(rs); {
-		j := i
-		for j < len(rs) && marks[j] == marks[i] {
-			j++
-		}
-		seg := string(rs[i:j])
-		switch {
-		case marks[i]:
-			b.WriteString(hit.Render(seg))
-		case selected:
-			b.WriteString(base.Render(seg))
-		default:
-			b.WriteString(seg)
-		}
-		i = j
+		b.WriteString(base.Render(pad))
 	}
 	return b.String()
 }

@@ -105,12 +105,27 @@ func Contains(text string, words []string) bool {
 }
 
 // Highlight styles the matches of words inside plain (unstyled, sanitised)
-// text. The result has the same width as text. Invalid UTF-8 (which the
-// sanitiser never lets through) becomes U+FFFD, as it would there.
-func Highlight(text string, words []string, st lipgloss.Style) string {
+// text with hit, and leaves the rest as it is. The result has the same
+// width as text. Invalid UTF-8 (which the sanitiser never lets through)
+// becomes U+FFFD, as it would there.
+func Highlight(text string, words []string, hit lipgloss.Style) string {
+	return highlight(text, words, hit, nil)
+}
+
+// HighlightOn is Highlight inside a styled row (the history's selected
+// row): the rest of text is rendered with base, segment by segment, so the
+// row's background runs on through its hits.
+func HighlightOn(text string, words []string, hit, base lipgloss.Style) string {
+	return highlight(text, words, hit, &base)
+}
+
+func highlight(text string, words []string, hit lipgloss.Style, base *lipgloss.Style) string {
 	text = validUTF8(text)
 	marks := HitSpans(text, words)
 	if marks == nil {
+		if base != nil {
+			return base.Render(text)
+		}
 		return text
 	}
 	rs := []rune(text)
@@ -120,10 +135,14 @@ func Highlight(text string, words []string, st lipgloss.Style) string {
 		for j < len(rs) && marks[j] == marks[i] {
 			j++
 		}
-		if marks[i] {
-			b.WriteString(st.Render(string(rs[i:j])))
-		} else {
-			b.WriteString(string(rs[i:j]))
+		seg := string(rs[i:j])
+		switch {
+		case marks[i]:
+			b.WriteString(hit.Render(seg))
+		case base != nil:
+			b.WriteString(base.Render(seg))
+		default:
+			b.WriteString(seg)
 		}
 		i = j
 	}

@@ -3,6 +3,7 @@ package components
 import (
 	"strings"
 	"testing"
+	"tsunagu/transcripts/termsafe"
 
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
@@ -45,7 +46,7 @@ func TestHitWordsAndSpans(t *testing.T) {
 	}
 }
 
-// FuzzHighlight: highlighting never panics, never changes the text (but
+// FuzzHighlight: highlighting (alone or inside a styled row) never panics, never changes the text (but
 // for invalid UTF-8, which becomes U+FFFD) or its width, and only adds
 // styling.
 func FuzzHighlight(f *testing.F) {
@@ -54,14 +55,23 @@ func FuzzHighlight(f *testing.F) {
 	f.Add("ｶﾞ", "ガ\u0301 e\u0301 👩‍👩‍👧 🇯🇵")
 	f.Add("\xff", "\xff\xfe broken")
 	st := lipgloss.NewStyle().Reverse(true)
+	base := lipgloss.NewStyle().Bold(true)
 	f.Fuzz(func(t *testing.T, query, text string) {
-		out := Highlight(text, HitWords(query), st)
-		text = strings.ToValidUTF8(text, "\uFFFD")
-		if ansi.Strip(out) != ansi.Strip(text) {
-			t.Fatalf("text changed: %q → %q", text, out)
-		}
-		if ansi.StringWidth(out) != ansi.StringWidth(text) {
-			t.Fatalf("width changed: %q → %q", text, out)
+		words := HitWords(query)
+		// HighlightOn styles every segment, so it is given what it is
+		// always given: a sanitised line (a style would expand a tab).
+		line := termsafe.Line(text)
+		for _, c := range [][2]string{
+			{strings.ToValidUTF8(text, "\uFFFD"), Highlight(text, words, st)},
+			{line, HighlightOn(line, words, st, base)},
+		} {
+			in, out := c[0], c[1]
+			if ansi.Strip(out) != ansi.Strip(in) {
+				t.Fatalf("text changed: %q → %q", in, out)
+			}
+			if ansi.StringWidth(out) != ansi.StringWidth(in) {
+				t.Fatalf("width changed: %q → %q", in, out)
+			}
 		}
 	})
 }
