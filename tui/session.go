@@ -251,7 +251,7 @@ func (m *Model) hoursText() string {
 	if off.Open {
 		return fmt.Sprintf(m.text.ChannelCallOpen, int(off.Within/time.Minute))
 	}
-	return fmt.Sprintf(m.text.ChannelCallShut, common.FormatSlot(off.NextOpening, m.lang))
+	return fmt.Sprintf(m.text.ChannelCallShut, m.text.Slot(off.NextOpening))
 }
 
 // startChat opens the chat screen; the engine creates the conversation and
@@ -391,7 +391,7 @@ func (m *Model) render(res engine.Result) {
 		case engine.KindOperator:
 			add(ev, components.Message{Role: components.RoleOperator, Label: op.Name, At: ev.At, Text: ev.Text})
 		case engine.KindEscalated:
-			eventLine(ev, fmt.Sprintf(t.Escalated, t.Reasons[string(ev.Reason)]))
+			eventLine(ev, fmt.Sprintf(t.Escalated, t.ReasonText(string(ev.Reason))))
 		case engine.KindJoined:
 			switch {
 			case ev.Handover:
@@ -402,16 +402,12 @@ func (m *Model) render(res engine.Result) {
 				eventLine(ev, fmt.Sprintf(t.EventJoined, op.Label))
 			}
 		case engine.KindLeft:
-			cause := t.Causes[string(ev.Cause)]
-			if cause == "" {
-				cause = string(ev.Cause)
-			}
-			eventLine(ev, fmt.Sprintf(t.EventLeft, op.Name, cause))
+			eventLine(ev, fmt.Sprintf(t.EventLeft, op.Name, t.CauseText(string(ev.Cause))))
 		case engine.KindOfferClose:
 			eventLine(ev, t.Resolved)
 		case engine.KindCallback:
 			b := ev.Booking
-			eventLine(ev, fmt.Sprintf(t.EventBooked, b.Display, common.FormatSlot(b.At, m.lang)))
+			eventLine(ev, fmt.Sprintf(t.EventBooked, b.Display, t.Slot(b.At)))
 		case engine.KindResumed:
 			eventLine(ev, t.EventResumed)
 		}

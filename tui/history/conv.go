@@ -171,21 +171,13 @@ func (c *convPage) eventText(e transcripts.Entry) string {
 	}
 	switch e.Event {
 	case transcripts.EventEscalated:
-		reason := ct.Reasons[meta.Reason]
-		if reason == "" {
-			reason = meta.Reason
-		}
-		return fmt.Sprintf(t.EvEscalated, reason)
+		return fmt.Sprintf(t.EvEscalated, ct.ReasonText(meta.Reason))
 	case transcripts.EventQueue:
 		return fmt.Sprintf(t.EvQueue, meta.QueuePosition)
 	case transcripts.EventOperatorJoined:
-		return fmt.Sprintf(t.EvJoined, meta.Operator)
+		return fmt.Sprintf(ct.EventJoined, meta.Operator)
 	case transcripts.EventOperatorLeft:
-		cause := ct.Causes[meta.Reason]
-		if cause == "" {
-			cause = meta.Reason
-		}
-		return fmt.Sprintf(t.EvLeft, meta.Operator, cause)
+		return fmt.Sprintf(ct.EventLeft, meta.Operator, ct.CauseText(meta.Reason))
 	case transcripts.EventTransfer:
 		return fmt.Sprintf(t.EvTransfer, meta.Operator)
 	case transcripts.EventCallbackBooked:

@@ -148,7 +148,7 @@ func New(cfg Config) *Model {
 		loc = time.Local
 	}
 	h := &Model{cfg: cfg, lang: cfg.Lang, text: common.HistoryText(cfg.Lang), ct: common.Text(cfg.Lang), loc: loc}
-	h.keys = common.NewHistoryKeys(h.text)
+	h.keys = common.NewHistoryKeys(h.ct)
 	h.keys.Resume.SetEnabled(cfg.Resume != nil)
 	h.help = help.New()
 	h.setTheme(true)

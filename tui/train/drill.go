@@ -20,6 +20,7 @@ import (
 type drillPage struct {
 	st       *common.Styles
 	lang     string
+	text     *common.TrainStrings
 	d        *training.Drill
 	choosing bool // picking the escalation reason
 	last     *training.DrillResult
@@ -38,7 +39,7 @@ var (
 
 // newDrillPage shows a prepared drill.
 func newDrillPage(st *common.Styles, lang string, d *training.Drill) drillPage {
-	return drillPage{st: st, lang: lang, d: d}
+	return drillPage{st: st, lang: lang, text: common.TrainText(lang), d: d}
 }
 
 // SetStyles applies the theme.
@@ -92,19 +93,13 @@ func (p *drillPage) answer(a bot.Action, r bot.Reason) {
 	}
 }
 
-func (p drillPage) actionName(a bot.Action) string {
-	return map[bot.Action][2]string{
-		bot.ActionAnswer:   {"answer", "回答"},
-		bot.ActionClarify:  {"clarify", "確認"},
-		bot.ActionEscalate: {"escalate", "エスカレーション"},
-	}[a][map[bool]int{true: 1, false: 0}[p.lang == "ja"]]
-}
+func (p drillPage) actionName(a bot.Action) string { return p.text.Actions[string(a)] }
 
 // View renders exactly height rows.
 func (p drillPage) View() string {
 	w := max(p.width, 1)
 	points, maxPoints := p.d.Score()
-	head := tr(p.lang, "Escalation drill", "エスカレーション判断ドリル")
+	head := p.text.DrillTitle
 	var rows []string
 	q, ok := p.d.Current()
 	if p.last != nil {
@@ -113,9 +108,9 @@ func (p drillPage) View() string {
 	if ok {
 		head += fmt.Sprintf("  %d/%d", q.Number, p.d.Len())
 	}
-	rows = append(rows, p.st.Title.Render(head)+"   "+p.st.Muted.Render(fmt.Sprintf(tr(p.lang, "score %d/%d", "得点 %d/%d"), points, maxPoints)), "")
+	rows = append(rows, p.st.Title.Render(head)+"   "+p.st.Muted.Render(fmt.Sprintf(p.text.DrillScore, points, maxPoints)), "")
 	if !ok {
-		rows = append(rows, p.st.Header.Render(fmt.Sprintf(tr(p.lang, "Finished: %d of %d points.", "終了：%d / %d 点"), points, maxPoints)), "")
+		rows = append(rows, p.st.Header.Render(fmt.Sprintf(p.text.DrillFinished, points, maxPoints)), "")
 		for _, r := range p.d.Results() {
 			mark := p.st.Good.Render("✓")
 			if r.Points < r.MaxPoints {
@@ -127,10 +122,10 @@ func (p drillPage) View() string {
 			}
 			rows = append(rows, mark+" "+ansi.Truncate(termsafe.Line(r.Question.Text), max(w/2, 10), "…")+"  → "+exp)
 		}
-		rows = append(rows, "", p.st.Muted.Render(tr(p.lang, "ctrl+c quit", "ctrl+c 終了")))
+		rows = append(rows, "", p.st.Muted.Render(p.text.DrillQuit))
 		return fitRows(rows, w, p.height)
 	}
-	rows = append(rows, tr(p.lang, "The customer writes:", "お客様のメッセージ："))
+	rows = append(rows, p.text.DrillMessage)
 	for _, l := range strings.Split(ansi.Wrap("“"+termsafe.Line(q.Text)+"”", max(w-2, 1), ""), "\n") {
 		rows = append(rows, "  "+p.st.Customer.Render(l))
 	}
@@ -138,29 +133,29 @@ func (p drillPage) View() string {
 	switch {
 	case p.last != nil:
 		r := p.last
-		verdict := p.st.Good.Render(tr(p.lang, "✓ Right.", "✓ 正解です。"))
+		verdict := p.st.Good.Render(p.text.DrillRight)
 		if r.Points < r.MaxPoints {
 			exp := p.actionName(r.ExpectedAction)
 			if r.ExpectedReason != "" {
 				exp += " (" + training.ReasonLabel(r.ExpectedReason, p.lang) + ")"
 			}
-			verdict = p.st.Bad.Render(tr(p.lang, "✗ The bot would: ", "✗ ボットの判断：") + exp)
+			verdict = p.st.Bad.Render(p.text.DrillWrong + exp)
 		}
 		rows = append(rows, verdict+p.st.Muted.Render(fmt.Sprintf("  %d/%d", r.Points, r.MaxPoints)))
 		rows = append(rows, strings.Split(ansi.Wrap(termsafe.Text(r.Explanation), w, ""), "\n")...)
 		if len(r.Rules) > 0 {
-			rows = append(rows, p.st.Muted.Render(ansi.Truncate(tr(p.lang, "Rules fired: ", "発火したルール：")+termsafe.Line(strings.Join(r.Rules, ", ")), w, "…")))
+			rows = append(rows, p.st.Muted.Render(ansi.Truncate(p.text.DrillRules+termsafe.Line(strings.Join(r.Rules, ", ")), w, "…")))
 		}
-		rows = append(rows, "", p.st.Muted.Render(tr(p.lang, "enter: next message", "enter：次のメッセージ")))
+		rows = append(rows, "", p.st.Muted.Render(p.text.DrillNext))
 	case p.choosing:
-		rows = append(rows, tr(p.lang, "Why escalate?", "エスカレーションの理由は？"))
+		rows = append(rows, p.text.DrillWhy)
 		for i, r := range training.Reasons {
 			rows = append(rows, fmt.Sprintf("  %d %s", i+1, training.ReasonLabel(r, p.lang)))
 		}
-		rows = append(rows, "", p.st.Muted.Render(tr(p.lang, "esc: back", "esc：戻る")))
+		rows = append(rows, "", p.st.Muted.Render(p.text.DrillBack))
 	default:
-		rows = append(rows, tr(p.lang, "What should the bot do?", "ボットはどうすべき？"), "",
-			"  a "+p.actionName(bot.ActionAnswer), "  c "+p.actionName(bot.ActionClarify), "  e "+p.actionName(bot.ActionEscalate)+tr(p.lang, " (then say why)", "（理由も選ぶ）"))
+		rows = append(rows, p.text.DrillAsk, "",
+			"  a "+p.actionName(bot.ActionAnswer), "  c "+p.actionName(bot.ActionClarify), "  e "+p.actionName(bot.ActionEscalate)+p.text.DrillThenWhy)
 	}
 	return fitRows(rows, w, p.height)
 }

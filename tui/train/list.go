@@ -15,7 +15,7 @@ import (
 // listPage is the scenario picker.
 type listPage struct {
 	st        *common.Styles
-	keys      Keys
+	keys      common.TrainKeys
 	lang      string
 	scenarios []*training.Scenario
 	cursor    int
@@ -27,7 +27,7 @@ type listPage struct {
 type chosenMsg struct{ Scenario *training.Scenario }
 
 // newListPage lists the scenarios.
-func newListPage(st *common.Styles, keys Keys, lang string, scenarios []*training.Scenario) listPage {
+func newListPage(st *common.Styles, keys common.TrainKeys, lang string, scenarios []*training.Scenario) listPage {
 	return listPage{st: st, keys: keys, lang: lang, scenarios: scenarios}
 }
 
@@ -62,13 +62,6 @@ func (l listPage) View() string {
 	for i, s := range l.scenarios {
 		items[i] = fmt.Sprintf("%-26s %-11s %s", termsafe.Line(s.ID), training.PersonaName(s.Persona, l.lang), termsafe.Line(s.TitleIn(l.lang)))
 	}
-	title := l.st.Title.Render(tr(l.lang, "Trainee mode: pick a scenario", "研修モード：シナリオを選んでください"))
+	title := l.st.Title.Render(common.TrainText(l.lang).Pick)
 	return title + "\n\n" + components.ListWindow(l.st, items, l.cursor, l.width, l.height-2)
-}
-
-func tr(lang, en, ja string) string {
-	if lang == "ja" {
-		return ja
-	}
-	return en
 }

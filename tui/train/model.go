@@ -52,7 +52,8 @@ type Model struct {
 	lang   string
 	st     *common.Styles
 	isDark bool
-	keys   Keys
+	keys   common.TrainKeys
+	text   *common.TrainStrings
 	screen screenKind
 
 	list    listPage
@@ -99,7 +100,7 @@ func New(cfg Config) *Model {
 	if cfg.Tick == nil {
 		cfg.Tick = tea.Tick
 	}
-	m := &Model{cfg: cfg, lang: cfg.Lang, keys: NewKeys(cfg.Lang), isDark: true}
+	m := &Model{cfg: cfg, lang: cfg.Lang, keys: common.NewTrainKeys(common.Text(cfg.Lang)), text: common.TrainText(cfg.Lang), isDark: true}
 	m.st = common.NewStyles(true, cfg.NoColor)
 	m.list = newListPage(m.st, m.keys, m.lang, cfg.Scenarios)
 	return m
@@ -217,7 +218,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, nil
 		}
 		m.saving = true
-		m.score.SetSaved(map[bool]string{true: "スコアカードを保存しています…", false: "Saving the scorecard…"}[m.lang == "ja"])
+		m.score.SetSaved(m.text.Saving)
 		return m, func() tea.Msg { w, err := save(card); return savedMsg{w, err} }
 	case savedMsg:
 		m.saving = false
@@ -265,7 +266,7 @@ func (m *Model) layout() {
 func (m *Model) View() tea.View {
 	v := tea.NewView(m.frame())
 	v.AltScreen = true
-	v.WindowTitle = map[bool]string{true: "tsunagu 研修モード", false: "tsunagu trainee mode"}[m.lang == "ja"]
+	v.WindowTitle = m.text.Title
 	return v
 }
 
@@ -283,7 +284,7 @@ func (m *Model) screenFrame() string {
 	}
 	switch m.screen {
 	case screenLoading:
-		return m.st.Muted.Render(map[bool]string{true: "ボットを準備しています…", false: "Getting the bot ready…"}[m.lang == "ja"])
+		return m.st.Muted.Render(m.text.Loading)
 	case screenSession:
 		return m.session.View()
 	case screenScore:

@@ -107,7 +107,7 @@ func newPage(t *testing.T, id, lang string) sessionPage {
 		t.Fatal(err)
 	}
 	// Dark theme, colour on: the goldens compare the text with ANSI stripped.
-	p := newSessionPage(common.NewStyles(true, false), NewKeys(lang), lang, s)
+	p := newSessionPage(common.NewStyles(true, false), common.NewTrainKeys(common.Text(lang)), lang, s)
 	p.SetSize(100, 30)
 	for p.Revealing() {
 		p.Reveal()
@@ -189,7 +189,7 @@ func TestScorecardGolden(t *testing.T) {
 			if _, ok := cmd().(endedMsg); !ok {
 				t.Fatal("closing the chat did not send endedMsg")
 			}
-			c := newScorePage(common.NewStyles(true, false), NewKeys(lang), p.Scorecard())
+			c := newScorePage(common.NewStyles(true, false), common.NewTrainKeys(common.Text(lang)), p.Scorecard())
 			c.SetSaved(map[string]string{"en": "Saved as session 1", "ja": "セッション 1 として保存しました"}[lang])
 			c.SetSize(100, 30)
 			frame := c.View()
@@ -228,7 +228,7 @@ func TestBotStageIsRevealedBeforeThePacket(t *testing.T) {
 	if err := s.Start(); err != nil {
 		t.Fatal(err)
 	}
-	p := newSessionPage(common.NewStyles(true, true), NewKeys("en"), "en", s)
+	p := newSessionPage(common.NewStyles(true, true), common.NewTrainKeys(common.Text("en")), "en", s)
 	p.SetSize(100, 30)
 	if !strings.Contains(p.View(), "Waiting for the bot") {
 		t.Error("packet shown before the bot stage played")

@@ -22,8 +22,9 @@ type againMsg struct{}
 // its reason and the trainee's line it rests on.
 type scorePage struct {
 	st     *common.Styles
-	keys   Keys
+	keys   common.TrainKeys
 	lang   string
+	text   *common.TrainStrings
 	card   training.Scorecard
 	saved  string // "saved as session N" or why not
 	help   help.Model
@@ -33,8 +34,8 @@ type scorePage struct {
 }
 
 // newScorePage shows card.
-func newScorePage(st *common.Styles, keys Keys, card training.Scorecard) scorePage {
-	return scorePage{st: st, keys: keys, lang: card.Lang, card: card, help: help.New()}
+func newScorePage(st *common.Styles, keys common.TrainKeys, card training.Scorecard) scorePage {
+	return scorePage{st: st, keys: keys, lang: card.Lang, text: common.TrainText(card.Lang), card: card, help: help.New()}
 }
 
 // SetSaved records where the scorecard was stored (or why it was not).
@@ -78,17 +79,17 @@ const labelWidth = 30
 func (c scorePage) View() string {
 	w, h := c.width, c.height
 	card := c.card
-	head := []string{c.st.Title.Render(ansi.Truncate(tr(c.lang, "Scorecard: ", "スコアカード：")+termsafe.Line(card.Title), w, "…"))}
-	total := fmt.Sprintf("%s %.1f / 100", tr(c.lang, "Score", "得点"), card.Total)
+	head := []string{c.st.Title.Render(ansi.Truncate(c.text.ScoreTitle+termsafe.Line(card.Title), w, "…"))}
+	total := fmt.Sprintf("%s %.1f / 100", c.text.Score, card.Total)
 	totalStyle := c.st.Good
 	if card.CriticalFailed {
 		totalStyle = c.st.Bad
-		total += fmt.Sprintf(tr(c.lang, "  (critical failure; %.1f before it)", "  （重大項目で不合格。それ以前は %.1f）"), card.Weighted)
+		total += fmt.Sprintf(c.text.CriticalFailed, card.Weighted)
 	} else if card.Total < 70 {
 		totalStyle = c.st.Notice
 	}
 	head = append(head, totalStyle.Render(total)+"   "+
-		c.st.Muted.Render(training.OutcomeText(card.Outcome, card.Resolved, c.lang)+fmt.Sprintf(tr(c.lang, " · mood %d", " · 気分 %d"), card.Mood)), "")
+		c.st.Muted.Render(training.OutcomeText(card.Outcome, card.Resolved, c.lang)+fmt.Sprintf(c.text.ScoreMood, card.Mood)), "")
 
 	var body []string
 	whyWidth := max(w-labelWidth-12, 10)
@@ -96,9 +97,9 @@ func (c scorePage) View() string {
 		score := fmt.Sprintf("%4.1f/%-3d", it.Points, it.Weight)
 		st := c.st.Item
 		if it.Critical {
-			score, st = tr(c.lang, "pass    ", "合格    "), c.st.Good
+			score, st = c.text.Pass, c.st.Good
 			if it.Failed {
-				score, st = tr(c.lang, "FAIL    ", "不合格  "), c.st.Bad
+				score, st = c.text.Fail, c.st.Bad
 			}
 		} else if it.Score < 0.5 {
 			st = c.st.Bad

@@ -28,9 +28,10 @@ const waitStep = 30 * time.Second
 // the packet as received, the mood meter and the action keys.
 type sessionPage struct {
 	st         *common.Styles
-	keys       Keys
+	keys       common.TrainKeys
 	lang       string
 	text       *common.Strings
+	tt         *common.TrainStrings
 	s          *training.Session
 	transcript components.Transcript
 	input      components.Input
@@ -47,9 +48,9 @@ type sessionPage struct {
 
 // newSessionPage shows a started session (the bot stage already played by the
 // domain; the screen reveals it line by line).
-func newSessionPage(st *common.Styles, keys Keys, lang string, s *training.Session) sessionPage {
+func newSessionPage(st *common.Styles, keys common.TrainKeys, lang string, s *training.Session) sessionPage {
 	text := common.Text(lang)
-	p := sessionPage{st: st, keys: keys, lang: lang, text: text, s: s,
+	p := sessionPage{st: st, keys: keys, lang: lang, text: text, tt: common.TrainText(lang), s: s,
 		transcript: components.NewTranscript(st, text),
 		input:      components.NewInput(st, text, common.NewKeys(text).Chat),
 		help:       help.New()}
@@ -101,7 +102,7 @@ func (p *sessionPage) Reveal() tea.Cmd {
 		p.handedOff = true
 		pk := p.s.Packet()
 		p.transcript.Append(components.Message{Role: components.RoleEvent, At: pk.CreatedAt,
-			Text: tr(p.lang, "Handed over to you: ", "あなたに引き継がれました：") + training.ReasonLabel(pk.Reason, p.lang)})
+			Text: p.tt.HandedToYou + training.ReasonLabel(pk.Reason, p.lang)})
 	}
 	return nil
 }
@@ -118,7 +119,7 @@ func (p *sessionPage) sync() tea.Cmd {
 		case l.Action == "wait":
 			continue
 		case l.Speaker == training.SpeakerTrainee:
-			p.transcript.Append(components.Message{Role: components.RoleOperator, Label: tr(p.lang, "You", "あなた"), At: l.At, Text: l.Text})
+			p.transcript.Append(components.Message{Role: components.RoleOperator, Label: p.text.You, At: l.At, Text: l.Text})
 		case l.Speaker == training.SpeakerCustomer:
 			p.transcript.Append(components.Message{Role: components.RoleCustomer, Label: p.customerLabel(), At: l.At, Text: l.Text})
 		default:
@@ -135,11 +136,11 @@ func (p *sessionPage) sync() tea.Cmd {
 func (p *sessionPage) actionText(l training.Line) string {
 	switch l.Action {
 	case "transfer":
-		return tr(p.lang, "Transferred to ", "転送：") + l.Team.Label(p.lang)
+		return p.tt.TransferredTo + l.Team.Label(p.lang)
 	case "callback":
-		return tr(p.lang, "Callback booked: ", "折り返し予約：") + l.Text
+		return p.tt.CallbackBooked + l.Text
 	case "close":
-		return tr(p.lang, "Chat closed", "対応を終了しました")
+		return p.tt.ChatClosed
 	}
 	return l.Text
 }
@@ -178,7 +179,7 @@ func (p sessionPage) Update(msg tea.Msg) (sessionPage, tea.Cmd) {
 		return p, nil
 	}
 	if !p.handedOff && (key.Matches(k, p.keys.Send) || key.Matches(k, p.keys.Transfer) || key.Matches(k, p.keys.Callback) || key.Matches(k, p.keys.Close) || key.Matches(k, p.keys.Wait)) {
-		p.notice = tr(p.lang, "The bot is still talking; the packet arrives in a moment.", "ボットが対応中です。まもなく引き継ぎ資料が届きます。")
+		p.notice = p.tt.BotStillTalking
 		return p, nil
 	}
 	p.notice = ""
@@ -208,7 +209,7 @@ func (p sessionPage) Update(msg tea.Msg) (sessionPage, tea.Cmd) {
 		return p, p.sync()
 	case key.Matches(k, p.keys.Wait):
 		if !p.s.Paused() {
-			p.notice = tr(p.lang, "The clock runs in real time; just wait.", "時計は実時間で進んでいます。そのままお待ちください。")
+			p.notice = p.tt.RealClock
 			return p, nil
 		}
 		p.s.Wait(waitStep)
@@ -240,7 +241,7 @@ func (p *sessionPage) moodMeter() string {
 	case m < 60:
 		st = p.st.Notice
 	}
-	return tr(p.lang, "Mood ", "気分 ") + st.Render(bar) + fmt.Sprintf(" %3d", m)
+	return p.tt.Mood + st.Render(bar) + fmt.Sprintf(" %3d", m)
 }
 
 // View renders exactly height rows, none wider than width.
@@ -250,7 +251,7 @@ func (p sessionPage) View() string {
 	title := termsafe.Line(sc.TitleIn(p.lang)) + " · " + training.PersonaName(sc.Persona, p.lang)
 	clock := p.s.Now().In(time.FixedZone("JST", 9*3600)).Format("15:04:05")
 	if p.s.Paused() {
-		clock += tr(p.lang, " (paused)", "（停止中）")
+		clock += p.tt.Paused
 	}
 	right := clock + "  " + p.moodMeter()
 	title = ansi.Truncate(title, max(w-lipgloss.Width(right)-2, 1), "…")
@@ -268,10 +269,10 @@ func (p sessionPage) View() string {
 		for i, t := range training.Teams {
 			parts = append(parts, fmt.Sprintf("%d %s", i+1, t.Label(p.lang)))
 		}
-		status = tr(p.lang, "Transfer to: ", "転送先：") + strings.Join(parts, "  ") + tr(p.lang, "  (esc cancels)", "  （esc で取消）")
+		status = p.tt.TransferTo + strings.Join(parts, "  ") + p.tt.TransferCancel
 	} else if status == "" && p.handedOff {
 		steps := len(p.s.StepsDone())
-		status = fmt.Sprintf(tr(p.lang, "Steps given: %d/%d", "案内した手順：%d/%d"), steps, len(sc.Resolution.Steps))
+		status = fmt.Sprintf(p.tt.StepsGiven, steps, len(sc.Resolution.Steps))
 	}
 	statusLine := p.st.Status.Render(ansi.Truncate(termsafe.Line(status), w, "…"))
 	helpLine := p.help.ShortHelpView([]key.Binding{p.keys.Send, p.keys.Transfer, p.keys.Callback, p.keys.Wait, p.keys.Close, p.keys.Quit})
@@ -289,7 +290,7 @@ func (p sessionPage) packetView(width, height int) string {
 	inner := max(width-4, 1)
 	var lines []string
 	if !p.handedOff {
-		lines = []string{p.st.Muted.Render(tr(p.lang, "Waiting for the bot to hand over…", "ボットからの引き継ぎを待っています…"))}
+		lines = []string{p.st.Muted.Render(p.tt.WaitingHandover)}
 	} else {
 		for i, l := range p.s.PacketLines() {
 			l = termsafe.Line(l)

@@ -270,7 +270,7 @@ func (c Page) View() string {
 	case s.Typing != "":
 		status = fmt.Sprintf(t.Typing, termsafe.Line(s.Typing))
 	case s.InQueue && s.Wait > 0:
-		status = fmt.Sprintf(t.Waiting, s.Position, common.FormatETA(s.Wait, c.e.Lang))
+		status = fmt.Sprintf(t.Waiting, s.Position, t.ETA(s.Wait))
 	case s.InQueue:
 		status = fmt.Sprintf(t.WaitingNoETA, s.Position)
 	case s.Answering:
@@ -316,9 +316,8 @@ func (c Page) View() string {
 
 func (c *Page) choiceView() string {
 	st, t, q := c.e.Styles, c.e.Text, c.quote
-	lang := common.LangName(c.e.Lang, c.e.Lang)
-	opts := []string{fmt.Sprintf(t.ChoiceFirst, common.FormatETA(q.FirstAvailable, c.e.Lang)),
-		fmt.Sprintf(t.ChoiceNative, lang, common.FormatETA(q.NativeOnly, c.e.Lang))}
+	opts := []string{fmt.Sprintf(t.ChoiceFirst, t.ETA(q.FirstAvailable)),
+		fmt.Sprintf(t.ChoiceNative, t.Language(c.e.Lang), t.ETA(q.NativeOnly))}
 	if !q.NativeOnShift {
 		opts[1] += " " + t.ChoiceNoNative
 	}

@@ -94,17 +94,10 @@ func (c Closed) bookedView() string {
 	if b == nil {
 		return ""
 	}
-	t, lang := c.e.Text, c.e.Lang
-	var line string
+	t := c.e.Text
+	line := fmt.Sprintf(t.BookedWithin, b.Display, int(b.Within/time.Minute))
 	if b.Slot {
-		line = fmt.Sprintf(t.BookedSlot, b.Display, common.FormatSlot(b.At, lang))
-		if lang == "ja" {
-			line = fmt.Sprintf(t.BookedSlot, common.FormatSlot(b.At, lang), b.Display)
-		}
-	} else if lang == "ja" {
-		line = fmt.Sprintf(t.BookedWithin, int(b.Within/time.Minute), b.Display)
-	} else {
-		line = fmt.Sprintf(t.BookedWithin, b.Display, int(b.Within/time.Minute))
+		line = fmt.Sprintf(t.BookedSlot, b.Display, t.Slot(b.At))
 	}
 	return c.e.Styles.Header.Render(t.BookedTitle) + "\n\n" + c.wrap(line) + "\n" + c.wrap(fmt.Sprintf(t.BookedSaved, c.id)) + "\n\n" +
 		c.wrap(c.historyOffer())

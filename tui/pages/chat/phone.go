@@ -157,7 +157,7 @@ func (p Phone) View() string {
 	if p.open {
 		rows = append(rows, ansi.Wrap(fmt.Sprintf(t.PhoneHoursOpen, int(p.within/time.Minute)), p.width, ""))
 	} else {
-		rows = append(rows, ansi.Wrap(fmt.Sprintf(t.PhoneHoursShut, common.FormatSlot(p.next, p.e.Lang)), p.width, ""))
+		rows = append(rows, ansi.Wrap(fmt.Sprintf(t.PhoneHoursShut, t.Slot(p.next)), p.width, ""))
 	}
 	rows = append(rows, "", p.in.View())
 	switch {
@@ -175,7 +175,7 @@ func (p Phone) View() string {
 	if p.open {
 		rows = append(rows, t.PhoneBook)
 	} else {
-		rows = append(rows, fmt.Sprintf(t.PhoneBookSlot, common.FormatSlot(p.next, p.e.Lang)))
+		rows = append(rows, fmt.Sprintf(t.PhoneBookSlot, t.Slot(p.next)))
 	}
 	rows = append(rows, t.PhoneChatNow)
 	return strings.Join(rows, "\n")
