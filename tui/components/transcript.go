@@ -60,9 +60,10 @@ type cachedMessage struct {
 // the visible window. The scroll position is a (message, line) anchor for the
 // bottom row, so a resize re-wraps only what becomes visible.
 type Transcript struct {
-	st   *common.Styles
-	text *common.Strings
-	msgs []cachedMessage
+	common.NoKeys // its keys are the screen's (the chat scrolls it)
+	st            *common.Styles
+	text          *common.Strings
+	msgs          []cachedMessage
 
 	width, height int
 

@@ -222,6 +222,31 @@ func decisionRows(e pageEnv, turn int, en transcripts.Entry) []string {
 	return rows
 }
 
+var _ common.Component = (*convPage)(nil)
+
+// ShortHelp implements help.KeyMap.
+func (c *convPage) ShortHelp() []key.Binding { return c.keyMap().ShortHelp() }
+
+// FullHelp implements help.KeyMap.
+func (c *convPage) FullHelp() [][]key.Binding { return c.keyMap().FullHelp() }
+
+func (c *convPage) keyMap() common.KeyMap {
+	k := c.e.keys
+	// A read-only store keeps the delete key (it explains why nothing
+	// happens) but leaves it out of the help; resume is offered only for a
+	// conversation that can be continued.
+	del, resume := k.ConvDelete, k.Resume
+	if c.e.readOnly {
+		del.SetEnabled(false)
+	}
+	if c.conv == nil || c.conv.Status == transcripts.StatusClosed || c.e.readOnly {
+		resume.SetEnabled(false)
+	}
+	return common.KeyMap{Short: []key.Binding{k.ScrollUp, k.NextHit, k.Panel, k.Copy, k.ConvExport, del, resume, k.Back, k.Help},
+		Extra: []key.Binding{k.PgUp, k.Quit}}
+}
+
+// SetSize implements common.Component.
 func (c *convPage) SetSize(w, h int) {
 	c.width, c.height = w, h
 	c.transcript.SetSize(c.transcriptWidth(), max(h-2, 1))

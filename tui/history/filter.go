@@ -12,6 +12,7 @@ import (
 
 	"tsunagu/transcripts"
 	"tsunagu/transcripts/termsafe"
+	"tsunagu/tui/common"
 )
 
 // Filter form fields, top to bottom.
@@ -37,7 +38,19 @@ type filterForm struct {
 	topic    string
 	from, to string
 	err      string
+	width    int
 }
+
+var _ common.Component = (*filterForm)(nil)
+
+// SetSize implements common.Component: the form is as wide as the screen.
+func (f *filterForm) SetSize(w, _ int) { f.width = w }
+
+// ShortHelp implements help.KeyMap.
+func (f *filterForm) ShortHelp() []key.Binding { return []key.Binding{f.e.keys.Back, f.e.keys.Quit} }
+
+// FullHelp implements help.KeyMap.
+func (f *filterForm) FullHelp() [][]key.Binding { return [][]key.Binding{f.ShortHelp()} }
 
 func newFilterForm(e pageEnv, f transcripts.Filter) filterForm {
 	form := filterForm{e: e, filter: f, topic: f.Topic}
@@ -150,8 +163,9 @@ func (f *filterForm) build() string {
 	return ""
 }
 
-// View draws the form in a box as wide as w.
-func (f filterForm) View(w int) string {
+// View draws the form in a box as wide as the screen.
+func (f filterForm) View() string {
+	w := f.width
 	t := f.e.text
 	st := f.e.st
 	yesNo := func(b bool) string {

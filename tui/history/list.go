@@ -96,6 +96,27 @@ type (
 	}
 )
 
+var _ common.Component = (*listPage)(nil)
+
+// ShortHelp implements help.KeyMap.
+func (l *listPage) ShortHelp() []key.Binding { return l.keyMap().ShortHelp() }
+
+// FullHelp implements help.KeyMap.
+func (l *listPage) FullHelp() [][]key.Binding { return l.keyMap().FullHelp() }
+
+func (l *listPage) keyMap() common.KeyMap {
+	k := l.e.keys
+	// A read-only store keeps the delete key (it explains why nothing
+	// happens) but leaves it out of the help.
+	del := k.Delete
+	if l.e.readOnly {
+		del.SetEnabled(false)
+	}
+	return common.KeyMap{Short: []key.Binding{k.Up, k.Open, k.Filter, k.Mark, k.Export, del, k.Back, k.Help},
+		Extra: []key.Binding{k.PageUp, k.Home, k.Quit}}
+}
+
+// SetSize implements common.Component.
 func (l *listPage) SetSize(w, h int) {
 	l.width, l.height = w, h
 	l.scroll()

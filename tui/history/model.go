@@ -169,10 +169,21 @@ type pageEnv struct {
 	lang string
 	loc  *time.Location
 	hit  lipgloss.Style
+	// readOnly: the store cannot be written, so delete and resume are
+	// left out of the help.
+	readOnly bool
 }
 
 func (h *Model) env() pageEnv {
-	return pageEnv{st: h.st, text: h.text, ct: h.ct, keys: h.keys, lang: h.lang, loc: h.loc, hit: common.HistoryHit(h.st)}
+	return pageEnv{st: h.st, text: h.text, ct: h.ct, keys: h.keys, lang: h.lang, loc: h.loc, hit: common.HistoryHit(h.st),
+		readOnly: h.readOnly != ""}
+}
+
+// shareEnv hands the pages a new theme or what the store allows.
+func (h *Model) shareEnv() {
+	e := h.env()
+	h.list.e, h.form.e = e, e
+	h.conv.setEnv(e)
 }
 
 func (h *Model) setTheme(isDark bool) {
@@ -181,9 +192,7 @@ func (h *Model) setTheme(isDark bool) {
 	if h.cfg.NoColor {
 		h.help.Styles = help.Styles{}
 	}
-	e := h.env()
-	h.list.e, h.form.e = e, e
-	h.conv.setEnv(e)
+	h.shareEnv()
 }
 
 // Messages of the history browser. Each is produced by one of its commands.
@@ -283,6 +292,7 @@ func (h *Model) layout() {
 	body := h.bodyHeight()
 	h.list.SetSize(h.width, body)
 	h.conv.SetSize(h.width, body)
+	h.form.SetSize(h.width, body)
 }
 
 func (h *Model) bodyHeight() int {
@@ -323,6 +333,7 @@ func (h *Model) storeOpened(msg openedMsg) tea.Cmd {
 			reason = roe.Reason
 		}
 		h.readOnly = termsafe.Line(reason)
+		h.shareEnv()
 	}
 	if q := termsafe.Line(h.cfg.Query); q != "" && h.list.query == "" {
 		h.list.query = q
@@ -407,6 +418,7 @@ func (h *Model) listKey(k tea.KeyPressMsg) tea.Cmd {
 		return h.conv.load(h.store)
 	case key.Matches(k, hk.Filter):
 		h.form = newFilterForm(h.env(), l.filter)
+		h.form.SetSize(h.width, h.bodyHeight())
 		h.dialog = dialogFilter
 		return nil
 	case key.Matches(k, hk.Export):
@@ -648,7 +660,7 @@ func (h *Model) dialogView() string {
 	w := h.width
 	switch h.dialog {
 	case dialogFilter:
-		return h.form.View(w)
+		return h.form.View()
 	case dialogExport:
 		return dialogBox(h.st, w, []string{h.st.Header.Render(fmt.Sprintf(h.text.ExportTitle, len(h.exportIDs))), h.text.ExportHint})
 	case dialogDelete:
@@ -684,34 +696,23 @@ func (h *Model) helpView() string {
 	return h.help.ShortHelpView(km.ShortHelp())
 }
 
-func (h *Model) currentKeyMap() common.KeyMap {
+// currentKeyMap is the help of what has the keys: the store's error, a
+// dialog, or the page shown.
+func (h *Model) currentKeyMap() help.KeyMap {
 	k := h.keys
 	switch {
 	case h.openErr != nil:
 		return common.KeyMap{Short: []key.Binding{k.Retry, k.Back, k.Quit}}
 	case !h.opened:
 		return common.KeyMap{Short: []key.Binding{k.Back, k.Quit}}
+	case h.dialog == dialogFilter:
+		return &h.form
 	case h.dialog != dialogNone:
 		return common.KeyMap{Short: []key.Binding{k.Back, k.Quit}}
+	case h.screen == screenConversation:
+		return &h.conv
 	}
-	// A read-only store keeps the delete keys (they explain why nothing
-	// happens) but leaves them out of the help.
-	del, convDel := k.Delete, k.ConvDelete
-	if h.readOnly != "" {
-		del.SetEnabled(false)
-		convDel.SetEnabled(false)
-	}
-	if h.screen == screenConversation {
-		// Resume is offered only for a conversation that can be continued.
-		resume := k.Resume
-		if c := h.conv.conv; c == nil || c.Status == transcripts.StatusClosed || h.readOnly != "" {
-			resume.SetEnabled(false)
-		}
-		return common.KeyMap{Short: []key.Binding{k.ScrollUp, k.NextHit, k.Panel, k.Copy, k.ConvExport, convDel, resume, k.Back, k.Help},
-			Extra: []key.Binding{k.PgUp, k.Quit}}
-	}
-	return common.KeyMap{Short: []key.Binding{k.Up, k.Open, k.Filter, k.Mark, k.Export, del, k.Back, k.Help},
-		Extra: []key.Binding{k.PageUp, k.Home, k.Quit}}
+	return &h.list
 }
 
 // emptyStore stands in for a store that does not exist yet.

@@ -18,14 +18,15 @@ import (
 // answer, clarify or escalate (and, for escalate, why), and sees what the
 // real bot decides and why.
 type drillPage struct {
-	st       *common.Styles
-	lang     string
-	text     *common.TrainStrings
-	d        *training.Drill
-	choosing bool // picking the escalation reason
-	last     *training.DrillResult
-	width    int
-	height   int
+	common.NoKeys // the quiz says its keys on screen
+	st            *common.Styles
+	lang          string
+	text          *common.TrainStrings
+	d             *training.Drill
+	choosing      bool // picking the escalation reason
+	last          *training.DrillResult
+	width         int
+	height        int
 }
 
 // The drill's keys are single letters and digits: the quiz has no text input.
@@ -44,6 +45,8 @@ func newDrillPage(st *common.Styles, lang string, d *training.Drill) drillPage {
 
 // SetStyles applies the theme.
 func (p *drillPage) SetStyles(st *common.Styles) { p.st = st }
+
+var _ common.Component = (*drillPage)(nil)
 
 // SetSize sets the view's size.
 func (p *drillPage) SetSize(w, h int) { p.width, p.height = w, h }

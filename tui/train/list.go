@@ -34,8 +34,18 @@ func newListPage(st *common.Styles, keys common.TrainKeys, lang string, scenario
 // SetStyles applies the theme.
 func (l *listPage) SetStyles(st *common.Styles) { l.st = st }
 
+var _ common.Component = (*listPage)(nil)
+
 // SetSize sets the view's size.
 func (l *listPage) SetSize(w, h int) { l.width, l.height = w, h }
+
+// ShortHelp implements help.KeyMap.
+func (l *listPage) ShortHelp() []key.Binding {
+	return []key.Binding{l.keys.Up, l.keys.Down, l.keys.Choose, l.keys.Quit}
+}
+
+// FullHelp implements help.KeyMap.
+func (l *listPage) FullHelp() [][]key.Binding { return [][]key.Binding{l.ShortHelp()} }
 
 // Update moves the cursor and picks.
 func (l listPage) Update(msg tea.Msg) (listPage, tea.Cmd) {

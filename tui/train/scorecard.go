@@ -50,6 +50,16 @@ func (c *scorePage) SetStyles(st *common.Styles, isDark bool) {
 	}
 }
 
+var _ common.Component = (*scorePage)(nil)
+
+// ShortHelp implements help.KeyMap; the page shows it below the items.
+func (c *scorePage) ShortHelp() []key.Binding {
+	return []key.Binding{c.keys.Up, c.keys.Down, c.keys.Again, c.keys.Quit}
+}
+
+// FullHelp implements help.KeyMap.
+func (c *scorePage) FullHelp() [][]key.Binding { return [][]key.Binding{c.ShortHelp()} }
+
 // SetSize sets the view's size.
 func (c *scorePage) SetSize(w, h int) {
 	c.width, c.height = w, h
@@ -120,7 +130,7 @@ func (c scorePage) View() string {
 	if c.saved != "" {
 		footer = append(footer, c.st.Muted.Render(ansi.Truncate(termsafe.Line(c.saved), w, "…")))
 	}
-	footer = append(footer, c.help.ShortHelpView([]key.Binding{c.keys.Up, c.keys.Down, c.keys.Again, c.keys.Quit}))
+	footer = append(footer, c.help.ShortHelpView(c.ShortHelp()))
 
 	room := max(h-len(head)-len(footer), 0)
 	off := min(c.offset, max(len(body)-room, 0))

@@ -74,6 +74,16 @@ func (p *sessionPage) Revealing() bool { return !p.handedOff }
 
 const inputHeight = 3
 
+var _ common.Component = (*sessionPage)(nil)
+
+// ShortHelp implements help.KeyMap; the page shows it on its last row.
+func (p *sessionPage) ShortHelp() []key.Binding {
+	return []key.Binding{p.keys.Send, p.keys.Transfer, p.keys.Callback, p.keys.Wait, p.keys.Close, p.keys.Quit}
+}
+
+// FullHelp implements help.KeyMap.
+func (p *sessionPage) FullHelp() [][]key.Binding { return [][]key.Binding{p.ShortHelp()} }
+
 // SetSize lays the screen out.
 func (p *sessionPage) SetSize(w, h int) {
 	p.width, p.height = w, h
@@ -275,7 +285,7 @@ func (p sessionPage) View() string {
 		status = fmt.Sprintf(p.tt.StepsGiven, steps, len(sc.Resolution.Steps))
 	}
 	statusLine := p.st.Status.Render(ansi.Truncate(termsafe.Line(status), w, "…"))
-	helpLine := p.help.ShortHelpView([]key.Binding{p.keys.Send, p.keys.Transfer, p.keys.Callback, p.keys.Wait, p.keys.Close, p.keys.Quit})
+	helpLine := p.help.ShortHelpView(p.ShortHelp())
 
 	rows := []string{header}
 	rows = append(rows, strings.Split(body, "\n")...)
