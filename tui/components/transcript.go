@@ -346,3 +346,16 @@ func wordWrap(text string, width int) []string {
 	}
 	return out
 }
+
+// RevealMessage scrolls so that message i starts on the top row (or, near
+// the end, is visible with the last line at the bottom). The history screen
+// uses it to open a conversation at its start and to jump between hits.
+func (t *Transcript) RevealMessage(i int) {
+	if len(t.msgs) == 0 || t.height <= 0 {
+		return
+	}
+	i = min(max(i, 0), len(t.msgs)-1)
+	t.follow, t.unread = false, false
+	t.anchorMsg, t.anchorLine = i, 0
+	t.forward(t.height - 1)
+}

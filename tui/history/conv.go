@@ -348,7 +348,7 @@ func (c convPage) View() string {
 			if len(rows) == 0 {
 				rows = []string{t.BotNoTurns}
 			}
-			p = components.HistoryPanel(st, t.PanelBot, rows, pw, th)
+			p = components.Panel(st, t.PanelBot, rows, pw, th)
 		}
 		if w >= components.SidePanelMin {
 			body = components.JoinColumns(body, p, w-components.SidePanelWidth, th)
