@@ -3,6 +3,7 @@ package tui
 import (
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -14,6 +15,7 @@ import (
 
 	"tsunagu/bot/profile"
 	engine "tsunagu/handoff/chat"
+	"tsunagu/transcripts"
 	"tsunagu/transcripts/termsafe"
 	"tsunagu/tui/common"
 	"tsunagu/tui/components"
@@ -45,6 +47,10 @@ type Config struct {
 	// source, which repeats between runs with the same --clock and --seed;
 	// the app passes one that cannot.
 	NewID func(start time.Time) string
+	// RecoveryDir is where entries the store never took are written when
+	// the customer quits without waiting for them ("" is the current
+	// folder); `tsunagu history import` reads the file.
+	RecoveryDir string
 	// ResumeID, when set, opens the app on that stored conversation instead
 	// of the start screen ("tsunagu history" hands over to the chat).
 	ResumeID string
@@ -101,6 +107,7 @@ type Model struct {
 	fatal string // an error that ends the app, shown until a key is pressed
 
 	quitting   bool                   // Ctrl+C: quit once the engine lane is idle and no retry waits
+	recovered  recoveredMsg           // what a second Ctrl+C wrote to a recovery file
 	retries    int                    // store retries waiting for their timer
 	retryWait  []*engine.Conversation // the conversations those retries are for
 	convs      []*engine.Conversation // every conversation of this run, for quitting
@@ -260,6 +267,9 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 			return tea.Quit
 		}
 		return cmd
+	case recoveredMsg:
+		m.recovered = msg
+		return nil
 	case storeOpenedMsg:
 		m.store, m.storeErr = msg.store, msg.err
 		if msg.err != nil {
@@ -287,7 +297,7 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	case tea.KeyPressMsg:
 		if key.Matches(msg, m.keys.Global.Quit) {
 			if m.quitting {
-				return tea.Quit // asked twice: quit without waiting
+				return m.quitNow() // asked twice: quit without waiting
 			}
 			return m.quit()
 		}
@@ -360,12 +370,60 @@ func (m *Model) quit() tea.Cmd {
 	var cmd tea.Cmd
 	if s := m.sess; s != nil && s.conv != nil && s.st.Created && !s.st.Closed {
 		conv := s.conv
+		s.abandoned = true
 		cmd = m.call(conv, opOther, func() (engine.Result, error) { return conv.Abandon(), nil })
 	}
 	if m.storeIdle() {
 		return tea.Quit
 	}
 	return cmd
+}
+
+// quitNow quits without waiting for the store: what it has not taken yet
+// goes to a recovery file first, and Farewell says where.
+func (m *Model) quitNow() tea.Cmd {
+	convs, dir, now := slices.Clone(m.convs), m.cfg.RecoveryDir, m.now()
+	return tea.Sequence(func() tea.Msg {
+		var unsaved []transcripts.Conversation
+		for _, c := range convs {
+			if u, ok := c.Unsaved(); ok {
+				unsaved = append(unsaved, u)
+			}
+		}
+		if len(unsaved) == 0 {
+			return recoveredMsg{}
+		}
+		n := 0
+		for _, u := range unsaved {
+			n += len(u.Entries)
+		}
+		path, err := transcripts.WriteRecoveryFile(dir, now, unsaved...)
+		return recoveredMsg{entries: n, path: path, err: err}
+	}, tea.Quit)
+}
+
+// recoveredMsg says what quitNow wrote to a recovery file.
+type recoveredMsg struct {
+	entries int
+	path    string
+	err     error
+}
+
+// Farewell is what the app has to say once it has ended, for the caller to
+// print below the restored terminal: an unfinished conversation's id, and
+// where entries the store never took were written. "" when nothing.
+func (m *Model) Farewell() string {
+	var lines []string
+	if s := m.sess; s != nil && s.st.Created && s.abandoned {
+		lines = append(lines, fmt.Sprintf(m.text.QuitKept, s.id))
+	}
+	switch r := m.recovered; {
+	case r.err != nil:
+		lines = append(lines, fmt.Sprintf(m.text.QuitLost, r.entries, common.OneLine(r.err)))
+	case r.entries > 0:
+		lines = append(lines, fmt.Sprintf(m.text.QuitRecovered, r.entries, r.path, r.path))
+	}
+	return termsafe.Text(strings.Join(lines, "\n"))
 }
 
 // storeIdle reports that no engine call is running or queued and no store
@@ -454,7 +512,11 @@ func (m *Model) frame() string {
 	}
 	saving := ""
 	if m.quitting {
-		saving = "\n" + m.st.Status.Render(ansi.Wrap(m.text.SavingQuit, m.width, ""))
+		text := m.text.SavingQuit
+		if s := m.sess; s != nil && s.st.Pending > 0 && s.st.StoreError != nil {
+			text = fmt.Sprintf(m.text.SavingWaiting, s.st.Pending, termsafe.Line(common.OneLine(s.st.StoreError)))
+		}
+		saving = "\n" + m.st.Status.Render(ansi.Wrap(text, m.width, ""))
 	}
 	if m.fatal != "" {
 		return components.Fit(m.st.Bad.Render(ansi.Wrap(termsafe.Text(m.fatal), m.width, ""))+saving, m.width, m.height)

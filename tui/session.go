@@ -29,8 +29,9 @@ type session struct {
 	id      string      // st.ID, or the id being resumed
 	lineIdx map[int]int // engine line → transcript message
 	// resuming: a stored conversation is loading; keys that send wait.
-	resuming bool
-	closing  bool // the ratings were sent: a second Enter records nothing twice
+	resuming  bool
+	closing   bool // the ratings were sent: a second Enter records nothing twice
+	abandoned bool // the customer quit before closing it
 }
 
 func (s *session) signedIn() bool { return s.contact.SignedIn }

@@ -110,7 +110,7 @@ func TestPanicRestoresTerminalAndClosesStore(t *testing.T) {
 	}
 	in, w := io.Pipe()
 	defer w.Close()
-	err = runProgram(deps, in, &out, tea.WithWindowSize(80, 24), tea.WithoutSignals())
+	err = runProgram(deps, in, &out, io.Discard, tea.WithWindowSize(80, 24), tea.WithoutSignals())
 	if !ready {
 		t.Fatalf("the store did not open or the first frame was not drawn before the panic: %q", out.String())
 	}

@@ -147,7 +147,7 @@ func runHistoryTUI(cmd *cobra.Command, g *globalOptions, opts ...tea.ProgramOpti
 	mu.Unlock()
 	deps.store.s = s
 	deps.cfg.ResumeID = id
-	return runProgram(deps, cmd.InOrStdin(), cmd.OutOrStdout(), chatOpts...)
+	return runProgram(deps, cmd.InOrStdin(), cmd.OutOrStdout(), cmd.ErrOrStderr(), chatOpts...)
 }
 
 // historyReader is the browser's store (SPEC section 6: browsing never locks

@@ -114,6 +114,10 @@ type Strings struct {
 	EventResumed   string // the inline event when a conversation is resumed
 	ResumeLoading  string // the status line while it loads
 	SavingQuit     string // shown while quitting waits for queued writes
+	SavingWaiting  string // quitting waits for %d writes the store has refused so far (%s: why)
+	QuitKept       string // after the app: the conversation %s was kept, unfinished
+	QuitRecovered  string // after the app: %d entries not stored are in file %s; %s again
+	QuitLost       string // after the app: %d entries could not be stored nor written to a file (%s)
 	ResumeFailed   string // %s: the error
 	ResumeClosed   string // the history's answer to resuming a closed one
 	ResumeReadOnly string // the history's answer when the store is read-only
@@ -205,6 +209,10 @@ var stringsEN = Strings{
 	EventResumed:     "Conversation resumed",
 	ResumeLoading:    "Loading the conversation…",
 	SavingQuit:       "Saving… the app closes when everything is written (ctrl+c again: quit now).",
+	SavingWaiting:    "Saving… %d entries wait for the store (%s); retrying. Ctrl+C again quits now and keeps them in a recovery file.",
+	QuitKept:         "The conversation was kept unfinished: tsunagu history show %s (continue it from tsunagu history).",
+	QuitRecovered:    "%d entries could not be stored; they are in %s. Once the store works, run: tsunagu history import %s",
+	QuitLost:         "%d entries could not be stored, nor written to a recovery file (%s).",
 	ResumeFailed:     "This conversation cannot be resumed: %s",
 	ResumeClosed:     "This conversation is closed, so it cannot be resumed.",
 	ResumeReadOnly:   "The store is read-only, so conversations cannot be resumed from here.",
@@ -327,6 +335,10 @@ var stringsJA = Strings{
 	EventResumed:     "会話を再開しました",
 	ResumeLoading:    "会話を読み込んでいます…",
 	SavingQuit:       "保存しています…書き込みが終わると終了します（もう一度 ctrl+c ですぐ終了）。",
+	SavingWaiting:    "保存しています… %d 件が保存待ちです（%s）。再試行しています。もう一度 Ctrl+C で今すぐ終了し、復旧ファイルに残します。",
+	QuitKept:         "会話は未完了のまま保存されました: tsunagu history show %s（tsunagu history から続けられます）",
+	QuitRecovered:    "%d 件を保存できなかったため、%s に書き出しました。保存先が使えるようになったら次を実行してください: tsunagu history import %s",
+	QuitLost:         "%d 件を保存できず、復旧ファイルにも書き出せませんでした（%s）。",
 	ResumeFailed:     "この会話は再開できません: %s",
 	ResumeClosed:     "この会話は終了しているため、再開できません。",
 	ResumeReadOnly:   "保存先が読み取り専用のため、ここから会話を再開できません。",
