@@ -151,9 +151,12 @@ type Reaction struct {
 
 // ResolutionStep is one thing the trainee must tell or do for the customer.
 type ResolutionStep struct {
-	ID    string    `yaml:"id"`
-	Label bot.Text  `yaml:"label"`
-	Cues  bot.Texts `yaml:"cues"`
+	ID    string   `yaml:"id"`
+	Label bot.Text `yaml:"label"`
+	// Examples are sentences a trainee might write to give the step, per
+	// language. The step is understood from them with the shared classifier:
+	// write whole sentences, never cue words.
+	Examples bot.Texts `yaml:"examples"`
 }
 
 // Resolution says when the case is resolved and what routing it needs.
@@ -374,8 +377,8 @@ func validate(s *Scenario, doc *yamlfile.Doc) []yamlfile.Problem {
 			if strings.TrimSpace(st.Label.In(lang)) == "" {
 				add(lineOf("resolution", "steps", i, "label"), "label.%s is required", lang)
 			}
-			if len(nonBlank(st.Cues.In(lang))) == 0 {
-				add(lineOf("resolution", "steps", i, "cues"), "cues.%s needs at least one phrase", lang)
+			if n := len(nonBlank(st.Examples.In(lang))); n < minStepExamples {
+				add(lineOf("resolution", "steps", i, "examples"), "examples.%s needs at least %d example sentences (it has %d)", lang, minStepExamples, n)
 			}
 		}
 	}
@@ -403,6 +406,9 @@ func validate(s *Scenario, doc *yamlfile.Doc) []yamlfile.Problem {
 	}
 	return ps
 }
+
+// minStepExamples is the fewest example sentences a step needs per language.
+const minStepExamples = 3
 
 func nonBlank(ss []string) []string {
 	var out []string

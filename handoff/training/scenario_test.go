@@ -53,7 +53,7 @@ const valid = `scenario:
     steps:
       - id: track
         label: {en: "Check tracking", ja: "追跡を確認"}
-        cues: {en: ["tracking"], ja: ["追跡"]}
+        examples: {en: ["I checked the tracking", "the tracking shows it left", "I looked at the carrier tracking"], ja: ["追跡を確認しました", "追跡情報を見ました", "配送業者の追跡を調べました"]}
 `
 
 func TestLoadReportsProblemsWithLineNumbers(t *testing.T) {

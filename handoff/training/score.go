@@ -169,7 +169,7 @@ func (s *Session) Scorecard() Scorecard {
 		Why: msg(lang, "Never asked for a fact the packet already held.", "引き継ぎ済みの情報を聞き直していません。")}
 	for _, i := range replies {
 		if known := sig(i).AskedKnown; len(known) > 0 {
-			re.Failed, re.Score, re.Quote = true, 0, quote(i)
+			re.Failed, re.Score, re.Quote = true, 0, clauseOr(sig(i).Asked, quote(i))
 			re.Why = msg(lang, "Asked for %s, which the packet already held; the customer had to repeat themselves.",
 				"引き継ぎ資料にある%sを聞き直しました。お客様に同じ説明を繰り返させています。", factName(known[0], lang))
 			break
@@ -179,10 +179,10 @@ func (s *Session) Scorecard() Scorecard {
 	card := ItemResult{Item: ItemCardData, Critical: true, Score: 1,
 		Why: msg(lang, "No card number or password was asked for or shown.", "カード番号やパスワードを求めたり表示したりしていません。")}
 	for _, i := range replies {
-		if why := sig(i).Card; why != "" {
-			card.Failed, card.Score, card.Quote = true, 0, quote(i)
-			card.Why = msg(lang, "Exposed card data (%s); support never asks for a full card number, security code or password.",
-				"カード情報を扱いました（%s）。カード番号全体・セキュリティコード・パスワードは決して求めません。", why)
+		if clause := sig(i).Card; clause != "" {
+			card.Failed, card.Score, card.Quote = true, 0, clause
+			card.Why = msg(lang, "Asked for or showed card data or a password; support never asks for a full card number, security code or password.",
+				"カード情報やパスワードを求めたり表示したりしました。カード番号全体・セキュリティコード・パスワードは決して求めません。")
 			break
 		}
 	}
@@ -208,10 +208,20 @@ func (s *Session) Scorecard() Scorecard {
 	w := s.sc.weights()
 	// Time to first response.
 	fr := ItemResult{Item: ItemFirstResponse, Weight: w[ItemFirstResponse]}
-	if len(replies) == 0 {
-		fr.Why = msg(lang, "The customer never got a reply.", "お客様に一度も返信していません。")
+	var real []int // replies that are sentences, not lists of cue words
+	for _, i := range replies {
+		if sig(i).CueList == "" {
+			real = append(real, i)
+		}
+	}
+	paused := ""
+	if s.Paused() {
+		paused = msg(lang, " The clock was paused while you typed; only the customer's typing and /wait count.", "入力中は時計が止まっていました。お客様の入力時間と /wait だけを数えています。")
+	}
+	if len(real) == 0 {
+		fr.Why = msg(lang, "The customer never got a reply in sentences.", "お客様に文章で一度も返信していません。")
 	} else {
-		i := replies[0]
+		i := real[0]
 		c.FirstResponse = s.lines[i].At.Sub(s.packetAt)
 		fr.Quote = quote(i)
 		switch {
@@ -225,6 +235,9 @@ func (s *Session) Scorecard() Scorecard {
 			fr.Why = msg(lang, "First reply after %s; the customer waited too long.", "最初の返信まで%s。お待たせしすぎです。", seconds(c.FirstResponse))
 		}
 	}
+	if len(real) > 0 {
+		fr.Why += paused
+	}
 	// Acknowledging the handover.
 	ack := ItemResult{Item: ItemAcknowledge, Weight: w[ItemAcknowledge],
 		Why: msg(lang, "Never acknowledged the handover or restated the problem.", "引き継ぎへの言及も問題の確認もありませんでした。")}
@@ -233,10 +246,10 @@ func (s *Session) Scorecard() Scorecard {
 		if sg.Acknowledge == "" {
 			continue
 		}
-		ack.Quote = quote(i)
+		ack.Quote = sg.Acknowledge
 		if k == 0 {
 			ack.Score = 1
-			ack.Why = msg(lang, "Opened by acknowledging the handover (%q).", "最初の返信で引き継ぎを確認しました（「%s」）。", sg.Acknowledge)
+			ack.Why = msg(lang, "Opened by acknowledging the handover.", "最初の返信で引き継ぎを確認しました。")
 		} else {
 			ack.Score = 0.5
 			ack.Why = msg(lang, "Acknowledged the handover, but not in the first reply.", "引き継ぎの確認が最初の返信ではありませんでした。")
@@ -254,11 +267,20 @@ func (s *Session) Scorecard() Scorecard {
 			firstFix = min(firstFix, i)
 		}
 	}
-	empAt := -1
+	empAt, empClause := -1, ""
 	for _, i := range replies {
 		if sg := sig(i); sg.Apology != "" || sg.Empathy != "" {
-			empAt = i
+			empAt, empClause = i, clauseOr(sg.Empathy, sg.Apology)
 			break
+		}
+	}
+	var banned, insults []int
+	for _, i := range replies {
+		if sig(i).Banned != "" {
+			banned = append(banned, i)
+			if sig(i).Insult {
+				insults = append(insults, i)
+			}
 		}
 	}
 	hardAt := -1
@@ -282,12 +304,18 @@ func (s *Session) Scorecard() Scorecard {
 	case s.sc.Persona == NonNative && len(replies) > 0:
 		emp.Score = 1
 		emp.Why = msg(lang, "Kept to short, plain sentences for a customer writing in a second language.", "母語でない言語で書くお客様に、短く平易な文で対応しました。")
+	case empAt >= 0 && len(insults) > 0:
+		emp.Score, emp.Quote = 0.25, sig(insults[0]).Banned
+		emp.Why = msg(lang, "Said something kind, but also blamed or insulted the customer; that undoes the empathy.", "気遣いの言葉はありましたが、お客様を責める・侮辱する発言で台無しになりました。")
 	case empAt >= 0 && empAt <= firstFix:
-		emp.Score, emp.Quote = 1, quote(empAt)
+		emp.Score, emp.Quote = 1, empClause
 		emp.Why = msg(lang, "Acknowledged the customer's feelings before the fix.", "解決策の前にお客様の気持ちに寄り添いました。")
 	case empAt >= 0:
-		emp.Score, emp.Quote = 0.5, quote(empAt)
+		emp.Score, emp.Quote = 0.5, empClause
 		emp.Why = msg(lang, "Showed empathy, but only after the fix.", "共感の言葉が解決策の後になりました。")
+	case len(insults) > 0:
+		emp.Quote = sig(insults[0]).Banned
+		emp.Why = msg(lang, "Blamed or insulted the customer instead of acknowledging how they feel.", "お客様の気持ちに寄り添わず、責める・侮辱する発言をしました。")
 	case !s.sc.Persona.NeedsEmpathy():
 		emp.Score = 1
 		emp.Why = msg(lang, "No apology needed for this calm customer; clarity mattered more.", "落ち着いたお客様で、お詫びより明確さが大切な場面でした。")
@@ -315,12 +343,29 @@ func (s *Session) Scorecard() Scorecard {
 		done := len(steps) - len(missing)
 		res.Score = float64(done) / float64(len(steps))
 		if first >= 0 {
-			res.Quote = quote(first)
+			for _, st := range steps {
+				if i, ok := s.stepsDone[st.ID]; ok && i == first {
+					res.Quote = clauseOr(sig(first).StepClauses[st.ID], quote(first))
+					break
+				}
+			}
 		}
 		if len(missing) == 0 {
 			res.Why = msg(lang, "Gave all %d resolution steps.", "解決手順%d件をすべて案内しました。", len(steps))
 		} else {
 			res.Why = msg(lang, "Gave %d of %d steps; missing: %s.", "手順%d/%d件。不足：%s。", done, len(steps), strings.Join(missing, msg(lang, "; ", "、")))
+		}
+	}
+	var lists []int
+	for _, i := range replies {
+		if sig(i).CueList != "" {
+			lists = append(lists, i)
+		}
+	}
+	if len(lists) > 0 {
+		res.Why += msg(lang, " %d line(s) were lists of cue words, not sentences, and earned nothing (%s).", " %d件の返信は文ではなく単語の羅列で、評価されません（%s）。", len(lists), sig(lists[0]).CueList)
+		if res.Quote == "" {
+			res.Quote = quote(lists[0])
 		}
 	}
 	// Routing and transfer.
@@ -329,9 +374,12 @@ func (s *Session) Scorecard() Scorecard {
 	var parts []float64
 	var whys []string
 	switch {
-	case want == "" && s.transfer == "":
+	case want == "" && s.transfer == "" && s.resolved:
 		parts = append(parts, 1)
-		whys = append(whys, msg(lang, "Kept a case the chat could solve.", "チャットで解決できる案件を自分で対応しました。"))
+		whys = append(whys, msg(lang, "Kept a case the chat could solve, and solved it.", "チャットで解決できる案件を自分で解決しました。"))
+	case want == "" && s.transfer == "":
+		parts = append(parts, 0.5)
+		whys = append(whys, msg(lang, "Kept a case the chat could solve, but left it unsolved.", "チャットで解決できる案件でしたが、解決しませんでした。"))
 	case want == "":
 		parts = append(parts, 0)
 		whys = append(whys, msg(lang, "Transferred to the %s a case the chat could solve.", "チャットで解決できる案件を%sへ転送しました。", s.transfer.Label(lang)))
@@ -363,17 +411,16 @@ func (s *Session) Scorecard() Scorecard {
 	// Politeness.
 	pol := ItemResult{Item: ItemPoliteness, Weight: w[ItemPoliteness], Score: 1,
 		Why: msg(lang, "No blaming, over-promising or bare refusals.", "責める・約束しすぎる・代案のない「できません」はありませんでした。")}
-	var banned []int
-	for _, i := range replies {
-		if sig(i).Banned != "" {
-			banned = append(banned, i)
-		}
-	}
 	if len(banned) > 0 {
-		pol.Quote = quote(banned[0])
-		pol.Score = map[bool]float64{true: 0.5, false: 0}[len(banned) == 1]
-		pol.Why = msg(lang, "%d risky line(s), e.g. %q: blaming, over-promising or a refusal with no alternative.",
-			"不適切な表現が%d件（例：「%s」）。責める・約束しすぎる・代案のない断りは避けましょう。", len(banned), sig(banned[0]).Banned)
+		first := banned[0]
+		if len(insults) > 0 {
+			first = insults[0]
+		}
+		pol.Quote = sig(first).Banned
+		// An insult or blame costs everything; another risky line costs half.
+		pol.Score = max(0, 1-0.5*float64(len(banned))-0.5*float64(len(insults)))
+		pol.Why = msg(lang, "%d risky line(s), %d blaming or insulting the customer: blaming, over-promising or a refusal with no alternative.",
+			"不適切な表現が%d件（うちお客様を責める・侮辱するもの%d件）。責める・約束しすぎる・代案のない断りは避けましょう。", len(banned), len(insults))
 	}
 	// Handle time.
 	ht := ItemResult{Item: ItemHandleTime, Weight: w[ItemHandleTime]}
@@ -384,6 +431,8 @@ func (s *Session) Scorecard() Scorecard {
 	switch {
 	case s.outcome == OutcomeLeft:
 		ht.Why = msg(lang, "The customer gave up and left after %s.", "お客様は%s後に諦めて退出しました。", seconds(c.HandleTime))
+	case !s.resolved:
+		ht.Why = msg(lang, "Ended after %s without resolving the case; time only counts for a resolved case.", "%sで終了しましたが、案件は未解決です。対応時間は解決した場合のみ評価します。", seconds(c.HandleTime))
 	case c.HandleTime <= target:
 		ht.Score = 1
 		ht.Why = msg(lang, "Handled in %s (target %s).", "対応時間%s（目標%s）。", seconds(c.HandleTime), seconds(target))
@@ -413,6 +462,14 @@ func (s *Session) Scorecard() Scorecard {
 		c.Total = 0
 	}
 	return c
+}
+
+// clauseOr returns clause, or line when no clause decided it.
+func clauseOr(clause, line string) string {
+	if clause != "" {
+		return clause
+	}
+	return line
 }
 
 func personaName(p Persona, lang string) string {

@@ -227,8 +227,9 @@ func (s *Session) tick(d time.Duration) {
 	}
 }
 
-// typingTime estimates how long a line takes to read and type, for the
-// paused clock: five seconds plus a quarter second per character.
+// typingTime estimates how long the simulated customer takes to read and
+// type a line: five seconds plus a quarter second per character. The
+// trainee's own typing is never charged on the paused clock.
 func typingTime(text string) time.Duration {
 	return 5*time.Second + time.Duration(len([]rune(text)))*250*time.Millisecond
 }
@@ -271,7 +272,9 @@ func (s *Session) Reply(text string) (Turn, error) {
 	if s.phase != PhaseHuman {
 		return Turn{}, ErrEnded
 	}
-	s.tick(typingTime(text))
+	// On the paused clock the trainee's typing costs nothing: the clock
+	// really stands still until the line is sent (the card says so). On the
+	// real clock the time has already passed.
 	s.checkSilence(s.clock.Now())
 	if s.phase != PhaseHuman {
 		return Turn{Ended: true, Mood: s.mood, Customer: s.lastCustomer()}, nil
