@@ -222,4 +222,3 @@ func idiomIn(clauses []Clause) string {
 	}
 	return ""
 }
-
