@@ -316,6 +316,11 @@ func (s *Session) Scorecard() Scorecard {
 	case len(insults) > 0:
 		emp.Quote = sig(insults[0]).Banned
 		emp.Why = msg(lang, "Blamed or insulted the customer instead of acknowledging how they feel.", "お客様の気持ちに寄り添わず、責める・侮辱する発言をしました。")
+	case len(real) == 0:
+		emp.Why = msg(lang, "No reply in sentences, so no empathy to judge.", "文章での返信がなく、共感を評価できません。")
+	case !s.sc.Persona.NeedsEmpathy() && !s.resolved:
+		emp.Score = 0.5
+		emp.Why = msg(lang, "A calm customer, but the case was left unsolved.", "落ち着いたお客様でしたが、案件は未解決のままです。")
 	case !s.sc.Persona.NeedsEmpathy():
 		emp.Score = 1
 		emp.Why = msg(lang, "No apology needed for this calm customer; clarity mattered more.", "落ち着いたお客様で、お詫びより明確さが大切な場面でした。")
@@ -411,6 +416,10 @@ func (s *Session) Scorecard() Scorecard {
 	// Politeness.
 	pol := ItemResult{Item: ItemPoliteness, Weight: w[ItemPoliteness], Score: 1,
 		Why: msg(lang, "No blaming, over-promising or bare refusals.", "責める・約束しすぎる・代案のない「できません」はありませんでした。")}
+	if len(real) == 0 {
+		pol.Score = 0
+		pol.Why = msg(lang, "No reply in sentences, so no politeness to judge.", "文章での返信がなく、言葉づかいを評価できません。")
+	}
 	if len(banned) > 0 {
 		first := banned[0]
 		if len(insults) > 0 {

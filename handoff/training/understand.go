@@ -248,13 +248,16 @@ const (
 
 // cueList says why a line is a list of cue words, or "".
 func cueList(line string, clauses []Clause, stepM *classify.Model) string {
-	frags := 0
+	frags, meaning := 0, 0
 	for _, c := range clauses {
-		if c.Fragment && (c.Act != "" || c.Time != "" || c.Ask != "") {
+		if c.Fragment {
 			frags++
+			if c.Act != "" || c.Time != "" || c.Ask != "" {
+				meaning++
+			}
 		}
 	}
-	if frags >= minCueFragments && 2*frags >= len(clauses) {
+	if meaning >= minCueFragments || frags > minCueFragments && meaning >= 2 && 2*frags > len(clauses) {
 		return fmt.Sprintf("%d of %d clauses are single cue words", frags, len(clauses))
 	}
 	for _, c := range clauses {
@@ -296,8 +299,17 @@ func readLine(line string, sc *Scenario) (clauses []Clause, list string) {
 	if sc != nil {
 		stepM = sc.stepModel()
 	}
+	question := strings.ContainsAny(line, "?？")
 	for text := range classify.Clauses(line) {
-		clauses = append(clauses, readClause(text, strings.ContainsAny(line, "?？"), stepM))
+		// Japanese is written without spaces: words set apart by spaces
+		// are a list, each read as a clause of its own.
+		if parts := strings.Fields(text); len(parts) >= minCueFragments && classify.DetectLanguage(text, "en") == "ja" {
+			for _, p := range parts {
+				clauses = append(clauses, readClause(p, question, stepM))
+			}
+			continue
+		}
+		clauses = append(clauses, readClause(text, question, stepM))
 	}
 	return clauses, cueList(line, clauses, stepM)
 }
