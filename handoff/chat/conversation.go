@@ -360,6 +360,7 @@ func (c *Conversation) Send(text string) Result {
 	case c.escalated:
 		if c.desk != nil {
 			c.deskEvents(c.desk.CustomerMessage(c.now(), text))
+			c.syncPacket() // the operator has read it: the case follows
 		}
 	case c.dialogue != nil:
 		c.decided(c.dialogue.Respond(text), text)
@@ -480,7 +481,11 @@ func (c *Conversation) newPacket() *handoff.Packet {
 	c.intent = c.routingIntent()
 	facts := c.contactFacts().PacketFacts()
 	facts.Topic.Intent = c.intent
-	return handoff.NewPacket(c.now(), c.id, c.reason, c.cfg.Lang, facts, c.decisions, c.history, c.knowledge())
+	p := handoff.NewPacket(c.now(), c.id, c.reason, c.cfg.Lang, facts, c.decisions, c.history, c.knowledge())
+	for _, is := range c.cases.snapshot() {
+		p.Issues = append(p.Issues, handoff.Issue{Intent: is.Intent, Status: string(is.Status), Text: is.Text})
+	}
+	return p
 }
 
 // openDesk opens the operator desk; nil when there is none or it failed
@@ -635,13 +640,28 @@ func (c *Conversation) deskEvents(evs []handoff.Event) {
 			}
 		}
 	}
-	if c.desk != nil && c.queued && len(evs) > 0 {
-		if raw, err := c.desk.PacketJSON(); err == nil {
-			var p handoff.Packet
-			if json.Unmarshal(raw, &p) == nil {
-				c.packet = &p
-			}
-		}
+	if len(evs) > 0 {
+		c.syncPacket()
+	}
+}
+
+// syncPacket takes a copy of the packet as the operators hold it, and
+// brings the case up to date with the issues they raised and settled.
+func (c *Conversation) syncPacket() {
+	if c.desk == nil || !c.queued {
+		return
+	}
+	raw, err := c.desk.PacketJSON()
+	if err != nil {
+		return
+	}
+	var p handoff.Packet
+	if json.Unmarshal(raw, &p) != nil {
+		return
+	}
+	c.packet = &p
+	for _, is := range p.Issues {
+		c.cases.set(is.Intent, IssueStatus(is.Status), is.Text)
 	}
 }
 
