@@ -345,16 +345,21 @@ func (d *Desk) CustomerMessage(now time.Time, text string) []Event {
 }
 
 // unanswered returns the customer lines of a transcript after the last line
-// by one of the speakers.
+// by one of the speakers; none when they never spoke (what the customer
+// wrote is then what the greeting restates).
 func unanswered(t []Line, speakers ...string) []string {
 	var out []string
+	spoke := false
 	for _, l := range t {
 		switch {
 		case l.Speaker == SpeakerCustomer:
 			out = append(out, l.Text)
 		case slices.Contains(speakers, l.Speaker):
-			out = out[:0]
+			out, spoke = out[:0], true
 		}
+	}
+	if !spoke {
+		return nil
 	}
 	return out
 }
