@@ -11,10 +11,10 @@ import (
 var testKnowledge = StaticKnowledge{
 	"get_refund": {
 		"en": {Problem: "you're waiting on a refund for {order}", Needs: []string{FactOrderID, FactAmount},
-			Steps: says("I've checked the refund for {order}. It was approved today.", "It reaches your card in 3-5 business days."),
+			Steps:  says("I've checked the refund for {order}. It was approved today.", "It reaches your card in 3-5 business days."),
 			Answer: says("Refunds reach your card 3-5 business days after approval.")},
 		"ja": {Problem: "{order}の返金をお待ちの件", Needs: []string{FactOrderID, FactAmount},
-			Steps: says("{order}の返金を確認しました。本日承認されています。", "3〜5営業日でカードに反映されます。"),
+			Steps:  says("{order}の返金を確認しました。本日承認されています。", "3〜5営業日でカードに反映されます。"),
 			Answer: says("返金は承認から3〜5営業日でカードに反映されます。")},
 	},
 	"track_order": {

@@ -95,4 +95,3 @@ func TestInvariantsWithTheRulesKnowledge(t *testing.T) {
 		t.Fatalf("%+v", r)
 	}
 }
-
