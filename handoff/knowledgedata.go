@@ -141,27 +141,30 @@ type operatorWords struct {
 }
 
 var words = sync.OnceValue(func() *operatorWords {
-	w, err := loadOperatorWords()
+	pb, err := knowledgeFS.ReadFile("knowledge/playbooks.yaml")
+	if err != nil {
+		panic(err)
+	}
+	ph, err := knowledgeFS.ReadFile("knowledge/phrases.yaml")
+	if err != nil {
+		panic(err)
+	}
+	w, err := loadOperatorWords(pb, ph)
 	if err != nil {
 		panic("handoff: the embedded operator phrases are invalid: " + err.Error())
 	}
 	return w
 })
 
-func loadOperatorWords() (*operatorWords, error) {
+// loadOperatorWords reads and checks the two files' contents.
+func loadOperatorWords(playbooks, phrases []byte) (*operatorWords, error) {
 	var pf playbooksFile
 	var ph phrasesFile
-	for _, f := range []struct {
-		name string
-		v    any
-	}{{"playbooks.yaml", &pf}, {"phrases.yaml", &ph}} {
-		data, err := knowledgeFS.ReadFile("knowledge/" + f.name)
-		if err != nil {
-			return nil, err
-		}
-		if err := yamlfile.Decode("handoff/knowledge/"+f.name, data, f.v); err != nil {
-			return nil, err
-		}
+	if err := yamlfile.Decode("handoff/knowledge/playbooks.yaml", playbooks, &pf); err != nil {
+		return nil, err
+	}
+	if err := yamlfile.Decode("handoff/knowledge/phrases.yaml", phrases, &ph); err != nil {
+		return nil, err
 	}
 	var problems []string
 	bad := func(format string, a ...any) { problems = append(problems, fmt.Sprintf(format, a...)) }
