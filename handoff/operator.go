@@ -1,6 +1,7 @@
 package handoff
 
 import (
+	"iter"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -387,14 +388,13 @@ type reading struct {
 func (b *operatorBrain) read(p *Packet, text string) reading {
 	r := reading{raisedByQuestion: map[string]bool{}}
 	var told []string
-	questionMark := strings.ContainsAny(text, "?？")
 	known := b.remaining(p)
 	for i := len(p.Issues) - 1; i >= 0; i-- {
 		if !slices.Contains(known, p.Issues[i].Intent) {
 			known = append(known, p.Issues[i].Intent)
 		}
 	}
-	for clause := range classify.Clauses(text) {
+	for clause, questionMark := range clausesWithMarks(text) {
 		act := clauseAct(clause)
 		intent := ""
 		if b.reader != nil && act != actThanks {
@@ -442,6 +442,11 @@ func (b *operatorBrain) read(p *Packet, text string) reading {
 			}
 		}
 	}
+	if r.upset {
+		// Anger is answered with an apology and the fix, not filed as a
+		// complaint to work through.
+		r.raised = slices.DeleteFunc(r.raised, func(in string) bool { return in == "complaint" })
+	}
 	r.urgent = mentionsDeadline(text)
 	sep := " "
 	if b.lang == "ja" {
@@ -449,6 +454,25 @@ func (b *operatorBrain) read(p *Packet, text string) reading {
 	}
 	r.statement = strings.Join(told, sep)
 	return r
+}
+
+// clausesWithMarks yields the clauses of text (classify.Clauses) and
+// whether a question mark ends each.
+func clausesWithMarks(text string) iter.Seq2[string, bool] {
+	return func(yield func(string, bool) bool) {
+		pos := 0
+		for c := range classify.Clauses(text) {
+			mark := false
+			if i := strings.Index(text[pos:], c); i >= 0 {
+				pos += i + len(c)
+				r, _ := utf8.DecodeRuneInString(text[pos:])
+				mark = r == '?' || r == '？'
+			}
+			if !yield(c, mark) {
+				return
+			}
+		}
+	}
 }
 
 func hasSlot(s string) bool { return !slots.Extract(s).Empty() }

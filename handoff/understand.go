@@ -128,7 +128,18 @@ func clauseAct(clause string) string {
 	return actOther
 }
 
+// minUrgent is the score a clause needs to count as saying the customer is
+// short of time: higher than minUnderstood, because an operator who
+// apologises for a hurry nobody mentioned sounds like a script.
+const minUrgent = 0.7
+
 // mentionsDeadline reports a line that says the customer is short of time.
 func mentionsDeadline(s string) bool {
-	return understood(urgencyModel(), s, labelPlain) == labelUrgent
+	for clause := range classify.Clauses(s) {
+		top := urgencyModel().Classify(clause, "en").Top()
+		if top.Label == labelUrgent && top.Score >= minUrgent {
+			return true
+		}
+	}
+	return false
 }
