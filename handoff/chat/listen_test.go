@@ -114,8 +114,8 @@ type spyDesk struct {
 
 type figures struct {
 	chats, reachedOperator, operatorTexts, offers, transfers, issuesRaised int
-	reasked, offersOverUnanswered, badTexts                               int
-	examples                                                              []string
+	reasked, offersOverUnanswered, badTexts                                int
+	examples                                                               []string
 }
 
 var (
