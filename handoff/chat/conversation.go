@@ -363,7 +363,7 @@ func (c *Conversation) Send(text string) Result {
 	case c.escalated:
 		if c.desk != nil {
 			c.deskEvents(c.desk.CustomerMessage(c.now(), text))
-			c.syncPacket() // the operator has read it: the case follows
+			c.syncPacket(false) // the operator has read it: the case follows
 		}
 	case c.dialogue != nil:
 		c.decided(c.dialogue.Respond(text), text)
@@ -690,13 +690,14 @@ func (c *Conversation) deskEvents(evs []handoff.Event) {
 	if slices.ContainsFunc(evs, func(ev handoff.Event) bool {
 		return ev.Kind == handoff.EventMessage || ev.Kind == handoff.EventJoined || ev.Kind == handoff.EventLeft
 	}) {
-		c.syncPacket()
+		c.syncPacket(true)
 	}
 }
 
 // syncPacket takes a copy of the packet as the operators hold it, and
-// brings the case up to date with the issues they raised and settled.
-func (c *Conversation) syncPacket() {
+// brings the case up to date with the issues they raised and settled; when
+// that changed the case and emit is set, the case is shown again.
+func (c *Conversation) syncPacket(emit bool) {
 	if c.desk == nil || !c.queued {
 		return
 	}
@@ -713,8 +714,12 @@ func (c *Conversation) syncPacket() {
 		return
 	}
 	c.packet = p
+	before := c.cases.snapshot()
 	for _, is := range p.Issues {
 		c.cases.set(is.Intent, IssueStatus(is.Status), is.Text)
+	}
+	if emit && !slices.Equal(before, c.cases.snapshot()) {
+		c.emitCase()
 	}
 }
 
