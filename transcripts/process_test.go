@@ -76,7 +76,7 @@ func helperCommand(t *testing.T, mode, path string) *exec.Cmd {
 // about a second, and never hangs.
 func TestSecondProcessGetsInUse(t *testing.T) {
 	s, path := openTemp(t)
-	out, err := runWithDeadline(helperCommand(t, "open", path), 30*time.Second)
+	out, err := runWithDeadline(helperCommand(t, "open", path), hangBound)
 	if err != nil {
 		t.Fatalf("helper: %v\n%s", err, out)
 	}
@@ -88,7 +88,7 @@ func TestSecondProcessGetsInUse(t *testing.T) {
 
 	// Once the first closes, the second gets in.
 	s.Close()
-	out, err = runWithDeadline(helperCommand(t, "open", path), 30*time.Second)
+	out, err = runWithDeadline(helperCommand(t, "open", path), hangBound)
 	if err != nil || strings.TrimSpace(out) != "opened" {
 		t.Fatalf("after close the helper said %q, %v", out, err)
 	}
@@ -124,6 +124,11 @@ func TestOpenWhileAnotherProcessHolds(t *testing.T) {
 		t.Logf("readOnly=%v refused after %s: %v", ro, time.Since(start).Round(time.Millisecond), err)
 	}
 }
+
+// hangBound bounds a helper process's run. Nothing is expected to take
+// this long, even under -race on a busy machine: it only turns a hang (the
+// failure some of these tests look for) into a failure with the output.
+const hangBound = 2 * time.Minute
 
 func runWithDeadline(cmd *exec.Cmd, d time.Duration) (string, error) {
 	var out strings.Builder
@@ -308,7 +313,7 @@ func TestDiskFull(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.Close()
-	out, err := runWithDeadline(helperCommand(t, "disk-full", path), 60*time.Second)
+	out, err := runWithDeadline(helperCommand(t, "disk-full", path), hangBound)
 	if err != nil {
 		t.Fatalf("helper: %v\n%s", err, out)
 	}
@@ -425,7 +430,7 @@ func TestReadOnlyFileAndFolder(t *testing.T) {
 			}
 			os.Chmod(path, tt.dbMode)
 			os.Chmod(dir, tt.dirMode)
-			out, err := runWithDeadline(cmd, 60*time.Second)
+			out, err := runWithDeadline(cmd, hangBound)
 			if err != nil {
 				t.Fatalf("helper: %v\n%s", err, out)
 			}

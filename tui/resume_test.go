@@ -10,6 +10,7 @@ import (
 	"tsunagu/handoff"
 	"tsunagu/handoff/chat"
 	"tsunagu/transcripts"
+	"tsunagu/tui/internal/tuitest"
 )
 
 // resumeHarness is a fresh app on h's store, as "tsunagu history" starts it
@@ -257,54 +258,6 @@ func TestResumeKeepsWhatWasTypedWhileLoading(t *testing.T) {
 	}
 }
 
-// readOnlyHistory is a store the browser may read but the chat may not
-// write, like a store from a newer tsunagu.
-type readOnlyHistory struct{ *transcripts.Store }
-
-func (readOnlyHistory) ReadOnlyReason() error { return transcripts.ErrNewerSchema }
-
-// The history's resume key: offered only for a conversation that can be
-// continued, and otherwise it says why.
-func TestHistoryResumeKeyOnlyWhereItCanWork(t *testing.T) {
-	s, _ := historyFixtureStore(t, historyFixtures())
-	tests := []struct {
-		name    string
-		store   HistoryStore
-		downs   int // rows below the newest
-		offered bool
-		say     string
-		want    string // the id resumed, "" for none
-	}{
-		{name: "closed", store: s, downs: 0, say: "This conversation is closed, so it cannot be resumed."},
-		{name: "abandoned", store: s, downs: 2, offered: true, want: "c-ja-login"},
-		{name: "escalated", store: s, downs: 3, offered: true, want: "c-en-callback"},
-		{name: "read-only store", store: readOnlyHistory{s}, downs: 2, say: "The store is read-only, so conversations cannot be resumed from here."},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			resumed := ""
-			hh := newHistoryHarness(t, historyOpts{lang: "en", store: tc.store, width: 140, height: 30, embedded: true,
-				resume: func(id string) tea.Cmd { resumed = id; return nil }})
-			for range tc.downs {
-				hh.press(tea.KeyDown, 0)
-			}
-			hh.press(tea.KeyEnter, 0)
-			if tc.offered {
-				hh.mustShow("resume in chat")
-			} else {
-				hh.mustNotShow("resume in chat")
-			}
-			hh.typeText("r")
-			if tc.say != "" {
-				hh.mustShow(tc.say)
-			}
-			if resumed != tc.want {
-				t.Fatalf("resumed %q, want %q", resumed, tc.want)
-			}
-		})
-	}
-}
-
 // An escalated conversation whose packet is missing (imported, say) still
 // goes back to the queue, with a packet rebuilt from the stored record.
 func TestResumeEscalatedWithoutPacketRebuildsIt(t *testing.T) {
@@ -345,8 +298,8 @@ func TestResumeInJapanese(t *testing.T) {
 	r.m = New(cfg)
 	r.send(tea.WindowSizeMsg{Width: 80, Height: 24})
 	r.mustShow("会話を読み込んでいます…")
-	checkFits(t, r.m.View().Content, 80, 24)
+	tuitest.CheckFits(t, r.m.View().Content, 80, 24)
 	r.run(r.m.Init())
 	r.mustShow("会話を再開しました", "250-1234567-1234567")
-	checkFits(t, r.m.View().Content, 80, 24)
+	tuitest.CheckFits(t, r.m.View().Content, 80, 24)
 }

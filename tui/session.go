@@ -3,16 +3,18 @@ package tui
 import (
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
 
 	"tsunagu/handoff"
-	"tsunagu/handoff/chat"
+	engine "tsunagu/handoff/chat"
 	"tsunagu/transcripts"
 	"tsunagu/tui/common"
 	"tsunagu/tui/components"
+	"tsunagu/tui/history"
+	"tsunagu/tui/pages/chat"
+	"tsunagu/tui/pages/flow"
 )
 
 // session is the screen's side of one conversation: what the contact flow
@@ -21,14 +23,15 @@ import (
 // the transcript widget. The conversation itself lives in the engine
 // (handoff/chat); Update only renders what it returns.
 type session struct {
-	contact chat.Contact
-	conv    *chat.Conversation
-	st      chat.State
+	contact engine.Contact
+	conv    *engine.Conversation
+	st      engine.State
 	id      string      // st.ID, or the id being resumed
 	lineIdx map[int]int // engine line → transcript message
 	// resuming: a stored conversation is loading; keys that send wait.
-	resuming bool
-	closing  bool // the ratings were sent: a second Enter records nothing twice
+	resuming  bool
+	closing   bool // the ratings were sent: a second Enter records nothing twice
+	abandoned bool // the customer quit before closing it
 }
 
 func (s *session) signedIn() bool { return s.contact.SignedIn }
@@ -37,27 +40,27 @@ type (
 	// engineMsg carries what one engine call produced, and the snapshot
 	// taken right after it.
 	engineMsg struct {
-		conv  *chat.Conversation
-		res   chat.Result
-		st    chat.State
+		conv  *engine.Conversation
+		res   engine.Result
+		st    engine.State
 		err   error // a refused booking
 		op    engineOp
-		store chat.Store // the conversation's store, once open
+		store engine.Store // the conversation's store, once open
 	}
 	// resumedMsg carries a resumed conversation and what it stored.
 	resumedMsg struct {
 		id     string
-		conv   *chat.Conversation
+		conv   *engine.Conversation
 		stored transcripts.Conversation
-		res    chat.Result
-		st     chat.State
+		res    engine.Result
+		st     engine.State
 		err    error
 	}
 	tickMsg struct {
 		at   time.Time
-		conv *chat.Conversation // the conversation whose desk it advances
+		conv *engine.Conversation // the conversation whose desk it advances
 	}
-	retryMsg struct{ conv *chat.Conversation }
+	retryMsg struct{ conv *engine.Conversation }
 )
 
 // engineOp names the call an engineMsg answers, where Update must know.
@@ -75,14 +78,14 @@ const retryAfter = 2 * time.Second
 func (m *Model) now() time.Time { return m.cfg.Clock.Now() }
 
 // engineConfig is what every conversation of this app runs on.
-func (m *Model) engineConfig() chat.Config {
-	return chat.Config{Lang: m.lang, Profile: m.cfg.Profile, Clock: m.cfg.Clock, OpenStore: m.cfg.OpenStore,
+func (m *Model) engineConfig() engine.Config {
+	return engine.Config{Lang: m.lang, Profile: m.cfg.Profile, Clock: m.cfg.Clock, OpenStore: m.cfg.OpenStore,
 		Bot: m.bot, NewDesk: m.cfg.NewDesk, Callbacks: m.cfg.Callbacks, NewID: m.cfg.NewID, Seed: m.cfg.Seed}
 }
 
 // call runs fn on conv in the engine lane, so calls happen one at a time in
 // the order the customer made them, and returns its result as an engineMsg.
-func (m *Model) call(conv *chat.Conversation, op engineOp, fn func() (chat.Result, error)) tea.Cmd {
+func (m *Model) call(conv *engine.Conversation, op engineOp, fn func() (engine.Result, error)) tea.Cmd {
 	m.track(conv)
 	return m.lanes[laneEngine].push(func() tea.Msg {
 		res, err := fn()
@@ -92,7 +95,7 @@ func (m *Model) call(conv *chat.Conversation, op engineOp, fn func() (chat.Resul
 
 // track keeps every conversation of this run, so quitting waits for the
 // writes of one the customer has left.
-func (m *Model) track(conv *chat.Conversation) {
+func (m *Model) track(conv *engine.Conversation) {
 	for _, c := range m.convs {
 		if c == conv {
 			return
@@ -103,10 +106,10 @@ func (m *Model) track(conv *chat.Conversation) {
 
 // conversation returns the session's engine, creating it from the contact
 // flow's facts the first time.
-func (m *Model) conversation() *chat.Conversation {
+func (m *Model) conversation() *engine.Conversation {
 	s := m.sess
 	if s.conv == nil {
-		s.conv = chat.New(m.engineConfig(), s.contact)
+		s.conv = engine.New(m.engineConfig(), s.contact)
 		s.lineIdx = map[int]int{}
 	}
 	return s.conv
@@ -115,34 +118,34 @@ func (m *Model) conversation() *chat.Conversation {
 // updateSession handles the flow's choices and every engine result.
 func (m *Model) updateSession(msg tea.Msg) (tea.Cmd, bool) {
 	switch msg := msg.(type) {
-	case startChosenMsg:
-		m.sess = &session{contact: chat.Contact{SignedIn: msg.signedIn}}
-		m.topics.reset(msg.signedIn, false)
-		if msg.signedIn {
-			m.orders = newOrderPage(m.env())
-			m.go2(screenOrder)
+	case flow.StartChosenMsg:
+		m.sess = &session{contact: engine.Contact{SignedIn: msg.SignedIn}}
+		m.topics.Reset(msg.SignedIn, false)
+		if msg.SignedIn {
+			m.orders = flow.NewOrder(m.env())
+			m.show(screenOrder)
 		} else {
-			m.go2(screenTopic)
+			m.show(screenTopic)
 		}
 		return nil, true
-	case orderChosenMsg:
-		m.sess.contact.Order = msg.order
-		m.topics.reset(true, msg.order != nil)
-		m.go2(screenTopic)
+	case flow.OrderChosenMsg:
+		m.sess.contact.Order = msg.Order
+		m.topics.Reset(true, msg.Order != nil)
+		m.show(screenTopic)
 		return nil, true
-	case topicChosenMsg:
-		m.sess.contact.Category, m.sess.contact.Topic = msg.category, msg.topic
-		m.channel = newChannelPage(m.env(), m.hoursText())
-		m.go2(screenChannel)
+	case flow.TopicChosenMsg:
+		m.sess.contact.Category, m.sess.contact.Topic = msg.Category, msg.Topic
+		m.channel = flow.NewChannel(m.env(), m.hoursText())
+		m.show(screenChannel)
 		return nil, true
-	case channelChosenMsg:
-		if msg.callback {
-			m.phone = newPhonePage(m.env(), m.cfg.Callbacks, m.now(), false)
-			m.go2(screenPhone)
+	case flow.ChannelChosenMsg:
+		if msg.Callback {
+			m.phone = chat.NewPhone(m.env(), m.cfg.Callbacks, m.now(), false)
+			m.show(screenPhone)
 			return nil, true
 		}
 		return m.startChat(), true
-	case backMsg:
+	case common.BackMsg:
 		m.back()
 		return nil, true
 	case engineMsg:
@@ -160,26 +163,48 @@ func (m *Model) updateSession(msg tea.Msg) (tea.Cmd, bool) {
 			}
 		}
 		conv := msg.conv
-		return m.call(conv, opOther, func() (chat.Result, error) { return conv.Retry(), nil }), true
+		return m.call(conv, opOther, func() (engine.Result, error) { return conv.Retry(), nil }), true
 	case resumeAskedMsg:
 		return m.resume(msg.id), true
-	case phoneSubmitMsg:
+	case chat.PhoneSubmitMsg:
 		conv := m.conversation()
-		phone := msg.phone
-		return m.call(conv, opBook, func() (chat.Result, error) { return conv.Book(phone) }), true
-	case phoneChatMsg:
+		phone := msg.Phone
+		return m.call(conv, opBook, func() (engine.Result, error) { return conv.Book(phone) }), true
+	case chat.PhoneChatMsg:
 		if m.sess.st.Created {
-			m.go2(screenChat)
+			m.show(screenChat)
 			return nil, true
 		}
 		return m.startChat(), true
-	case ratedMsg:
+	case chat.RatedMsg:
 		return m.finish(msg), true
-	case rateBackMsg:
-		if m.sess != nil && !m.sess.st.Closed {
-			m.go2(screenChat)
+	case chat.SendMsg:
+		return m.send(msg.Text), true
+	case chat.AskPersonMsg:
+		if m.sess.st.Escalated || m.sess.st.Answering {
+			return nil, true
+		}
+		return m.askForPerson(), true
+	case chat.ChooseMsg:
+		return m.choose(msg.Native), true
+	case chat.CallMsg:
+		if m.cfg.Callbacks != nil && m.sess.st.Booking == nil {
+			m.phone = chat.NewPhone(m.env(), m.cfg.Callbacks, m.now(), true)
+			m.show(screenPhone)
 		}
 		return nil, true
+	case chat.EndMsg:
+		m.rate = chat.NewRate(m.env(), m.sess.st.HadOperator)
+		m.show(screenRate)
+		return nil, true
+	case chat.HelpMsg:
+		m.fullHelp = !m.fullHelp
+		m.layout()
+		return nil, true
+	case chat.HistoryMsg:
+		return m.openHistory(), true
+	case chat.DoneMsg:
+		return tea.Quit, true
 	}
 	return nil, false
 }
@@ -188,20 +213,33 @@ func (m *Model) updateSession(msg tea.Msg) (tea.Cmd, bool) {
 func (m *Model) back() {
 	switch m.screen {
 	case screenOrder:
-		m.go2(screenStart)
+		m.show(screenStart)
 	case screenTopic:
 		if m.sess != nil && m.sess.signedIn() {
-			m.go2(screenOrder)
+			m.show(screenOrder)
 		} else {
-			m.go2(screenStart)
+			m.show(screenStart)
 		}
 	case screenChannel:
-		m.go2(screenTopic)
+		m.show(screenTopic)
 	case screenPhone:
 		if m.sess != nil && m.sess.st.Created {
-			m.go2(screenChat)
+			m.show(screenChat)
 		} else {
-			m.go2(screenChannel)
+			m.show(screenChannel)
+		}
+	case screenChat:
+		// Esc closes the full help first, then goes on to the ratings.
+		if m.fullHelp {
+			m.fullHelp = false
+			m.layout()
+		} else {
+			m.rate = chat.NewRate(m.env(), m.sess.st.HadOperator)
+			m.show(screenRate)
+		}
+	case screenRate:
+		if m.sess != nil && !m.sess.st.Closed {
+			m.show(screenChat)
 		}
 	}
 }
@@ -214,53 +252,46 @@ func (m *Model) hoursText() string {
 	if off.Open {
 		return fmt.Sprintf(m.text.ChannelCallOpen, int(off.Within/time.Minute))
 	}
-	return fmt.Sprintf(m.text.ChannelCallShut, formatSlot(off.NextOpening, m.lang))
-}
-
-func formatSlot(t time.Time, lang string) string {
-	if lang == "ja" {
-		return t.Format("1月2日 15:04")
-	}
-	return t.Format("Mon 2 Jan 15:04")
+	return fmt.Sprintf(m.text.ChannelCallShut, m.text.Slot(off.NextOpening))
 }
 
 // startChat opens the chat screen; the engine creates the conversation and
 // the bot opens (once its rules have loaded).
 func (m *Model) startChat() tea.Cmd {
-	m.chat = newChatPage(m.env())
-	m.go2(screenChat)
+	m.chat = chat.New(m.env())
+	m.show(screenChat)
 	conv := m.conversation()
-	return tea.Batch(m.chat.input.Focus(),
-		m.call(conv, opOther, func() (chat.Result, error) { return conv.StartChat(), nil }))
+	return tea.Batch(m.chat.Input().Focus(),
+		m.call(conv, opOther, func() (engine.Result, error) { return conv.StartChat(), nil }))
 }
 
 // send hands a message the customer typed to the engine.
 func (m *Model) send(text string) tea.Cmd {
 	conv := m.conversation()
-	return m.call(conv, opOther, func() (chat.Result, error) { return conv.Send(text), nil })
+	return m.call(conv, opOther, func() (engine.Result, error) { return conv.Send(text), nil })
 }
 
 // askForPerson is the "a person, please" key.
 func (m *Model) askForPerson() tea.Cmd {
 	conv, text := m.conversation(), m.text.HumanAsked
-	return m.call(conv, opOther, func() (chat.Result, error) { return conv.AskForPerson(text), nil })
+	return m.call(conv, opOther, func() (engine.Result, error) { return conv.AskForPerson(text), nil })
 }
 
 // choose answers "who should answer?".
 func (m *Model) choose(native bool) tea.Cmd {
 	conv := m.conversation()
-	return m.call(conv, opOther, func() (chat.Result, error) { return conv.Choose(native), nil })
+	return m.call(conv, opOther, func() (engine.Result, error) { return conv.Choose(native), nil })
 }
 
 // finish closes the conversation with the ratings.
-func (m *Model) finish(r ratedMsg) tea.Cmd {
+func (m *Model) finish(r chat.RatedMsg) tea.Cmd {
 	s := m.sess
 	if s == nil || s.conv == nil || s.closing {
 		return nil // a second Enter records nothing twice
 	}
 	s.closing = true
 	conv := s.conv
-	return m.call(conv, opClose, func() (chat.Result, error) { return conv.Close(r.bot, r.operator), nil })
+	return m.call(conv, opClose, func() (engine.Result, error) { return conv.Close(r.Bot, r.Operator), nil })
 }
 
 // engineDone renders what an engine call produced.
@@ -280,38 +311,40 @@ func (m *Model) engineDone(msg engineMsg) tea.Cmd {
 	s.st, s.id = msg.st, msg.st.ID
 	m.storeErr = msg.st.StoreError
 	if msg.st.Problem != nil {
-		m.fatal = fmt.Sprintf(m.text.LoadFailed, oneLine(msg.st.Problem))
+		m.fatal = fmt.Sprintf(m.text.LoadFailed, common.OneLine(msg.st.Problem))
 	}
 	m.render(msg.res)
 	switch msg.op {
 	case opBook:
-		m.phone.booking = false
+		m.phone.Booked(msg.err)
 		if msg.err != nil {
-			m.phone.err = oneLine(msg.err)
 			return tea.Batch(cmds...)
 		}
 		if s.st.Channel == "chat" {
-			m.go2(screenChat)
+			m.show(screenChat)
 		} else {
-			m.go2(screenBooked)
+			m.closed = chat.NewClosed(m.env(), true)
+			m.show(screenBooked)
 		}
 	case opClose:
-		m.go2(screenClosed)
+		m.closed = chat.NewClosed(m.env(), false)
+		m.show(screenClosed)
 	}
-	if msg.st.Choosing && !m.chat.choosing {
-		m.chat.openChoice(msg.st.Quote)
+	if msg.st.Choosing && !m.chat.Choosing() {
+		m.chat.OpenChoice(msg.st.Quote)
 	}
 	if msg.st.Queued && !wasQueued && !msg.st.Closed {
 		cmds = append(cmds, m.scheduleTick(msg.conv))
 	}
 	if msg.st.Closed && m.screen == screenChat && s.closing {
-		m.go2(screenClosed)
+		m.closed = chat.NewClosed(m.env(), false)
+		m.show(screenClosed)
 	}
 	return tea.Batch(cmds...)
 }
 
 // retrying reports that a retry of conv's writes is already waiting.
-func (m *Model) retrying(conv *chat.Conversation) bool {
+func (m *Model) retrying(conv *engine.Conversation) bool {
 	for _, c := range m.retryWait {
 		if c == conv {
 			return true
@@ -322,7 +355,7 @@ func (m *Model) retrying(conv *chat.Conversation) bool {
 
 // retryLater asks the engine to retry conv's writes after retryAfter;
 // quitting waits for it.
-func (m *Model) retryLater(conv *chat.Conversation) tea.Cmd {
+func (m *Model) retryLater(conv *engine.Conversation) tea.Cmd {
 	m.retries++
 	m.retryWait = append(m.retryWait, conv)
 	return m.cfg.Tick(retryAfter, func(time.Time) tea.Msg { return retryMsg{conv: conv} })
@@ -330,11 +363,11 @@ func (m *Model) retryLater(conv *chat.Conversation) tea.Cmd {
 
 // render puts the engine's events on the screen: lines into the transcript,
 // save marks onto them.
-func (m *Model) render(res chat.Result) {
+func (m *Model) render(res engine.Result) {
 	s := m.sess
 	t := m.text
-	tr := &m.chat.transcript
-	add := func(ev chat.Event, msg components.Message) {
+	tr := m.chat.Transcript()
+	add := func(ev engine.Event, msg components.Message) {
 		if ev.Line > 0 {
 			msg.Save = components.Saving
 		}
@@ -343,7 +376,7 @@ func (m *Model) render(res chat.Result) {
 			s.lineIdx[ev.Line] = idx
 		}
 	}
-	eventLine := func(ev chat.Event, text string) {
+	eventLine := func(ev engine.Event, text string) {
 		add(ev, components.Message{Role: components.RoleEvent, At: ev.At, Text: text})
 	}
 	for _, ev := range res.Events {
@@ -352,15 +385,15 @@ func (m *Model) render(res chat.Result) {
 			op = &handoff.OperatorInfo{}
 		}
 		switch ev.Kind {
-		case chat.KindCustomer:
+		case engine.KindCustomer:
 			add(ev, components.Message{Role: components.RoleCustomer, Label: t.You, At: ev.At, Text: ev.Text})
-		case chat.KindBot:
+		case engine.KindBot:
 			add(ev, components.Message{Role: components.RoleBot, Label: t.Bot, At: ev.At, Text: ev.Text})
-		case chat.KindOperator:
+		case engine.KindOperator:
 			add(ev, components.Message{Role: components.RoleOperator, Label: op.Name, At: ev.At, Text: ev.Text})
-		case chat.KindEscalated:
-			eventLine(ev, fmt.Sprintf(t.Escalated, t.Reasons[string(ev.Reason)]))
-		case chat.KindJoined:
+		case engine.KindEscalated:
+			eventLine(ev, fmt.Sprintf(t.Escalated, t.ReasonText(string(ev.Reason))))
+		case engine.KindJoined:
 			switch {
 			case ev.Handover:
 				eventLine(ev, fmt.Sprintf(t.EventTransfer, ev.From, op.Label))
@@ -369,18 +402,14 @@ func (m *Model) render(res chat.Result) {
 			default:
 				eventLine(ev, fmt.Sprintf(t.EventJoined, op.Label))
 			}
-		case chat.KindLeft:
-			cause := t.Causes[string(ev.Cause)]
-			if cause == "" {
-				cause = string(ev.Cause)
-			}
-			eventLine(ev, fmt.Sprintf(t.EventLeft, op.Name, cause))
-		case chat.KindOfferClose:
+		case engine.KindLeft:
+			eventLine(ev, fmt.Sprintf(t.EventLeft, op.Name, t.CauseText(string(ev.Cause))))
+		case engine.KindOfferClose:
 			eventLine(ev, t.Resolved)
-		case chat.KindCallback:
+		case engine.KindCallback:
 			b := ev.Booking
-			eventLine(ev, fmt.Sprintf(t.EventBooked, b.Display, formatSlot(b.At, m.lang)))
-		case chat.KindResumed:
+			eventLine(ev, fmt.Sprintf(t.EventBooked, b.Display, t.Slot(b.At)))
+		case engine.KindResumed:
 			eventLine(ev, t.EventResumed)
 		}
 	}
@@ -397,7 +426,7 @@ func (m *Model) render(res chat.Result) {
 	}
 }
 
-func (m *Model) scheduleTick(conv *chat.Conversation) tea.Cmd {
+func (m *Model) scheduleTick(conv *engine.Conversation) tea.Cmd {
 	return m.cfg.Tick(m.cfg.TickEvery, func(t time.Time) tea.Msg { return tickMsg{at: t, conv: conv} })
 }
 
@@ -411,7 +440,7 @@ func (m *Model) tick(msg tickMsg) tea.Cmd {
 	cmds := []tea.Cmd{m.scheduleTick(msg.conv)}
 	if !m.lanes[laneEngine].busy {
 		conv := msg.conv
-		cmds = append(cmds, m.call(conv, opOther, func() (chat.Result, error) { return conv.Advance(), nil }))
+		cmds = append(cmds, m.call(conv, opOther, func() (engine.Result, error) { return conv.Advance(), nil }))
 	}
 	return tea.Batch(cmds...)
 }
@@ -422,54 +451,7 @@ func (m *Model) botReady() tea.Cmd {
 		return nil
 	}
 	conv, b := m.sess.conv, m.bot
-	return m.call(conv, opOther, func() (chat.Result, error) { return conv.SetBot(b), nil })
-}
-
-func (m *Model) bookedView() string {
-	s := m.sess
-	if s == nil || s.st.Booking == nil {
-		return ""
-	}
-	b := s.st.Booking
-	t := m.text
-	var line string
-	if b.Slot {
-		line = fmt.Sprintf(t.BookedSlot, b.Display, formatSlot(b.At, m.lang))
-		if m.lang == "ja" {
-			line = fmt.Sprintf(t.BookedSlot, formatSlot(b.At, m.lang), b.Display)
-		}
-	} else if m.lang == "ja" {
-		line = fmt.Sprintf(t.BookedWithin, int(b.Within/time.Minute), b.Display)
-	} else {
-		line = fmt.Sprintf(t.BookedWithin, b.Display, int(b.Within/time.Minute))
-	}
-	return m.st.Header.Render(t.BookedTitle) + "\n\n" + m.wrap(line) + "\n" + m.wrap(fmt.Sprintf(t.BookedSaved, s.id)) + "\n\n" +
-		m.wrap(m.historyOffer())
-}
-
-func (m *Model) closedView() string {
-	s := m.sess
-	t := m.text
-	out := m.st.Header.Render(t.ClosedTitle) + "\n\n" + m.wrap(fmt.Sprintf(t.ClosedSaved, s.id)) + "\n" + m.wrap(m.historyOffer())
-	if s.st.Lost > 0 || s.st.Pending > 0 {
-		out += "\n" + m.st.Bad.Render(t.ClosedNotSave)
-	}
-	return out
-}
-
-// historyOffer offers the history: in the app with h when the store can be
-// browsed, and always the command for later.
-func (m *Model) historyOffer() string {
-	cmd := "tsunagu history show " + m.sess.id
-	if m.historyStore() != nil {
-		return fmt.Sprintf(m.text.ClosedHistory, cmd)
-	}
-	return fmt.Sprintf(m.text.ClosedLater, cmd)
-}
-
-// wrap fits a plain paragraph to the terminal's width.
-func (m *Model) wrap(s string) string {
-	return strings.Join(components.WrapText(s, m.width), "\n")
+	return m.call(conv, opOther, func() (engine.Result, error) { return conv.SetBot(b), nil })
 }
 
 // Resuming: a conversation that is not closed can be continued from the
@@ -483,15 +465,15 @@ type resumeAskedMsg struct{ id string }
 func (m *Model) resume(id string) tea.Cmd {
 	m.hist = nil
 	m.sess = &session{id: id, resuming: true, lineIdx: map[int]int{}}
-	typed := m.chat.input
-	m.chat = newChatPage(m.env())
+	typed := *m.chat.Input()
+	m.chat = chat.New(m.env())
 	if m.screen == screenChat {
-		m.chat.input = typed
+		m.chat.SetInput(typed)
 	}
-	m.go2(screenChat)
+	m.show(screenChat)
 	cfg := m.engineConfig()
 	return m.lanes[laneEngine].push(func() tea.Msg {
-		conv, stored, res, err := chat.Resume(cfg, id)
+		conv, stored, res, err := engine.Resume(cfg, id)
 		msg := resumedMsg{id: id, conv: conv, stored: stored, res: res, err: err}
 		if conv != nil {
 			msg.st = conv.State()
@@ -507,31 +489,27 @@ func (m *Model) resumed(msg resumedMsg) tea.Cmd {
 		return nil
 	}
 	switch {
-	case errors.Is(msg.err, chat.ErrResumeClosed):
+	case errors.Is(msg.err, engine.ErrResumeClosed):
 		m.fatal = m.text.ResumeClosed
 		return nil
 	case msg.err != nil:
-		m.fatal = fmt.Sprintf(m.text.ResumeFailed, oneLine(msg.err))
+		m.fatal = fmt.Sprintf(m.text.ResumeFailed, common.OneLine(msg.err))
 		return nil
 	}
 	s.conv, s.st, s.resuming = msg.conv, msg.st, false
 	s.contact = msg.st.Contact
 	m.track(msg.conv)
-	typed := m.chat.input // what the customer typed while it loaded stays
-	m.chat = newChatPage(m.env())
-	m.chat.input = typed
+	typed := *m.chat.Input() // what the customer typed while it loaded stays
+	m.chat = chat.New(m.env())
+	m.chat.SetInput(typed)
 	m.layout()
-	hc := historyConvPage{e: historyEnv{st: m.st, text: common.HistoryText(m.lang), ct: m.text, lang: m.lang,
-		loc: m.now().Location()}, conv: &msg.stored}
-	for _, e := range msg.stored.Entries {
-		if line, ok := hc.message(e); ok {
-			line.Save = components.Saved
-			m.chat.transcript.Append(line)
-		}
+	for _, line := range history.Messages(msg.stored, m.lang, m.now().Location()) {
+		line.Save = components.Saved
+		m.chat.Transcript().Append(line)
 	}
 	m.render(msg.res)
-	m.chat.transcript.ScrollToBottom()
-	cmds := []tea.Cmd{m.chat.input.Focus()}
+	m.chat.Transcript().ScrollToBottom()
+	cmds := []tea.Cmd{m.chat.Input().Focus()}
 	if msg.st.Pending > 0 && !m.retrying(msg.conv) {
 		cmds = append(cmds, m.retryLater(msg.conv))
 	}

@@ -6,6 +6,7 @@ import (
 	"io"
 	"math/rand/v2"
 	"os"
+	"path/filepath"
 	"sync"
 	"time"
 
@@ -152,7 +153,8 @@ func buildChat(g *globalOptions) (*chatDeps, error) {
 		// Ids must differ between runs even with the same --clock and
 		// --seed (a store outlives a run), so their suffix comes from a
 		// source seeded by the wall clock, not from --seed.
-		NewID: newIDFunc(time.Now().UnixNano()),
+		NewID:       newIDFunc(time.Now().UnixNano()),
+		RecoveryDir: filepath.Dir(g.dbPath),
 	}
 	cfg.NewDesk = func(string) (chat.Desk, error) {
 		return handoff.NewDesk(handoff.DeskConfig{Pool: pool, Knowledge: kb, Start: clock.Now(), Seed: seed})
@@ -172,12 +174,12 @@ func runChat(cmd *cobra.Command, g *globalOptions) error {
 	if err != nil {
 		return err
 	}
-	return runProgram(deps, in, cmd.OutOrStdout())
+	return runProgram(deps, in, cmd.OutOrStdout(), cmd.ErrOrStderr())
 }
 
 // runProgram runs the app and closes the store afterwards, also when the
 // app panicked (Bubble Tea restores the terminal and returns an error).
-func runProgram(deps *chatDeps, in io.Reader, out io.Writer, opts ...tea.ProgramOption) (err error) {
+func runProgram(deps *chatDeps, in io.Reader, out, errOut io.Writer, opts ...tea.ProgramOption) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("the app stopped on an internal error: %v", r)
@@ -188,11 +190,19 @@ func runProgram(deps *chatDeps, in io.Reader, out io.Writer, opts ...tea.Program
 	}()
 	opts = append([]tea.ProgramOption{tea.WithInput(in), tea.WithOutput(out)}, opts...)
 	p := tea.NewProgram(tui.New(deps.cfg), opts...)
-	if _, err := p.Run(); err != nil {
+	final, err := p.Run()
+	if err != nil {
 		if errors.Is(err, tea.ErrProgramPanic) {
 			return errors.New("the app stopped on an internal error; the terminal was restored and the conversation store closed")
 		}
 		return err
+	}
+	// What the app has to say once the terminal is back: an unfinished
+	// conversation's id, a recovery file.
+	if m, ok := final.(*tui.Model); ok {
+		if msg := m.Farewell(); msg != "" {
+			fmt.Fprintln(errOut, msg)
+		}
 	}
 	return nil
 }

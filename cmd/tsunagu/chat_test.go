@@ -6,7 +6,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -86,29 +85,40 @@ func TestPanicRestoresTerminalAndClosesStore(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var out syncBuffer
+	var out lockedBuffer
+	// Panic only once the store is open and the first frame is on the
+	// alternate screen, so both restoring and closing are tested. The
+	// store opens in a command of its own, beside the one loading the bot.
+	opened := make(chan error, 1)
+	openStore := deps.cfg.OpenStore
+	deps.cfg.OpenStore = func() (chat.Store, error) {
+		s, err := openStore()
+		select {
+		case opened <- err:
+		default: // only the first open counts
+		}
+		return s, err
+	}
+	var ready bool // written before the panic, read after runProgram returns
 	deps.cfg.LoadBot = func() (chat.Bot, error) {
-		// Panic only once the store is open and the first frame is on the
-		// alternate screen, so both restoring and closing are tested.
-		for range 500 {
-			deps.store.mu.Lock()
-			open := deps.store.s != nil
-			deps.store.mu.Unlock()
-			if open && bytes.Contains(out.Bytes(), []byte("\x1b[?1049h")) {
-				break
-			}
-			time.Sleep(10 * time.Millisecond)
+		select {
+		case err := <-opened:
+			ready = err == nil && out.wait(func(s string) bool { return strings.Contains(s, "\x1b[?1049h") })
+		case <-time.After(hangBound):
 		}
 		return panickyBot{}, nil
 	}
 	in, w := io.Pipe()
 	defer w.Close()
-	err = runProgram(deps, in, &out, tea.WithWindowSize(80, 24), tea.WithoutSignals())
+	err = runProgram(deps, in, &out, io.Discard, tea.WithWindowSize(80, 24), tea.WithoutSignals())
+	if !ready {
+		t.Fatalf("the store did not open or the first frame was not drawn before the panic: %q", out.String())
+	}
 	if err == nil || !strings.Contains(err.Error(), "terminal was restored") {
 		t.Fatalf("error = %v", err)
 	}
-	if !bytes.Contains(out.Bytes(), []byte("\x1b[?1049l")) || !bytes.Contains(out.Bytes(), []byte("\x1b[?25h")) {
-		t.Errorf("the output does not leave the alternate screen and show the cursor: %q", out.String())
+	if got := out.String(); !strings.Contains(got, "\x1b[?1049l") || !strings.Contains(got, "\x1b[?25h") {
+		t.Errorf("the output does not leave the alternate screen and show the cursor: %q", got)
 	}
 	s, err := transcripts.Open(g.dbPath, transcripts.Options{Timeout: 200 * time.Millisecond})
 	if err != nil {
@@ -116,27 +126,6 @@ func TestPanicRestoresTerminalAndClosesStore(t *testing.T) {
 	}
 	s.Close()
 }
-
-// syncBuffer is a bytes.Buffer safe for the renderer's goroutine and the
-// test's.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) Bytes() []byte {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return bytes.Clone(b.buf.Bytes())
-}
-
-func (b *syncBuffer) String() string { return string(b.Bytes()) }
 
 // "tsunagu rules check" knows profile files.
 func TestRulesCheckKnowsProfiles(t *testing.T) {

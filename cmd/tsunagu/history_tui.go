@@ -13,7 +13,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"tsunagu/transcripts"
-	"tsunagu/tui"
+	"tsunagu/tui/history"
 )
 
 // historyListFlagNames are the bare "tsunagu history" flags that ask for the
@@ -61,7 +61,7 @@ func runHistoryTUI(cmd *cobra.Command, g *globalOptions, opts ...tea.ProgramOpti
 		store    io.Closer
 		resumeID string
 	)
-	open := func() (tui.HistoryStore, error) {
+	open := func() (history.Store, error) {
 		s, ok, err := openHistoryReader(g.dbPath, transcripts.Options{Timeout: historyLockTimeout, Now: clock.Now})
 		if err != nil || !ok {
 			return nil, err
@@ -69,12 +69,12 @@ func runHistoryTUI(cmd *cobra.Command, g *globalOptions, opts ...tea.ProgramOpti
 		return historyReader{s, g.language()}, nil
 	}
 	cwd, _ := os.Getwd()
-	h := tui.NewHistory(tui.HistoryConfig{
+	h := history.New(history.Config{
 		Lang:      g.language(),
 		Clock:     clock,
 		NoColor:   os.Getenv("NO_COLOR") != "",
 		ExportDir: cwd,
-		Open: func() (tui.HistoryStore, error) {
+		Open: func() (history.Store, error) {
 			s, err := open()
 			if c, ok := s.(io.Closer); ok && err == nil {
 				mu.Lock()
@@ -147,7 +147,7 @@ func runHistoryTUI(cmd *cobra.Command, g *globalOptions, opts ...tea.ProgramOpti
 	mu.Unlock()
 	deps.store.s = s
 	deps.cfg.ResumeID = id
-	return runProgram(deps, cmd.InOrStdin(), cmd.OutOrStdout(), chatOpts...)
+	return runProgram(deps, cmd.InOrStdin(), cmd.OutOrStdout(), cmd.ErrOrStderr(), chatOpts...)
 }
 
 // historyReader is the browser's store (SPEC section 6: browsing never locks

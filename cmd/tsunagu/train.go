@@ -22,7 +22,7 @@ import (
 	"tsunagu/handoff/training"
 	"tsunagu/transcripts"
 	"tsunagu/transcripts/termsafe"
-	"tsunagu/tui"
+	"tsunagu/tui/train"
 )
 
 func init() { subcommands = append(subcommands, newTrainCmd) }
@@ -488,7 +488,7 @@ or with --plain, it reads answers line by line.`,
 				return d, nil
 			}
 			if !plain && isTerminalFile(cmd.InOrStdin()) && isTerminalFile(cmd.OutOrStdout()) {
-				p := tea.NewProgram(tui.NewTrain(tui.TrainConfig{Lang: lang, NewDrill: newDrill, NoColor: os.Getenv("NO_COLOR") != ""}),
+				p := tea.NewProgram(train.New(train.Config{Lang: lang, NewDrill: newDrill, NoColor: os.Getenv("NO_COLOR") != ""}),
 					tea.WithInput(cmd.InOrStdin()), tea.WithOutput(cmd.OutOrStdout()))
 				_, err := p.Run()
 				return err
@@ -557,7 +557,7 @@ func parseDrillAnswer(s string) (bot.Action, bot.Reason, error) {
 // runTrainTUI opens the full-screen trainee app.
 func runTrainTUI(cmd *cobra.Command, g *globalOptions, o *trainOptions, cat *training.Catalog, preset *training.Scenario) error {
 	var kit *trainKit
-	cfg := tui.TrainConfig{
+	cfg := train.Config{
 		Lang:      g.language(),
 		Scenarios: cat.Scenarios,
 		Realtime:  o.realtime,
@@ -590,7 +590,7 @@ func runTrainTUI(cmd *cobra.Command, g *globalOptions, o *trainOptions, cat *tra
 	if o.scenario != "" {
 		cfg.Scenario = preset
 	}
-	p := tea.NewProgram(tui.NewTrain(cfg), tea.WithInput(cmd.InOrStdin()), tea.WithOutput(cmd.OutOrStdout()))
+	p := tea.NewProgram(train.New(cfg), tea.WithInput(cmd.InOrStdin()), tea.WithOutput(cmd.OutOrStdout()))
 	_, err := p.Run()
 	return err
 }

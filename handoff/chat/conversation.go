@@ -624,6 +624,9 @@ func (c *Conversation) AwaitsCustomer() bool {
 // deskEvents shows and stores what happened at the desk.
 func (c *Conversation) deskEvents(evs []handoff.Event) {
 	for _, ev := range evs {
+		if ev.At.IsZero() {
+			ev.At = c.now() // a desk that gives no time: it happened now
+		}
 		op := ev.Operator
 		if op == nil {
 			op = &handoff.OperatorInfo{}
