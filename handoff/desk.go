@@ -4,7 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"math"
-	"strings"
+	"slices"
 	"sync"
 	"time"
 	"unicode/utf8"
@@ -102,22 +102,31 @@ type focusChat struct {
 	packet     *Packet
 	class      Class
 	nativeOnly bool
+	group      string // the skill group the chat is routed by
 	op         int32
 	brain      *operatorBrain
+	notes      *notes // what every operator of the chat carries on from
 	stepGen    uint32 // bumped on every transfer to void scheduled steps
 	scheduled  bool   // a step is scheduled
 	pending    *Step  // the step being typed
 	replies    []Step // replies to the customer to send before the next planned step
+	unheard    []string
 	awaiting   string // the fact the operator asked for
-	steps      int    // steps sent by the current operator
-	faultAt    int    // the step at which the current operator drops out; -1 none
-	faultCause Cause
-	progress   int // resolution steps sent, over all operators: a new one carries on from here
-	resolved   bool
-	releasing  bool // the only thing scheduled is closing the chat after silence
-	closed     bool
-	lastPos    int
-	lastWait   time.Duration
+	// heard counts the customer's messages; replied is how many of them an
+	// operator's message (other than an offer to close) has followed. The
+	// offer to close waits until they are equal.
+	heard, replied int
+	steps          int // steps sent by the current operator
+	faultAt        int // the step at which the current operator drops out; -1 none
+	faultCause     Cause
+	offered        bool // the offer to close stands: no customer message since
+	releasing      bool // the only thing scheduled is closing the chat after silence
+	releaseAt      float64
+	closing        bool // the operator said goodbye; the chat closes
+	closed         bool
+	lastPos        int
+	lastWait       time.Duration
+	waitUntil      float64 // when the wait quoted at the last change of position runs out
 }
 
 // Focus event codes (event.aux).
@@ -219,6 +228,7 @@ func (d *Desk) Advance(now time.Time) []Event {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	d.run(d.e.seconds(now))
+	d.countdown()
 	return d.take()
 }
 
@@ -287,14 +297,21 @@ func (d *Desk) enqueueLocked(now time.Time, p *Packet, class Class, nativeOnly b
 		}
 	}
 	d.gens++
-	f := &focusChat{ci: ci, packet: p, class: class, nativeOnly: nativeOnly, op: -1, faultAt: -1, lastPos: -1, stepGen: d.gens}
+	f := &focusChat{ci: ci, packet: p, class: class, nativeOnly: nativeOnly, group: TopicGroup(p.Facts.Topic.Intent),
+		op: -1, faultAt: -1, lastPos: -1, stepGen: d.gens, notes: newNotes()}
+	// What the customer wrote after the bot's last word (while choosing who
+	// should answer) waits for the operator to read it.
+	f.unheard = unanswered(p.Transcript, SpeakerBot, SpeakerOperator)
+	f.heard = len(f.unheard)
 	d.focus = f
 	e.arrive(ci)
 	return f, nil
 }
 
 // CustomerMessage records a message from the customer (it joins the packet)
-// and lets the operator react.
+// and lets the operator read it: the replies come before anything planned.
+// Between operators, or before the greeting, it waits for the next operator
+// to read it (a slot in it still answers the last ask at once).
 func (d *Desk) CustomerMessage(now time.Time, text string) []Event {
 	d.mu.Lock()
 	defer d.mu.Unlock()
@@ -304,51 +321,61 @@ func (d *Desk) CustomerMessage(now time.Time, text string) []Event {
 		return d.take()
 	}
 	f.packet.Add(Line{At: now, Speaker: SpeakerCustomer, Text: text})
-	if f.op < 0 || f.brain == nil {
-		// Between operators: the message waits in the packet, and answers
-		// the last ask if there was one.
-		if f.awaiting != "" {
-			if !f.packet.Facts.Has(f.awaiting) {
-				f.packet.Facts.Set(f.awaiting, strings.TrimSpace(text))
-			}
+	f.heard++
+	f.offered = false
+	coin := d.e.rng.Float64() < d.cfg.Pool.BasicRephrase
+	if f.op < 0 || f.brain == nil || !f.brain.greeted {
+		if f.awaiting != "" && slotFact(f.awaiting) && f.packet.Facts.Has(f.awaiting) {
 			f.awaiting = ""
 		}
+		f.unheard = append(f.unheard, text)
 		return d.take()
 	}
-	// The packet may already have learned the awaited fact from the message
-	// (an order id, a phone number...).
-	answered := false
-	if f.awaiting != "" && f.packet.Facts.Has(f.awaiting) {
-		f.awaiting, answered = "", true
-	}
-	coin := d.e.rng.Float64() < d.cfg.Pool.BasicRephrase
-	switch {
-	case f.brain.wouldRephrase(text, coin):
-		f.replies = append(f.replies, f.brain.rephrase())
-	case f.awaiting != "":
-		f.packet.Facts.Set(f.awaiting, strings.TrimSpace(text))
-		f.awaiting = ""
-	case answered:
-	default:
-		f.replies = append(f.replies, f.brain.Reply(text, false))
-	}
-	if !f.scheduled {
+	replies, _ := f.brain.Hear(f.packet, text, coin, f.awaiting)
+	// Answered or not, the operator does not wait for that fact any more:
+	// they carry on without it rather than ask again.
+	f.awaiting = ""
+	f.replies = append(f.replies, replies...)
+	if !f.scheduled || f.releasing || f.closing {
+		// A message after the goodbye keeps the chat open.
+		f.closing = false
 		d.scheduleStep(2)
 	}
 	return d.take()
 }
 
+// unanswered returns the customer lines of a transcript after the last line
+// by one of the speakers; none when they never spoke (what the customer
+// wrote is then what the greeting restates).
+func unanswered(t []Line, speakers ...string) []string {
+	var out []string
+	spoke := false
+	for _, l := range t {
+		switch {
+		case l.Speaker == SpeakerCustomer:
+			out = append(out, l.Text)
+		case slices.Contains(speakers, l.Speaker):
+			out, spoke = out[:0], true
+		}
+	}
+	if !spoke {
+		return nil
+	}
+	return out
+}
+
 // AwaitsCustomer reports that an operator has the focus chat and has
-// nothing more to say until the customer writes: no reply is being typed or
-// planned, and at most the close after silence is scheduled.
+// nothing more to say until the customer writes: they have greeted, and no
+// reply is being typed or planned; at most the close after silence is
+// scheduled.
 func (d *Desk) AwaitsCustomer() bool {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	f := d.focus
-	if f == nil || f.closed || f.op < 0 || f.brain == nil {
+	if f == nil || f.closed || f.op < 0 || f.brain == nil || !f.brain.greeted || f.closing {
 		return false
 	}
-	return f.pending == nil && len(f.replies) == 0 && (!f.scheduled || f.releasing)
+	return f.pending == nil && len(f.replies) == 0 && len(f.unheard) == 0 && (!f.scheduled || f.releasing)
 }
 
 // Close ends the focus chat: the customer leaves the queue or closes the
@@ -406,11 +433,11 @@ func (d *Desk) focusAssigned(e *engine, ci, oi int32) {
 	if c.prevOp >= 0 && !back {
 		prev = e.ops[c.prevOp].op
 	}
-	f.brain = newBrain(e.ops[oi].op, f.packet, d.cfg.Knowledge, prev)
+	// The notes show what was already done; carry on from there.
+	f.brain = newBrain(e.ops[oi].op, f.packet, d.cfg.Knowledge, prev, f.notes)
 	f.brain.back = back
-	// The packet's transcript shows what was already done; carry on from there.
-	f.brain.next = f.progress
-	f.brain.done = f.resolved
+	f.brain.offered = f.offered
+	f.brain.canPass = func(group string) bool { return d.canTake(oi, group) }
 	// Faults strike at a random step of this operator's part.
 	faults := e.faults
 	if u := e.rng.Float64(); u < faults.LineFault+faults.Timeout {
@@ -444,6 +471,12 @@ func (d *Desk) focusTransferred(e *engine, ci, oi int32, cause Cause) {
 	f.scheduled, f.releasing = false, false
 	f.pending = nil
 	f.replies = nil
+	f.closing = false
+	// Messages the leaving operator had not answered yet are read again by
+	// the next one.
+	if n := f.heard - f.replied; n > len(f.unheard) {
+		f.unheard = lastCustomerLines(f.packet.Transcript, n)
+	}
 	// f.awaiting stays: the customer's answer to the last ask may come while
 	// the chat is between operators, and the next one must not ask again.
 	f.brain = nil
@@ -466,24 +499,33 @@ func (d *Desk) focusEvent(e *engine, ev event) {
 			return
 		}
 		var st Step
-		if len(f.replies) > 0 {
+		switch {
+		case !f.brain.greeted:
+			st, _ = f.brain.Next(f.packet)
+		case len(f.replies) > 0:
 			st, f.replies = f.replies[0], f.replies[1:]
-		} else {
-			if f.awaiting != "" && f.brain.greeted {
-				return // waiting for the customer's answer
-			}
+		case f.closing:
+			return
+		case f.awaiting != "":
+			return // waiting for the customer's answer
+		default:
 			next, ok := f.brain.Next(f.packet)
 			if !ok {
-				if f.resolved {
+				if f.offered {
 					// Taken over after the offer to close: wait for the
 					// customer, then close.
-					f.scheduled, f.releasing = true, true
-					e.schedule(event{t: e.now + 300, kind: evFocus, aux: focusRelease, chat: f.ci, gen: f.stepGen})
+					d.release(300)
 				}
 				return
 			}
+			if next.Kind == StepOfferClose && f.replied < f.heard {
+				// The customer's last message has had no reply yet.
+				f.brain.unoffer()
+				next = Step{Kind: StepAck, Text: f.brain.say(phAck)}
+			}
 			st = next
 		}
+		st.heard = f.heard
 		f.pending = &st
 		f.scheduled = true
 		d.emit(Event{Kind: EventTyping, Operator: d.info(f.op)})
@@ -495,15 +537,34 @@ func (d *Desk) focusEvent(e *engine, ev event) {
 		if st == nil {
 			return
 		}
-		if st.Kind == StepAsk && f.packet.Facts.Has(st.Fact) {
+		switch {
+		case st.Kind == StepOfferClose && (st.heard < f.heard || len(f.replies) > 0):
+			// The customer wrote while the offer was being typed: answer first.
+			f.brain.unoffer()
+			d.scheduleStep(1)
+			return
+		case st.Kind == StepAsk && f.packet.Facts.Has(st.Fact):
 			// The customer gave it while the operator was typing: don't ask.
 			d.scheduleStep(1)
 			return
 		}
 		f.packet.Add(Line{At: e.clock(e.now), Speaker: SpeakerOperator, Name: e.ops[f.op].op.ID, Text: st.Text})
 		f.steps++
+		if st.Kind != StepOfferClose {
+			f.replied = max(f.replied, st.heard)
+		}
+		f.brain.Sent(*st, f.packet)
 		d.emit(Event{Kind: EventMessage, Operator: d.info(f.op), Step: st})
 		switch st.Kind {
+		case StepGreet, StepHandover:
+			// Now the operator reads what the customer wrote meanwhile.
+			for _, text := range f.unheard {
+				replies, _ := f.brain.Hear(f.packet, text, e.rng.Float64() < d.cfg.Pool.BasicRephrase, f.awaiting)
+				f.awaiting = ""
+				f.replies = append(f.replies, replies...)
+			}
+			f.unheard = nil
+			d.scheduleStep(3)
 		case StepAsk:
 			f.awaiting = st.Fact
 			switch {
@@ -513,20 +574,27 @@ func (d *Desk) focusEvent(e *engine, ev event) {
 				// The line can drop while the operator waits for the answer.
 				d.scheduleStep(20)
 			}
-		case StepResolve:
-			f.progress++
-			d.scheduleStep(4)
 		case StepOfferClose:
-			f.resolved = true
+			f.offered = true
 			d.emit(Event{Kind: EventResolved, Operator: d.info(f.op)})
 			// If the customer stays silent, the operator closes the chat.
-			f.scheduled, f.releasing = true, true
-			e.schedule(event{t: e.now + 300, kind: evFocus, aux: focusRelease, chat: f.ci, gen: f.stepGen})
+			d.release(300)
+		case StepTransfer:
+			f.group = TopicGroup(st.Intent)
+			e.chats[f.ci].group = groupIndex(f.group)
+			e.transfer(f.ci, CauseSkill)
+		case StepBye:
+			f.closing = true
+			f.scheduled = true
+			e.schedule(event{t: e.now + 3, kind: evFocus, aux: focusRelease, chat: f.ci, gen: f.stepGen})
 		default:
 			d.scheduleStep(4)
 		}
 	case focusRelease:
-		if len(f.replies) > 0 {
+		if !f.closing && (!f.releasing || e.now < f.releaseAt) {
+			return // the customer wrote since: this close is off
+		}
+		if len(f.replies) > 0 && !f.closing {
 			d.scheduleStep(1)
 			return
 		}
@@ -536,11 +604,45 @@ func (d *Desk) focusEvent(e *engine, ev event) {
 	}
 }
 
+// release schedules closing the chat after after seconds of silence.
+func (d *Desk) release(after float64) {
+	f := d.focus
+	f.scheduled, f.releasing = true, true
+	f.releaseAt = d.e.now + after
+	d.e.schedule(event{t: f.releaseAt, kind: evFocus, aux: focusRelease, chat: f.ci, gen: f.stepGen})
+}
+
+// canTake reports that an operator other than oi, on shift now, could take
+// the focus chat for an issue of group.
+func (d *Desk) canTake(oi int32, group string) bool {
+	f := d.focus
+	for _, o := range d.eligibleOps(f.packet.Lang, group, f.nativeOnly) {
+		if o != oi && d.e.ops[o].onShift {
+			return true
+		}
+	}
+	return false
+}
+
+// lastCustomerLines returns the last n customer lines of a transcript.
+func lastCustomerLines(t []Line, n int) []string {
+	var out []string
+	for i := len(t) - 1; i >= 0 && len(out) < n; i-- {
+		if t[i].Speaker == SpeakerCustomer {
+			out = append(out, t[i].Text)
+		}
+	}
+	slices.Reverse(out)
+	return out
+}
+
 func (d *Desk) typingTime(text string) float64 {
 	return math.Min(20, math.Max(2, float64(utf8.RuneCountInString(text))/d.typing))
 }
 
-// queueChanged recomputes the focus chat's position and expected wait.
+// queueChanged recomputes the focus chat's position, and its expected wait
+// when the position changes. Between changes the wait counts down (see
+// countdown).
 func (d *Desk) queueChanged(e *engine) {
 	f := d.focus
 	if f == nil || f.closed {
@@ -550,14 +652,35 @@ func (d *Desk) queueChanged(e *engine) {
 	if c.state != chatQueued || !c.focus {
 		return
 	}
-	group := TopicGroup(f.packet.Facts.Topic.Intent)
-	ahead := d.aheadOf(c.class, f.ci, f.packet.Lang, group, f.nativeOnly)
-	wait := d.expectedWait(ahead, f.packet.Lang, group, f.nativeOnly)
-	// Report every change of position, and changes of the estimate that a
-	// person would notice (10 s steps).
-	if ahead+1 != f.lastPos || wait/(10*time.Second) != f.lastWait/(10*time.Second) {
-		f.lastPos, f.lastWait = ahead+1, wait
-		d.emit(Event{Kind: EventQueue, Position: ahead + 1, Wait: wait})
+	ahead := d.aheadOf(c.class, f.ci, f.packet.Lang, f.group, f.nativeOnly)
+	if ahead+1 == f.lastPos {
+		return
+	}
+	wait := d.expectedWait(ahead, f.packet.Lang, f.group, f.nativeOnly)
+	f.lastPos, f.lastWait = ahead+1, wait
+	f.waitUntil = e.now + wait.Seconds()
+	d.emit(Event{Kind: EventQueue, Position: ahead + 1, Wait: wait})
+}
+
+// minShownWait is the least wait shown while the chat is still queued: a
+// quoted wait that has run out shows as "about 10 seconds", not zero.
+const minShownWait = 10 * time.Second
+
+// countdown lets the quoted wait of a queued focus chat run down with
+// simulated time, reported in steps a person notices (10 s).
+func (d *Desk) countdown() {
+	f := d.focus
+	if f == nil || f.closed || f.lastPos < 0 {
+		return
+	}
+	c := &d.e.chats[f.ci]
+	if c.state != chatQueued || !c.focus || f.lastWait >= time.Duration(math.MaxInt64/2) {
+		return
+	}
+	left := max(dur(f.waitUntil-d.e.now), minShownWait)
+	if left/(10*time.Second) != f.lastWait/(10*time.Second) {
+		f.lastWait = left
+		d.emit(Event{Kind: EventQueue, Position: f.lastPos, Wait: left})
 	}
 }
 

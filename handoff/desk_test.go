@@ -396,13 +396,32 @@ func TestBasicOperatorAsksForRephrase(t *testing.T) {
 }
 
 func TestNativeOperatorPicksUpUrgency(t *testing.T) {
-	b := newBrain(&Operator{Name: "Tanaka", NameJa: "田中", Languages: []Language{{"ja", LevelNative}}}, refundPacket("ja", true), testKnowledge, nil)
-	if st := b.Reply("明日までに必要なので至急お願いします", false); st.Text != "お急ぎのところ申し訳ございません。" {
-		t.Fatalf("native reply = %q", st.Text)
+	const urgent = "明日までに必要なので至急お願いします"
+	tests := []struct {
+		name  string
+		level Level
+		want  string // a reply saying so; "" when the operator misses it
+	}{
+		{"native", LevelNative, "お急ぎのところ申し訳ございません。"},
+		{"fluent", LevelFluent, "お急ぎとのこと、承知いたしました。"},
+		{"basic", LevelBasic, ""},
 	}
-	basic := newBrain(&Operator{Name: "Nguyen", Languages: []Language{{"ja", LevelBasic}}}, refundPacket("ja", true), testKnowledge, nil)
-	if st := basic.Reply("明日までに必要なので至急お願いします", false); st.Kind != StepAck || strings.Contains(st.Text, "急ぎ") {
-		t.Fatalf("basic reply = %+v; a basic reader misses the implied urgency", st)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := refundPacket("ja", true)
+			b := newBrain(&Operator{Name: "Tanaka", NameJa: "田中", Languages: []Language{{"ja", tt.level}}}, p, testKnowledge, nil, nil)
+			b.Next(p) // the greeting
+			replies, _ := b.Hear(p, urgent, false, "")
+			got := ""
+			for _, st := range replies {
+				if strings.Contains(st.Text, "急") {
+					got = st.Text
+				}
+			}
+			if got != tt.want {
+				t.Fatalf("reply about the urgency = %q, want %q (all: %+v)", got, tt.want, replies)
+			}
+		})
 	}
 }
 

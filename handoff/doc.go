@@ -27,10 +27,24 @@
 // # Understanding the customer
 //
 // What the packet and the operators read in a customer's words (does a line
-// ask for a person, which outcome does the customer want, is a message
-// idiomatic for a basic-level reader) is learnt from examples in
+// ask for a person, which outcome does the customer want, is it a question,
+// thanks, "that didn't help" or anger, is the customer short of time, is a
+// message idiomatic for a basic-level reader) is learnt from examples in
 // understand/*.yaml with bot/classify, the bot's own scorer, and trained once
-// on first use. Only a message's length is a numeric rule.
+// on first use. Which issue a clause names, and the rules' escalation
+// triggers, operators read with the bot's trained engine ([Reader],
+// [NewEngineKnowledge]). Only a message's length is a numeric rule.
+//
+// # The operators
+//
+// Operators work from the case the packet carries ([Packet.Issues]): they
+// greet naming the latest open issues, work on the latest first (an issue
+// that replaces an earlier one, a refund instead of a redelivery, settles
+// both), read every message the customer writes ([Step] kinds issue, answer,
+// sorry, retry, transfer), wait for the answer to their own question, and
+// offer to close only when every issue is resolved or answered and the
+// customer's last message has had a reply. What they say is data:
+// knowledge/playbooks.yaml and knowledge/phrases.yaml, checked on load.
 //
 // # The desk: one live customer chat
 //

@@ -37,6 +37,9 @@ const (
 	CauseShiftEnd  Cause = "shift_end"
 	CauseTimeout   Cause = "timeout"
 	CauseLineFault Cause = "line_fault"
+	// CauseSkill: the customer raised an issue the operator has no skill
+	// for; a colleague who has it takes the chat with the packet.
+	CauseSkill Cause = "skill"
 )
 
 type eventKind uint8

@@ -19,12 +19,12 @@ func ExampleErlangC() {
 // then advance the clock and pass on what the customer types.
 func ExampleDesk() {
 	pool := handoff.DefaultPool()
-	// The app uses handoff.NewRulesKnowledge(rules); a table keeps the
+	// The app uses handoff.NewEngineKnowledge(engine); a table keeps the
 	// example's output stable.
 	kb := handoff.StaticKnowledge{"track_order": {"en": {
 		Problem: "{order} hasn't arrived yet",
 		Needs:   []string{handoff.FactOrderID},
-		Steps:   []string{"It's with the carrier and arrives tomorrow.", "I've emailed you the tracking link."},
+		Steps:   []handoff.Say{{Text: "It's with the carrier and arrives tomorrow."}, {Text: "I've emailed you the tracking link."}},
 	}}}
 	now := time.Date(2026, 1, 5, 10, 0, 0, 0, pool.Location)
 	desk, err := handoff.NewDesk(handoff.DeskConfig{Pool: pool, Knowledge: kb, Start: now, Seed: 1, ArrivalsPerHour: 1, Faults: &handoff.Faults{}})
@@ -57,7 +57,7 @@ func ExampleDesk() {
 	// greet: Hi, I'm Smith. I've read your conversation with our assistant. Order 123-4567890-1234567 hasn't arrived yet.
 	// resolve: It's with the carrier and arrives tomorrow.
 	// resolve: I've emailed you the tracking link.
-	// offer_close: Is there anything else I can help with? If not, I'll close this chat.
+	// offer_close: Is there anything else I can help with? The chat closes by itself after five quiet minutes.
 	// resolved
 	// closed
 }

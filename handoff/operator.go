@@ -1,9 +1,13 @@
 package handoff
 
 import (
-	"regexp"
+	"iter"
+	"slices"
 	"strings"
 	"unicode/utf8"
+
+	"tsunagu/bot/classify"
+	"tsunagu/bot/slots"
 )
 
 // StepKind is one kind of thing a simulated operator does.
@@ -12,90 +16,93 @@ type StepKind string
 // Operator steps. Asking for a fact is its own step so that the invariant
 // "never ask for a fact the packet holds" can be checked.
 const (
-	StepGreet      StepKind = "greet"       // first operator: name, handover from the bot, the problem restated
-	StepHandover   StepKind = "handover"    // a later operator: acknowledges the transfer, restates the problem
+	StepGreet      StepKind = "greet"       // first operator: name, handover from the bot, the open issues restated
+	StepHandover   StepKind = "handover"    // a later operator: acknowledges the transfer, restates the open issues
 	StepAsk        StepKind = "ask"         // asks for one missing fact (Step.Fact)
 	StepRephrase   StepKind = "rephrase"    // basic level: asks the customer to say it more simply
 	StepAck        StepKind = "ack"         // acknowledges a customer message
-	StepResolve    StepKind = "resolve"     // one resolution step from the playbook
-	StepOfferClose StepKind = "offer_close" // resolved; offers to close the chat
+	StepIssue      StepKind = "issue"       // acknowledges an issue the customer has just raised
+	StepAnswer     StepKind = "answer"      // answers the customer's question
+	StepSorry      StepKind = "sorry"       // apologises to an upset customer, and says where things stand
+	StepRetry      StepKind = "retry"       // what was done did not help: the operator does something else
+	StepResolve    StepKind = "resolve"     // one resolution step of the issue at hand
+	StepTransfer   StepKind = "transfer"    // passes the chat to a colleague with the skill for an issue
+	StepOfferClose StepKind = "offer_close" // every issue is dealt with; offers to close the chat
+	StepBye        StepKind = "bye"         // the customer is done: thanks them; the chat closes
 )
 
 // Step is one operator action with the text the customer sees.
 type Step struct {
-	Kind StepKind `json:"kind"`
-	Fact string   `json:"fact,omitempty"`
-	Text string   `json:"text"`
+	Kind   StepKind `json:"kind"`
+	Fact   string   `json:"fact,omitempty"`
+	Intent string   `json:"intent,omitempty"` // the issue the step is about
+	Text   string   `json:"text"`
+	// Status is what the issue becomes once the step is said: resolved
+	// after its last resolution step or a retry, answered after an answer.
+	Status string `json:"status,omitempty"`
+	// heard is how many customer messages the desk had when it planned the
+	// step: the step answers them.
+	heard int
 }
 
-// operatorBrain decides an operator's next step from the packet as it is at
-// that moment. The sim and the desk share it.
+// notes are what the desk remembers of a chat across operators: the plan of
+// work, what was said and asked, and how the customer feels. An operator who
+// takes over carries on from them, and so never asks twice.
+type notes struct {
+	agenda      []string          // issues to work on, in order
+	folded      map[string]string // an earlier issue → the issue that took its place
+	said        map[string]int    // resolution steps said, per issue
+	asked       map[string]bool   // facts asked for
+	retries     map[string]int    // "that didn't help", per issue
+	transferred map[string]bool   // issues the chat was passed on for
+	planned     bool              // the agenda was built from the packet
+	last        string            // the issue last worked on
+	noAsks      bool              // the customer is upset: no more questions, just the fix
+	urgent      bool              // the operator has said they know it is urgent
+}
+
+func newNotes() *notes {
+	return &notes{folded: map[string]string{}, said: map[string]int{}, asked: map[string]bool{},
+		retries: map[string]int{}, transferred: map[string]bool{}}
+}
+
+// operatorBrain decides what one operator says, from the packet as it is at
+// that moment and the chat's notes. The sim and the desk share it.
 type operatorBrain struct {
 	op       *Operator
 	lang     string // the customer's language: operators always write in it
-	pb       Playbook
-	known    bool // the playbook exists for the intent
+	kb       Knowledge
+	reader   Reader
+	n        *notes
 	prevName string
 	greeted  bool
-	next     int // index of the next resolution step
-	done     bool
-	urgent   bool // the customer mentioned a deadline and the operator noticed
-	back     bool // the operator takes back a chat they served before
+	offered  bool
+	back     bool           // the operator takes back a chat they served before
+	planned  map[string]int // resolution steps planned by this operator, per issue
+	// canPass reports that a colleague could take an issue of a skill group
+	// this operator lacks; nil: the operator works on everything (the sim).
+	canPass func(group string) bool
 }
 
-func newBrain(op *Operator, p *Packet, kb Knowledge, prev *Operator) *operatorBrain {
-	b := &operatorBrain{op: op, lang: p.Lang}
-	if kb != nil {
-		b.pb, b.known = kb.Playbook(p.Facts.Topic.Intent, p.Lang)
+func newBrain(op *Operator, p *Packet, kb Knowledge, prev *Operator, n *notes) *operatorBrain {
+	if n == nil {
+		n = newNotes()
+	}
+	b := &operatorBrain{op: op, lang: p.Lang, kb: kb, n: n, planned: map[string]int{}}
+	if r, ok := kb.(Reader); ok {
+		b.reader = r
 	}
 	if prev != nil {
 		b.prevName = prev.DisplayName(p.Lang)
 	}
-	// Native and fluent speakers pick up urgency already in the transcript.
-	if op.Level(p.Lang) >= LevelFluent {
-		for _, l := range p.Transcript {
-			if l.Speaker == SpeakerCustomer && mentionsDeadline(l.Text) {
-				b.urgent = true
-			}
-		}
+	for in, k := range n.said {
+		b.planned[in] = k
+	}
+	if !n.planned {
+		n.planned = true
+		b.plan(p)
 	}
 	return b
-}
-
-// Next returns the operator's next step, or false when done. It never
-// returns an ask for a fact p already holds: asks are chosen here, against
-// the packet as it is now.
-func (b *operatorBrain) Next(p *Packet) (Step, bool) {
-	if !b.greeted {
-		b.greeted = true
-		if b.back {
-			return Step{Kind: StepHandover, Text: phrase(b.lang,
-				"Sorry about the interruption, I'm back. Let's carry on from where we were.",
-				"お待たせして申し訳ございません。引き続き私が対応いたします。")}, true
-		}
-		if b.prevName != "" {
-			return Step{Kind: StepHandover, Text: b.handoverText(p)}, true
-		}
-		return Step{Kind: StepGreet, Text: b.greetText(p)}, true
-	}
-	for _, need := range b.pb.Needs {
-		if !p.Facts.Has(need) {
-			return Step{Kind: StepAsk, Fact: need, Text: askText(b.level(), b.lang, need)}, true
-		}
-	}
-	if b.next < len(b.pb.Steps) {
-		text := fill(b.pb.Steps[b.next], b.lang, &p.Facts)
-		if b.level() == LevelBasic {
-			text = withoutNotes(firstSentence(text))
-		}
-		b.next++
-		return Step{Kind: StepResolve, Text: text}, true
-	}
-	if !b.done {
-		b.done = true
-		return Step{Kind: StepOfferClose, Text: pick(b.level(), b.lang, offerCloseTexts)}, true
-	}
-	return Step{}, false
 }
 
 func (b *operatorBrain) level() Level {
@@ -106,20 +113,496 @@ func (b *operatorBrain) level() Level {
 	return lv
 }
 
-// Reply decides how the operator answers a customer message that is not the
-// fact they asked for: a basic-level operator may ask for a rephrase of a long
-// or idiomatic message (rephrase is the seeded coin); native and fluent
-// speakers pick up urgency.
-func (b *operatorBrain) Reply(text string, rephraseCoin bool) Step {
+func (b *operatorBrain) joiner() string {
+	if b.lang == "ja" {
+		return ""
+	}
+	return " "
+}
+
+func (b *operatorBrain) say(id string, pairs ...string) string {
+	return phrase(id, b.level(), b.lang, pairs...)
+}
+
+func (b *operatorBrain) playbook(intent string) (Playbook, bool) {
+	if b.kb == nil || intent == "" {
+		return Playbook{}, false
+	}
+	return b.kb.Playbook(intent, b.lang)
+}
+
+// plan builds the agenda from the packet's issues: the latest open issue
+// first, then the earlier ones; an issue that replaces an earlier one folds
+// it in. A packet without issues is about its topic. Native and fluent
+// speakers pick up urgency already in the transcript.
+func (b *operatorBrain) plan(p *Packet) {
+	if len(p.Issues) == 0 && p.Facts.Topic.Intent != "" {
+		p.RaiseIssue(p.Facts.Topic.Intent, "")
+	}
+	for i := len(p.Issues) - 1; i >= 0; i-- {
+		if p.Issues[i].Status == IssueOpen {
+			b.consider(p, p.Issues[i].Intent)
+		}
+	}
+	if b.level() >= LevelFluent {
+		for _, l := range p.Transcript {
+			if l.Speaker == SpeakerCustomer && mentionsDeadline(l.Text) {
+				b.n.urgent = true
+			}
+		}
+	}
+}
+
+// consider puts an issue on the agenda: after the others, folding in the
+// open issues it replaces. An intent no playbook resolves (a greeting, a
+// request for a person) is not worked on; it counts as answered.
+func (b *operatorBrain) consider(p *Packet, intent string) (folded []string) {
+	if slices.Contains(b.n.agenda, intent) || b.n.folded[intent] != "" {
+		return nil
+	}
+	pb, ok := b.playbook(intent)
+	if !ok || !pb.Resolving() {
+		p.settle(intent, IssueAnswered)
+		return nil
+	}
+	for _, r := range pb.Replaces {
+		if p.issueStatus(r) == IssueOpen && b.n.folded[r] == "" {
+			b.n.folded[r] = intent
+			b.n.agenda = slices.DeleteFunc(b.n.agenda, func(s string) bool { return s == r })
+			folded = append(folded, r)
+		}
+	}
+	b.n.agenda = append(b.n.agenda, intent)
+	return folded
+}
+
+// current is the issue being worked on: the first on the agenda the packet
+// does not hold resolved, or "".
+func (b *operatorBrain) current(p *Packet) string {
+	for _, in := range b.n.agenda {
+		if p.issueStatus(in) != IssueResolved {
+			return in
+		}
+	}
+	return ""
+}
+
+// remaining lists the agenda's unresolved issues, current first.
+func (b *operatorBrain) remaining(p *Packet) []string {
+	var out []string
+	for _, in := range b.n.agenda {
+		if p.issueStatus(in) != IssueResolved {
+			out = append(out, in)
+		}
+	}
+	return out
+}
+
+// idle reports that the operator has nothing left to work on.
+func (b *operatorBrain) idle(p *Packet) bool { return b.current(p) == "" }
+
+// text fills a playbook text for the packet, with a capital in English.
+func (b *operatorBrain) text(s string, p *Packet) string {
+	s = fill(s, b.lang, &p.Facts)
+	if b.lang != "ja" {
+		s = upperFirst(s)
+	}
+	return s
+}
+
+func (b *operatorBrain) problem(intent string, p *Packet) string {
+	if pb, ok := b.playbook(intent); ok && pb.Problem != "" {
+		return fill(pb.Problem, b.lang, &p.Facts)
+	}
+	return fill(b.say(phGeneralProblem), b.lang, &p.Facts)
+}
+
+// Next returns the operator's next planned step, or false when there is
+// nothing to do until the customer writes. It never returns an ask for a
+// fact p holds, or for a fact asked before: asks are chosen here, against
+// the packet as it is now.
+func (b *operatorBrain) Next(p *Packet) (Step, bool) {
+	if !b.greeted {
+		b.greeted = true
+		switch {
+		case b.back:
+			return Step{Kind: StepHandover, Text: b.say(phBack)}, true
+		case b.prevName != "":
+			return Step{Kind: StepHandover, Text: b.greeting(p)}, true
+		}
+		return Step{Kind: StepGreet, Text: b.greeting(p)}, true
+	}
+	status := OrderStatus(&p.Facts)
+	for {
+		in := b.current(p)
+		if in == "" {
+			// Anything still open that nobody has put on the agenda (raised
+			// while the chat moved between operators) goes on it now.
+			more := false
+			for _, is := range p.Issues {
+				if is.Status == IssueOpen && b.n.folded[is.Intent] == "" && !slices.Contains(b.n.agenda, is.Intent) {
+					b.consider(p, is.Intent)
+					more = true
+				}
+			}
+			if more {
+				continue
+			}
+			break
+		}
+		pb, _ := b.playbook(in)
+		if g := TopicGroup(in); b.canPass != nil && !b.op.HasSkill(g) && !b.n.transferred[in] && b.canPass(g) {
+			b.n.transferred[in] = true
+			problem := b.problem(in, p)
+			return Step{Kind: StepTransfer, Intent: in, Text: b.say(phTransfer, "problem", problem, "Problem", upperFirst(problem), "team", teamName(g, b.lang))}, true
+		}
+		if !b.n.noAsks {
+			for _, need := range pb.Needs {
+				if !p.Facts.Has(need) && !b.n.asked[need] {
+					b.n.asked[need] = true
+					return Step{Kind: StepAsk, Fact: need, Intent: in, Text: askText(b.level(), b.lang, need)}, true
+				}
+			}
+		}
+		var steps []Say
+		for _, s := range pb.Steps {
+			if s.For(status) {
+				steps = append(steps, s)
+			}
+		}
+		if k := b.planned[in]; k < len(steps) {
+			b.planned[in] = k + 1
+			st := Step{Kind: StepResolve, Intent: in, Text: b.text(steps[k].In(b.level()), p)}
+			if k == len(steps)-1 {
+				st.Status = IssueResolved
+			}
+			return st, true
+		}
+		// Everything said (by an operator who left before marking it).
+		b.resolve(p, in, IssueResolved)
+	}
+	if !b.offered {
+		b.offered = true
+		return Step{Kind: StepOfferClose, Text: b.say(phOfferClose)}, true
+	}
+	return Step{}, false
+}
+
+// resolve settles an issue and those it folded in.
+func (b *operatorBrain) resolve(p *Packet, intent, status string) {
+	p.settle(intent, status)
+	for r, by := range b.n.folded {
+		if by == intent {
+			p.settle(r, status)
+		}
+	}
+}
+
+// Sent records that st reached the customer: the issue it settles, the
+// resolution steps said.
+func (b *operatorBrain) Sent(st Step, p *Packet) {
+	switch st.Kind {
+	case StepResolve:
+		b.n.said[st.Intent]++
+		b.n.last = st.Intent
+	case StepOfferClose:
+		b.offered = true
+	}
+	if st.Status != "" && st.Intent != "" {
+		b.resolve(p, st.Intent, st.Status)
+	}
+}
+
+// unoffer takes back an offer to close that was never sent.
+func (b *operatorBrain) unoffer() { b.offered = false }
+
+// greeting names the operator, acknowledges the handover (from the bot or a
+// colleague) and restates the open issues, latest first.
+func (b *operatorBrain) greeting(p *Packet) string {
+	j := b.joiner()
+	var s string
+	if b.prevName != "" {
+		s = b.say(phHandover, "name", b.op.DisplayName(b.lang), "prev", b.prevName) + j + b.issues(p) + j + b.say(phHandoverTail)
+	} else {
+		s = b.say(phGreet, "name", b.op.DisplayName(b.lang)) + j + b.issues(p)
+	}
+	if b.n.urgent && b.level() >= LevelFluent {
+		s += j + b.say(phUrgent)
+	}
+	return s
+}
+
+// issues restates the open issues: the one at hand (what the customer now
+// wants instead of what it replaced, when it did), then up to two others.
+func (b *operatorBrain) issues(p *Packet) string {
+	open := b.remaining(p)
+	if len(open) == 0 {
+		in := p.Facts.Topic.Intent
+		if len(p.Issues) > 0 {
+			in = p.Issues[len(p.Issues)-1].Intent
+		}
+		problem := b.problem(in, p)
+		return b.say(phIssue, "problem", problem, "Problem", upperFirst(problem))
+	}
+	parts := []string{b.restate(p, open[0])}
+	for _, in := range open[1:min(len(open), 3)] {
+		problem := b.problem(in, p)
+		parts = append(parts, b.say(phAlso, "problem", problem, "Problem", upperFirst(problem)))
+	}
+	return strings.Join(parts, b.joiner())
+}
+
+// restate says one issue; an issue that took the place of an earlier one says
+// so: "You'd now like a refund for the earbuds rather than a redelivery."
+func (b *operatorBrain) restate(p *Packet, in string) string {
+	pb, _ := b.playbook(in)
+	if pb.Want != "" {
+		// The latest issue it replaced, as the customer raised them.
+		for i := len(p.Issues) - 1; i >= 0; i-- {
+			r := p.Issues[i].Intent
+			if b.n.folded[r] != in {
+				continue
+			}
+			if old, ok := b.playbook(r); ok && old.Outcome != "" {
+				return b.say(phInstead, "want", fill(pb.Want, b.lang, &p.Facts), "outcome", fill(old.Outcome, b.lang, &p.Facts))
+			}
+		}
+	}
+	problem := b.problem(in, p)
+	return b.say(phIssue, "problem", problem, "Problem", upperFirst(problem))
+}
+
+// reading is what an operator makes of one customer message.
+type reading struct {
+	thanks, notHelped, upset, urgent bool
+	unplaced                         bool     // a question that names no issue
+	asked                            []string // known issues the customer asks about
+	raised                           []string // new issues, in the order raised
+	raisedByQuestion                 map[string]bool
+	statement                        string // the clauses that only tell something
+}
+
+// read understands a customer message clause by clause: what each clause
+// does (act.yaml) and which issue it names (the bot's classifier, through
+// the Reader), plus the bot's escalation triggers for the whole message.
+func (b *operatorBrain) read(p *Packet, text string) reading {
+	r := reading{raisedByQuestion: map[string]bool{}}
+	var told []string
+	known := b.remaining(p)
+	for i := len(p.Issues) - 1; i >= 0; i-- {
+		if !slices.Contains(known, p.Issues[i].Intent) {
+			known = append(known, p.Issues[i].Intent)
+		}
+	}
+	for clause, questionMark := range clausesWithMarks(text) {
+		act := clauseAct(clause)
+		intent := ""
+		if b.reader != nil && act != actThanks {
+			if in, ok := b.reader.ReadClause(clause, b.lang, known); ok {
+				if pb, ok := b.playbook(in); ok && pb.Resolving() {
+					intent = in
+				}
+			}
+		}
+		if act == actOther && intent == "" && questionMark && !hasSlot(clause) {
+			act = actQuestion
+		}
+		switch act {
+		case actThanks:
+			r.thanks = true
+		case actNotHelped:
+			r.notHelped = true
+		case actUpset:
+			r.upset = true
+		}
+		known := intent != "" && (p.Issue(intent) != nil || b.n.folded[intent] != "" || slices.Contains(b.n.agenda, intent))
+		switch {
+		case intent != "" && act == actQuestion && known:
+			if !slices.Contains(r.asked, intent) {
+				r.asked = append(r.asked, intent)
+			}
+		case intent != "" && !known && act != actNotHelped:
+			if !slices.Contains(r.raised, intent) {
+				r.raised = append(r.raised, intent)
+				r.raisedByQuestion[intent] = act == actQuestion
+			}
+		case act == actQuestion:
+			r.unplaced = true
+		case act == actOther && intent == "":
+			told = append(told, clause)
+		}
+	}
+	if b.reader != nil {
+		for _, t := range b.reader.Triggers(text, b.lang) {
+			switch t {
+			case "anger":
+				r.upset = true
+			case "not_helped":
+				r.notHelped = true
+			}
+		}
+	}
+	if r.upset {
+		// Anger is answered with an apology and the fix, not filed as a
+		// complaint to work through.
+		r.raised = slices.DeleteFunc(r.raised, func(in string) bool { return in == "complaint" })
+	}
+	r.urgent = mentionsDeadline(text)
+	sep := " "
+	if b.lang == "ja" {
+		sep = "、"
+	}
+	r.statement = strings.Join(told, sep)
+	return r
+}
+
+// clausesWithMarks yields the clauses of text (classify.Clauses) and
+// whether a question mark ends each.
+func clausesWithMarks(text string) iter.Seq2[string, bool] {
+	return func(yield func(string, bool) bool) {
+		pos := 0
+		for c := range classify.Clauses(text) {
+			mark := false
+			if i := strings.Index(text[pos:], c); i >= 0 {
+				pos += i + len(c)
+				r, _ := utf8.DecodeRuneInString(text[pos:])
+				mark = r == '?' || r == '？'
+			}
+			if !yield(c, mark) {
+				return
+			}
+		}
+	}
+}
+
+func hasSlot(s string) bool { return !slots.Extract(s).Empty() }
+
+// slotFact reports a fact the customer's words give only through a slot
+// (bot/slots): an order number, an email address, a phone number, an amount.
+func slotFact(fact string) bool {
+	switch fact {
+	case slots.OrderID, slots.Email, slots.Phone, slots.Amount:
+		return true
+	}
+	return false
+}
+
+// Hear reads a customer message and returns the operator's replies, to be
+// said before anything planned, and whether it answered the fact the
+// operator asked for (awaiting, "" for none). A fact is taken from the
+// message's slots (bot/slots) when it is one; otherwise from the clauses
+// that only tell something. A basic-level operator may ask for a rephrase of
+// a long or idiomatic message instead (rephraseCoin is the seeded coin).
+func (b *operatorBrain) Hear(p *Packet, text string, rephraseCoin bool, awaiting string) ([]Step, bool) {
+	answered := awaiting != "" && slotFact(awaiting) && p.Facts.Has(awaiting)
 	if b.wouldRephrase(text, rephraseCoin) {
-		return b.rephrase()
+		b.offered = false
+		return []Step{{Kind: StepRephrase, Text: b.say(phRephrase)}}, answered
 	}
-	ack := pick(b.level(), b.lang, ackTexts)
-	if b.level() >= LevelFluent && !b.urgent && mentionsDeadline(text) {
-		b.urgent = true
-		ack = pick(b.level(), b.lang, urgentTexts)
+	r := b.read(p, text)
+	if awaiting != "" && !answered && !slotFact(awaiting) && r.statement != "" && len(r.raised) == 0 &&
+		!r.thanks && !r.notHelped && !r.upset {
+		p.Facts.Set(awaiting, r.statement)
+		answered = true
 	}
-	return Step{Kind: StepAck, Text: ack}
+	var out []Step
+	if r.upset {
+		b.n.noAsks = true
+	}
+	switch {
+	case r.notHelped:
+		out = append(out, b.notHelped(p))
+	case r.upset:
+		out = append(out, Step{Kind: StepSorry, Text: b.say(phSorry) + b.joiner() + b.standing(p)})
+		r.unplaced = false
+	}
+	for _, in := range r.asked {
+		out = append(out, b.answer(p, in))
+	}
+	for _, in := range r.raised {
+		out = append(out, b.raise(p, in, text, r.raisedByQuestion[in]))
+	}
+	if r.unplaced {
+		out = append(out, Step{Kind: StepAnswer, Text: b.standing(p)})
+	}
+	if r.urgent && b.level() >= LevelFluent && !b.n.urgent {
+		b.n.urgent = true
+		out = append(out, Step{Kind: StepAck, Text: b.say(phUrgent)})
+	}
+	if r.thanks && b.offered && len(out) == 0 {
+		return []Step{{Kind: StepBye, Text: b.say(phBye)}}, answered
+	}
+	b.offered = false
+	if len(out) == 0 && !answered && b.idle(p) {
+		id := phAck
+		if r.thanks {
+			id = phWelcome
+		}
+		out = append(out, Step{Kind: StepAck, Text: b.say(id)})
+	}
+	return out, answered
+}
+
+// standing says where things stand: the operator has read everything, the
+// issues, and whether they are still working on them.
+func (b *operatorBrain) standing(p *Packet) string {
+	j := b.joiner()
+	s := b.say(phReadAll) + j + b.issues(p) + j
+	if b.idle(p) {
+		return s + b.say(phAllDone)
+	}
+	return s + b.say(phWorking)
+}
+
+// answer answers a question about a known issue, from its playbook.
+func (b *operatorBrain) answer(p *Packet, in string) Step {
+	pb, _ := b.playbook(in)
+	say, ok := first(pb.Answer, OrderStatus(&p.Facts))
+	if !ok {
+		return Step{Kind: StepAnswer, Text: b.standing(p)}
+	}
+	st := Step{Kind: StepAnswer, Intent: in, Text: b.text(say.In(b.level()), p)}
+	if p.issueStatus(in) == IssueOpen && !slices.Contains(b.n.agenda, in) {
+		st.Status = IssueAnswered
+	}
+	return st
+}
+
+// raise records a new issue: a question about it is answered at once; any
+// other mention goes on the agenda and is acknowledged.
+func (b *operatorBrain) raise(p *Packet, in, text string, question bool) Step {
+	p.RaiseIssue(in, text)
+	if question {
+		st := b.answer(p, in)
+		st.Status = IssueAnswered
+		return st
+	}
+	folded := b.consider(p, in)
+	if len(folded) > 0 {
+		return Step{Kind: StepIssue, Intent: in, Text: b.restate(p, in)}
+	}
+	problem := b.problem(in, p)
+	return Step{Kind: StepIssue, Intent: in, Text: b.say(phNewIssue, "problem", problem, "Problem", upperFirst(problem))}
+}
+
+// notHelped: what was done for the issue last worked on did not help. The
+// operator does something else (the playbook's retry, then their team
+// lead); before any step of their own, it was the bot's answer.
+func (b *operatorBrain) notHelped(p *Packet) Step {
+	in := b.n.last
+	if in == "" || b.n.said[in] == 0 {
+		return Step{Kind: StepSorry, Text: b.say(phBotNotHelped)}
+	}
+	k := b.n.retries[in]
+	b.n.retries[in] = k + 1
+	p.settle(in, IssueOpen)
+	text := b.say(phRetry)
+	if pb, ok := b.playbook(in); ok && k == 0 {
+		if say, ok := first(pb.Retry, OrderStatus(&p.Facts)); ok {
+			text = b.text(say.In(b.level()), p)
+		}
+	}
+	return Step{Kind: StepRetry, Intent: in, Text: text, Status: IssueResolved}
 }
 
 // wouldRephrase reports whether the operator asks the customer to say text
@@ -127,163 +610,6 @@ func (b *operatorBrain) Reply(text string, rephraseCoin bool) Step {
 // and only for a long or idiomatic message.
 func (b *operatorBrain) wouldRephrase(text string, coin bool) bool {
 	return b.level() == LevelBasic && coin && hardToRead(text, b.lang)
-}
-
-func (b *operatorBrain) rephrase() Step {
-	return Step{Kind: StepRephrase, Text: phrase(b.lang, "Sorry, could you say that again in simpler words?", "すみません、もう一度、簡単に教えてください。")}
-}
-
-func (b *operatorBrain) problem(p *Packet) string {
-	if b.known && b.pb.Problem != "" {
-		return fill(b.pb.Problem, b.lang, &p.Facts)
-	}
-	if b.lang == "ja" {
-		return "お問い合わせ"
-	}
-	return "you need help with " + fill("{order}", "en", &p.Facts)
-}
-
-func (b *operatorBrain) greetText(p *Packet) string {
-	name := b.op.DisplayName(b.lang)
-	prob := b.problem(p)
-	var s string
-	switch {
-	case b.lang == "ja" && b.level() == LevelNative:
-		s = name + "と申します。アシスタントとのやり取りを拝見しました。" + prob + "の件ですね。"
-	case b.lang == "ja" && b.level() == LevelFluent:
-		s = "担当の" + name + "でございます。アシスタントとの会話を確認いたしました。" + prob + "の件でございますね。"
-	case b.lang == "ja":
-		s = name + "です。会話を読みました。" + prob + "の件ですね。"
-	case b.level() == LevelNative:
-		s = "Hi, I'm " + name + ". I've read your conversation with our assistant. " + upperFirst(prob) + "."
-	case b.level() == LevelFluent:
-		s = "Hello, my name is " + name + ". I have read your conversation with our assistant. " + upperFirst(prob) + "."
-	default:
-		s = "Hello, I am " + name + ". I read your chat. " + upperFirst(prob) + "."
-	}
-	if b.urgent {
-		s += pick(b.level(), b.lang, urgentTexts)
-	}
-	return s
-}
-
-func (b *operatorBrain) handoverText(p *Packet) string {
-	name := b.op.DisplayName(b.lang)
-	prob := b.problem(p)
-	switch {
-	case b.lang == "ja" && b.level() == LevelBasic:
-		return name + "です。" + b.prevName + "から引き継ぎました。" + prob + "の件、読みました。続けます。"
-	case b.lang == "ja":
-		return name + "と申します。前の担当の" + b.prevName + "から引き継ぎました。" + prob + "の件、内容は確認済みですので、続きから対応いたします。"
-	case b.level() == LevelBasic:
-		return "Hello, I am " + name + ". I take over from " + b.prevName + ". " + upperFirst(prob) + ". I read everything. We continue."
-	}
-	return "I'm " + name + " and I've taken over from " + b.prevName + ". " + upperFirst(prob) + ". I've read everything so far, so we'll carry on from where you left off."
-}
-
-// texts by level: basic, fluent, native.
-type leveled map[string][3]string
-
-func pick(lv Level, lang string, t leveled) string {
-	i := 0
-	switch lv {
-	case LevelFluent:
-		i = 1
-	case LevelNative:
-		i = 2
-	}
-	if lang != "ja" {
-		lang = "en"
-	}
-	return t[lang][i]
-}
-
-var offerCloseTexts = leveled{
-	"en": {"Any other question? If not, I close this chat.", "Is there anything else I can help you with? If not, I will close this chat.", "Is there anything else I can help with? If not, I'll close this chat."},
-	"ja": {"ほかに質問はありますか。なければ、チャットを終わります。", "ほかにご不明な点はございますか。なければ、こちらのチャットを終了させていただきます。", "ほかにお手伝いできることはございますか。なければ、このチャットを終了いたします。"},
-}
-
-var ackTexts = leveled{
-	"en": {"OK. Thank you.", "Thank you, I understand.", "Thanks, got it."},
-	"ja": {"わかりました。ありがとうございます。", "かしこまりました。", "承知いたしました。"},
-}
-
-var urgentTexts = leveled{
-	"en": {"", "I understand that it is urgent.", "I know you're short on time, so I'll keep this quick."},
-	"ja": {"", "お急ぎとのこと、承知いたしました。", "お急ぎのところ申し訳ございません。"},
-}
-
-var askTextsByFact = map[string]leveled{
-	FactOrderID: {
-		"en": {"Please send the order number.", "Could you please tell me the order number?", "Could you tell me the order number?"},
-		"ja": {"注文番号を送ってください。", "ご注文番号をお知らせいただけますでしょうか。", "恐れ入りますが、ご注文番号を教えていただけますか。"},
-	},
-	FactEmail: {
-		"en": {"Please send your email address.", "Could you please tell me the email address on your account?", "Which email address is on your account?"},
-		"ja": {"メールアドレスを送ってください。", "ご登録のメールアドレスをお知らせいただけますでしょうか。", "恐れ入りますが、ご登録のメールアドレスを教えていただけますか。"},
-	},
-	FactPhone: {
-		"en": {"Please send your phone number.", "Could you please tell me your phone number?", "What's the best phone number to reach you on?"},
-		"ja": {"電話番号を送ってください。", "お電話番号をお知らせいただけますでしょうか。", "恐れ入りますが、ご連絡先のお電話番号を教えていただけますか。"},
-	},
-	FactItem: {
-		"en": {"Which item is it?", "Could you please tell me which item it is?", "Which item is this about?"},
-		"ja": {"どの商品ですか。", "対象の商品をお知らせいただけますでしょうか。", "恐れ入りますが、どちらの商品か教えていただけますか。"},
-	},
-	FactAmount: {
-		"en": {"How much is it?", "Could you please tell me the amount?", "How much was the charge?"},
-		"ja": {"金額はいくらですか。", "金額をお知らせいただけますでしょうか。", "恐れ入りますが、金額を教えていただけますか。"},
-	},
-	FactCustomer: {
-		"en": {"Please send your name.", "Could you please tell me your name?", "May I have your name, please?"},
-		"ja": {"お名前を送ってください。", "お名前をお知らせいただけますでしょうか。", "恐れ入りますが、お名前を教えていただけますか。"},
-	},
-}
-
-// factNames name the other facts the rules' playbooks need, for asks.
-var factNames = map[string][2]string{
-	"reason":                   {"reason", "理由"},
-	"payment_method":           {"payment method you used", "お支払い方法"},
-	"error_message":            {"error message you see", "表示されたエラーメッセージ"},
-	"new_address":              {"new delivery address", "新しいお届け先"},
-	"requested_change":         {"change you'd like", "ご希望の変更内容"},
-	"field_to_change":          {"detail you'd like to change", "変更したい項目"},
-	"items_wanted":             {"items you'd like", "ご希望の商品"},
-	"problem_kind":             {"problem with the item", "商品の不具合の内容"},
-	"photo":                    {"photo of the item", "商品の写真"},
-	"preferred_outcome":        {"outcome you'd prefer (refund or replacement)", "ご希望の対応（返金・交換など）"},
-	"desired_outcome":          {"outcome you'd like", "ご希望の対応"},
-	"what_happened":            {"details of what happened", "起きたことの詳細"},
-	"delivery_address_area":    {"area of the delivery address", "お届け先の地域"},
-	"invoice_line_in_question": {"invoice line you're asking about", "確認したい請求明細"},
-	"billing_name":             {"name for the invoice", "請求書の宛名"},
-	"item_condition":           {"condition of the item", "商品の状態"},
-}
-
-func askText(lv Level, lang, fact string) string {
-	if t, ok := askTextsByFact[fact]; ok {
-		return pick(lv, lang, t)
-	}
-	name, ok := factNames[fact]
-	if !ok {
-		name = [2]string{strings.ReplaceAll(fact, "_", " "), strings.ReplaceAll(fact, "_", " ")}
-	}
-	switch {
-	case lang == "ja" && lv == LevelBasic:
-		return name[1] + "を教えてください。"
-	case lang == "ja":
-		return "恐れ入りますが、" + name[1] + "を教えていただけますか。"
-	case lv == LevelBasic:
-		return "Please tell me the " + name[0] + "."
-	}
-	return "Could you tell me the " + name[0] + "?"
-}
-
-func phrase(lang, en, ja string) string {
-	if lang == "ja" {
-		return ja
-	}
-	return en
 }
 
 func lowerFirst(s, lang string) string {
@@ -297,7 +623,7 @@ func lowerFirst(s, lang string) string {
 	return s
 }
 
-// firstSentence keeps a step short for a basic-level operator.
+// firstSentence keeps a saying short for a basic-level operator.
 func firstSentence(s string) string {
 	for i, r := range s {
 		switch r {
@@ -328,20 +654,4 @@ func withoutNotes(s string) string {
 		}
 	}
 	return s
-}
-
-var deadlineWords = []string{"急ぎ", "至急", "今日中", "明日まで", "間に合", "早急", "urgent", "asap", "deadline", "in a hurry", "by tomorrow", "as soon as possible", "right away"}
-
-// deadlineRE catches a date the customer needs something by: "before
-// Friday", "by the weekend", 「金曜日までに」.
-var deadlineRE = regexp.MustCompile(`\b(by|before|until|for)\s+(mon|tues|wednes|thurs|fri|satur|sun)day\b|\bby (tonight|tomorrow|the weekend|next week|the \d+)|\bneed (it|this|them) by\b|(月|火|水|木|金|土|日)曜(日)?(まで|中)|週末まで|日までに`)
-
-func mentionsDeadline(s string) bool {
-	low := strings.ToLower(s)
-	for _, w := range deadlineWords {
-		if strings.Contains(low, w) {
-			return true
-		}
-	}
-	return deadlineRE.MatchString(low)
 }

@@ -150,6 +150,9 @@ type Packet struct {
 	Transcript   []Line            `json:"transcript"`
 	Transfers    []Transfer        `json:"transfers,omitempty"`
 	CreatedAt    time.Time         `json:"created_at"`
+	// Issues are the customer's issues (the case), latest raised last; the
+	// operators keep their statuses.
+	Issues []Issue `json:"issues,omitempty"`
 }
 
 // NewPacket builds the packet at escalation. kb supplies the problem

@@ -14,7 +14,7 @@ func TestPacketSummariesInBothLanguages(t *testing.T) {
 	if got := p.Summary["en"]; got != "You're waiting on a refund for order 123-4567890-1234567. Reason: asked for a person. Customer writes in Japanese." {
 		t.Errorf("en summary = %q", got)
 	}
-	if got := p.Summary["ja"]; got != "ご注文（123-4567890-1234567）の返金をお待ち。理由：担当者との会話を希望。顧客の言語：日本語。" {
+	if got := p.Summary["ja"]; got != "ご注文（123-4567890-1234567）の返金をお待ちの件。理由：担当者との会話を希望。顧客の言語：日本語。" {
 		t.Errorf("ja summary = %q", got)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 )
@@ -18,7 +19,8 @@ import (
 // packet the store holds, later the transcript lines recorded after it, in
 // order. They join the packet as the desk would have added them; a customer
 // line that answers an operator's ask (recognised by the ask's exact text,
-// at any language level) records that fact, as the desk does live.
+// at any language level) records that fact, as the desk does live: from its
+// slots, or for a fact that is no slot, its words.
 func ResumePacket(raw []byte, later []Line) (*Packet, error) {
 	if len(raw) == 0 {
 		return nil, errors.New("the conversation holds no handoff packet")
@@ -37,7 +39,9 @@ func ResumePacket(raw []byte, later []Line) (*Packet, error) {
 		case SpeakerOperator:
 			awaiting = askedFact(l.Text, p.Lang)
 		case SpeakerCustomer:
-			if awaiting != "" && !p.Facts.Has(awaiting) {
+			// A slot (an order number, an email...) joined the facts with
+			// the line; any other fact is the customer's words.
+			if awaiting != "" && !slotFact(awaiting) && !p.Facts.Has(awaiting) {
 				p.Facts.Set(awaiting, strings.TrimSpace(l.Text))
 			}
 			awaiting = ""
@@ -49,13 +53,14 @@ func ResumePacket(raw []byte, later []Line) (*Packet, error) {
 // askedFact names the fact an operator's message asks for, or "".
 func askedFact(text, lang string) string {
 	text = strings.TrimSpace(text)
-	facts := make([]string, 0, len(askTextsByFact)+len(factNames))
-	for f := range askTextsByFact {
-		facts = append(facts, f)
+	asks := words().asks
+	facts := make([]string, 0, len(asks))
+	for f := range asks {
+		if f != askOther {
+			facts = append(facts, f)
+		}
 	}
-	for f := range factNames {
-		facts = append(facts, f)
-	}
+	sort.Strings(facts)
 	for _, f := range facts {
 		for _, lv := range []Level{LevelBasic, LevelFluent, LevelNative} {
 			if askText(lv, lang, f) == text {

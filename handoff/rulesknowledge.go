@@ -1,24 +1,28 @@
 package handoff
 
 import (
-	"strings"
-
 	"tsunagu/bot"
 )
 
-// RulesKnowledge adapts the bot's rules (per-intent playbooks: the facts an
-// operator needs and the resolution steps, in ja and en) to Knowledge.
-//
-// The rules write steps as an operator's checklist ("Approve the refund.",
-// 「返金を承認する。」); simulated operators say them as what they are doing
-// for the customer. Facts an operator looks up in the shop's systems (order
-// status, tracking, dates) are never asked of the customer.
+// RulesKnowledge is what operators know with the bot's rules: every intent
+// the rules define, said as knowledge/playbooks.yaml says it (the rules'
+// own playbooks are the operator's checklist, with conditions an operator
+// decides and never reads out). With the bot's trained engine
+// (WithEngine) it is also a Reader: operators read the customer's words
+// with the same classifier and triggers as the bot.
 type RulesKnowledge struct {
-	rules *bot.Rules
+	rules  *bot.Rules
+	engine *bot.Engine
 }
 
 // NewRulesKnowledge wraps a loaded rules file.
 func NewRulesKnowledge(r *bot.Rules) *RulesKnowledge { return &RulesKnowledge{rules: r} }
+
+// NewEngineKnowledge wraps the bot's trained engine: its rules, and its
+// classifier for reading the customer's words.
+func NewEngineKnowledge(e *bot.Engine) *RulesKnowledge {
+	return &RulesKnowledge{rules: e.Rules(), engine: e}
+}
 
 // Intents lists the intents an operator can be handed (greetings and
 // goodbyes never reach one).
@@ -32,138 +36,84 @@ func (k *RulesKnowledge) Intents() []string {
 	return out
 }
 
-// lookupFacts are found by the operator in the shop's systems, not asked.
-var lookupFacts = map[string]bool{
-	"order_status": true, "ship_date": true, "carrier_tracking": true, "refund_date": true, "open_orders": true,
-	"points_balance": true, "membership_status": true, "renewal_date": true, "suspicious_orders": true,
-	"last_known_login": true, "delivery_date": true, "intent_so_far": true,
-}
-
-// Playbook implements Knowledge.
+// Playbook implements Knowledge. An intent the rules define but no spoken
+// playbook covers (a greeting, a request for a person) is restated with the
+// rules' label and has nothing to resolve.
 func (k *RulesKnowledge) Playbook(intent, lang string) (Playbook, bool) {
 	in, ok := k.rules.Intent(intent)
 	if !ok {
 		return Playbook{}, false
 	}
-	pb := Playbook{Problem: problemClause(intent, lang, in.In(lang).Label)}
-	for _, f := range in.Playbook.Facts {
-		if !lookupFacts[f] {
-			pb.Needs = append(pb.Needs, f)
-		}
+	if lang != "ja" {
+		lang = "en"
 	}
-	// Steps that are asks (modelled by Needs) or guardrails ("Never ask for
-	// the password") are for the operator's eyes only. The English list
-	// decides, so both languages say the same steps.
-	en, steps := in.Playbook.Steps.EN, in.Playbook.Steps.In(lang)
-	var said []string
-	for i, s := range steps {
-		probe := s
-		if len(en) == len(steps) {
-			probe = en[i]
-		}
-		if !internalStep(probe) {
-			said = append(said, s)
-		}
+	if pb, ok := words().playbooks[intent][lang]; ok {
+		return pb, true
 	}
-	for i, s := range said {
-		pb.Steps = append(pb.Steps, operatorVoice(s, lang, i, len(said)))
-	}
-	return pb, true
-}
-
-func internalStep(s string) bool {
-	s = strings.TrimSpace(s)
-	for _, p := range []string{"Ask ", "Never ", "Don't ", "Do not "} {
-		if strings.HasPrefix(s, p) {
-			return true
-		}
-	}
-	return strings.Contains(s, "聞かない") || strings.Contains(s, "尋ねる")
-}
-
-// politeEndings turn the checklist's dictionary-form verbs into what an
-// operator says (です/ます form, VOICE.md).
-var politeEndings = []struct{ plain, polite string }{
-	{"する", "いたします"}, {"伝える", "お伝えします"}, {"送る", "お送りします"}, {"開く", "開きます"},
-	{"直す", "直します"}, {"回す", "おつなぎします"}, {"伺う", "伺います"}, {"させる", "させます"},
-}
-
-// politeJa rewrites a step's final verb, keeping a trailing note in brackets.
-func politeJa(step string) (string, bool) {
-	step = strings.TrimSuffix(strings.TrimSpace(step), "。")
-	note := ""
-	if strings.HasSuffix(step, "）") {
-		if i := strings.LastIndex(step, "（"); i > 0 {
-			step, note = step[:i], step[i:]
-		}
-	}
-	for _, e := range politeEndings {
-		if strings.HasSuffix(step, e.plain) {
-			return strings.TrimSuffix(step, e.plain) + e.polite + note, true
-		}
-	}
-	return step + note, false
-}
-
-// operatorVoice turns a checklist step into what the operator tells the
-// customer while doing it.
-func operatorVoice(step, lang string, i, n int) string {
-	step = strings.TrimSpace(step)
+	label := in.In(lang).Label
 	if lang == "ja" {
-		polite, ok := politeJa(step)
-		if !ok {
-			polite = "「" + polite + "」の手順で対応いたします"
-		}
-		switch {
-		case i == 0:
-			return "まず、" + polite + "。"
-		case i == n-1:
-			return "最後に、" + polite + "。"
-		}
-		return "次に、" + polite + "。"
+		return Playbook{Problem: "「" + label + "」のお問い合わせの件"}, true
 	}
-	step = strings.TrimSuffix(step, ".")
-	body := "I'll " + lowerFirst(step, "en")
-	// "If in transit, give the date." -> "if in transit, I'll give the date."
-	if cond, rest, ok := strings.Cut(step, ", "); ok && strings.HasPrefix(step, "If ") {
-		body = lowerFirst(cond, "en") + ", I'll " + rest
-	}
-	switch {
-	case i == 0:
-		return "First, " + body + "."
-	case i == n-1:
-		return "Finally, " + body + "."
-	}
-	return "Then, " + body + "."
+	return Playbook{Problem: "you need help with \"" + label + "\""}, true
 }
 
-// problemClauses restate the common cases the way the seed's customers
-// describe them; other intents fall back to the rules' topic label.
-var problemClauses = map[string][2]string{
-	"get_refund":       {"you're waiting on a refund for {order}", "{order}の返金をお待ち"},
-	"track_refund":     {"you're waiting on a refund for {order}", "{order}の返金をお待ち"},
-	"track_order":      {"{order} hasn't arrived yet", "{order}の商品がまだ届いていない"},
-	"delivery_period":  {"you'd like to know when {order} will arrive", "{order}のお届け時期のご確認"},
-	"cancel_order":     {"you'd like to cancel {order}", "{order}のキャンセル"},
-	"change_order":     {"you'd like to change {order}", "{order}の内容変更"},
-	"product_problem":  {"{order} arrived with a problem", "{order}の商品に問題があった"},
-	"return_item":      {"you'd like to return an item from {order}", "{order}の商品の返品"},
-	"payment_issue":    {"there's a problem with the payment for {order}", "{order}のお支払いの問題"},
-	"account_security": {"someone may have used your account without you", "アカウントが不正に使われた可能性がある"},
-	"complaint":        {"you're unhappy with how we handled {order}", "{order}の対応へのご不満"},
-	"membership":       {"you have a question about your membership", "会員サービスについてのご質問"},
-	"recover_password": {"you can't sign in to your account", "アカウントにログインできない"},
+// ReadClause implements Reader: the issue one clause names, when the bot's
+// classifier is confident of it by the rules' own thresholds. Otherwise a
+// known issue among the likely candidates, or of the same group of the rules
+// as one of them, is the one meant: "how long will the refund take?" asked
+// about a refund at hand.
+func (k *RulesKnowledge) ReadClause(text, lang string, known []string) (string, bool) {
+	if k.engine == nil {
+		return "", false
+	}
+	cls := k.engine.Classify(text, lang, "", false)
+	pol := k.rules.Policy
+	top := cls.Top()
+	if !cls.InScope || top.Intent == "" {
+		return "", false
+	}
+	// A clause is short: ask for the confidence of a bare topic, or of a
+	// pattern the rules wrote for the intent, and a clear margin.
+	need := max(pol.MinConfidence.In(cls.Lang), 0.6)
+	if _, ok := cls.Patterns[top.Intent]; ok {
+		need = max(pol.MinConfidenceWithPattern.In(cls.Lang), 0.4)
+	}
+	if top.Score >= need && cls.Margin() >= pol.ClarifyMargin.In(cls.Lang) {
+		return top.Intent, true
+	}
+	for _, c := range cls.Candidates[:min(3, len(cls.Candidates))] {
+		if c.Score < likelyScore {
+			break
+		}
+		for _, in := range known {
+			if in == c.Intent || k.sameGroup(in, c.Intent) {
+				return in, true
+			}
+		}
+	}
+	return "", false
 }
 
-func problemClause(intent, lang, label string) string {
-	if c, ok := problemClauses[intent]; ok {
-		if lang == "ja" {
-			return c[1]
-		}
-		return c[0]
+// likelyScore is the least score of a candidate that may point to a known
+// issue.
+const likelyScore = 0.15
+
+func (k *RulesKnowledge) sameGroup(a, b string) bool {
+	ia, okA := k.rules.Intent(a)
+	ib, okB := k.rules.Intent(b)
+	return okA && okB && ia.Group != "" && ia.Group == ib.Group
+}
+
+// Triggers implements Reader: the escalation triggers of the rules that the
+// whole message sets off (anger, not_helped, ...).
+func (k *RulesKnowledge) Triggers(text, lang string) []string {
+	if k.engine == nil {
+		return nil
 	}
-	if lang == "ja" {
-		return "「" + label + "」"
+	cls := k.engine.Classify(text, lang, "", false)
+	out := make([]string, 0, len(cls.Triggers))
+	for t := range cls.Triggers {
+		out = append(out, t)
 	}
-	return "you need help with \"" + label + "\""
+	return out
 }

@@ -14,6 +14,9 @@ func TestRulesKnowledgeCoversEveryIntentInBothLanguages(t *testing.T) {
 	if len(intents) < 30 {
 		t.Fatalf("only %d intents", len(intents))
 	}
+	// Everything a customer can raise has something to resolve; a request
+	// for a person is not an issue of its own.
+	notIssues := map[string]bool{"contact_human_agent": true}
 	for _, in := range intents {
 		for _, lang := range []string{"en", "ja"} {
 			pb, ok := kb.Playbook(in, lang)
@@ -21,17 +24,12 @@ func TestRulesKnowledgeCoversEveryIntentInBothLanguages(t *testing.T) {
 				t.Errorf("%s/%s: no playbook or problem statement", in, lang)
 				continue
 			}
-			for _, need := range pb.Needs {
-				if lookupFacts[need] {
-					t.Errorf("%s/%s: would ask the customer for %s, which the operator looks up", in, lang, need)
-				}
-				if txt := askText(LevelNative, lang, need); strings.Contains(txt, "_") {
-					t.Errorf("%s/%s: ask for %s reads %q", in, lang, need, txt)
-				}
+			if pb.Resolving() == notIssues[in] {
+				t.Errorf("%s/%s: resolving = %v", in, lang, pb.Resolving())
 			}
-			for _, s := range pb.Steps {
-				if lang == "ja" && strings.Contains(s, "。。") || lang == "en" && strings.Contains(s, "..") {
-					t.Errorf("%s/%s: step %q", in, lang, s)
+			for _, need := range pb.Needs {
+				if txt := askText(LevelNative, lang, need); txt == askText(LevelNative, lang, askOther) {
+					t.Errorf("%s/%s: asks for %s with the general question %q", in, lang, need, txt)
 				}
 			}
 		}
@@ -55,7 +53,7 @@ func TestDeskWithTheRulesGreetsAsTheIssueAsks(t *testing.T) {
 	more, now := runDesk(d, start, time.Hour, func(ev Event) bool { return ev.Kind == EventMessage && ev.Step.Kind == StepAsk })
 	evs = append(evs, more...)
 	greet := findStep(evs, StepGreet)
-	if greet == nil || !strings.Contains(greet.Text, "I've read your conversation with our assistant. You're waiting on a refund for order 123-4567890-1234567.") {
+	if greet == nil || !strings.Contains(greet.Text, "I've read your conversation with our assistant. You'd like a refund for order 123-4567890-1234567.") {
 		t.Fatalf("greeting = %+v", greet)
 	}
 	// The rules need the reason, the amount and the payment method; the order
@@ -95,32 +93,5 @@ func TestInvariantsWithTheRulesKnowledge(t *testing.T) {
 	}
 	if r.Transfers == 0 || r.RepeatQuestions != 0 || r.Anomalies != 0 {
 		t.Fatalf("%+v", r)
-	}
-}
-
-func TestOperatorVoiceOfChecklistSteps(t *testing.T) {
-	tests := []struct {
-		step, lang string
-		i, n       int
-		want       string
-	}{
-		{"返金を承認する（返送が必要なら返送ラベルを発行）。", "ja", 0, 2, "まず、返金を承認いたします（返送が必要なら返送ラベルを発行）。"},
-		{"反映時期（3〜5営業日）を伝える。", "ja", 1, 2, "最後に、反映時期（3〜5営業日）をお伝えします。"},
-		{"解決するか、適切な部署に回す。", "ja", 1, 3, "次に、解決するか、適切な部署におつなぎします。"},
-		{"変更できない理由を説明", "ja", 0, 1, "まず、「変更できない理由を説明」の手順で対応いたします。"},
-		{"Approve the refund.", "en", 0, 2, "First, I'll approve the refund."},
-		{"Give the date the refund will show: 3-5 business days.", "en", 1, 2, "Finally, I'll give the date the refund will show: 3-5 business days."},
-		{"If in transit, give the expected date.", "en", 1, 3, "Then, if in transit, I'll give the expected date."},
-		{"If marked delivered but missing, open a carrier trace.", "en", 2, 3, "Finally, if marked delivered but missing, I'll open a carrier trace."},
-	}
-	for _, tt := range tests {
-		if got := operatorVoice(tt.step, tt.lang, tt.i, tt.n); got != tt.want {
-			t.Errorf("operatorVoice(%q) = %q, want %q", tt.step, got, tt.want)
-		}
-	}
-	for _, s := range []string{"Never ask for the password.", "Ask only for what is missing.", "パスワードは絶対に聞かない。"} {
-		if !internalStep(s) {
-			t.Errorf("%q should stay internal", s)
-		}
 	}
 }

@@ -278,7 +278,7 @@ func (a *arrivals) packet(e *engine, c *chat, reason bot.Reason) *Packet {
 		}
 	}
 	return NewPacket(e.clock(e.now), "sim-"+strconv.Itoa(int(c.serial)), reason, lang, f, nil,
-		[]Line{{At: e.clock(e.now), Speaker: SpeakerCustomer, Text: phrase(lang, "I need a person, please.", "担当者と話したいです。")}}, a.cfg.Knowledge)
+		[]Line{{At: e.clock(e.now), Speaker: SpeakerCustomer, Text: map[string]string{"en": "I need a person, please.", "ja": "担当者と話したいです。"}[lang]}}, a.cfg.Knowledge)
 }
 
 // simFactValue is what a simulated customer answers when asked for a fact.
@@ -313,7 +313,7 @@ func (e *engine) converse(ci, oi int32, stop float64) {
 		prev = e.ops[c.prevOp].op
 	}
 	op := e.ops[oi].op
-	b := newBrain(op, p, e.hooksKnowledge(), prev)
+	b := newBrain(op, p, e.hooksKnowledge(), prev, nil)
 	at := e.now
 	// At least a second between steps: after many faults the remaining handle
 	// time can be so small that adding it to the clock changes nothing, and

@@ -26,6 +26,14 @@ const (
 	labelNoOutcome   = "none"
 	labelIdiomatic   = "idiomatic"
 	labelPlain       = "plain"
+	labelUrgent      = "urgent"
+
+	// What a line does (act.yaml).
+	actQuestion  = "question"
+	actThanks    = "thanks"
+	actNotHelped = "not_helped"
+	actUpset     = "upset"
+	actOther     = "other"
 )
 
 // A label set has tens of examples, not the bot's tens of thousands, so it
@@ -47,6 +55,10 @@ var (
 		return loadUnderstanding("outcome.yaml", labelReplacement, labelRefund, labelRepair, labelNoOutcome)
 	})
 	idiomModel = sync.OnceValue(func() *classify.Model { return loadUnderstanding("idiom.yaml", labelIdiomatic, labelPlain) })
+	actModel   = sync.OnceValue(func() *classify.Model {
+		return loadUnderstanding("act.yaml", actQuestion, actThanks, actNotHelped, actUpset, actOther)
+	})
+	urgencyModel = sync.OnceValue(func() *classify.Model { return loadUnderstanding("urgency.yaml", labelUrgent, labelPlain) })
 )
 
 func loadUnderstanding(file string, labels ...string) *classify.Model {
@@ -103,4 +115,31 @@ func hardToRead(s, lang string) bool {
 		return true
 	}
 	return understood(idiomModel(), s, labelPlain) == labelIdiomatic
+}
+
+// clauseAct returns what one clause of a customer's line does (actQuestion,
+// actThanks, actNotHelped, actUpset), or actOther when it is none of them or
+// the label set is unsure.
+func clauseAct(clause string) string {
+	top := actModel().Classify(clause, "en").Top()
+	if top.Score >= minUnderstood {
+		return top.Label
+	}
+	return actOther
+}
+
+// minUrgent is the score a clause needs to count as saying the customer is
+// short of time: higher than minUnderstood, because an operator who
+// apologises for a hurry nobody mentioned sounds like a script.
+const minUrgent = 0.7
+
+// mentionsDeadline reports a line that says the customer is short of time.
+func mentionsDeadline(s string) bool {
+	for clause := range classify.Clauses(s) {
+		top := urgencyModel().Classify(clause, "en").Top()
+		if top.Label == labelUrgent && top.Score >= minUrgent {
+			return true
+		}
+	}
+	return false
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -127,6 +128,7 @@ type Conversation struct {
 	packet    *handoff.Packet // ours until queued, then a copy of the desk's
 	desk      Desk
 	choosing  bool
+	atChoice  []string // what the customer wrote while asked who should answer
 	quote     handoff.Quote
 	queued    bool
 	inQueue   bool
@@ -357,9 +359,11 @@ func (c *Conversation) Send(text string) Result {
 		if c.packet != nil {
 			c.packet.Add(handoff.Line{At: c.now(), Speaker: handoff.SpeakerCustomer, Text: text})
 		}
+		c.atChoice = append(c.atChoice, text)
 	case c.escalated:
 		if c.desk != nil {
 			c.deskEvents(c.desk.CustomerMessage(c.now(), text))
+			c.syncPacket(false) // the operator has read it: the case follows
 		}
 	case c.dialogue != nil:
 		c.decided(c.dialogue.Respond(text), text)
@@ -480,7 +484,11 @@ func (c *Conversation) newPacket() *handoff.Packet {
 	c.intent = c.routingIntent()
 	facts := c.contactFacts().PacketFacts()
 	facts.Topic.Intent = c.intent
-	return handoff.NewPacket(c.now(), c.id, c.reason, c.cfg.Lang, facts, c.decisions, c.history, c.knowledge())
+	p := handoff.NewPacket(c.now(), c.id, c.reason, c.cfg.Lang, facts, c.decisions, c.history, c.knowledge())
+	for _, is := range c.cases.snapshot() {
+		p.Issues = append(p.Issues, handoff.Issue{Intent: is.Intent, Status: string(is.Status), Text: is.Text})
+	}
+	return p
 }
 
 // openDesk opens the operator desk; nil when there is none or it failed
@@ -520,7 +528,7 @@ func (c *Conversation) Choose(native bool) Result {
 	if !c.choosing || c.closed {
 		return c.take()
 	}
-	c.choosing = false
+	c.choosing, c.atChoice = false, nil
 	c.queued, c.inQueue = true, true
 	choice := transcripts.ChoiceFirstAvailable
 	if native {
@@ -537,6 +545,48 @@ func (c *Conversation) Choose(native bool) Result {
 		return c.take()
 	}
 	c.deskEvents(evs)
+	c.flush()
+	return c.take()
+}
+
+// ChoiceBackToBot is the operator choice stored when the customer goes back
+// from "who should answer?" to the bot (transcripts.EventOperatorChoice,
+// Meta.Reason).
+const ChoiceBackToBot = "back_to_bot"
+
+// CancelChoice is the customer going back from "who should answer?" to the
+// bot (Esc on the handover screen): nobody is queued, the escalation is
+// called off (stored as an operator choice of ChoiceBackToBot, the status
+// open again), and the bot answers what the customer wrote meanwhile, in
+// order, as if they had written it to the bot. It does nothing unless the
+// customer is being asked.
+func (c *Conversation) CancelChoice() Result {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !c.choosing || c.closed {
+		return c.take()
+	}
+	c.choosing, c.escalated, c.reason = false, false, ""
+	c.desk, c.packet, c.quote = nil, nil, handoff.Quote{}
+	c.write(job{entry: &transcripts.Entry{At: c.now(), Role: transcripts.RoleSystem, Event: transcripts.EventOperatorChoice,
+		Meta: &transcripts.Meta{Reason: ChoiceBackToBot}}})
+	c.write(job{status: transcripts.StatusOpen})
+	texts := c.atChoice
+	c.atChoice = nil
+	for _, t := range texts {
+		c.history = append(c.history, handoff.Line{At: c.now(), Speaker: handoff.SpeakerCustomer, Text: t})
+	}
+	if c.dialogue != nil {
+		for _, t := range texts {
+			if c.escalated {
+				break
+			}
+			c.decided(c.dialogue.Respond(t), t)
+		}
+	} else {
+		c.toBot = append(c.toBot, texts...) // the bot answers once it has started
+	}
+	c.emitCase()
 	c.flush()
 	return c.take()
 }
@@ -638,13 +688,41 @@ func (c *Conversation) deskEvents(evs []handoff.Event) {
 			}
 		}
 	}
-	if c.desk != nil && c.queued && len(evs) > 0 {
-		if raw, err := c.desk.PacketJSON(); err == nil {
-			var p handoff.Packet
-			if json.Unmarshal(raw, &p) == nil {
-				c.packet = &p
-			}
+	// The packet changes with what operators say and with transfers, not
+	// with typing or the queue.
+	if slices.ContainsFunc(evs, func(ev handoff.Event) bool {
+		return ev.Kind == handoff.EventMessage || ev.Kind == handoff.EventJoined || ev.Kind == handoff.EventLeft
+	}) {
+		c.syncPacket(true)
+	}
+}
+
+// syncPacket takes a copy of the packet as the operators hold it, and
+// brings the case up to date with the issues they raised and settled; when
+// that changed the case and emit is set, the case is shown again.
+func (c *Conversation) syncPacket(emit bool) {
+	if c.desk == nil || !c.queued {
+		return
+	}
+	var p *handoff.Packet
+	if pc, ok := c.desk.(packetCopier); ok {
+		p = pc.PacketCopy()
+	} else if raw, err := c.desk.PacketJSON(); err == nil {
+		var fromJSON handoff.Packet
+		if json.Unmarshal(raw, &fromJSON) == nil {
+			p = &fromJSON
 		}
+	}
+	if p == nil {
+		return
+	}
+	c.packet = p
+	before := c.cases.snapshot()
+	for _, is := range p.Issues {
+		c.cases.set(is.Intent, IssueStatus(is.Status), is.Text)
+	}
+	if emit && !slices.Equal(before, c.cases.snapshot()) {
+		c.emitCase()
 	}
 }
 
@@ -754,19 +832,12 @@ func (c *Conversation) Retry() Result {
 	return c.take()
 }
 
-func copyPacket(p *handoff.Packet) *handoff.Packet {
-	if p == nil {
-		return nil
-	}
-	raw, err := json.Marshal(p)
-	if err != nil {
-		return nil
-	}
-	var cp handoff.Packet
-	if json.Unmarshal(raw, &cp) != nil {
-		return nil
-	}
-	return &cp
+func copyPacket(p *handoff.Packet) *handoff.Packet { return p.Clone() }
+
+// packetCopier is a Desk that hands out a deep copy of its packet
+// (*handoff.Desk does), cheaper than PacketJSON.
+type packetCopier interface {
+	PacketCopy() *handoff.Packet
 }
 
 // Pass lets d of simulated time pass in steps of step; tick moves the

@@ -83,7 +83,7 @@ type botEngine struct {
 
 // NewBot wraps a trained rules engine.
 func NewBot(e *bot.Engine) Bot {
-	return &botEngine{e: e, kb: handoff.NewRulesKnowledge(e.Rules())}
+	return &botEngine{e: e, kb: handoff.NewEngineKnowledge(e)}
 }
 
 func (b *botEngine) Menu(lang string) []Category {

@@ -27,7 +27,7 @@ const (
 	KindCallback   Kind = "callback"    // a call was booked: Booking
 	KindResumed    Kind = "resumed"     // a stored conversation goes on
 	KindClosed     Kind = "closed"      // the conversation is over
-	KindCase       Kind = "case"        // the case after a customer message: Issues
+	KindCase       Kind = "case"        // the case after a customer message, and when the operators change it: Issues
 )
 
 // Event is one thing that happened, at simulated time At. Line numbers the

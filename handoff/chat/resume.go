@@ -150,6 +150,19 @@ func (c *Conversation) restore(rs *resumeState, e transcripts.Entry) {
 	switch e.Event {
 	case transcripts.EventEscalated:
 		c.escalated, c.reason = true, bot.Reason(meta.Reason)
+	case transcripts.EventOperatorChoice:
+		if meta.Reason == ChoiceBackToBot {
+			// The customer went back to the bot: what they wrote at the
+			// choice was the bot's to answer.
+			c.escalated, c.reason = false, ""
+			for _, l := range rs.later {
+				if l.Speaker == handoff.SpeakerCustomer {
+					rs.customer = append(rs.customer, l.Text)
+					c.history = append(c.history, l)
+				}
+			}
+			rs.packet, rs.later = nil, nil
+		}
 	case transcripts.EventOperatorJoined, transcripts.EventTransfer:
 		c.hadOp = true
 		if meta.OperatorID != "" {
