@@ -110,7 +110,7 @@ func (c *convPage) loaded(msg convMsg) {
 		}
 		if e.Role == transcripts.RoleBot && e.Meta != nil {
 			turn++
-			c.decisions = append(c.decisions, decisionRows(c.e, turn, e)...)
+			c.decisions = append(c.decisions, decisionRows(c.e, turn, e, conv.Location())...)
 		}
 	}
 	c.SetSize(c.width, c.height)
@@ -122,10 +122,11 @@ func (c *convPage) loaded(msg convMsg) {
 }
 
 // Messages are the transcript messages the history shows for a stored
-// conversation, in lang, with times in loc. The chat shows a resumed
-// conversation with them, so it reads exactly as the history does.
-func Messages(conv transcripts.Conversation, lang string, loc *time.Location) []components.Message {
-	c := convPage{e: pageEnv{text: common.HistoryText(lang), ct: common.Text(lang), lang: lang, loc: loc}, conv: &conv}
+// conversation, in lang, with times in the zone the conversation was
+// recorded in (SPEC section 6). The chat shows a resumed conversation with
+// them, so it reads exactly as the history does.
+func Messages(conv transcripts.Conversation, lang string) []components.Message {
+	c := convPage{e: pageEnv{text: common.HistoryText(lang), ct: common.Text(lang), lang: lang}, conv: &conv}
 	var out []components.Message
 	for _, e := range conv.Entries {
 		if m, ok := c.message(e); ok {
@@ -139,7 +140,7 @@ func Messages(conv transcripts.Conversation, lang string, loc *time.Location) []
 // come from the role and metadata; event texts are rebuilt from their
 // metadata in the UI language.
 func (c *convPage) message(e transcripts.Entry) (components.Message, bool) {
-	m := components.Message{At: e.At.In(c.e.loc), Text: e.Text}
+	m := components.Message{At: c.conv.In(e.At), Text: e.Text}
 	switch e.Role {
 	case transcripts.RoleCustomer:
 		m.Role, m.Label = components.RoleCustomer, e.Author
@@ -186,7 +187,7 @@ func (c *convPage) eventText(e transcripts.Entry) string {
 		}
 		when := ""
 		if meta.CallbackAt != nil {
-			when = meta.CallbackAt.In(c.e.loc).Format("2006-01-02 15:04")
+			when = c.conv.In(*meta.CallbackAt).Format("2006-01-02 15:04")
 		}
 		return fmt.Sprintf(t.EvCallback, when)
 	case transcripts.EventRating:
@@ -205,13 +206,13 @@ func (c *convPage) eventText(e transcripts.Entry) string {
 }
 
 // decisionRows explains one bot turn for the side panel.
-func decisionRows(e pageEnv, turn int, en transcripts.Entry) []string {
+func decisionRows(e pageEnv, turn int, en transcripts.Entry, loc *time.Location) []string {
 	m := en.Meta
 	intent := m.Intent
 	if intent == "" {
 		intent = "—"
 	}
-	rows := []string{e.st.PanelHead.Render(fmt.Sprintf("#%d %s", turn, en.At.In(e.loc).Format("15:04:05"))),
+	rows := []string{e.st.PanelHead.Render(fmt.Sprintf("#%d %s", turn, en.At.In(loc).Format("15:04:05"))),
 		termsafe.Line(fmt.Sprintf("  %s: %s · %s: %s · %s: %.2f", e.ct.WhyAction, m.Action, e.ct.WhyIntent, intent, e.ct.WhyConfidence, m.Confidence))}
 	if m.Reason != "" {
 		rows = append(rows, termsafe.Line("  "+e.ct.WhyReason+": "+m.Reason))
@@ -304,7 +305,7 @@ func (c convPage) View() string {
 	st := c.e.st
 	w := c.width
 	r := c.row
-	when := r.StartedAt.In(c.e.loc).Format("2006-01-02 15:04")
+	when := r.StartedAt.In(r.Location()).Format("2006-01-02 15:04")
 	status := t.Status[string(r.Status)]
 	if status == "" {
 		status = string(r.Status)

@@ -66,7 +66,7 @@ func newHarness(t testing.TB, o harnessOpts) *harness {
 		noColor = *o.noColor
 	}
 	cfg := Config{
-		Lang: o.lang, Clock: historyFixedClock{historyNow}, Location: tuitest.JST, NoColor: noColor, Open: open,
+		Lang: o.lang, Clock: historyFixedClock{historyNow}, NoColor: noColor, Open: open,
 		ExportDir: o.exportDir, Resume: o.resume, PageSize: o.pageSize, Query: o.query,
 		Tick: tuitest.Tick,
 	}

@@ -630,7 +630,7 @@ func (l *listPage) rowView(i int, cols []int, words []string) string {
 			problem = d.snippet
 		}
 	}
-	when := row.StartedAt.In(l.e.loc)
+	when := row.StartedAt.In(row.Location()) // the zone it was recorded in (SPEC section 6)
 	whenText := when.Format("01-02 15:04")
 	if cols[0] >= 16 {
 		whenText = when.Format("2006-01-02 15:04")
@@ -686,11 +686,11 @@ func (l *listPage) filterText() string {
 	if f.Topic != "" {
 		parts = append(parts, t.FilterTopic+"="+termsafe.Line(f.Topic))
 	}
-	if !f.From.IsZero() {
-		parts = append(parts, t.FilterFrom+"="+f.From.In(l.e.loc).Format(time.DateOnly))
+	if !f.FromDate.IsZero() {
+		parts = append(parts, t.FilterFrom+"="+f.FromDate.String())
 	}
-	if !f.To.IsZero() {
-		parts = append(parts, t.FilterTo+"="+f.To.Add(-time.Nanosecond).In(l.e.loc).Format(time.DateOnly))
+	if !f.ToDate.IsZero() {
+		parts = append(parts, t.FilterTo+"="+f.ToDate.String())
 	}
 	if f.Escalated {
 		parts = append(parts, t.FilterEsc)

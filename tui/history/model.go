@@ -36,10 +36,9 @@ type Store interface {
 
 // Config is everything the history browser needs.
 type Config struct {
-	Lang     string // "ja" or "en"
-	Clock    common.Clock
-	Location *time.Location // dates are shown in it; nil means time.Local
-	NoColor  bool
+	Lang    string // "ja" or "en"
+	Clock   common.Clock
+	NoColor bool
 	// Open opens the store. It runs in a command after the first frame. A
 	// nil store with a nil error means there is no store yet (empty
 	// history). See Opener for the standard one.
@@ -99,7 +98,6 @@ type Model struct {
 	st   *common.Styles
 	keys common.HistoryKeys
 	help help.Model
-	loc  *time.Location
 
 	width, height int
 	fullHelp      bool
@@ -143,11 +141,7 @@ func New(cfg Config) *Model {
 	if cfg.Clock == nil {
 		cfg.Clock = wallClock{}
 	}
-	loc := cfg.Location
-	if loc == nil {
-		loc = time.Local
-	}
-	h := &Model{cfg: cfg, lang: cfg.Lang, text: common.HistoryText(cfg.Lang), ct: common.Text(cfg.Lang), loc: loc}
+	h := &Model{cfg: cfg, lang: cfg.Lang, text: common.HistoryText(cfg.Lang), ct: common.Text(cfg.Lang)}
 	h.keys = common.NewHistoryKeys(h.ct)
 	h.keys.Resume.SetEnabled(cfg.Resume != nil)
 	h.help = help.New()
@@ -167,7 +161,6 @@ type pageEnv struct {
 	ct   *common.Strings
 	keys common.HistoryKeys
 	lang string
-	loc  *time.Location
 	hit  lipgloss.Style
 	// readOnly: the store cannot be written, so delete and resume are
 	// left out of the help.
@@ -175,7 +168,7 @@ type pageEnv struct {
 }
 
 func (h *Model) env() pageEnv {
-	return pageEnv{st: h.st, text: h.text, ct: h.ct, keys: h.keys, lang: h.lang, loc: h.loc, hit: common.HistoryHit(h.st),
+	return pageEnv{st: h.st, text: h.text, ct: h.ct, keys: h.keys, lang: h.lang, hit: common.HistoryHit(h.st),
 		readOnly: h.readOnly != ""}
 }
 
@@ -558,7 +551,7 @@ func (h *Model) exportPath(ids []string, format transcripts.Format) string {
 	if len(ids) == 1 {
 		name = "tsunagu-" + fileName(ids[0]) + "." + string(format)
 	} else {
-		name = fmt.Sprintf("tsunagu-export-%s-%d.%s", h.cfg.Clock.Now().In(h.loc).Format("20060102-150405"), len(ids), format)
+		name = fmt.Sprintf("tsunagu-export-%s-%d.%s", h.cfg.Clock.Now().Format("20060102-150405"), len(ids), format)
 	}
 	dir := h.cfg.ExportDir
 	if dir == "" {
@@ -666,7 +659,7 @@ func (h *Model) dialogView() string {
 	case dialogDelete:
 		r := h.deleteRow
 		lines := []string{h.st.Bad.Render(h.text.DeleteTitle),
-			fmt.Sprintf(h.text.DeleteAsk, termsafe.Line(r.ID), r.StartedAt.In(h.loc).Format("2006-01-02 15:04"), termsafe.Line(r.Topic)),
+			fmt.Sprintf(h.text.DeleteAsk, termsafe.Line(r.ID), r.StartedAt.In(r.Location()).Format("2006-01-02 15:04"), termsafe.Line(r.Topic)),
 			termsafe.Line(previewLine(r.Preview)), h.text.DeleteNote}
 		if h.deleting {
 			lines = append(lines, h.st.Notice.Render(h.text.Deleting))

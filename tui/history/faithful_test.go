@@ -1,0 +1,103 @@
+package history
+
+import (
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"tsunagu/transcripts"
+)
+
+// inUTC runs the rest of the test with the process's zone set to UTC, as on
+// a machine with TZ=UTC, and puts the zone back after.
+func inUTC(t *testing.T) {
+	t.Helper()
+	saved := time.Local
+	time.Local = time.UTC
+	t.Cleanup(func() { time.Local = saved })
+}
+
+// One time zone rule (SPEC section 6, issue 15): whatever TZ says, the
+// browser shows a conversation's times in the zone it was recorded in, and
+// the date filters mean days in that zone.
+func TestHistoryTimesInTheRecordedZone(t *testing.T) {
+	inUTC(t)
+	jst := time.FixedZone("JST", 9*3600)
+	start := time.Date(2026, 2, 1, 3, 0, 0, 0, jst)
+	cb := time.Date(2026, 2, 1, 15, 30, 0, 0, jst)
+	early := transcripts.Conversation{ID: "c-early", StartedAt: start, Lang: "en",
+		Customer: transcripts.Customer{Name: "Early Bird"}, Topic: "delivery/late", Channel: "chat", Status: transcripts.StatusOpen,
+		Entries: []transcripts.Entry{
+			{At: start.Add(5 * time.Second), Role: transcripts.RoleCustomer, Text: "Where is my parcel?"},
+			{At: start.Add(6 * time.Second), Role: transcripts.RoleBot, Text: "Let me look.",
+				Meta: histMeta(transcripts.Meta{Intent: "track_order", Action: "answer", Confidence: 0.9})},
+			{At: start.Add(time.Minute), Role: transcripts.RoleSystem, Event: transcripts.EventCallbackBooked,
+				Meta: histMeta(transcripts.Meta{CallbackAt: &cb})},
+		}}
+	// The day before in Tokyo, the same UTC day as c-early.
+	before := early
+	before.ID, before.StartedAt, before.Topic = "c-before", time.Date(2026, 1, 31, 10, 0, 0, 0, jst), "returns/refund"
+	before.Entries = []transcripts.Entry{{At: before.StartedAt.Add(time.Second), Role: transcripts.RoleCustomer, Text: "refund please"}}
+	s, _ := historyFixtureStore(t, []transcripts.Conversation{early, before})
+
+	hh := newHarness(t, harnessOpts{lang: "en", store: s, width: 140, height: 40})
+	hh.mustShow("2026-02-01 03:00", "2026-01-31 10:00")
+	hh.mustNotShow("18:00", "01:00")
+
+	// The open conversation: header, messages, events and side panel.
+	hh.press(tea.KeyEnter, 0)
+	hh.mustShow("2026-02-01 03:00", "03:00 Early Bird", "03:00 Assistant", "2026-02-01 15:30")
+	hh.press(tea.KeyTab, 0)
+	hh.mustShow("#1 03:00:06")
+	hh.mustNotShow("18:00")
+	hh.press(tea.KeyEscape, 0)
+
+	// The delete prompt.
+	hh.ctrl('d')
+	hh.mustShow("c-early · 2026-02-01 03:00")
+	hh.typeText("n")
+
+	// from = to = 2026-02-01 finds it, and only it; the day before in Tokyo
+	// (the same day in UTC) is not.
+	filterDates(hh, "2026-02-01", "2026-02-01")
+	hh.mustShow("Filters: From (YYYY-MM-DD)=2026-02-01, To (YYYY-MM-DD)=2026-02-01", "delivery/late", "1 conversations")
+	hh.mustNotShow("returns/refund")
+	// to = 2026-01-31 does not list a row shown as 1 February.
+	hh.ctrl('f')
+	hh.ctrl('r')
+	filterDates(hh, "", "2026-01-31")
+	hh.mustShow("returns/refund", "1 conversations")
+	hh.mustNotShow("delivery/late")
+	// The form shows the dates it holds.
+	hh.ctrl('f')
+	if got := hh.h.form.to; got != "2026-01-31" {
+		t.Fatalf("the form reopened with to = %q", got)
+	}
+}
+
+// filterDates opens the filter form, types the dates and applies them.
+func filterDates(hh *harness, from, to string) {
+	hh.t.Helper()
+	hh.ctrl('f')
+	hh.press(tea.KeyDown, 0)
+	hh.press(tea.KeyDown, 0)
+	hh.typeText(from)
+	hh.press(tea.KeyDown, 0)
+	hh.typeText(to)
+	hh.press(tea.KeyEnter, 0)
+	hh.flush()
+}
+
+// The chat shows a resumed conversation with Messages: times in the zone it
+// was recorded in, whatever TZ says.
+func TestHistoryMessagesInTheRecordedZone(t *testing.T) {
+	inUTC(t)
+	jst := time.FixedZone("", 9*3600)
+	c := transcripts.Conversation{ID: "c", StartedAt: time.Date(2026, 2, 1, 3, 0, 0, 0, jst), Lang: "en",
+		Entries: []transcripts.Entry{{At: time.Date(2026, 1, 31, 18, 5, 0, 0, time.UTC), Role: transcripts.RoleCustomer, Text: "hi"}}}
+	ms := Messages(c, "en")
+	if len(ms) != 1 || ms[0].At.Format("2006-01-02 15:04 -07:00") != "2026-02-01 03:05 +09:00" {
+		t.Fatalf("messages: %+v", ms)
+	}
+}
