@@ -66,15 +66,6 @@ type HistoryStrings struct {
 	PanelBot     string
 	BotTurns     string
 	BotNoTurns   string
-	EvEscalated  string // %s reason
-	EvQueue      string // %d position
-	EvTransfer   string // %s operator
-	EvCallback   string // %s time
-	EvRating     string // %s stage, %d stars
-	EvClosed     string
-	EvOther      string // %s event name
-	StageBot     string
-	StageOp      string
 	LoadFailed   string // %s error
 	CustomerWord string
 }
@@ -149,15 +140,6 @@ var historyEN = HistoryStrings{
 	PanelBot:     "The bot's decisions",
 	BotTurns:     "turn",
 	BotNoTurns:   "The bot made no decisions here.",
-	EvEscalated:  "handed to a person: %s",
-	EvQueue:      "in the queue, position %d",
-	EvTransfer:   "transferred to %s",
-	EvCallback:   "phone callback booked for %s",
-	EvRating:     "rated the %s %d/5",
-	EvClosed:     "conversation closed",
-	EvOther:      "event: %s",
-	StageBot:     "assistant",
-	StageOp:      "operator",
 	LoadFailed:   "Could not load: %s",
 	CustomerWord: "customer",
 }
@@ -224,15 +206,6 @@ var historyJA = HistoryStrings{
 	PanelBot:     "ボットの判断",
 	BotTurns:     "回",
 	BotNoTurns:   "ボットの判断はありません。",
-	EvEscalated:  "担当者に引き継ぎ: %s",
-	EvQueue:      "順番待ち %d番目",
-	EvTransfer:   "%s へ引き継ぎました",
-	EvCallback:   "折り返し電話を %s に予約",
-	EvRating:     "%sの評価 %d/5",
-	EvClosed:     "会話を終了しました",
-	EvOther:      "イベント: %s",
-	StageBot:     "アシスタント",
-	StageOp:      "担当者",
 	LoadFailed:   "読み込めませんでした: %s",
 	CustomerWord: "お客様",
 }

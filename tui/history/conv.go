@@ -164,45 +164,19 @@ func (c *convPage) message(e transcripts.Entry) (components.Message, bool) {
 	return m, m.Text != ""
 }
 
+// eventText says what a system entry records with the store's labels
+// (transcripts.LabelsFor), as history show and the Markdown export do:
+// ratings say whether the bot or the operator was rated, an operator
+// leaving says why, offers to close, the native-speaker choice and resumes
+// are named, all in the browser's language, with times in the
+// conversation's zone. Text stored with the event (a booked callback's
+// details) follows it.
 func (c *convPage) eventText(e transcripts.Entry) string {
-	t, ct := c.e.text, c.e.ct
-	meta := e.Meta
-	if meta == nil {
-		meta = &transcripts.Meta{}
+	text := transcripts.LabelsFor(c.e.lang).Event(e, c.conv.Location())
+	if s := strings.Join(strings.Fields(termsafe.Line(e.Text)), " "); s != "" {
+		text += " — " + s
 	}
-	switch e.Event {
-	case transcripts.EventEscalated:
-		return fmt.Sprintf(t.EvEscalated, ct.ReasonText(meta.Reason))
-	case transcripts.EventQueue:
-		return fmt.Sprintf(t.EvQueue, meta.QueuePosition)
-	case transcripts.EventOperatorJoined:
-		return fmt.Sprintf(ct.EventJoined, meta.Operator)
-	case transcripts.EventOperatorLeft:
-		return fmt.Sprintf(ct.EventLeft, meta.Operator, ct.CauseText(meta.Reason))
-	case transcripts.EventTransfer:
-		return fmt.Sprintf(t.EvTransfer, meta.Operator)
-	case transcripts.EventCallbackBooked:
-		if e.Text != "" {
-			return e.Text
-		}
-		when := ""
-		if meta.CallbackAt != nil {
-			when = c.conv.In(*meta.CallbackAt).Format("2006-01-02 15:04")
-		}
-		return fmt.Sprintf(t.EvCallback, when)
-	case transcripts.EventRating:
-		stage := t.StageBot
-		if e.Author == "operator" {
-			stage = t.StageOp
-		}
-		return fmt.Sprintf(t.EvRating, stage, meta.Rating)
-	case transcripts.EventClosed:
-		return t.EvClosed
-	}
-	if e.Text != "" {
-		return e.Text
-	}
-	return fmt.Sprintf(t.EvOther, e.Event)
+	return text
 }
 
 // decisionRows explains one bot turn for the side panel.

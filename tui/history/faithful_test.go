@@ -47,7 +47,7 @@ func TestHistoryTimesInTheRecordedZone(t *testing.T) {
 
 	// The open conversation: header, messages, events and side panel.
 	hh.press(tea.KeyEnter, 0)
-	hh.mustShow("2026-02-01 03:00", "03:00 Early Bird", "03:00 Assistant", "2026-02-01 15:30")
+	hh.mustShow("2026-02-01 03:00", "03:00 Early Bird", "03:00 Assistant", "callback booked for 2026-02-01T15:30:00+09:00")
 	hh.press(tea.KeyTab, 0)
 	hh.mustShow("#1 03:00:06")
 	hh.mustNotShow("18:00")
@@ -99,5 +99,45 @@ func TestHistoryMessagesInTheRecordedZone(t *testing.T) {
 	ms := Messages(c, "en")
 	if len(ms) != 1 || ms[0].At.Format("2006-01-02 15:04 -07:00") != "2026-02-01 03:05 +09:00" {
 		t.Fatalf("messages: %+v", ms)
+	}
+}
+
+// The browser describes events with the store's labels (the words of
+// history show and the Markdown export), in the browser's language:
+// ratings say bot or operator, a leave says why, the offer to close, the
+// native-speaker choice and a resume are shown.
+func TestHistoryEventLabelsInTheChosenLanguage(t *testing.T) {
+	jst := time.FixedZone("", 9*3600)
+	at := func(m int) time.Time { return time.Date(2026, 3, 2, 10, m, 0, 0, jst) }
+	ev := func(m int, e transcripts.Event, author string, meta transcripts.Meta) transcripts.Entry {
+		return transcripts.Entry{At: at(m), Role: transcripts.RoleSystem, Event: e, Author: author, Meta: histMeta(meta)}
+	}
+	c := transcripts.Conversation{ID: "c-labels", StartedAt: at(0), Lang: "ja", Customer: transcripts.Customer{Name: "佐藤"},
+		Topic: "delivery/late", Channel: "chat", Status: transcripts.StatusClosed,
+		Entries: []transcripts.Entry{
+			{At: at(0), Role: transcripts.RoleCustomer, Text: "荷物が届きません"},
+			ev(1, transcripts.EventOperatorChoice, "", transcripts.Meta{Reason: transcripts.ChoiceNativeSpeaker}),
+			ev(2, transcripts.EventOperatorJoined, "", transcripts.Meta{Operator: "田中"}),
+			ev(3, transcripts.EventOperatorLeft, "", transcripts.Meta{Operator: "田中", Reason: "line_fault"}),
+			ev(4, transcripts.EventResumed, "", transcripts.Meta{}),
+			ev(5, transcripts.EventCloseOffered, "", transcripts.Meta{Operator: "鈴木"}),
+			ev(6, transcripts.EventRating, transcripts.RatedBot, transcripts.Meta{Rating: 2}),
+			ev(6, transcripts.EventRating, transcripts.RatedOperator, transcripts.Meta{Rating: 5}),
+			ev(7, transcripts.EventClosed, "", transcripts.Meta{}),
+		}}
+	s, _ := historyFixtureStore(t, []transcripts.Conversation{c})
+	want := map[string][]string{
+		"en": {"the customer chose to wait for a native speaker", "田中 joined", "田中 left (line fault)", "conversation resumed",
+			"鈴木 offered to close the chat", "rated the bot 2 of 5", "rated the operator 5 of 5", "conversation closed"},
+		"ja": {"お客様はネイティブ話者を待つことを選びました", "田中が参加しました", "田中が退出しました（回線障害）", "会話を再開しました",
+			"鈴木がチャットの終了を提案しました", "ボットの評価: 5段階中2", "担当者の評価: 5段階中5", "会話を終了しました"},
+	}
+	for _, lang := range []string{"en", "ja"} {
+		t.Run(lang, func(t *testing.T) {
+			hh := newHarness(t, harnessOpts{lang: lang, store: s, width: 140, height: 40})
+			hh.press(tea.KeyEnter, 0)
+			hh.mustShow(want[lang]...)
+			hh.mustNotShow("event ", "イベント ", "operator_choice", "close_offered")
+		})
 	}
 }
