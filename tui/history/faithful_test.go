@@ -141,3 +141,37 @@ func TestHistoryEventLabelsInTheChosenLanguage(t *testing.T) {
 		})
 	}
 }
+
+// Esc on a search, even one emptied with backspace, goes back to the plain
+// list without quitting; only Esc on the plain list leaves (quits
+// standalone, returns to the chat embedded).
+func TestHistoryEscLeavesAnEmptySearchFirst(t *testing.T) {
+	s, _ := historyFixtureStore(t, historyFixtures())
+	for _, embedded := range []bool{false, true} {
+		hh := newHarness(t, harnessOpts{lang: "en", store: s, width: 120, height: 30, embedded: embedded})
+		hh.search("refund")
+		hh.mustShow("2 of 2 matches")
+		for range len("refund") {
+			hh.press(tea.KeyBackspace, 0)
+		}
+		hh.flush()
+		hh.mustShow("4 conversations")
+		hh.press(tea.KeyEscape, 0)
+		if hh.quit || hh.closed {
+			t.Fatalf("embedded %v: esc on an emptied search left the browser", embedded)
+		}
+		hh.mustShow("4 conversations")
+		// A search typed and not yet run is left the same way.
+		hh.typeText("ref")
+		hh.press(tea.KeyEscape, 0)
+		hh.flush()
+		if hh.quit || hh.closed || hh.h.list.query != "" {
+			t.Fatalf("embedded %v: esc on a typed search: quit %v closed %v query %q", embedded, hh.quit, hh.closed, hh.h.list.query)
+		}
+		hh.mustShow("4 conversations")
+		hh.press(tea.KeyEscape, 0)
+		if embedded && (!hh.closed || hh.quit) || !embedded && !hh.quit {
+			t.Fatalf("embedded %v: esc on the plain list: quit %v closed %v", embedded, hh.quit, hh.closed)
+		}
+	}
+}

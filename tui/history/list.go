@@ -52,7 +52,10 @@ type listPage struct {
 	complete bool // the last page has been fetched
 	listErr  error
 
-	// Searching.
+	// Searching. searchOpen: the user has typed into the search since it
+	// was last left, so Esc leaves the search (even emptied) before it
+	// leaves the list.
+	searchOpen  bool
 	query       string
 	searchSeq   int
 	searching   bool
@@ -130,6 +133,16 @@ func (l *listPage) rowsHeight() int {
 		n--
 	}
 	return max(n, 1)
+}
+
+// inSearch reports whether Esc has a search to leave: one typed (even if
+// emptied again) or shown.
+func (l *listPage) inSearch() bool { return l.searchOpen || l.query != "" || l.searched != "" }
+
+// leaveSearch goes back to the plain list.
+func (l *listPage) leaveSearch(env listEnv) tea.Cmd {
+	l.searchOpen = false
+	return l.setQuery(env, "")
 }
 
 // searchMode reports whether the rows are search results.
@@ -341,6 +354,7 @@ func (l *listPage) key(env listEnv, k tea.KeyPressMsg) tea.Cmd {
 // at most 200 characters).
 func (l *listPage) typeText(env listEnv, s string) tea.Cmd {
 	s = termsafe.Line(s)
+	l.searchOpen = true
 	q := l.query + s
 	if utf8.RuneCountInString(q) > 200 {
 		q = string([]rune(q)[:200])

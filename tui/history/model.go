@@ -428,9 +428,11 @@ func (h *Model) listKey(k tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(k, hk.Delete):
 		return h.askDelete(l.current())
 	case key.Matches(k, hk.Back):
-		if l.query != "" || len(l.marked) > 0 {
+		// Esc goes back one step: out of a search (even an emptied one) or
+		// a marking first; only the plain list is left (issue 15).
+		if l.inSearch() || len(l.marked) > 0 {
 			l.clearMarks()
-			return l.setQuery(h.searchEnv(), "")
+			return l.leaveSearch(h.searchEnv())
 		}
 		return h.leave()
 	}
