@@ -1,6 +1,7 @@
 package history
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -173,5 +174,39 @@ func TestHistoryEscLeavesAnEmptySearchFirst(t *testing.T) {
 		if embedded && (!hh.closed || hh.quit) || !embedded && !hh.quit {
 			t.Fatalf("embedded %v: esc on the plain list: quit %v closed %v", embedded, hh.quit, hh.closed)
 		}
+	}
+}
+
+// Search pages through every match: scrolling down fetches the next page
+// of hits, with the store's cursor (SearchAfter) or, from a store without
+// one, by asking for more, until the last match is on screen.
+func TestHistorySearchPagesThroughAllMatches(t *testing.T) {
+	s, _ := historyFixtureStore(t, historyMany(250))
+	for _, st := range []Store{s, &historyCountingStore{Store: s}} {
+		hh := newHarness(t, harnessOpts{lang: "en", store: st, width: 100, height: 24, searchLimit: 40})
+		hh.search("parcel")
+		hh.mustShow(" of 250 matches", "parcel number 249 is late")
+		if n := len(hh.h.list.results); n >= 250 || n%40 != 0 {
+			t.Fatalf("%T: %d hits fetched before scrolling", st, n)
+		}
+		for i := 0; i < 40 && !strings.Contains(hh.view(), "parcel number 0 is late"); i++ {
+			hh.press(tea.KeyPgDown, 0)
+			hh.flush()
+		}
+		hh.mustShow("250 of 250 matches", "parcel number 0 is late")
+		seen := map[string]bool{}
+		for _, r := range hh.h.list.results {
+			if seen[r.ID] {
+				t.Fatalf("%T: %s listed twice", st, r.ID)
+			}
+			seen[r.ID] = true
+		}
+		if len(seen) != 250 {
+			t.Fatalf("%T: %d distinct hits, want 250", st, len(seen))
+		}
+		// A new search starts again from its first page.
+		hh.press(tea.KeyEscape, 0)
+		hh.search("parcel number 7")
+		hh.mustShow("parcel number 7 is late")
 	}
 }

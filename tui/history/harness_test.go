@@ -39,6 +39,7 @@ type harnessOpts struct {
 	exportDir     string
 	resume        func(id string) tea.Cmd
 	pageSize      int
+	searchLimit   int
 	embedded      bool
 	noColor       *bool
 	query         string
@@ -67,7 +68,7 @@ func newHarness(t testing.TB, o harnessOpts) *harness {
 	}
 	cfg := Config{
 		Lang: o.lang, Clock: historyFixedClock{historyNow}, NoColor: noColor, Open: open,
-		ExportDir: o.exportDir, Resume: o.resume, PageSize: o.pageSize, Query: o.query,
+		ExportDir: o.exportDir, Resume: o.resume, PageSize: o.pageSize, SearchLimit: o.searchLimit, Query: o.query,
 		Tick: tuitest.Tick,
 	}
 	if o.embedded {

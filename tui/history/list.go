@@ -62,6 +62,8 @@ type listPage struct {
 	searched    string // the query results are for ("" when browsing)
 	results     []transcripts.Summary
 	resultTotal int
+	resultNext  string // cursor of the next page of hits, "" when all are here
+	moreLoading bool   // the next page of hits is being fetched
 
 	sel, top int
 	marked   []string
@@ -86,10 +88,11 @@ type (
 		err       error
 	}
 	searchDueMsg struct{ seq int }
-	searchMsg    struct {
+	searchMsg struct {
 		seq   int
 		query string
-		res   transcripts.SearchResult
+		more  bool // a further page of the same search
+		res   searchPage
 		err   error
 	}
 	detailsDueMsg struct{ seq int }
@@ -205,7 +208,9 @@ func (l *listPage) reload(env listEnv) tea.Cmd { return l.reset(env) }
 // ensure fetches what the visible rows need (pages and details).
 func (l *listPage) ensure(env listEnv) tea.Cmd {
 	var cmds []tea.Cmd
-	if !l.searchMode() {
+	if l.searchMode() {
+		cmds = append(cmds, l.moreHits(env))
+	} else {
 		cur := l.sel / l.pageSize
 		first := l.top / l.pageSize
 		last := (l.top + l.rowsHeight()) / l.pageSize
@@ -289,12 +294,21 @@ func (l *listPage) handle(env listEnv, msg tea.Msg) tea.Cmd {
 		if msg.seq != l.searchSeq {
 			return nil
 		}
-		l.searching = false
-		l.searched = msg.query
-		l.results, l.resultTotal = msg.res.Items, msg.res.Total
 		if msg.err != nil && !errors.Is(msg.err, transcripts.ErrInvalid) {
 			l.listErr = msg.err
 		}
+		if msg.more {
+			l.moreLoading = false
+			if msg.err != nil {
+				return nil
+			}
+			l.results = append(l.results, msg.res.Items...)
+			l.resultTotal, l.resultNext = msg.res.Total, msg.res.Next
+			return l.ensure(env)
+		}
+		l.searching = false
+		l.searched = msg.query
+		l.results, l.resultTotal, l.resultNext = msg.res.Items, msg.res.Total, msg.res.Next
 		l.sel, l.top = 0, 0
 		return l.ensure(env)
 	case detailsDueMsg:
@@ -371,7 +385,7 @@ func (l *listPage) setQuery(env listEnv, q string) tea.Cmd {
 	l.query = q
 	l.searchSeq++
 	if strings.TrimSpace(q) == "" {
-		l.searching, l.searched, l.results, l.resultTotal = false, "", nil, 0
+		l.searching, l.searched, l.results, l.resultTotal, l.resultNext, l.moreLoading = false, "", nil, 0, "", false
 		l.sel, l.top = 0, 0
 		return l.ensure(env)
 	}
@@ -382,12 +396,55 @@ func (l *listPage) setQuery(env listEnv, q string) tea.Cmd {
 
 func (l *listPage) searchNow(env listEnv) tea.Cmd {
 	l.searchSeq++
-	l.searching = true
+	l.searching, l.moreLoading = true, false
 	st, q, f, seq, limit := env.store, l.query, l.filter, l.searchSeq, env.cfg.SearchLimit
 	return func() tea.Msg {
-		res, err := st.Search(q, f, limit)
+		res, err := searchFrom(st, q, f, "", 0, limit)
 		return searchMsg{seq: seq, query: q, res: res, err: err}
 	}
+}
+
+// moreHits fetches the next page of hits when the selection nears the end
+// of those shown, so scrolling pages through every match (issue 15).
+func (l *listPage) moreHits(env listEnv) tea.Cmd {
+	if l.resultNext == "" || l.moreLoading || l.searching || l.sel+l.rowsHeight()+env.cfg.SearchLimit/2 < len(l.results) {
+		return nil
+	}
+	l.moreLoading = true
+	st, q, f, seq, limit := env.store, l.searched, l.filter, l.searchSeq, env.cfg.SearchLimit
+	cursor, have := l.resultNext, len(l.results)
+	return func() tea.Msg {
+		res, err := searchFrom(st, q, f, cursor, have, limit)
+		return searchMsg{seq: seq, query: q, more: true, res: res, err: err}
+	}
+}
+
+// searchPage is one page of hits: Next is "" on the last.
+type searchPage = transcripts.SearchPage
+
+// searchPager is a store that pages a search by cursor
+// (*transcripts.Store does).
+type searchPager interface {
+	SearchAfter(query string, f transcripts.Filter, cursor string, limit int) (transcripts.SearchPage, error)
+}
+
+// searchFrom fetches limit hits after the have already shown (cursor names
+// the last of them). A store without SearchAfter is asked for have+limit
+// hits and the new ones are kept.
+func searchFrom(st Store, q string, f transcripts.Filter, cursor string, have, limit int) (searchPage, error) {
+	if p, ok := st.(searchPager); ok {
+		return p.SearchAfter(q, f, cursor, limit)
+	}
+	res, err := st.Search(q, f, have+limit)
+	var page searchPage
+	page.Total = res.Total
+	if have < len(res.Items) {
+		page.Items = res.Items[have:]
+	}
+	if have+len(page.Items) < res.Total && len(page.Items) > 0 {
+		page.Next = "more"
+	}
+	return page, err
 }
 
 func (l *listPage) move(d int) {

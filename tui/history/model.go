@@ -56,8 +56,9 @@ type Config struct {
 	// passing its id (ids are indexed).
 	Query string
 	// PageSize is how many rows one List call fetches (default 100);
-	// SearchLimit how many search hits are listed (default 100; the count
-	// of all matches is shown beside them).
+	// SearchLimit how many search hits one page of a search fetches
+	// (default 100; scrolling fetches the next, and the count of all
+	// matches is shown beside them).
 	PageSize    int
 	SearchLimit int
 	// SearchDelay is how long typing must pause before a search runs
