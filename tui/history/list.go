@@ -88,7 +88,7 @@ type (
 		err       error
 	}
 	searchDueMsg struct{ seq int }
-	searchMsg struct {
+	searchMsg    struct {
 		seq   int
 		query string
 		more  bool // a further page of the same search
