@@ -57,7 +57,16 @@ type convPage struct {
 
 func newConvPage(e pageEnv, row transcripts.Summary, words []string) convPage {
 	return convPage{e: e, row: row, words: words, hit: -1, panel: convPanelPacket,
-		transcript: components.NewTranscript(e.st, e.ct)}
+		transcript: newTranscript(e)}
+}
+
+// newTranscript is the chat's transcript, wrapping as the chat does: at
+// the line-break opportunities of UAX #14, so Japanese breaks between
+// characters and never leaves a name alone on a line.
+func newTranscript(e pageEnv) components.Transcript {
+	t := components.NewTranscript(e.st, e.ct)
+	t.SetLineBreaking(true)
+	return t
 }
 
 func (c *convPage) setEnv(e pageEnv) {
@@ -89,7 +98,7 @@ func (c *convPage) loaded(msg convMsg) {
 	}
 	conv := msg.conv
 	c.conv = &conv
-	c.transcript = components.NewTranscript(c.e.st, c.e.ct)
+	c.transcript = newTranscript(c.e)
 	c.hits = nil
 	turn := 0
 	for _, e := range conv.Entries {
@@ -297,7 +306,7 @@ func (c convPage) View() string {
 	line2 := st.Muted.Render(ansi.Truncate(meta, w, "…"))
 	switch {
 	case c.err != nil:
-		return head + "\n" + line2 + "\n" + st.Bad.Render(ansi.Wrap(fmt.Sprintf(t.LoadFailed, termsafe.Line(common.OneLine(c.err))), w, ""))
+		return head + "\n" + line2 + "\n" + st.Bad.Render(wrapped(fmt.Sprintf(t.LoadFailed, termsafe.Line(common.OneLine(c.err))), w))
 	case c.conv == nil:
 		return head + "\n" + line2 + "\n" + st.Muted.Render(t.Loading)
 	}

@@ -210,3 +210,34 @@ func TestHistorySearchPagesThroughAllMatches(t *testing.T) {
 		hh.mustShow("parcel number 7 is late")
 	}
 }
+
+// Japanese wraps between characters as in the chat (UAX #14): a name
+// before a long sentence stays on the line with it, in the open
+// conversation and in the delete prompt.
+func TestHistoryJapaneseWrapsLikeTheChat(t *testing.T) {
+	jst := time.FixedZone("", 9*3600)
+	start := time.Date(2026, 3, 2, 10, 0, 0, 0, jst)
+	long := "佐藤 由美です。注文したワイヤレスイヤホンがまだ届きませんので、配送状況を確認していただけますでしょうか。よろしくお願いいたします。"
+	c := transcripts.Conversation{ID: "c-wrap", StartedAt: start, Lang: "ja", Customer: transcripts.Customer{Name: "佐藤 由美"},
+		Topic: "delivery/late", Channel: "chat", Status: transcripts.StatusOpen,
+		Entries: []transcripts.Entry{{At: start, Role: transcripts.RoleCustomer, Text: long}}}
+	s, _ := historyFixtureStore(t, []transcripts.Conversation{c})
+	alone := func(hh *harness) {
+		t.Helper()
+		for _, l := range strings.Split(hh.view(), "\n") {
+			if strings.Trim(l, " │") == "佐藤" {
+				t.Fatalf("佐藤 alone on a line:\n%s", hh.view())
+			}
+		}
+	}
+	for _, w := range []int{60, 80, 100} {
+		hh := newHarness(t, harnessOpts{lang: "ja", store: s, width: w, height: 30})
+		hh.ctrl('d')
+		hh.mustShow("この会話を削除しますか？", "佐藤 由美です。")
+		alone(hh)
+		hh.typeText("n")
+		hh.press(tea.KeyEnter, 0)
+		hh.mustShow("佐藤 由美です。")
+		alone(hh)
+	}
+}

@@ -626,13 +626,13 @@ func (l listPage) View() string {
 	n := l.rowCount()
 	switch {
 	case l.listErr != nil:
-		rows = append(rows, st.Bad.Render(ansi.Wrap(termsafe.Line(common.OneLine(l.listErr)), w, "")))
+		rows = append(rows, st.Bad.Render(wrapped(termsafe.Line(common.OneLine(l.listErr)), w)))
 	case n == 0 && l.searchMode():
-		rows = append(rows, st.Muted.Render(ansi.Wrap(fmt.Sprintf(t.SearchNone, termsafe.Line(l.searched)), w, "")))
+		rows = append(rows, st.Muted.Render(wrapped(fmt.Sprintf(t.SearchNone, termsafe.Line(l.searched)), w)))
 	case n == 0 && l.complete && l.filter != (transcripts.Filter{}):
-		rows = append(rows, st.Muted.Render(ansi.Wrap(t.NoMatch, w, "")))
+		rows = append(rows, st.Muted.Render(wrapped(t.NoMatch, w)))
 	case n == 0 && l.complete:
-		rows = append(rows, "", st.Header.Render(ansi.Wrap(t.Empty, w, "")), st.Muted.Render(ansi.Wrap(t.EmptyHint, w, "")))
+		rows = append(rows, "", st.Header.Render(wrapped(t.Empty, w)), st.Muted.Render(wrapped(t.EmptyHint, w)))
 	case n == 0:
 		rows = append(rows, st.Muted.Render(t.Loading))
 	}
@@ -771,3 +771,6 @@ func (l *listPage) filterText() string {
 	}
 	return strings.Join(parts, ", ")
 }
+
+// wrapped is plain text wrapped to width as the chat's transcript wraps.
+func wrapped(s string, width int) string { return strings.Join(components.WrapText(s, width), "\n") }

@@ -300,7 +300,7 @@ func (h *Model) noticeLines() []string {
 	if h.notice == "" || h.width <= 0 {
 		return nil
 	}
-	lines := strings.Split(ansi.Wrap(h.notice, h.width, ""), "\n")
+	lines := components.WrapText(h.notice, h.width)
 	if len(lines) > 3 {
 		lines = lines[:3]
 		lines[2] = ansi.Truncate(lines[2]+"…", h.width, "…")
@@ -649,7 +649,7 @@ func (h *Model) openErrorView() string {
 		text = fmt.Sprintf(h.text.OpenFailed, common.OneLine(err))
 	}
 	text = termsafe.Line(text)
-	return h.st.Bad.Render(ansi.Wrap(text, h.width, "")) + "\n\n" + h.st.Muted.Render(h.text.RetryHint)
+	return h.st.Bad.Render(strings.Join(components.WrapText(text, h.width), "\n")) + "\n\n" + h.st.Muted.Render(h.text.RetryHint)
 }
 
 func (h *Model) dialogView() string {
@@ -675,11 +675,13 @@ func (h *Model) dialogView() string {
 }
 
 // dialogBox draws lines (wrapped) in a bordered box as wide as the screen.
+// Plain lines wrap as the chat's transcript does (UAX #14, so Japanese
+// breaks between characters); styled ones word-wrap.
 func dialogBox(st *common.Styles, width int, lines []string) string {
 	inner := max(width-4, 1)
 	var rows []string
 	for _, l := range lines {
-		rows = append(rows, strings.Split(ansi.Wrap(l, inner, ""), "\n")...)
+		rows = append(rows, wrapLine(l, inner)...)
 	}
 	return st.Panel.Width(width).Render(strings.Join(rows, "\n"))
 }
@@ -753,4 +755,13 @@ func Opener(path string, timeout time.Duration, now func() time.Time) func() (St
 		}
 		return s, nil
 	}
+}
+
+// wrapLine wraps one line to width: plain text at UAX #14 opportunities
+// like the chat (components.WrapText), styled text by words.
+func wrapLine(l string, width int) []string {
+	if strings.Contains(l, "\x1b") {
+		return strings.Split(ansi.Wrap(l, width, ""), "\n")
+	}
+	return components.WrapText(l, width)
 }
