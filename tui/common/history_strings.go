@@ -46,6 +46,7 @@ type HistoryStrings struct {
 	ExportTitle  string // %d conversations
 	ExportHint   string
 	ExportDone   string // %s path
+	ExportBeside string // %s path, %s the name already taken (kept as it was)
 	ExportFailed string // %s error
 	CopyDone     string // %d characters
 	DeleteTitle  string
@@ -120,6 +121,7 @@ var historyEN = HistoryStrings{
 	ExportTitle:  "Export %d conversation(s) as:",
 	ExportHint:   "m Markdown · j JSON · l JSON Lines · esc cancel",
 	ExportDone:   "Exported to %s",
+	ExportBeside: "Exported to %s (%s already exists and was left as it was)",
 	ExportFailed: "Export failed: %s",
 	CopyDone:     "Copied %d characters of plain text to the clipboard (OSC 52).",
 	DeleteTitle:  "Delete this conversation?",
@@ -186,6 +188,7 @@ var historyJA = HistoryStrings{
 	ExportTitle:  "%d件の会話を書き出す形式:",
 	ExportHint:   "m Markdown・j JSON・l JSON Lines・esc 取消",
 	ExportDone:   "%s に書き出しました",
+	ExportBeside: "%s に書き出しました（%s は既にあるため、そのまま残しました）",
 	ExportFailed: "書き出せませんでした: %s",
 	CopyDone:     "%d文字のテキストをクリップボードにコピーしました（OSC 52）。",
 	DeleteTitle:  "この会話を削除しますか？",

@@ -1,6 +1,9 @@
 package history
 
 import (
+	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -240,4 +243,55 @@ func TestHistoryJapaneseWrapsLikeTheChat(t *testing.T) {
 		hh.mustShow("佐藤 由美です。")
 		alone(hh)
 	}
+}
+
+// An export never overwrites a file: the same export again goes to
+// name-2.ext, then name-3.ext, says so, and leaves the first file as it
+// was.
+func TestHistoryExportNeverOverwrites(t *testing.T) {
+	s, _ := historyFixtureStore(t, historyFixtures())
+	dir := t.TempDir()
+	first := filepath.Join(dir, "tsunagu-c-ja-transfer.md")
+	if err := os.WriteFile(first, []byte("my notes\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	hh := newHarness(t, harnessOpts{lang: "en", store: s, width: 200, height: 30, exportDir: dir})
+	for _, n := range []string{"2", "3"} {
+		hh.ctrl('e')
+		hh.typeText("m")
+		want := filepath.Join(dir, "tsunagu-c-ja-transfer-"+n+".md")
+		hh.mustShow("Exported to "+want, "(tsunagu-c-ja-transfer.md already exists and was left as it was)")
+		b, err := os.ReadFile(want)
+		if err != nil || !strings.Contains(string(b), "注文したワイヤレスイヤホンがまだ届きません。") {
+			t.Fatalf("export %s: %v\n%s", want, err, b)
+		}
+		if info, _ := os.Stat(want); info.Mode().Perm() != 0o600 {
+			t.Fatalf("export mode %v, want 0600", info.Mode().Perm())
+		}
+	}
+	if b, _ := os.ReadFile(first); string(b) != "my notes\n" {
+		t.Fatalf("the existing file was changed: %q", b)
+	}
+	// A failed export leaves no empty file behind.
+	hh.h.cfg.ExportDir = filepath.Join(dir, "gone")
+	if err := os.Mkdir(hh.h.cfg.ExportDir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	hh.h.store = failingExport{Store: s}
+	hh.ctrl('e')
+	hh.typeText("j")
+	hh.mustShow("Export failed:")
+	if left, _ := os.ReadDir(hh.h.cfg.ExportDir); len(left) != 0 {
+		t.Fatalf("a failed export left %v", left)
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 4 { // the notes, -2, -3 and the folder
+		t.Fatalf("files in the export folder: %v", entries)
+	}
+}
+
+type failingExport struct{ Store }
+
+func (failingExport) ExportFile(string, transcripts.Format, ...string) error {
+	return errors.New("disk on fire")
 }

@@ -197,6 +197,7 @@ type (
 	}
 	exportedMsg struct {
 		path string
+		kept string // the file of the first name, left as it was; "" if there was none
 		err  error
 	}
 	deletedMsg struct {
@@ -243,6 +244,9 @@ func (h *Model) update(msg tea.Msg) tea.Cmd {
 	case exportedMsg:
 		if msg.err != nil {
 			h.say(fmt.Sprintf(h.text.ExportFailed, common.OneLine(msg.err)), true)
+		} else if msg.kept != "" {
+			h.say(fmt.Sprintf(h.text.ExportBeside, msg.path, filepath.Base(msg.kept)), false)
+			h.list.clearMarks()
 		} else {
 			h.say(fmt.Sprintf(h.text.ExportDone, msg.path), false)
 			h.list.clearMarks()
@@ -539,11 +543,47 @@ func (h *Model) exportKey(k tea.KeyPressMsg) tea.Cmd {
 		return nil
 	}
 	h.dialog = dialogNone
-	path := h.exportPath(h.exportIDs, format)
+	want := h.exportPath(h.exportIDs, format)
 	st, ids := h.store, h.exportIDs
 	return func() tea.Msg {
-		return exportedMsg{path: path, err: st.ExportFile(path, format, ids...)}
+		path, err := claimPath(want)
+		if err != nil {
+			return exportedMsg{path: want, err: err}
+		}
+		if err := st.ExportFile(path, format, ids...); err != nil {
+			os.Remove(path) // the empty file claimPath made
+			return exportedMsg{path: path, err: err}
+		}
+		msg := exportedMsg{path: path}
+		if path != want {
+			msg.kept = want
+		}
+		return msg
 	}
+}
+
+// claimPath never lets an export overwrite a file: it creates path, or
+// when a file of that name exists, name-2.ext, name-3.ext and so on,
+// empty and exclusively (so two exports at once never pick the same
+// name), and returns the name it got. The export then replaces that empty
+// file atomically.
+func claimPath(path string) (string, error) {
+	ext := filepath.Ext(path)
+	base := strings.TrimSuffix(path, ext)
+	for n := 1; n <= 1000; n++ {
+		p := path
+		if n > 1 {
+			p = fmt.Sprintf("%s-%d%s", base, n, ext)
+		}
+		f, err := os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+		if err == nil {
+			return p, f.Close()
+		}
+		if !errors.Is(err, fs.ErrExist) {
+			return "", fmt.Errorf("cannot write %s: %w", p, err)
+		}
+	}
+	return "", fmt.Errorf("cannot write %s: it and 999 numbered names after it already exist", path)
 }
 
 // exportPath names an export file: tsunagu-ID.EXT for one conversation,
