@@ -65,6 +65,7 @@ type HistoryStrings struct {
 	NoHits       string
 	PanelPacket  string
 	PanelBot     string
+	PanelScroll  string // help of the keys that scroll the side panel
 	BotTurns     string
 	BotNoTurns   string
 	LoadFailed   string // %s error
@@ -140,6 +141,7 @@ var historyEN = HistoryStrings{
 	NoHits:       "no hits in this conversation",
 	PanelPacket:  "Handoff packet",
 	PanelBot:     "The bot's decisions",
+	PanelScroll:  "scroll side panel",
 	BotTurns:     "turn",
 	BotNoTurns:   "The bot made no decisions here.",
 	LoadFailed:   "Could not load: %s",
@@ -207,6 +209,7 @@ var historyJA = HistoryStrings{
 	NoHits:       "この会話に一致箇所はありません",
 	PanelPacket:  "引き継ぎ内容",
 	PanelBot:     "ボットの判断",
+	PanelScroll:  "サイドパネルのスクロール",
 	BotTurns:     "回",
 	BotNoTurns:   "ボットの判断はありません。",
 	LoadFailed:   "読み込めませんでした: %s",

@@ -49,8 +49,9 @@ type convPage struct {
 	packet     *handoff.Packet
 	decisions  []string // panel rows
 
-	panel   convPanel
-	toggled bool // the user chose the panel; narrow screens then show it
+	panel    convPanel
+	toggled  bool // the user chose the panel; narrow screens then show it
+	panelTop int  // the side panel's first line shown (K/J scroll it)
 
 	width, height int
 }
@@ -226,8 +227,14 @@ func (c *convPage) keyMap() common.KeyMap {
 	if c.conv == nil || c.conv.Status == transcripts.StatusClosed || c.e.readOnly {
 		resume.SetEnabled(false)
 	}
-	return common.KeyMap{Short: []key.Binding{k.ScrollUp, k.NextHit, k.Panel, k.Copy, k.ConvExport, del, resume, k.Back, k.Help},
-		Extra: []key.Binding{k.PgUp, k.Quit}}
+	// The side panel's scroll keys are offered while the panel is shown;
+	// the short help names them only when the panel has more to show.
+	panelUp, panelMore := k.PanelUp, k.PanelUp
+	more := c.showPanel() && c.panelOverflows()
+	panelUp.SetEnabled(c.showPanel() && !more) // not twice in the full help
+	panelMore.SetEnabled(more)
+	return common.KeyMap{Short: []key.Binding{k.ScrollUp, k.NextHit, k.Panel, panelMore, k.Copy, k.ConvExport, del, resume, k.Back, k.Help},
+		Extra: []key.Binding{k.PgUp, panelUp, k.Quit}}
 }
 
 // SetSize implements common.Component.
@@ -258,7 +265,12 @@ func (c *convPage) key(k tea.KeyPressMsg) {
 	case key.Matches(k, hk.Panel):
 		c.panel = (c.panel + 1) % convPanelCount
 		c.toggled = true
+		c.panelTop = 0
 		c.SetSize(c.width, c.height)
+	case key.Matches(k, hk.PanelUp):
+		c.scrollPanel(-1)
+	case key.Matches(k, hk.PanelDown):
+		c.scrollPanel(1)
 	case key.Matches(k, hk.ScrollUp):
 		c.transcript.ScrollUp(1)
 	case key.Matches(k, hk.ScrollDown):
@@ -324,16 +336,7 @@ func (c convPage) View() string {
 		if w >= components.SidePanelMin {
 			pw = components.SidePanelWidth
 		}
-		var p string
-		if c.panel == convPanelPacket {
-			p = components.Receipt(st, c.e.ct, c.packet, c.e.lang, pw, th)
-		} else {
-			rows := c.decisions
-			if len(rows) == 0 {
-				rows = []string{t.BotNoTurns}
-			}
-			p = components.Panel(st, t.PanelBot, rows, pw, th)
-		}
+		p, _ := c.panelView(pw, th)
 		if w >= components.SidePanelMin {
 			body = components.JoinColumns(body, p, w-components.SidePanelWidth, th)
 		} else {
@@ -341,6 +344,44 @@ func (c convPage) View() string {
 		}
 	}
 	return head + "\n" + line2 + "\n" + components.FitHeight(body, th)
+}
+
+// panelWidth is the side panel's width: its own beside the transcript, the
+// whole screen in its place on a narrow one.
+func (c *convPage) panelWidth() int {
+	if c.width >= components.SidePanelMin {
+		return components.SidePanelWidth
+	}
+	return c.width
+}
+
+// panelView draws the side panel shown (the handoff packet or the bot's
+// decisions) scrolled to panelTop, and the largest useful panelTop.
+func (c *convPage) panelView(width, height int) (string, int) {
+	if c.panel == convPanelPacket {
+		return components.ScrollPanel(c.e.st, c.e.ct.ReceiptTitle, components.ReceiptRows(c.e.st, c.e.ct, c.packet, c.e.lang),
+			width, height, c.panelTop)
+	}
+	rows := c.decisions
+	if len(rows) == 0 {
+		rows = []string{c.e.text.BotNoTurns}
+	}
+	return components.ScrollPanel(c.e.st, c.e.text.PanelBot, rows, width, height, c.panelTop)
+}
+
+// panelOverflows reports whether the side panel has lines it cannot show at once.
+func (c *convPage) panelOverflows() bool {
+	_, most := c.panelView(c.panelWidth(), max(c.height-2, 1))
+	return most > 0
+}
+
+// scrollPanel moves the side panel by d lines, within its text.
+func (c *convPage) scrollPanel(d int) {
+	if !c.showPanel() {
+		return
+	}
+	_, most := c.panelView(c.panelWidth(), max(c.height-2, 1))
+	c.panelTop = min(max(c.panelTop+d, 0), most)
 }
 
 // highlighted marks the search words in the transcript's body lines. Lines

@@ -1,6 +1,7 @@
 package history
 
 import (
+	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
@@ -10,7 +11,9 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"tsunagu/handoff"
 	"tsunagu/transcripts"
+	"tsunagu/tui/internal/tuitest"
 )
 
 // inUTC runs the rest of the test with the process's zone set to UTC, as on
@@ -294,4 +297,59 @@ type failingExport struct{ Store }
 
 func (failingExport) ExportFile(string, transcripts.Format, ...string) error {
 	return errors.New("disk on fire")
+}
+
+// The side panel scrolls: at 100×30 the handoff packet is taller than the
+// panel, K/J (shift+↑/↓) bring its end into view, the title shows which way
+// there is more, and the help names the keys.
+func TestHistorySidePanelScrolls(t *testing.T) {
+	// A longer conversation: its packet lists fourteen decisions of the bot.
+	convs := historyFixtures()
+	for i, e := range convs[0].Entries {
+		if e.Meta == nil || len(e.Meta.Packet) == 0 {
+			continue
+		}
+		var p handoff.Packet
+		if err := json.Unmarshal(e.Meta.Packet, &p); err != nil {
+			t.Fatal(err)
+		}
+		for turn := 3; turn <= 14; turn++ {
+			p.Decisions = append(p.Decisions, handoff.Decision{Turn: turn, Intent: "track_order", Confidence: 0.8, Action: "clarify"})
+		}
+		raw, err := json.Marshal(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := *e.Meta
+		m.Packet = raw
+		convs[0].Entries[i].Meta = &m
+	}
+	s, _ := historyFixtureStore(t, convs)
+	for _, lang := range []string{"en", "ja"} {
+		end := map[string]string{"en": "Transcript lines: 1", "ja": "会話の行数: 1"}[lang]
+		hh := newHarness(t, harnessOpts{lang: lang, store: s, width: 100, height: 30})
+		hh.press(tea.KeyEnter, 0)
+		hh.mustNotShow(end)
+		hh.mustShow("K/J", "↓")
+		for i := 0; i < 30 && !strings.Contains(hh.view(), end); i++ {
+			hh.send(tea.KeyPressMsg{Code: 'J', Text: "J"})
+		}
+		hh.mustShow(end, "↑")
+		tuitest.CheckFits(t, hh.h.Frame(), 100, 30)
+		// More presses stay at the end; shift+↑ goes back to the top.
+		for range 5 {
+			hh.send(tea.KeyPressMsg{Code: 'J', Text: "J"})
+		}
+		hh.mustShow(end)
+		for range 40 {
+			hh.press(tea.KeyUp, tea.ModShift)
+		}
+		hh.mustNotShow(end)
+		if hh.h.conv.panelTop != 0 {
+			t.Fatalf("%s: panel top %d after scrolling up", lang, hh.h.conv.panelTop)
+		}
+		// The transcript did not move with the panel.
+		hh.mustShow("注文したワイヤレスイヤホンがまだ届きません。")
+		requireHistoryGolden(t, "history_panel_scrolled_"+lang+"_100x30", hh.view())
+	}
 }

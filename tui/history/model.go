@@ -144,6 +144,7 @@ func New(cfg Config) *Model {
 	}
 	h := &Model{cfg: cfg, lang: cfg.Lang, text: common.HistoryText(cfg.Lang), ct: common.Text(cfg.Lang)}
 	h.keys = common.NewHistoryKeys(h.ct)
+	h.keys.PanelUp.SetHelp("K/J", h.text.PanelScroll)
 	h.keys.Resume.SetEnabled(cfg.Resume != nil)
 	h.help = help.New()
 	h.setTheme(true)
