@@ -128,14 +128,14 @@ trap 'tmux kill-session -t "$session" 2>/dev/null || true; tmux kill-session -t 
 tmux new-session -d -s "$chat" -x 100 -y 30 "exec '$bin' --lang ja --db '$db' chat"
 chat_pid=$(tmux list-panes -t "$chat" -F '#{pane_pid}')
 deadline=$((SECONDS + bound))
-until [[ $(cat "$db.pid" 2>/dev/null) == "$chat_pid" ]]; do
+until [[ $(head -n 1 "$db.pid" 2>/dev/null) == "$chat_pid" ]]; do # line 1: the pid; line 2: the holder
 	((SECONDS < deadline)) || { echo "e2e-history-tmux: the chat never opened the store" >&2; exit 1; }
 	sleep 0.05
 done
 t0=$EPOCHREALTIME
 tmux new-session -d -s "$session" -x 120 -y 40 "exec env NO_COLOR=1 '$bin' --lang ja --db '$db' history"
 deadline=$((SECONDS + bound))
-until screen=$(pane | tr -d '\n') && grep -q "another tsunagu *(pid *$chat_pid)" <<<"$screen"; do
+until screen=$(pane | tr -d '\n') && grep -Eq "(another tsunagu|a running chat) *\(pid *$chat_pid\)" <<<"$screen"; do
 	((SECONDS < deadline)) || { echo "e2e-history-tmux: no in-use message naming pid $chat_pid:" >&2; pane >&2; exit 1; }
 done
 in_use=$(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.0f", (b - a) * 1000 }')

@@ -558,11 +558,10 @@ func (m *Model) openHistory() tea.Cmd {
 	}
 	m.histReturn = m.screen
 	m.hist = history.New(history.Config{Lang: m.lang, Clock: m.cfg.Clock, NoColor: m.cfg.NoColor, Tick: m.cfg.Tick,
-		Location: m.now().Location(),
-		Open:     func() (history.Store, error) { return hs, nil },
-		Query:    m.sess.id,
-		Resume:   func(id string) tea.Cmd { return func() tea.Msg { return resumeAskedMsg{id: id} } },
-		Close:    func() tea.Cmd { return func() tea.Msg { return historyClosedMsg{} } }})
+		Open:   func() (history.Store, error) { return hs, nil },
+		Query:  m.sess.id,
+		Resume: func(id string) tea.Cmd { return func() tea.Msg { return resumeAskedMsg{id: id} } },
+		Close:  func() tea.Cmd { return func() tea.Msg { return historyClosedMsg{} } }})
 	m.show(screenHistory)
 	_, size := m.hist.Update(tea.WindowSizeMsg{Width: m.width, Height: m.height})
 	return tea.Batch(m.hist.Init(), size)

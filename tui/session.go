@@ -503,7 +503,7 @@ func (m *Model) resumed(msg resumedMsg) tea.Cmd {
 	m.chat = chat.New(m.env())
 	m.chat.SetInput(typed)
 	m.layout()
-	for _, line := range history.Messages(msg.stored, m.lang, m.now().Location()) {
+	for _, line := range history.Messages(msg.stored, m.lang) {
 		line.Save = components.Saved
 		m.chat.Transcript().Append(line)
 	}

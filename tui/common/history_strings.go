@@ -46,6 +46,7 @@ type HistoryStrings struct {
 	ExportTitle  string // %d conversations
 	ExportHint   string
 	ExportDone   string // %s path
+	ExportBeside string // %s path, %s the name already taken (kept as it was)
 	ExportFailed string // %s error
 	CopyDone     string // %d characters
 	DeleteTitle  string
@@ -64,17 +65,9 @@ type HistoryStrings struct {
 	NoHits       string
 	PanelPacket  string
 	PanelBot     string
+	PanelScroll  string // help of the keys that scroll the side panel
 	BotTurns     string
 	BotNoTurns   string
-	EvEscalated  string // %s reason
-	EvQueue      string // %d position
-	EvTransfer   string // %s operator
-	EvCallback   string // %s time
-	EvRating     string // %s stage, %d stars
-	EvClosed     string
-	EvOther      string // %s event name
-	StageBot     string
-	StageOp      string
 	LoadFailed   string // %s error
 	CustomerWord string
 }
@@ -102,7 +95,7 @@ var historyEN = HistoryStrings{
 	Searching:     "searching…",
 	FilterOn:      "Filters: %s",
 	ReadOnly:      "Read-only: %s. Deleting is off.",
-	InUse:         "History cannot open the store: %s. Close the running chat, then press r to retry.",
+	InUse:         "History cannot open the store: %s. Press r to retry.",
 	Corrupt:       "%s",
 	OpenFailed:    "History cannot open the store: %s",
 	RetryHint:     "r retry · ctrl+c quit",
@@ -129,6 +122,7 @@ var historyEN = HistoryStrings{
 	ExportTitle:  "Export %d conversation(s) as:",
 	ExportHint:   "m Markdown · j JSON · l JSON Lines · esc cancel",
 	ExportDone:   "Exported to %s",
+	ExportBeside: "Exported to %s (%s already exists and was left as it was)",
 	ExportFailed: "Export failed: %s",
 	CopyDone:     "Copied %d characters of plain text to the clipboard (OSC 52).",
 	DeleteTitle:  "Delete this conversation?",
@@ -147,17 +141,9 @@ var historyEN = HistoryStrings{
 	NoHits:       "no hits in this conversation",
 	PanelPacket:  "Handoff packet",
 	PanelBot:     "The bot's decisions",
+	PanelScroll:  "scroll side panel",
 	BotTurns:     "turn",
 	BotNoTurns:   "The bot made no decisions here.",
-	EvEscalated:  "handed to a person: %s",
-	EvQueue:      "in the queue, position %d",
-	EvTransfer:   "transferred to %s",
-	EvCallback:   "phone callback booked for %s",
-	EvRating:     "rated the %s %d/5",
-	EvClosed:     "conversation closed",
-	EvOther:      "event: %s",
-	StageBot:     "assistant",
-	StageOp:      "operator",
 	LoadFailed:   "Could not load: %s",
 	CustomerWord: "customer",
 }
@@ -177,7 +163,7 @@ var historyJA = HistoryStrings{
 	Searching:     "検索中…",
 	FilterOn:      "絞り込み: %s",
 	ReadOnly:      "読み取り専用: %s。削除はできません。",
-	InUse:         "履歴を開けません: %s。実行中のチャットを閉じてから r で再試行してください。",
+	InUse:         "履歴を開けません: %s。r で再試行できます。",
 	Corrupt:       "%s",
 	OpenFailed:    "履歴を開けません: %s",
 	RetryHint:     "r 再試行・ctrl+c 終了",
@@ -204,6 +190,7 @@ var historyJA = HistoryStrings{
 	ExportTitle:  "%d件の会話を書き出す形式:",
 	ExportHint:   "m Markdown・j JSON・l JSON Lines・esc 取消",
 	ExportDone:   "%s に書き出しました",
+	ExportBeside: "%s に書き出しました（%s は既にあるため、そのまま残しました）",
 	ExportFailed: "書き出せませんでした: %s",
 	CopyDone:     "%d文字のテキストをクリップボードにコピーしました（OSC 52）。",
 	DeleteTitle:  "この会話を削除しますか？",
@@ -222,17 +209,9 @@ var historyJA = HistoryStrings{
 	NoHits:       "この会話に一致箇所はありません",
 	PanelPacket:  "引き継ぎ内容",
 	PanelBot:     "ボットの判断",
+	PanelScroll:  "サイドパネルのスクロール",
 	BotTurns:     "回",
 	BotNoTurns:   "ボットの判断はありません。",
-	EvEscalated:  "担当者に引き継ぎ: %s",
-	EvQueue:      "順番待ち %d番目",
-	EvTransfer:   "%s へ引き継ぎました",
-	EvCallback:   "折り返し電話を %s に予約",
-	EvRating:     "%sの評価 %d/5",
-	EvClosed:     "会話を終了しました",
-	EvOther:      "イベント: %s",
-	StageBot:     "アシスタント",
-	StageOp:      "担当者",
 	LoadFailed:   "読み込めませんでした: %s",
 	CustomerWord: "お客様",
 }

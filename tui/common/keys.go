@@ -83,6 +83,7 @@ type HistoryKeys struct {
 	// Open conversation.
 	ScrollUp, ScrollDown, PgUp, PgDown key.Binding
 	NextHit, PrevHit, Panel            key.Binding
+	PanelUp, PanelDown                 key.Binding // scroll the side panel
 	Copy, ConvExport, ConvDelete       key.Binding
 	Resume                             key.Binding
 
@@ -117,6 +118,8 @@ func NewHistoryKeys(t *Strings) HistoryKeys {
 		NextHit:    b(h["hits"], "n/N", "n"),
 		PrevHit:    b(h["hits"], "N", "N"),
 		Panel:      b(h["panel"], "tab", "tab"),
+		PanelUp:    b(h["panel"], "K/J", "K", "shift+up"),
+		PanelDown:  b(h["panel"], "J", "J", "shift+down"),
 		Copy:       b(h["copy"], "y", "y"),
 		ConvExport: b(h["export"], "e", "e"),
 		ConvDelete: b(h["delete"], "d", "d"),

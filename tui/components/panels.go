@@ -17,6 +17,11 @@ import (
 // the operator receives (reason, summary, facts, the bot's decisions and the
 // transcript size). p may be nil before any handoff.
 func Receipt(st *common.Styles, t *common.Strings, p *handoff.Packet, lang string, width, height int) string {
+	return panel(st, t.ReceiptTitle, ReceiptRows(st, t, p, lang), width, height)
+}
+
+// ReceiptRows are the rows of Receipt, unwrapped (for ScrollPanel).
+func ReceiptRows(st *common.Styles, t *common.Strings, p *handoff.Packet, lang string) []string {
 	var rows []string
 	if p == nil {
 		rows = append(rows, t.ReceiptNone)
@@ -43,7 +48,7 @@ func Receipt(st *common.Styles, t *common.Strings, p *handoff.Packet, lang strin
 		}
 		rows = append(rows, fmt.Sprintf("%s: %d", st.PanelHead.Render(t.ReceiptLines), len(p.Transcript)))
 	}
-	return panel(st, t.ReceiptTitle, rows, width, height)
+	return rows
 }
 
 func packetFacts(p *handoff.Packet) []string {

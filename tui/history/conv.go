@@ -49,15 +49,25 @@ type convPage struct {
 	packet     *handoff.Packet
 	decisions  []string // panel rows
 
-	panel   convPanel
-	toggled bool // the user chose the panel; narrow screens then show it
+	panel    convPanel
+	toggled  bool // the user chose the panel; narrow screens then show it
+	panelTop int  // the side panel's first line shown (K/J scroll it)
 
 	width, height int
 }
 
 func newConvPage(e pageEnv, row transcripts.Summary, words []string) convPage {
 	return convPage{e: e, row: row, words: words, hit: -1, panel: convPanelPacket,
-		transcript: components.NewTranscript(e.st, e.ct)}
+		transcript: newTranscript(e)}
+}
+
+// newTranscript is the chat's transcript, wrapping as the chat does: at
+// the line-break opportunities of UAX #14, so Japanese breaks between
+// characters and never leaves a name alone on a line.
+func newTranscript(e pageEnv) components.Transcript {
+	t := components.NewTranscript(e.st, e.ct)
+	t.SetLineBreaking(true)
+	return t
 }
 
 func (c *convPage) setEnv(e pageEnv) {
@@ -89,7 +99,7 @@ func (c *convPage) loaded(msg convMsg) {
 	}
 	conv := msg.conv
 	c.conv = &conv
-	c.transcript = components.NewTranscript(c.e.st, c.e.ct)
+	c.transcript = newTranscript(c.e)
 	c.hits = nil
 	turn := 0
 	for _, e := range conv.Entries {
@@ -110,7 +120,7 @@ func (c *convPage) loaded(msg convMsg) {
 		}
 		if e.Role == transcripts.RoleBot && e.Meta != nil {
 			turn++
-			c.decisions = append(c.decisions, decisionRows(c.e, turn, e)...)
+			c.decisions = append(c.decisions, decisionRows(c.e, turn, e, conv.Location())...)
 		}
 	}
 	c.SetSize(c.width, c.height)
@@ -122,10 +132,11 @@ func (c *convPage) loaded(msg convMsg) {
 }
 
 // Messages are the transcript messages the history shows for a stored
-// conversation, in lang, with times in loc. The chat shows a resumed
-// conversation with them, so it reads exactly as the history does.
-func Messages(conv transcripts.Conversation, lang string, loc *time.Location) []components.Message {
-	c := convPage{e: pageEnv{text: common.HistoryText(lang), ct: common.Text(lang), lang: lang, loc: loc}, conv: &conv}
+// conversation, in lang, with times in the zone the conversation was
+// recorded in (SPEC section 6). The chat shows a resumed conversation with
+// them, so it reads exactly as the history does.
+func Messages(conv transcripts.Conversation, lang string) []components.Message {
+	c := convPage{e: pageEnv{text: common.HistoryText(lang), ct: common.Text(lang), lang: lang}, conv: &conv}
 	var out []components.Message
 	for _, e := range conv.Entries {
 		if m, ok := c.message(e); ok {
@@ -139,7 +150,7 @@ func Messages(conv transcripts.Conversation, lang string, loc *time.Location) []
 // come from the role and metadata; event texts are rebuilt from their
 // metadata in the UI language.
 func (c *convPage) message(e transcripts.Entry) (components.Message, bool) {
-	m := components.Message{At: e.At.In(c.e.loc), Text: e.Text}
+	m := components.Message{At: c.conv.In(e.At), Text: e.Text}
 	switch e.Role {
 	case transcripts.RoleCustomer:
 		m.Role, m.Label = components.RoleCustomer, e.Author
@@ -163,55 +174,29 @@ func (c *convPage) message(e transcripts.Entry) (components.Message, bool) {
 	return m, m.Text != ""
 }
 
+// eventText says what a system entry records with the store's labels
+// (transcripts.LabelsFor), as history show and the Markdown export do:
+// ratings say whether the bot or the operator was rated, an operator
+// leaving says why, offers to close, the native-speaker choice and resumes
+// are named, all in the browser's language, with times in the
+// conversation's zone. Text stored with the event (a booked callback's
+// details) follows it.
 func (c *convPage) eventText(e transcripts.Entry) string {
-	t, ct := c.e.text, c.e.ct
-	meta := e.Meta
-	if meta == nil {
-		meta = &transcripts.Meta{}
+	text := transcripts.LabelsFor(c.e.lang).Event(e, c.conv.Location())
+	if s := strings.Join(strings.Fields(termsafe.Line(e.Text)), " "); s != "" {
+		text += " — " + s
 	}
-	switch e.Event {
-	case transcripts.EventEscalated:
-		return fmt.Sprintf(t.EvEscalated, ct.ReasonText(meta.Reason))
-	case transcripts.EventQueue:
-		return fmt.Sprintf(t.EvQueue, meta.QueuePosition)
-	case transcripts.EventOperatorJoined:
-		return fmt.Sprintf(ct.EventJoined, meta.Operator)
-	case transcripts.EventOperatorLeft:
-		return fmt.Sprintf(ct.EventLeft, meta.Operator, ct.CauseText(meta.Reason))
-	case transcripts.EventTransfer:
-		return fmt.Sprintf(t.EvTransfer, meta.Operator)
-	case transcripts.EventCallbackBooked:
-		if e.Text != "" {
-			return e.Text
-		}
-		when := ""
-		if meta.CallbackAt != nil {
-			when = meta.CallbackAt.In(c.e.loc).Format("2006-01-02 15:04")
-		}
-		return fmt.Sprintf(t.EvCallback, when)
-	case transcripts.EventRating:
-		stage := t.StageBot
-		if e.Author == "operator" {
-			stage = t.StageOp
-		}
-		return fmt.Sprintf(t.EvRating, stage, meta.Rating)
-	case transcripts.EventClosed:
-		return t.EvClosed
-	}
-	if e.Text != "" {
-		return e.Text
-	}
-	return fmt.Sprintf(t.EvOther, e.Event)
+	return text
 }
 
 // decisionRows explains one bot turn for the side panel.
-func decisionRows(e pageEnv, turn int, en transcripts.Entry) []string {
+func decisionRows(e pageEnv, turn int, en transcripts.Entry, loc *time.Location) []string {
 	m := en.Meta
 	intent := m.Intent
 	if intent == "" {
 		intent = "—"
 	}
-	rows := []string{e.st.PanelHead.Render(fmt.Sprintf("#%d %s", turn, en.At.In(e.loc).Format("15:04:05"))),
+	rows := []string{e.st.PanelHead.Render(fmt.Sprintf("#%d %s", turn, en.At.In(loc).Format("15:04:05"))),
 		termsafe.Line(fmt.Sprintf("  %s: %s · %s: %s · %s: %.2f", e.ct.WhyAction, m.Action, e.ct.WhyIntent, intent, e.ct.WhyConfidence, m.Confidence))}
 	if m.Reason != "" {
 		rows = append(rows, termsafe.Line("  "+e.ct.WhyReason+": "+m.Reason))
@@ -242,8 +227,14 @@ func (c *convPage) keyMap() common.KeyMap {
 	if c.conv == nil || c.conv.Status == transcripts.StatusClosed || c.e.readOnly {
 		resume.SetEnabled(false)
 	}
-	return common.KeyMap{Short: []key.Binding{k.ScrollUp, k.NextHit, k.Panel, k.Copy, k.ConvExport, del, resume, k.Back, k.Help},
-		Extra: []key.Binding{k.PgUp, k.Quit}}
+	// The side panel's scroll keys are offered while the panel is shown;
+	// the short help names them only when the panel has more to show.
+	panelUp, panelMore := k.PanelUp, k.PanelUp
+	more := c.showPanel() && c.panelOverflows()
+	panelUp.SetEnabled(c.showPanel() && !more) // not twice in the full help
+	panelMore.SetEnabled(more)
+	return common.KeyMap{Short: []key.Binding{k.ScrollUp, k.NextHit, k.Panel, panelMore, k.Copy, k.ConvExport, del, resume, k.Back, k.Help},
+		Extra: []key.Binding{k.PgUp, panelUp, k.Quit}}
 }
 
 // SetSize implements common.Component.
@@ -274,7 +265,12 @@ func (c *convPage) key(k tea.KeyPressMsg) {
 	case key.Matches(k, hk.Panel):
 		c.panel = (c.panel + 1) % convPanelCount
 		c.toggled = true
+		c.panelTop = 0
 		c.SetSize(c.width, c.height)
+	case key.Matches(k, hk.PanelUp):
+		c.scrollPanel(-1)
+	case key.Matches(k, hk.PanelDown):
+		c.scrollPanel(1)
 	case key.Matches(k, hk.ScrollUp):
 		c.transcript.ScrollUp(1)
 	case key.Matches(k, hk.ScrollDown):
@@ -304,7 +300,7 @@ func (c convPage) View() string {
 	st := c.e.st
 	w := c.width
 	r := c.row
-	when := r.StartedAt.In(c.e.loc).Format("2006-01-02 15:04")
+	when := r.StartedAt.In(r.Location()).Format("2006-01-02 15:04")
 	status := t.Status[string(r.Status)]
 	if status == "" {
 		status = string(r.Status)
@@ -322,7 +318,7 @@ func (c convPage) View() string {
 	line2 := st.Muted.Render(ansi.Truncate(meta, w, "…"))
 	switch {
 	case c.err != nil:
-		return head + "\n" + line2 + "\n" + st.Bad.Render(ansi.Wrap(fmt.Sprintf(t.LoadFailed, termsafe.Line(common.OneLine(c.err))), w, ""))
+		return head + "\n" + line2 + "\n" + st.Bad.Render(wrapped(fmt.Sprintf(t.LoadFailed, termsafe.Line(common.OneLine(c.err))), w))
 	case c.conv == nil:
 		return head + "\n" + line2 + "\n" + st.Muted.Render(t.Loading)
 	}
@@ -340,16 +336,7 @@ func (c convPage) View() string {
 		if w >= components.SidePanelMin {
 			pw = components.SidePanelWidth
 		}
-		var p string
-		if c.panel == convPanelPacket {
-			p = components.Receipt(st, c.e.ct, c.packet, c.e.lang, pw, th)
-		} else {
-			rows := c.decisions
-			if len(rows) == 0 {
-				rows = []string{t.BotNoTurns}
-			}
-			p = components.Panel(st, t.PanelBot, rows, pw, th)
-		}
+		p, _ := c.panelView(pw, th)
 		if w >= components.SidePanelMin {
 			body = components.JoinColumns(body, p, w-components.SidePanelWidth, th)
 		} else {
@@ -357,6 +344,44 @@ func (c convPage) View() string {
 		}
 	}
 	return head + "\n" + line2 + "\n" + components.FitHeight(body, th)
+}
+
+// panelWidth is the side panel's width: its own beside the transcript, the
+// whole screen in its place on a narrow one.
+func (c *convPage) panelWidth() int {
+	if c.width >= components.SidePanelMin {
+		return components.SidePanelWidth
+	}
+	return c.width
+}
+
+// panelView draws the side panel shown (the handoff packet or the bot's
+// decisions) scrolled to panelTop, and the largest useful panelTop.
+func (c *convPage) panelView(width, height int) (string, int) {
+	if c.panel == convPanelPacket {
+		return components.ScrollPanel(c.e.st, c.e.ct.ReceiptTitle, components.ReceiptRows(c.e.st, c.e.ct, c.packet, c.e.lang),
+			width, height, c.panelTop)
+	}
+	rows := c.decisions
+	if len(rows) == 0 {
+		rows = []string{c.e.text.BotNoTurns}
+	}
+	return components.ScrollPanel(c.e.st, c.e.text.PanelBot, rows, width, height, c.panelTop)
+}
+
+// panelOverflows reports whether the side panel has lines it cannot show at once.
+func (c *convPage) panelOverflows() bool {
+	_, most := c.panelView(c.panelWidth(), max(c.height-2, 1))
+	return most > 0
+}
+
+// scrollPanel moves the side panel by d lines, within its text.
+func (c *convPage) scrollPanel(d int) {
+	if !c.showPanel() {
+		return
+	}
+	_, most := c.panelView(c.panelWidth(), max(c.height-2, 1))
+	c.panelTop = min(max(c.panelTop+d, 0), most)
 }
 
 // highlighted marks the search words in the transcript's body lines. Lines

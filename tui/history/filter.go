@@ -59,11 +59,11 @@ func newFilterForm(e pageEnv, f transcripts.Filter) filterForm {
 			form.status = i
 		}
 	}
-	if !f.From.IsZero() {
-		form.from = f.From.In(e.loc).Format(time.DateOnly)
+	if !f.FromDate.IsZero() {
+		form.from = f.FromDate.String()
 	}
-	if !f.To.IsZero() {
-		form.to = f.To.Add(-time.Nanosecond).In(e.loc).Format(time.DateOnly)
+	if !f.ToDate.IsZero() {
+		form.to = f.ToDate.String()
 	}
 	return form
 }
@@ -144,20 +144,23 @@ func (f *filterForm) build() string {
 	out := f.filter
 	out.Status = filterStatuses[f.status]
 	out.Topic = strings.TrimSpace(f.topic)
+	// Dates are days in each conversation's own zone (SPEC section 6), so
+	// the form never turns them into instants in the machine's zone.
 	out.From, out.To = time.Time{}, time.Time{}
+	out.FromDate, out.ToDate = transcripts.Date{}, transcripts.Date{}
 	if s := strings.TrimSpace(f.from); s != "" {
-		d, err := time.ParseInLocation(time.DateOnly, s, f.e.loc)
+		d, err := transcripts.ParseDate(s)
 		if err != nil {
 			return fmt.Sprintf(t.FilterBadDate, t.FilterFrom)
 		}
-		out.From = d
+		out.FromDate = d
 	}
 	if s := strings.TrimSpace(f.to); s != "" {
-		d, err := time.ParseInLocation(time.DateOnly, s, f.e.loc)
+		d, err := transcripts.ParseDate(s)
 		if err != nil {
 			return fmt.Sprintf(t.FilterBadDate, t.FilterTo)
 		}
-		out.To = d.AddDate(0, 0, 1) // the day itself is included
+		out.ToDate = d // the day itself is included
 	}
 	f.filter = out
 	return ""

@@ -39,6 +39,7 @@ type harnessOpts struct {
 	exportDir     string
 	resume        func(id string) tea.Cmd
 	pageSize      int
+	searchLimit   int
 	embedded      bool
 	noColor       *bool
 	query         string
@@ -66,8 +67,8 @@ func newHarness(t testing.TB, o harnessOpts) *harness {
 		noColor = *o.noColor
 	}
 	cfg := Config{
-		Lang: o.lang, Clock: historyFixedClock{historyNow}, Location: tuitest.JST, NoColor: noColor, Open: open,
-		ExportDir: o.exportDir, Resume: o.resume, PageSize: o.pageSize, Query: o.query,
+		Lang: o.lang, Clock: historyFixedClock{historyNow}, NoColor: noColor, Open: open,
+		ExportDir: o.exportDir, Resume: o.resume, PageSize: o.pageSize, SearchLimit: o.searchLimit, Query: o.query,
 		Tick: tuitest.Tick,
 	}
 	if o.embedded {

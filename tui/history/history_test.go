@@ -75,9 +75,10 @@ func TestHistoryConversationEventsAndPanels(t *testing.T) {
 	hh := newHarness(t, harnessOpts{lang: "en", store: s, width: 140, height: 60})
 	hh.press(tea.KeyEnter, 0)
 	hh.mustShow("Conversation c-ja-transfer", "2026-11-26 10:00", "佐藤 由美", "order 250-1234567-1234567",
-		"handed to a person: you asked for a person.", "in the queue, position 2", "田中 joined",
-		"田中 left (end of shift)", "transferred to 鈴木", "090-1234-5678 への折り返し電話を 15:00 に予約しました",
-		"rated the assistant 2/5", "rated the operator 5/5", "conversation closed",
+		"handed to a person (reason: asked for a person)", "waiting in the queue, position 2", "田中 joined",
+		"田中 left (end of shift)", "transferred to 鈴木",
+		"callback booked for 2026-11-26T15:00:00+09:00 — 090-1234-5678",
+		"rated the bot 2 of 5", "rated the operator 5 of 5", "conversation closed",
 		"What the operator receives", "human_requested", "The wireless earbuds have not")
 	hh.press(tea.KeyTab, 0)
 	hh.mustShow("The bot's decisions", "#1 10:00:06", "answer", "track_order", "0.91", "pattern:track_order/届かない",

@@ -52,13 +52,18 @@ type listPage struct {
 	complete bool // the last page has been fetched
 	listErr  error
 
-	// Searching.
+	// Searching. searchOpen: the user has typed into the search since it
+	// was last left, so Esc leaves the search (even emptied) before it
+	// leaves the list.
+	searchOpen  bool
 	query       string
 	searchSeq   int
 	searching   bool
 	searched    string // the query results are for ("" when browsing)
 	results     []transcripts.Summary
 	resultTotal int
+	resultNext  string // cursor of the next page of hits, "" when all are here
+	moreLoading bool   // the next page of hits is being fetched
 
 	sel, top int
 	marked   []string
@@ -86,7 +91,8 @@ type (
 	searchMsg    struct {
 		seq   int
 		query string
-		res   transcripts.SearchResult
+		more  bool // a further page of the same search
+		res   searchPage
 		err   error
 	}
 	detailsDueMsg struct{ seq int }
@@ -130,6 +136,16 @@ func (l *listPage) rowsHeight() int {
 		n--
 	}
 	return max(n, 1)
+}
+
+// inSearch reports whether Esc has a search to leave: one typed (even if
+// emptied again) or shown.
+func (l *listPage) inSearch() bool { return l.searchOpen || l.query != "" || l.searched != "" }
+
+// leaveSearch goes back to the plain list.
+func (l *listPage) leaveSearch(env listEnv) tea.Cmd {
+	l.searchOpen = false
+	return l.setQuery(env, "")
 }
 
 // searchMode reports whether the rows are search results.
@@ -192,7 +208,9 @@ func (l *listPage) reload(env listEnv) tea.Cmd { return l.reset(env) }
 // ensure fetches what the visible rows need (pages and details).
 func (l *listPage) ensure(env listEnv) tea.Cmd {
 	var cmds []tea.Cmd
-	if !l.searchMode() {
+	if l.searchMode() {
+		cmds = append(cmds, l.moreHits(env))
+	} else {
 		cur := l.sel / l.pageSize
 		first := l.top / l.pageSize
 		last := (l.top + l.rowsHeight()) / l.pageSize
@@ -276,12 +294,21 @@ func (l *listPage) handle(env listEnv, msg tea.Msg) tea.Cmd {
 		if msg.seq != l.searchSeq {
 			return nil
 		}
-		l.searching = false
-		l.searched = msg.query
-		l.results, l.resultTotal = msg.res.Items, msg.res.Total
 		if msg.err != nil && !errors.Is(msg.err, transcripts.ErrInvalid) {
 			l.listErr = msg.err
 		}
+		if msg.more {
+			l.moreLoading = false
+			if msg.err != nil {
+				return nil
+			}
+			l.results = append(l.results, msg.res.Items...)
+			l.resultTotal, l.resultNext = msg.res.Total, msg.res.Next
+			return l.ensure(env)
+		}
+		l.searching = false
+		l.searched = msg.query
+		l.results, l.resultTotal, l.resultNext = msg.res.Items, msg.res.Total, msg.res.Next
 		l.sel, l.top = 0, 0
 		return l.ensure(env)
 	case detailsDueMsg:
@@ -341,6 +368,7 @@ func (l *listPage) key(env listEnv, k tea.KeyPressMsg) tea.Cmd {
 // at most 200 characters).
 func (l *listPage) typeText(env listEnv, s string) tea.Cmd {
 	s = termsafe.Line(s)
+	l.searchOpen = true
 	q := l.query + s
 	if utf8.RuneCountInString(q) > 200 {
 		q = string([]rune(q)[:200])
@@ -357,7 +385,7 @@ func (l *listPage) setQuery(env listEnv, q string) tea.Cmd {
 	l.query = q
 	l.searchSeq++
 	if strings.TrimSpace(q) == "" {
-		l.searching, l.searched, l.results, l.resultTotal = false, "", nil, 0
+		l.searching, l.searched, l.results, l.resultTotal, l.resultNext, l.moreLoading = false, "", nil, 0, "", false
 		l.sel, l.top = 0, 0
 		return l.ensure(env)
 	}
@@ -368,12 +396,55 @@ func (l *listPage) setQuery(env listEnv, q string) tea.Cmd {
 
 func (l *listPage) searchNow(env listEnv) tea.Cmd {
 	l.searchSeq++
-	l.searching = true
+	l.searching, l.moreLoading = true, false
 	st, q, f, seq, limit := env.store, l.query, l.filter, l.searchSeq, env.cfg.SearchLimit
 	return func() tea.Msg {
-		res, err := st.Search(q, f, limit)
+		res, err := searchFrom(st, q, f, "", 0, limit)
 		return searchMsg{seq: seq, query: q, res: res, err: err}
 	}
+}
+
+// moreHits fetches the next page of hits when the selection nears the end
+// of those shown, so scrolling pages through every match (issue 15).
+func (l *listPage) moreHits(env listEnv) tea.Cmd {
+	if l.resultNext == "" || l.moreLoading || l.searching || l.sel+l.rowsHeight()+env.cfg.SearchLimit/2 < len(l.results) {
+		return nil
+	}
+	l.moreLoading = true
+	st, q, f, seq, limit := env.store, l.searched, l.filter, l.searchSeq, env.cfg.SearchLimit
+	cursor, have := l.resultNext, len(l.results)
+	return func() tea.Msg {
+		res, err := searchFrom(st, q, f, cursor, have, limit)
+		return searchMsg{seq: seq, query: q, more: true, res: res, err: err}
+	}
+}
+
+// searchPage is one page of hits: Next is "" on the last.
+type searchPage = transcripts.SearchPage
+
+// searchPager is a store that pages a search by cursor
+// (*transcripts.Store does).
+type searchPager interface {
+	SearchAfter(query string, f transcripts.Filter, cursor string, limit int) (transcripts.SearchPage, error)
+}
+
+// searchFrom fetches limit hits after the have already shown (cursor names
+// the last of them). A store without SearchAfter is asked for have+limit
+// hits and the new ones are kept.
+func searchFrom(st Store, q string, f transcripts.Filter, cursor string, have, limit int) (searchPage, error) {
+	if p, ok := st.(searchPager); ok {
+		return p.SearchAfter(q, f, cursor, limit)
+	}
+	res, err := st.Search(q, f, have+limit)
+	var page searchPage
+	page.Total = res.Total
+	if have < len(res.Items) {
+		page.Items = res.Items[have:]
+	}
+	if have+len(page.Items) < res.Total && len(page.Items) > 0 {
+		page.Next = "more"
+	}
+	return page, err
 }
 
 func (l *listPage) move(d int) {
@@ -555,13 +626,13 @@ func (l listPage) View() string {
 	n := l.rowCount()
 	switch {
 	case l.listErr != nil:
-		rows = append(rows, st.Bad.Render(ansi.Wrap(termsafe.Line(common.OneLine(l.listErr)), w, "")))
+		rows = append(rows, st.Bad.Render(wrapped(termsafe.Line(common.OneLine(l.listErr)), w)))
 	case n == 0 && l.searchMode():
-		rows = append(rows, st.Muted.Render(ansi.Wrap(fmt.Sprintf(t.SearchNone, termsafe.Line(l.searched)), w, "")))
+		rows = append(rows, st.Muted.Render(wrapped(fmt.Sprintf(t.SearchNone, termsafe.Line(l.searched)), w)))
 	case n == 0 && l.complete && l.filter != (transcripts.Filter{}):
-		rows = append(rows, st.Muted.Render(ansi.Wrap(t.NoMatch, w, "")))
+		rows = append(rows, st.Muted.Render(wrapped(t.NoMatch, w)))
 	case n == 0 && l.complete:
-		rows = append(rows, "", st.Header.Render(ansi.Wrap(t.Empty, w, "")), st.Muted.Render(ansi.Wrap(t.EmptyHint, w, "")))
+		rows = append(rows, "", st.Header.Render(wrapped(t.Empty, w)), st.Muted.Render(wrapped(t.EmptyHint, w)))
 	case n == 0:
 		rows = append(rows, st.Muted.Render(t.Loading))
 	}
@@ -630,7 +701,7 @@ func (l *listPage) rowView(i int, cols []int, words []string) string {
 			problem = d.snippet
 		}
 	}
-	when := row.StartedAt.In(l.e.loc)
+	when := row.StartedAt.In(row.Location()) // the zone it was recorded in (SPEC section 6)
 	whenText := when.Format("01-02 15:04")
 	if cols[0] >= 16 {
 		whenText = when.Format("2006-01-02 15:04")
@@ -686,11 +757,11 @@ func (l *listPage) filterText() string {
 	if f.Topic != "" {
 		parts = append(parts, t.FilterTopic+"="+termsafe.Line(f.Topic))
 	}
-	if !f.From.IsZero() {
-		parts = append(parts, t.FilterFrom+"="+f.From.In(l.e.loc).Format(time.DateOnly))
+	if !f.FromDate.IsZero() {
+		parts = append(parts, t.FilterFrom+"="+f.FromDate.String())
 	}
-	if !f.To.IsZero() {
-		parts = append(parts, t.FilterTo+"="+f.To.Add(-time.Nanosecond).In(l.e.loc).Format(time.DateOnly))
+	if !f.ToDate.IsZero() {
+		parts = append(parts, t.FilterTo+"="+f.ToDate.String())
 	}
 	if f.Escalated {
 		parts = append(parts, t.FilterEsc)
@@ -700,3 +771,6 @@ func (l *listPage) filterText() string {
 	}
 	return strings.Join(parts, ", ")
 }
+
+// wrapped is plain text wrapped to width as the chat's transcript wraps.
+func wrapped(s string, width int) string { return strings.Join(components.WrapText(s, width), "\n") }

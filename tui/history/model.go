@@ -36,10 +36,9 @@ type Store interface {
 
 // Config is everything the history browser needs.
 type Config struct {
-	Lang     string // "ja" or "en"
-	Clock    common.Clock
-	Location *time.Location // dates are shown in it; nil means time.Local
-	NoColor  bool
+	Lang    string // "ja" or "en"
+	Clock   common.Clock
+	NoColor bool
 	// Open opens the store. It runs in a command after the first frame. A
 	// nil store with a nil error means there is no store yet (empty
 	// history). See Opener for the standard one.
@@ -57,8 +56,9 @@ type Config struct {
 	// passing its id (ids are indexed).
 	Query string
 	// PageSize is how many rows one List call fetches (default 100);
-	// SearchLimit how many search hits are listed (default 100; the count
-	// of all matches is shown beside them).
+	// SearchLimit how many search hits one page of a search fetches
+	// (default 100; scrolling fetches the next, and the count of all
+	// matches is shown beside them).
 	PageSize    int
 	SearchLimit int
 	// SearchDelay is how long typing must pause before a search runs
@@ -99,7 +99,6 @@ type Model struct {
 	st   *common.Styles
 	keys common.HistoryKeys
 	help help.Model
-	loc  *time.Location
 
 	width, height int
 	fullHelp      bool
@@ -143,12 +142,9 @@ func New(cfg Config) *Model {
 	if cfg.Clock == nil {
 		cfg.Clock = wallClock{}
 	}
-	loc := cfg.Location
-	if loc == nil {
-		loc = time.Local
-	}
-	h := &Model{cfg: cfg, lang: cfg.Lang, text: common.HistoryText(cfg.Lang), ct: common.Text(cfg.Lang), loc: loc}
+	h := &Model{cfg: cfg, lang: cfg.Lang, text: common.HistoryText(cfg.Lang), ct: common.Text(cfg.Lang)}
 	h.keys = common.NewHistoryKeys(h.ct)
+	h.keys.PanelUp.SetHelp("K/J", h.text.PanelScroll)
 	h.keys.Resume.SetEnabled(cfg.Resume != nil)
 	h.help = help.New()
 	h.setTheme(true)
@@ -167,7 +163,6 @@ type pageEnv struct {
 	ct   *common.Strings
 	keys common.HistoryKeys
 	lang string
-	loc  *time.Location
 	hit  lipgloss.Style
 	// readOnly: the store cannot be written, so delete and resume are
 	// left out of the help.
@@ -175,7 +170,7 @@ type pageEnv struct {
 }
 
 func (h *Model) env() pageEnv {
-	return pageEnv{st: h.st, text: h.text, ct: h.ct, keys: h.keys, lang: h.lang, loc: h.loc, hit: common.HistoryHit(h.st),
+	return pageEnv{st: h.st, text: h.text, ct: h.ct, keys: h.keys, lang: h.lang, hit: common.HistoryHit(h.st),
 		readOnly: h.readOnly != ""}
 }
 
@@ -203,6 +198,7 @@ type (
 	}
 	exportedMsg struct {
 		path string
+		kept string // the file of the first name, left as it was; "" if there was none
 		err  error
 	}
 	deletedMsg struct {
@@ -249,6 +245,9 @@ func (h *Model) update(msg tea.Msg) tea.Cmd {
 	case exportedMsg:
 		if msg.err != nil {
 			h.say(fmt.Sprintf(h.text.ExportFailed, common.OneLine(msg.err)), true)
+		} else if msg.kept != "" {
+			h.say(fmt.Sprintf(h.text.ExportBeside, msg.path, filepath.Base(msg.kept)), false)
+			h.list.clearMarks()
 		} else {
 			h.say(fmt.Sprintf(h.text.ExportDone, msg.path), false)
 			h.list.clearMarks()
@@ -306,7 +305,7 @@ func (h *Model) noticeLines() []string {
 	if h.notice == "" || h.width <= 0 {
 		return nil
 	}
-	lines := strings.Split(ansi.Wrap(h.notice, h.width, ""), "\n")
+	lines := components.WrapText(h.notice, h.width)
 	if len(lines) > 3 {
 		lines = lines[:3]
 		lines[2] = ansi.Truncate(lines[2]+"…", h.width, "…")
@@ -435,9 +434,11 @@ func (h *Model) listKey(k tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(k, hk.Delete):
 		return h.askDelete(l.current())
 	case key.Matches(k, hk.Back):
-		if l.query != "" || len(l.marked) > 0 {
+		// Esc goes back one step: out of a search (even an emptied one) or
+		// a marking first; only the plain list is left (issue 15).
+		if l.inSearch() || len(l.marked) > 0 {
 			l.clearMarks()
-			return l.setQuery(h.searchEnv(), "")
+			return l.leaveSearch(h.searchEnv())
 		}
 		return h.leave()
 	}
@@ -543,11 +544,47 @@ func (h *Model) exportKey(k tea.KeyPressMsg) tea.Cmd {
 		return nil
 	}
 	h.dialog = dialogNone
-	path := h.exportPath(h.exportIDs, format)
+	want := h.exportPath(h.exportIDs, format)
 	st, ids := h.store, h.exportIDs
 	return func() tea.Msg {
-		return exportedMsg{path: path, err: st.ExportFile(path, format, ids...)}
+		path, err := claimPath(want)
+		if err != nil {
+			return exportedMsg{path: want, err: err}
+		}
+		if err := st.ExportFile(path, format, ids...); err != nil {
+			os.Remove(path) // the empty file claimPath made
+			return exportedMsg{path: path, err: err}
+		}
+		msg := exportedMsg{path: path}
+		if path != want {
+			msg.kept = want
+		}
+		return msg
 	}
+}
+
+// claimPath never lets an export overwrite a file: it creates path, or
+// when a file of that name exists, name-2.ext, name-3.ext and so on,
+// empty and exclusively (so two exports at once never pick the same
+// name), and returns the name it got. The export then replaces that empty
+// file atomically.
+func claimPath(path string) (string, error) {
+	ext := filepath.Ext(path)
+	base := strings.TrimSuffix(path, ext)
+	for n := 1; n <= 1000; n++ {
+		p := path
+		if n > 1 {
+			p = fmt.Sprintf("%s-%d%s", base, n, ext)
+		}
+		f, err := os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+		if err == nil {
+			return p, f.Close()
+		}
+		if !errors.Is(err, fs.ErrExist) {
+			return "", fmt.Errorf("cannot write %s: %w", p, err)
+		}
+	}
+	return "", fmt.Errorf("cannot write %s: it and 999 numbered names after it already exist", path)
 }
 
 // exportPath names an export file: tsunagu-ID.EXT for one conversation,
@@ -558,7 +595,7 @@ func (h *Model) exportPath(ids []string, format transcripts.Format) string {
 	if len(ids) == 1 {
 		name = "tsunagu-" + fileName(ids[0]) + "." + string(format)
 	} else {
-		name = fmt.Sprintf("tsunagu-export-%s-%d.%s", h.cfg.Clock.Now().In(h.loc).Format("20060102-150405"), len(ids), format)
+		name = fmt.Sprintf("tsunagu-export-%s-%d.%s", h.cfg.Clock.Now().Format("20060102-150405"), len(ids), format)
 	}
 	dir := h.cfg.ExportDir
 	if dir == "" {
@@ -653,7 +690,7 @@ func (h *Model) openErrorView() string {
 		text = fmt.Sprintf(h.text.OpenFailed, common.OneLine(err))
 	}
 	text = termsafe.Line(text)
-	return h.st.Bad.Render(ansi.Wrap(text, h.width, "")) + "\n\n" + h.st.Muted.Render(h.text.RetryHint)
+	return h.st.Bad.Render(strings.Join(components.WrapText(text, h.width), "\n")) + "\n\n" + h.st.Muted.Render(h.text.RetryHint)
 }
 
 func (h *Model) dialogView() string {
@@ -666,7 +703,7 @@ func (h *Model) dialogView() string {
 	case dialogDelete:
 		r := h.deleteRow
 		lines := []string{h.st.Bad.Render(h.text.DeleteTitle),
-			fmt.Sprintf(h.text.DeleteAsk, termsafe.Line(r.ID), r.StartedAt.In(h.loc).Format("2006-01-02 15:04"), termsafe.Line(r.Topic)),
+			fmt.Sprintf(h.text.DeleteAsk, termsafe.Line(r.ID), r.StartedAt.In(r.Location()).Format("2006-01-02 15:04"), termsafe.Line(r.Topic)),
 			termsafe.Line(previewLine(r.Preview)), h.text.DeleteNote}
 		if h.deleting {
 			lines = append(lines, h.st.Notice.Render(h.text.Deleting))
@@ -679,11 +716,13 @@ func (h *Model) dialogView() string {
 }
 
 // dialogBox draws lines (wrapped) in a bordered box as wide as the screen.
+// Plain lines wrap as the chat's transcript does (UAX #14, so Japanese
+// breaks between characters); styled ones word-wrap.
 func dialogBox(st *common.Styles, width int, lines []string) string {
 	inner := max(width-4, 1)
 	var rows []string
 	for _, l := range lines {
-		rows = append(rows, strings.Split(ansi.Wrap(l, inner, ""), "\n")...)
+		rows = append(rows, wrapLine(l, inner)...)
 	}
 	return st.Panel.Width(width).Render(strings.Join(rows, "\n"))
 }
@@ -757,4 +796,13 @@ func Opener(path string, timeout time.Duration, now func() time.Time) func() (St
 		}
 		return s, nil
 	}
+}
+
+// wrapLine wraps one line to width: plain text at UAX #14 opportunities
+// like the chat (components.WrapText), styled text by words.
+func wrapLine(l string, width int) []string {
+	if strings.Contains(l, "\x1b") {
+		return strings.Split(ansi.Wrap(l, width, ""), "\n")
+	}
+	return components.WrapText(l, width)
 }

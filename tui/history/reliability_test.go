@@ -116,7 +116,7 @@ func TestHistorySanitisesStoredText(t *testing.T) {
 // title (set, then cleared on exit) and colour query, no DCS, no C1 and no cursor query.
 func TestHistoryProgramOutputIsClean(t *testing.T) {
 	s, _ := historyFixtureStore(t, []transcripts.Conversation{hostileConversation()})
-	h := New(Config{Lang: "en", Clock: historyFixedClock{historyNow}, Location: tuitest.JST, NoColor: true,
+	h := New(Config{Lang: "en", Clock: historyFixedClock{historyNow}, NoColor: true,
 		Open: func() (Store, error) { return s, nil }})
 	tm := teatest.NewTestModel(t, h, teatest.WithInitialTermSize(120, 40))
 	out := tuitest.NewProgramOutput(tm)
