@@ -98,6 +98,18 @@ wait_until "the bot never answered" shows_not "the assistant is answering"
 keys C-o
 wait_for "Handing you to a person"
 wait_for "Who should answer?"
+# Esc at the choice goes back to the assistant: nobody is queued.
+keys Escape
+wait_until "Esc did not close the choice" shows_not "Who should answer?"
+wait_for "talking to the assistant"
+keys C-o
+wait_for "Who should answer?"
+# Text typed at the choice is sent (it reaches the operator); Enter with text
+# does not confirm, Enter on the empty box does.
+keys -l "it was a birthday present"
+keys Enter
+wait_for "it was a birthday present"
+wait_for "Who should answer?"
 keys Enter
 wait_for "joined"
 wait_until "the header still names the bot after an operator joined" operator_header
@@ -123,6 +135,7 @@ wait_for "EXIT=0"
 grep -q '"status": *"closed"' "$tmp/conv.json" || fail "conversation $id is not closed in the store"
 grep -q '"rating"' "$tmp/conv.json" || fail "conversation $id has no rating in the store"
 grep -q '"operator_joined"' "$tmp/conv.json" || fail "conversation $id has no operator_joined event"
+grep -q 'it was a birthday present' "$tmp/conv.json" || fail "the text typed at the choice was not stored"
 
 # A tiny terminal shows "terminal too small" and nothing wider.
 tmux -L "$sock" kill-session -t e2e

@@ -292,8 +292,12 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 			}
 			return nil
 		}
-		m.topics.SetMenu(m.menu())
-		return m.botReady()
+		m.topics.SetMenu(m.menu()) // replays keys pressed on the topic screen while it loaded
+		cmd := m.botReady()
+		if choice := m.topics.Take(); choice != nil && m.screen == screenTopic {
+			return tea.Batch(cmd, m.update(choice))
+		}
+		return cmd
 	case tea.KeyPressMsg:
 		if key.Matches(msg, m.keys.Global.Quit) {
 			if m.quitting {

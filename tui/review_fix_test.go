@@ -260,7 +260,7 @@ func TestShortTerminalKeepsInputAndChoice(t *testing.T) {
 	if rows, budget := strings.Count(h.m.chat.View(), "\n")+1, h.m.bodyHeight(); rows > budget {
 		t.Fatalf("chat with the choice needs %d rows, has %d: the choice is cut", rows, budget)
 	}
-	h.mustShow("1/2 or")
+	h.mustShow("› 1", "2 ", "> ") // both options and the message box below them
 }
 
 // R2: what the customer types after the escalation, before the desk is

@@ -32,6 +32,9 @@ type session struct {
 	resuming  bool
 	closing   bool // the ratings were sent: a second Enter records nothing twice
 	abandoned bool // the customer quit before closing it
+	// choiceAnswered: the customer answered "who should answer?" and the
+	// engine has not had the answer yet.
+	choiceAnswered bool
 }
 
 func (s *session) signedIn() bool { return s.contact.SignedIn }
@@ -186,7 +189,12 @@ func (m *Model) updateSession(msg tea.Msg) (tea.Cmd, bool) {
 		}
 		return m.askForPerson(), true
 	case chat.ChooseMsg:
+		m.sess.choiceAnswered = true
 		return m.choose(msg.Native), true
+	case chat.StayWithBotMsg:
+		m.sess.choiceAnswered = true
+		conv := m.conversation()
+		return m.call(conv, opOther, func() (engine.Result, error) { return conv.CancelChoice(), nil }), true
 	case chat.CallMsg:
 		if m.cfg.Callbacks != nil && m.sess.st.Booking == nil {
 			m.phone = chat.NewPhone(m.env(), m.cfg.Callbacks, m.now(), true)
@@ -330,7 +338,15 @@ func (m *Model) engineDone(msg engineMsg) tea.Cmd {
 		m.closed = chat.NewClosed(m.env(), false)
 		m.show(screenClosed)
 	}
-	if msg.st.Choosing && !m.chat.Choosing() {
+	// The page mirrors the engine's choice; an answer the customer gave that
+	// the engine has not had yet keeps it closed.
+	switch {
+	case !msg.st.Choosing:
+		s.choiceAnswered = false
+		if m.chat.Choosing() {
+			m.chat.CloseChoice()
+		}
+	case !m.chat.Choosing() && !s.choiceAnswered:
 		m.chat.OpenChoice(msg.st.Quote)
 	}
 	if msg.st.Queued && !wasQueued && !msg.st.Closed {

@@ -26,6 +26,9 @@ type Choice struct{ msg tea.Msg }
 // Report leaves msg for the root.
 func (c *Choice) Report(msg tea.Msg) { c.msg = msg }
 
+// Pending reports that something waits to be taken.
+func (c *Choice) Pending() bool { return c.msg != nil }
+
 // Take returns what the screen reported, if anything, and forgets it.
 func (c *Choice) Take() tea.Msg {
 	msg := c.msg

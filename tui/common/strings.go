@@ -74,6 +74,7 @@ type Strings struct {
 	ChoiceNative     string // %s language, %s eta
 	ChoiceNoNative   string
 	ChoiceHint       string
+	WaitingOperator  string            // the header while the chat waits for an operator
 	EventJoined      string            // %s label
 	EventBack        string            // %s label: the same operator takes the chat back
 	EventLeft        string            // %s name, %s cause
@@ -198,7 +199,8 @@ var stringsEN = Strings{
 	ChoiceFirst:      "1  First available operator · %s",
 	ChoiceNative:     "2  A native %s speaker · %s",
 	ChoiceNoNative:   "(none on shift now; includes the wait for one)",
-	ChoiceHint:       "1/2 or ↑/↓ to choose, Enter to confirm",
+	ChoiceHint:       "1/2 or ↑/↓, Enter to confirm · Esc: stay with the assistant · type to add a note",
+	WaitingOperator:  "Waiting for an operator",
 	EventJoined:      "%s joined",
 	EventBack:        "%s is back",
 	EventLeft:        "%s left (%s)",
@@ -324,7 +326,8 @@ var stringsJA = Strings{
 	ChoiceFirst:      "1  最初に空いた担当者・%s",
 	ChoiceNative:     "2  %sのネイティブ話者・%s",
 	ChoiceNoNative:   "（現在勤務中の者がいないため、その待ち時間を含みます）",
-	ChoiceHint:       "1/2 または ↑/↓ で選び、Enterで決定",
+	ChoiceHint:       "1/2 または ↑/↓ で選び、Enterで決定 · Esc: アシスタントに戻る · 入力すると担当者へのメモになります",
+	WaitingOperator:  "担当者を待っています",
 	EventJoined:      "%s が参加しました",
 	EventBack:        "%s が戻りました",
 	EventLeft:        "%s が退出しました（%s）",

@@ -31,6 +31,9 @@ type (
 	// ChooseMsg answers "who should answer?": a native speaker, or the
 	// first operator available.
 	ChooseMsg struct{ Native bool }
+	// StayWithBotMsg: Esc at "who should answer?": back to the assistant,
+	// nobody is queued.
+	StayWithBotMsg struct{}
 	// CallMsg: a phone call instead.
 	CallMsg struct{}
 	// EndMsg: rate and close.
@@ -107,9 +110,16 @@ func (c *Page) SetInput(in components.Input) { c.input = in }
 func (c *Page) Choosing() bool { return c.choosing }
 
 // OpenChoice asks "who should answer?" with the engine's wait quote.
+// The message box stays open below it: what the customer types meanwhile
+// is sent as usual and reaches the operator with the packet.
 func (c *Page) OpenChoice(q handoff.Quote) {
 	c.choosing, c.quote, c.choice = true, q, 0
-	c.input.Blur()
+	c.SetSize(c.width, c.height)
+}
+
+// CloseChoice closes "who should answer?" (the engine has its answer).
+func (c *Page) CloseChoice() {
+	c.choosing = false
 	c.SetSize(c.width, c.height)
 }
 
@@ -119,7 +129,7 @@ func (c *Page) SetSize(w, h int) {
 	if c.e.Text == nil {
 		return
 	}
-	c.input.SetSize(w, inputHeight)
+	c.input.SetSize(w, c.inputRows())
 	tw := w
 	if c.panel != panelNone && w >= components.SidePanelMin {
 		tw = w - components.SidePanelWidth - 1 // a column of air before the panel
@@ -127,9 +137,25 @@ func (c *Page) SetSize(w, h int) {
 	c.transcript.SetSize(tw, c.transcriptHeight())
 }
 
+// inputRows is the message box's height: one row while the choice is
+// open above it, so both fit a short terminal.
+func (c *Page) inputRows() int {
+	if c.choosing {
+		return 1
+	}
+	return inputHeight
+}
+
+// choiceHint says whether the choice has room for its hint line.
+func (c *Page) choiceHint() bool { return c.height >= 12 }
+
 func (c *Page) bottomHeight() int {
 	if c.choosing {
-		return 4
+		rows := 3 + c.inputRows() // title and the two options, then the box
+		if c.choiceHint() {
+			rows++
+		}
+		return rows
 	}
 	return inputHeight
 }
@@ -161,9 +187,6 @@ func (c *Page) keyMap() common.KeyMap {
 func (c Page) Update(msg tea.Msg) (Page, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.PasteMsg:
-		if c.choosing {
-			return c, nil
-		}
 		var cmd tea.Cmd
 		c.input, cmd = c.input.Update(msg)
 		c.SetSize(c.width, c.height)
@@ -183,22 +206,23 @@ func (c *Page) key(k tea.KeyPressMsg) tea.Cmd {
 		return nil
 	}
 	if c.choosing {
+		// With the message box empty, 1/2 and the arrows pick and Enter
+		// confirms; anything typed goes into the box, and Enter sends it.
+		empty := strings.TrimSpace(c.input.Value()) == ""
 		switch {
-		case k.Text == "1" || key.Matches(k, lk.Up):
+		case empty && (k.Text == "1" || key.Matches(k, lk.Up)):
 			c.choice = 0
-		case k.Text == "2" || key.Matches(k, lk.Down):
-			c.choice = 1
-		case key.Matches(k, lk.Choose), key.Matches(k, c.e.Keys.Global.Back):
-			c.choosing = false
-			c.SetSize(c.width, c.height)
-			c.Report(ChooseMsg{Native: c.choice == 1})
-			return c.input.Focus()
-		case key.Matches(k, ck.Receipt), key.Matches(k, ck.Why), key.Matches(k, ck.Help):
-			// The receipt and the explanation may be read before choosing.
-		default:
 			return nil
-		}
-		if !key.Matches(k, ck.Receipt) && !key.Matches(k, ck.Why) && !key.Matches(k, ck.Help) {
+		case empty && (k.Text == "2" || key.Matches(k, lk.Down)):
+			c.choice = 1
+			return nil
+		case empty && key.Matches(k, lk.Choose):
+			c.CloseChoice()
+			c.Report(ChooseMsg{Native: c.choice == 1})
+			return nil
+		case key.Matches(k, c.e.Keys.Global.Back) && c.panel == panelNone:
+			c.CloseChoice()
+			c.Report(StayWithBotMsg{})
 			return nil
 		}
 	}
@@ -257,9 +281,12 @@ func (c Page) View() string {
 	t := c.e.Text
 	w := c.width
 	var head string
-	if op := s.Operator; op != nil {
+	switch op := s.Operator; {
+	case op != nil:
 		head = fmt.Sprintf(t.AnsweringOp, termsafe.Line(op.Label))
-	} else {
+	case s.Queued && !s.Closed:
+		head = t.WaitingOperator // in the queue, or between two operators
+	default:
 		head = t.AnsweringBot
 	}
 	head = st.Header.Render(ansi.Truncate(head, w, "…"))
@@ -308,9 +335,8 @@ func (c Page) View() string {
 	}
 	if c.choosing {
 		rows = append(rows, c.choiceView())
-	} else {
-		rows = append(rows, c.input.View())
 	}
+	rows = append(rows, c.input.View())
 	return strings.Join(rows, "\n")
 }
 
@@ -329,6 +355,8 @@ func (c *Page) choiceView() string {
 			rows = append(rows, "  "+o)
 		}
 	}
-	rows = append(rows, st.Muted.Render(t.ChoiceHint))
+	if c.choiceHint() {
+		rows = append(rows, st.Muted.Render(ansi.Truncate(t.ChoiceHint, c.width, "…")))
+	}
 	return strings.Join(rows, "\n")
 }

@@ -240,8 +240,12 @@ type Topic struct {
 	signedIn      bool
 	hasOrder      bool
 	loaded        bool
+	early         []tea.KeyPressMsg // keys pressed while the rules loaded, replayed by SetMenu
 	width, height int
 }
+
+// maxEarlyKeys bounds the keys kept while the rules load.
+const maxEarlyKeys = 32
 
 // NewTopic waits for the menu (SetMenu) while the rules load.
 func NewTopic(e common.Env) Topic { return Topic{e: e, cat: -1} }
@@ -259,9 +263,23 @@ func (p *Topic) ShortHelp() []key.Binding { return listKeys(p.e.Keys).ShortHelp(
 func (p *Topic) FullHelp() [][]key.Binding { return listKeys(p.e.Keys).FullHelp() }
 
 // SetMenu hands over the bot's menu once its rules are loaded.
+// Keys pressed while the menu was loading are applied now, in order, so
+// nothing a fast customer typed is lost; a choice they make is reported
+// as usual (Take).
 func (p *Topic) SetMenu(menu []common.Category) {
 	p.menu, p.loaded = menu, menu != nil
 	p.Reset(p.signedIn, p.hasOrder)
+	if !p.loaded {
+		return
+	}
+	early := p.early
+	p.early = nil
+	for _, k := range early {
+		*p, _ = p.Update(k)
+		if p.Pending() {
+			break // a topic was chosen: later keys belong to the next screen
+		}
+	}
 }
 
 // Reset offers the categories a customer may use: without an account only
@@ -286,6 +304,12 @@ func (p *Topic) Reset(signedIn, hasOrder bool) {
 func (p Topic) Update(msg tea.Msg) (Topic, tea.Cmd) {
 	k, ok := msg.(tea.KeyPressMsg)
 	if !ok {
+		return p, nil
+	}
+	if !p.loaded && !key.Matches(k, p.e.Keys.Global.Back) {
+		if len(p.early) < maxEarlyKeys {
+			p.early = append(p.early, k)
+		}
 		return p, nil
 	}
 	if key.Matches(k, p.e.Keys.Global.Back) {
