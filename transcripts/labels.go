@@ -51,6 +51,7 @@ var english = &Labels{
 	reasons: map[string]string{
 		"human_requested": "asked for a person", "multi_issue": "several issues at once", "unresolved": "the answer did not help",
 		"no_progress": "no progress", "shift_end": "end of shift", "timeout": "no reply in time", "line_fault": "line fault",
+		"skill": "passed to a colleague with the right skills",
 	},
 	ev: eventWords{
 		escalatedTo: "handed to %s", escalated: "handed to a person", reason: " (reason: %s)",
@@ -79,7 +80,7 @@ var japanese = &Labels{
 	reasons: map[string]string{
 		"human_requested": "担当者をご希望", "sensitive": "アカウントの安全", "complaint": "苦情", "multi_issue": "複数のご用件",
 		"unresolved": "ご案内で解決せず", "no_progress": "ご用件が不明", "shift_end": "勤務終了", "timeout": "応答なし",
-		"line_fault": "回線障害", "resolved": "解決",
+		"line_fault": "回線障害", "resolved": "解決", "skill": "担当分野の者へ引き継ぎ",
 	},
 	ev: eventWords{
 		escalatedTo: "%sに引き継ぎました", escalated: "担当者に引き継ぎました", reason: "（理由: %s）",
