@@ -162,6 +162,8 @@ func joinAt(text string, i, start int) int {
 	return 0
 }
 
-func isASCIILetter(r rune) bool { return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' }
+func isASCIILetter(r rune) bool {
+	return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9'
+}
 
 func isHiragana(r rune) bool { return r >= 'ぁ' && r <= 'ゖ' }
