@@ -3,6 +3,7 @@ package bot
 import (
 	"fmt"
 	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -191,7 +192,11 @@ func (c *Conversation) Respond(text string) Decision {
 				d.Confidence = round(cand.Score)
 			}
 		}
-		d.Reply = fill(r.Messages.Escalation[string(reason)].In(lang), c.values(lang))
+		msg := r.Messages.Escalation[string(reason)].In(lang)
+		if legal := r.Messages.Escalation["legal"].In(lang); d.legal && legal != "" {
+			msg = legal
+		}
+		d.Reply = fill(msg, c.values(lang))
 		d.Explanation.Rules = append(fired, rule)
 		d.Explanation.Note = note
 		d.Slots = c.Slots()
@@ -205,14 +210,38 @@ func (c *Conversation) Respond(text string) Decision {
 		return fallback
 	}
 	_, legal := cls.Triggers["legal"]
+	legalRule := "policy:legal"
+	if part, ok := c.partWithRole(cls, RoleLegal, r.Policy.LegalMin); ok {
+		legal, legalRule = true, "clause:legal:"+part
+	}
 	_, sensitive := cls.Triggers["sensitive"]
+	issues, vague := c.issues(&cls)
+	if len(issues) == 1 && issues[0].part != nil && (!cls.InScope || conversational(intent)) {
+		// "Hi there! Where is my parcel?": the greeting is not the
+		// request; the clause that raises the issue is.
+		whole := cls
+		cls = *issues[0].part
+		cls.Parts = whole.Parts
+		top = cls.Top()
+		d.Candidates = topCandidates(cls.Candidates, 5)
+		intent = ""
+		if cls.InScope {
+			intent = top.Intent
+		}
+		d.Intent, d.Confidence = intent, round(top.Score)
+		fired = append(fired, "clause:issue:"+top.Intent)
+	}
+	if len(issues) == 1 {
+		d.Issues = issues
+	}
 	// Explicit trigger words first, in order of gravity; then the state
 	// rule "that didn't help"; then intents that always go to a person
 	// (even when the scorer is unsure, a likely request for a person or a
 	// security problem is not worth a clarification); then multi-issue.
 	switch {
 	case legal:
-		return escalate(ReasonSensitive, orIntent("complaint"), "policy:legal", "legal threat: escalate as sensitive")
+		d.legal = true
+		return escalate(ReasonSensitive, orIntent("complaint"), legalRule, "legal threat: escalate as sensitive, to a specialist")
 	case sensitive:
 		return escalate(ReasonSensitive, orIntent("account_security"), "policy:sensitive", "account security: escalate as sensitive")
 	case hasKey(cls.Triggers, "human_request"):
@@ -226,8 +255,13 @@ func (c *Conversation) Respond(text string) Decision {
 	case intent == "contact_human_agent" && r.IntentMap[intent].Escalate != "":
 		return escalate(ReasonHumanRequested, intent, "policy:human_requested", "the customer asked for a person: escalate")
 	}
-	if second, ok := c.secondIssue(&cls); ok && intent != "" {
-		return escalate(ReasonMultiIssue, intent, "policy:multi_issue:"+second, "two distinct problems in one message: escalate")
+	if len(issues) >= 2 {
+		d.Issues = issues
+		return escalate(ReasonMultiIssue, issues[0].Intent, "policy:multi_issue:"+issues[1].Intent,
+			fmt.Sprintf("%d distinct problems in one message (%s): escalate", len(issues), issueList(issues)))
+	}
+	if vague {
+		return c.clarifyVague(&d, fired, cls)
 	}
 
 	// Unclear: out of scope, not confident, or too close to call.
@@ -282,23 +316,136 @@ func hasKey(m map[string]string, k string) bool {
 	return ok
 }
 
-// secondIssue reports a second, distinct problem when the message has a
-// multi-issue cue ("and also", 「それと」): another intent whose patterns
-// matched, or that scored at least multi_issue_min_score.
-func (c *Conversation) secondIssue(cls *Classification) (string, bool) {
-	if !hasKey(cls.Triggers, "multi_issue") || !cls.InScope {
-		return "", false
-	}
-	top := cls.Top().Intent
-	for _, cand := range cls.Candidates[1:] {
-		if cand.Intent == top || conversational(cand.Intent) || c.engine.sameGroup(top, cand.Intent) {
+// issues returns the distinct issues a message raises, in order: one per
+// clause that raises one (SPEC section 4a). A clause raises an issue when it
+// reads as a problem (rules/clauses.yaml) about a confidently read intent;
+// the first one may also be a remedy or a detail ("I'd like to return the
+// dress"). A remedy or a detail after it is about the same issue ("broken,
+// I'd like a replacement"), and so is a clause whose intents overlap an
+// earlier issue's by at least same_issue_overlap ("It's late. When will it
+// come?"). vague reports a message that raises nothing and says only that
+// there is something ("I have a problem", 「ちょっと困っているのですが」).
+func (c *Conversation) issues(cls *Classification) (out []Issue, vague bool) {
+	e := c.engine
+	pol := e.rules.Policy
+	var dists [][]float64
+	saidVague, saidOther := false, false
+	for i := range cls.Parts {
+		p := &cls.Parts[i]
+		sure := p.RoleScore >= pol.ClauseRoleMin
+		switch {
+		case p.Role == RoleVague && sure:
+			saidVague = true
+			continue
+		case p.Role == RoleSocial && sure:
 			continue
 		}
-		if cand.Score >= c.engine.rules.Policy.MultiIssueMinScore || hasKey(cls.Patterns, cand.Intent) {
-			return cand.Intent, true
+		saidOther = true
+		// A remedy or a detail after an issue is about that issue.
+		raises := p.Role == RoleProblem && sure || len(out) == 0 && p.Role != RoleSocial && p.Role != RoleVague
+		if !raises || conversational(p.Intent) || p.Score < pol.ClauseMinConfidence.In(cls.Lang) {
+			continue
+		}
+		cands := cls.Candidates
+		if p.cls != nil {
+			cands = p.cls.Candidates
+		}
+		dist := make([]float64, len(e.classes))
+		for _, cand := range cands {
+			dist[e.index[cand.Intent]] = cand.Score
+		}
+		same := false
+		for k, prev := range out {
+			if prev.Intent == p.Intent || overlap(dists[k], dist) >= pol.SameIssueOverlap {
+				same = true
+				break
+			}
+		}
+		if same {
+			continue
+		}
+		dists = append(dists, dist)
+		out = append(out, Issue{Intent: p.Intent, Confidence: round(p.Score), Text: p.Text, part: p.cls})
+	}
+	_, named := cls.Patterns[cls.Top().Intent]
+	return out, saidVague && !saidOther && !named
+}
+
+// overlap is how much two readings agree: the sum over intents of the
+// smaller of the two scores (1: the same reading, 0: nothing in common).
+func overlap(a, b []float64) float64 {
+	sum := 0.0
+	for i := range a {
+		sum += min(a[i], b[i])
+	}
+	return sum
+}
+
+// partWithRole returns the text of the first clause that surely has role.
+func (c *Conversation) partWithRole(cls Classification, role string, min float64) (string, bool) {
+	for _, p := range cls.Parts {
+		if p.Role == role && p.RoleScore >= min && p.RoleCoverage >= c.engine.rules.Policy.ClauseMinCoverage {
+			return p.Text, true
 		}
 	}
 	return "", false
+}
+
+func issueList(issues []Issue) string {
+	names := make([]string, len(issues))
+	for i, is := range issues {
+		names[i] = is.Intent
+	}
+	return strings.Join(names, ", ")
+}
+
+// clarifyVague answers a message that says there is something without
+// saying what: it never answers a topic, it offers the likely ones (the
+// menu's topic, then what the order's status makes likely, then the
+// rules' vague_offer).
+func (c *Conversation) clarifyVague(d *Decision, fired []string, cls Classification) Decision {
+	r := c.engine.rules
+	lang := d.Lang
+	pol := r.Policy
+	if c.unclear >= pol.MaxClarifications {
+		d.Action, d.Reason = ActionEscalate, ReasonNoProgress
+		d.Reply = fill(r.Messages.Escalation[string(ReasonNoProgress)].In(lang), c.values(lang))
+		d.Explanation.Rules = append(fired, "policy:no_progress")
+		d.Explanation.Note = fmt.Sprintf("%d clarifications in a row did not help: escalate", c.unclear)
+		d.Slots = c.Slots()
+		c.choices, c.unclear = nil, 0
+		return *d
+	}
+	c.unclear++
+	var likely []string
+	add := func(names ...string) {
+		for _, n := range names {
+			if _, ok := r.IntentMap[n]; ok && !slices.Contains(likely, n) && len(likely) < pol.MaxChoices {
+				likely = append(likely, n)
+			}
+		}
+	}
+	add(c.facts.Intent)
+	if o := c.facts.Order; o != nil {
+		add(pol.LikelyTopics[o.Status]...)
+	}
+	add(pol.VagueOffer...)
+	c.choices = nil
+	for i, name := range likely {
+		c.choices = append(c.choices, Choice{Number: i + 1, Intent: name, Label: r.Label(name, lang)})
+	}
+	d.Action, d.Intent, d.Confidence = ActionClarify, "", 0
+	d.Choices = c.choices
+	msg := r.Messages.Vague.In(lang)
+	if msg == "" {
+		msg = r.Messages.Clarify.In(lang)
+	}
+	d.Reply = c.choicesText(msg, lang)
+	d.Explanation.Rules = append(fired, "clause:vague")
+	d.Explanation.Note = "the message says there is something but not what: ask, offering the likely topics"
+	d.Explanation.Features = nil
+	d.Slots = c.Slots()
+	return *d
 }
 
 func conversational(intent string) bool { return intent == "greeting" || intent == "goodbye" }

@@ -96,5 +96,19 @@ type Decision struct {
 	Reply        string            `json:"reply"`
 	Slots        map[string]string `json:"slots"`
 	Choices      []Choice          `json:"choices,omitempty"`
-	Explanation  Explanation       `json:"explanation"`
+	// Issues are the distinct issues the message raised, one per clause
+	// that raised one, in order; two or more make it multi_issue.
+	Issues      []Issue     `json:"issues,omitempty"`
+	Explanation Explanation `json:"explanation"`
+	// legal: the escalation is for a legal threat (it says so).
+	legal bool
+}
+
+// Issue is one issue a message raised: its intent, how sure the bot is,
+// and the customer's words (the clause) that raised it.
+type Issue struct {
+	Intent     string  `json:"intent"`
+	Confidence float64 `json:"confidence"`
+	Text       string  `json:"text"`
+	part       *Classification
 }

@@ -15,6 +15,7 @@ import (
 type Engine struct {
 	rules    *Rules
 	model    *classify.Model
+	clauses  *classify.Model // what each clause does: see rules/clauses.yaml
 	patterns *patternIndex
 	classes  []string       // class index → intent name
 	index    map[string]int // intent name → class index
@@ -50,6 +51,7 @@ func NewEngine(r *Rules) *Engine {
 		panic("bot: training the scorer: " + err.Error())
 	}
 	e.model = m
+	e.clauses = clauseModel()
 	return e
 }
 
@@ -80,6 +82,31 @@ type Classification struct {
 	// Features are the strongest features of the top intent (only when
 	// classified with explain).
 	Features []Feature
+	// Parts are the message's clauses (classify.IssueClauses), each read on
+	// its own: what it does (Role) and what it is about. A message of one
+	// clause has one part, about what the whole is about.
+	Parts []Part
+}
+
+// Part is one clause of a message, read on its own.
+type Part struct {
+	Text string
+	// Role is what the clause does, learnt from rules/clauses.yaml:
+	// problem, remedy, detail, vague, social or legal.
+	Role      string
+	RoleScore float64
+	// RoleCoverage is the share of the clause the clause examples know.
+	RoleCoverage float64
+	// Intent is the clause's best intent and Score its score; InScope is
+	// false when the clause is not about the shop.
+	Intent  string
+	Score   float64
+	InScope bool
+	// whole: the part is the whole message (Candidates then live in the
+	// Classification).
+	whole bool
+	// cls is the clause's own reading, for a message of several parts.
+	cls *Classification
 }
 
 // Top returns the best candidate.
@@ -108,6 +135,35 @@ var triggerKeys = []string{"human_request", "sensitive", "anger", "legal", "not_
 // letters (e.g. "?" or "2"). prior, if not empty, is an intent the contact
 // flow already chose; it gets a small boost. explain fills Features.
 func (e *Engine) Classify(text, fallbackLang, prior string, explain bool) Classification {
+	c := e.classifyText(text, fallbackLang, prior, explain)
+	n := 0
+	for part := range classify.IssueClauses(text) {
+		if n == maxParts {
+			break
+		}
+		n++
+		rc := e.clauses.Classify(part, c.Lang)
+		c.Parts = append(c.Parts, Part{Text: part, Role: rc.Top().Label, RoleScore: rc.Top().Score, RoleCoverage: rc.Coverage})
+	}
+	if len(c.Parts) == 1 {
+		p := &c.Parts[0]
+		p.Intent, p.Score, p.InScope, p.whole = c.Top().Intent, c.Top().Score, c.InScope, true
+		return c
+	}
+	for i := range c.Parts {
+		p := &c.Parts[i]
+		pc := e.classifyText(p.Text, c.Lang, prior, false)
+		p.Intent, p.Score, p.InScope, p.cls = pc.Top().Intent, pc.Top().Score, pc.InScope, &pc
+	}
+	return c
+}
+
+// maxParts bounds the clauses read on their own; the rest of a very long
+// message is read only as part of the whole.
+const maxParts = 6
+
+// classifyText reads one text: the whole message, or one of its clauses.
+func (e *Engine) classifyText(text, fallbackLang, prior string, explain bool) Classification {
 	lang := DetectLanguage(text, fallbackLang)
 	norm := Normalize(text)
 	c := Classification{Lang: lang, Normalized: norm}

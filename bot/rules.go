@@ -9,18 +9,48 @@ import (
 	"regexp/syntax"
 	"slices"
 	"strings"
+	"sync"
 
 	"golang.org/x/text/transform"
 	"golang.org/x/text/unicode/norm"
 
+	"tsunagu/bot/classify"
 	"tsunagu/bot/yamlfile"
 )
 
 // The default rules and the Bitext-derived example corpus (CDLA-Sharing-1.0,
 // see rules/NOTICE) are compiled into the binary.
 //
-//go:embed rules/default.yaml rules/bitext-train.tsv
+//go:embed rules/default.yaml rules/bitext-train.tsv rules/clauses.yaml
 var rulesFS embed.FS
+
+// The clause roles of rules/clauses.yaml; the policy acts on each.
+const (
+	RoleProblem = "problem"
+	RoleRemedy  = "remedy"
+	RoleDetail  = "detail"
+	RoleVague   = "vague"
+	RoleSocial  = "social"
+	RoleLegal   = "legal"
+)
+
+var clauseRoles = []string{RoleProblem, RoleRemedy, RoleDetail, RoleVague, RoleSocial, RoleLegal}
+
+// clauseOptions train the clause set: tens of examples per label, not the
+// intents' tens of thousands, so more passes at a higher rate.
+var clauseOptions = classify.Options{Epochs: 40, Rate: 4}
+
+// clauseModel is trained once and shared by every engine (a Model is
+// read-only).
+var clauseModel = sync.OnceValue(func() *classify.Model {
+	data, err := rulesFS.ReadFile("rules/clauses.yaml")
+	if err != nil {
+		panic(err)
+	}
+	opts := clauseOptions
+	opts.Labels = clauseRoles
+	return classify.MustLoadLabels("bot/rules/clauses.yaml", data, opts)
+})
 
 // DefaultRulesName is the name the embedded rules report in messages.
 const DefaultRulesName = "default rules"
@@ -129,9 +159,23 @@ type Policy struct {
 	// Per language: Japanese leans on its patterns more, because its
 	// examples are few.
 	PatternBoost PerLang `yaml:"pattern_boost"`
-	// MultiIssueMinScore: with a multi-issue cue, a second distinct intent
-	// scoring at least this makes the message multi_issue.
-	MultiIssueMinScore float64 `yaml:"multi_issue_min_score"`
+	// ClauseRoleMin: a clause's role (rules/clauses.yaml) counts when it
+	// scores at least this.
+	ClauseRoleMin float64 `yaml:"clause_role_min"`
+	// ClauseMinConfidence: a clause raises an issue only when its best
+	// intent scores at least this.
+	ClauseMinConfidence PerLang `yaml:"clause_min_confidence"`
+	// SameIssueOverlap: two clauses whose intent readings overlap at least
+	// this much are one issue said twice.
+	SameIssueOverlap float64 `yaml:"same_issue_overlap"`
+	// LegalMin: a clause read as a legal threat with at least this score,
+	// and ClauseMinCoverage of it known to the clause examples, escalates.
+	LegalMin          float64 `yaml:"legal_min"`
+	ClauseMinCoverage float64 `yaml:"clause_min_coverage"`
+	// VagueOffer are the topics offered to a vague message, after the
+	// menu's topic and LikelyTopics for the order's status.
+	VagueOffer   []string            `yaml:"vague_offer"`
+	LikelyTopics map[string][]string `yaml:"likely_topics"`
 	// ExampleWeight repeats each hand-written example this many times in
 	// training, so a few hand-written examples are not drowned by a large
 	// corpus.
@@ -175,6 +219,7 @@ type Messages struct {
 	HowCanIHelp   Text            `yaml:"how_can_i_help"`
 	OutOfScope    Text            `yaml:"out_of_scope"`
 	Clarify       Text            `yaml:"clarify"`
+	Vague         Text            `yaml:"vague"`
 	ChoiceHint    Text            `yaml:"choice_hint"`
 	NeedsAccount  Text            `yaml:"needs_account"`
 	AnyOrder      Text            `yaml:"any_order"`
@@ -458,6 +503,21 @@ func (r *Rules) validate(doc *yamlfile.Doc) []yamlfile.Problem {
 		if r.IntentMap[name] == nil {
 			bad(doc.Line("policy", "out_of_scope_offer", i), "policy out_of_scope_offer: unknown intent %q", name)
 		}
+	}
+	for i, name := range p.VagueOffer {
+		if r.IntentMap[name] == nil {
+			bad(doc.Line("policy", "vague_offer", i), "policy vague_offer: unknown intent %q", name)
+		}
+	}
+	for _, status := range sortedKeys(p.LikelyTopics) {
+		for i, name := range p.LikelyTopics[status] {
+			if r.IntentMap[name] == nil {
+				bad(doc.Line("policy", "likely_topics", status, i), "policy likely_topics.%s: unknown intent %q", status, name)
+			}
+		}
+	}
+	if p.ClauseRoleMin < 0 || p.ClauseRoleMin > 1 || p.SameIssueOverlap < 0 || p.SameIssueOverlap > 1 {
+		bad(doc.Line("policy"), "policy clause_role_min and same_issue_overlap must be between 0 and 1")
 	}
 	if p.ExampleWeight < 1 {
 		p.ExampleWeight = 1

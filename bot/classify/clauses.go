@@ -53,14 +53,14 @@ var englishJoins = []string{
 // something else (「あとで」 later, 「また届かない」 again).
 var (
 	japaneseJoins   = []string{"ついでに", "それから", "それと", "加えて"}
-	japaneseOpeners = []string{"あと", "また", "さらに", "しかも", "それに", "ほかにも", "他にも", "それ以外に", "別件で", "別件ですが"}
+	japaneseOpeners = []string{"あとは", "あと", "また", "さらに", "しかも", "それに", "ほかにも", "他にも", "それ以外に", "別件で", "別件ですが"}
 )
 
 // IssueClauses yields the parts of a message that can each raise an issue
 // of their own: its sentences (split at 。 ! ? ; a new line, and a full stop
 // or colon before a space), and the clauses inside a sentence joined by
 // "also", "plus", "on top of that", "besides", ", and" (English) or
-// 「それと」「あと」「また」「ついでに」「のと」「うえに」「し、」 (Japanese).
+// 「それと」「あと」「また」「ついでに」「のと」「件と」「うえに」「し、」 (Japanese).
 // The joining words themselves are dropped; each part is trimmed and a part
 // with nothing left is skipped. Every part is a substring of text.
 //
@@ -75,7 +75,7 @@ func IssueClauses(text string) iter.Seq[string] {
 		}
 		for i := 0; i < len(text); {
 			r, size := utf8.DecodeRuneInString(text[i:])
-			cut, skip := false, 0
+			cut, skip, keep := false, 0, 0
 			switch r {
 			case '。', '．', '!', '?', '！', '？', ';', '；', '\n', '…':
 				cut, skip = true, size
@@ -84,13 +84,18 @@ func IssueClauses(text string) iter.Seq[string] {
 				if i+size == len(text) || next == ' ' || next == '\t' || r == '：' {
 					cut, skip = true, size
 				}
+			case '件':
+				// 「届かない件と、返金の件」: the matter stays with its clause.
+				if next, n := utf8.DecodeRuneInString(text[i+size:]); next == 'と' || next == '、' {
+					cut, skip, keep = true, size+n, size
+				}
 			default:
 				if n := joinAt(text, i, start); n > 0 {
 					cut, skip = true, n
 				}
 			}
 			if cut {
-				if !emit(i) {
+				if !emit(i + keep) {
 					return
 				}
 				start = i + skip
@@ -120,6 +125,9 @@ func joinAt(text string, i, start int) int {
 			after, _ := utf8.DecodeRuneInString(rest[len(j):])
 			if len(rest) > len(j) && (isASCIILetter(after) || after == '\'') {
 				continue // "plush", "alsoo"
+			}
+			if j == "plus" && afterDeterminer(text[:i]) {
+				continue // "my Plus membership": a name, not a join
 			}
 			return len(j)
 		}
@@ -160,6 +168,20 @@ func joinAt(text string, i, start int) int {
 		}
 	}
 	return 0
+}
+
+// afterDeterminer reports whether before ends with a word such as "my" or
+// "the", after which the next word belongs to a noun phrase.
+func afterDeterminer(before string) bool {
+	f := strings.Fields(strings.ToLower(before))
+	if len(f) == 0 {
+		return false
+	}
+	switch f[len(f)-1] {
+	case "my", "your", "our", "the", "a", "an", "his", "her", "their", "this", "that":
+		return true
+	}
+	return false
 }
 
 func isASCIILetter(r rune) bool {

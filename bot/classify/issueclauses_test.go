@@ -26,6 +26,8 @@ func TestIssueClauses(t *testing.T) {
 		{"I paid 3.50 at 10:30 on amazon.co.jp", []string{"I paid 3.50 at 10:30 on amazon.co.jp"}},
 		{"The kettle, which I bought last week, leaks", []string{"The kettle, which I bought last week, leaks"}},
 		{"ALSO my refund", []string{"my refund"}},
+		{"cancel my Plus membership please", []string{"cancel my Plus membership please"}},
+		{"it is late plus I was charged twice", []string{"it is late", "I was charged twice"}},
 		// Japanese.
 		{"二つ問題があります。荷物が届かないのと、二重請求されています", []string{"二つ問題があります", "荷物が届かない", "二重請求されています"}},
 		{"荷物が遅れているうえに、二重に請求されています。", []string{"荷物が遅れている", "二重に請求されています"}},
@@ -34,6 +36,9 @@ func TestIssueClauses(t *testing.T) {
 		{"ログインできません。あと、請求書が間違っています", []string{"ログインできません", "請求書が間違っています"}},
 		{"返金はまだですか。また、新しい注文が発送されていません", []string{"返金はまだですか", "新しい注文が発送されていません"}},
 		{"ケトルが壊れた。それと、返金は？", []string{"ケトルが壊れた", "返金は"}},
+		{"届かない件と、返金の件、二つあります", []string{"届かない件", "返金の件", "二つあります"}},
+		{"件", []string{"件"}},
+		{"返金がまだです。あとは配送先の変更", []string{"返金がまだです", "配送先の変更"}},
 		// Not joins: 「あとで」 (later), 「また」 inside a clause (again),
 		// 「のとき」, 「机の上に」, 「それとも」 (or).
 		{"あとで連絡します", []string{"あとで連絡します"}},
