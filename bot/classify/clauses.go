@@ -162,8 +162,9 @@ func joinAt(text string, i, start int) int {
 			return len("うえに")
 		}
 	case strings.HasPrefix(rest, "し、"), strings.HasPrefix(rest, "し,"):
-		// 「届かないし、」「違いますし、」: a listing し after a predicate.
-		if strings.ContainsRune("いすただ", prev) {
+		// 「届かないし、」「違いますし、」「できませんし、」: a listing し
+		// after a predicate.
+		if strings.ContainsRune("いすただん", prev) {
 			return len("し")
 		}
 	}

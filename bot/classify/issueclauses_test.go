@@ -46,6 +46,7 @@ func TestIssueClauses(t *testing.T) {
 		{"届いたのとき、箱の上に置いた", []string{"届いたのとき、箱の上に置いた"}},
 		{"交換それとも返金", []string{"交換それとも返金"}},
 		{"荷物が届かない上に壊れていた", []string{"荷物が届かない", "壊れていた"}},
+		{"充電できませんし、送料も請求されています", []string{"充電できません", "送料も請求されています"}},
 	} {
 		got := slices.Collect(IssueClauses(tc.text))
 		if !slices.Equal(got, tc.want) {

@@ -89,7 +89,7 @@ func TestMultiIssueSets(t *testing.T) {
 		file  string
 		fresh bool
 	}{
-		{"fresh_en.tsv", true}, {"fresh_ja.tsv", true}, {"dev_en.tsv", false}, {"dev_ja.tsv", false},
+		{"fresh_en.tsv", true}, {"fresh_ja.tsv", true}, {"dev_en.tsv", false}, {"dev_ja.tsv", false}, {"dev2_ja.tsv", false},
 	} {
 		t.Run(tc.file, func(t *testing.T) {
 			s := readMultiSet(t, tc.file)
