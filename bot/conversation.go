@@ -210,18 +210,26 @@ func (c *Conversation) Respond(text string) Decision {
 		return fallback
 	}
 	_, legal := cls.Triggers["legal"]
-	legalRule := "policy:legal"
-	if part, ok := c.partWithRole(cls, RoleLegal, r.Policy.LegalMin); ok {
+	legalRule, legalBy := "policy:legal", "the legal trigger "+cls.Triggers["legal"]
+	if part, score, ok := c.partWithRole(cls, RoleLegal, r.Policy.LegalMin); ok {
 		legal, legalRule = true, "clause:legal:"+part
+		legalBy = fmt.Sprintf("the clause %q, read as a legal threat %.2f", part, score)
 	}
 	_, sensitive := cls.Triggers["sensitive"]
+	if c.offTopic(cls) {
+		// The weather, a joke: not about the shop, whatever intent the
+		// scorer leans to.
+		cls.InScope, intent = false, ""
+		d.Intent, d.Confidence = "", 0
+		fired = append(fired, "clause:off_topic")
+	}
 	issues, vague := c.issues(&cls)
 	if len(issues) == 1 && issues[0].part != nil && (!cls.InScope || conversational(intent)) {
 		// "Hi there! Where is my parcel?": the greeting is not the
 		// request; the clause that raises the issue is.
 		whole := cls
 		cls = *issues[0].part
-		cls.Parts = whole.Parts
+		cls.Parts, cls.Triggers = whole.Parts, whole.Triggers
 		top = cls.Top()
 		d.Candidates = topCandidates(cls.Candidates, 5)
 		intent = ""
@@ -230,6 +238,7 @@ func (c *Conversation) Respond(text string) Decision {
 		}
 		d.Intent, d.Confidence = intent, round(top.Score)
 		fired = append(fired, "clause:issue:"+top.Intent)
+		d.Explanation.Decided = fmt.Sprintf("the clause %q, read as %s %.2f", issues[0].Text, top.Intent, top.Score)
 	}
 	if len(issues) == 1 {
 		d.Issues = issues
@@ -240,15 +249,28 @@ func (c *Conversation) Respond(text string) Decision {
 	// security problem is not worth a clarification); then multi-issue.
 	switch {
 	case legal:
+		// The threat is about the issue the message raises, else it is a
+		// complaint.
 		d.legal = true
-		return escalate(ReasonSensitive, orIntent("complaint"), legalRule, "legal threat: escalate as sensitive, to a specialist")
+		d.Explanation.Decided = legalBy
+		about := "complaint"
+		if len(issues) > 0 {
+			about = issues[0].Intent
+		} else if intent != "" && !conversational(intent) {
+			about = intent
+		}
+		return escalate(ReasonSensitive, about, legalRule, "legal threat: escalate as sensitive, to a specialist")
 	case sensitive:
+		d.Explanation.Decided = "the sensitive trigger " + cls.Triggers["sensitive"]
 		return escalate(ReasonSensitive, orIntent("account_security"), "policy:sensitive", "account security: escalate as sensitive")
 	case hasKey(cls.Triggers, "human_request"):
+		d.Explanation.Decided = "the human_request trigger " + cls.Triggers["human_request"]
 		return escalate(ReasonHumanRequested, orIntent("contact_human_agent"), "policy:human_requested", "the customer asked for a person: escalate")
 	case hasKey(cls.Triggers, "anger"):
+		d.Explanation.Decided = "the anger trigger " + cls.Triggers["anger"]
 		return escalate(ReasonComplaint, orIntent("complaint"), "policy:anger", "anger or abuse: escalate as a complaint")
 	case hasKey(cls.Triggers, "not_helped") && c.lastAnswer != "":
+		d.Explanation.Decided = fmt.Sprintf("the not_helped trigger %s after the answer for %s", cls.Triggers["not_helped"], c.lastAnswer)
 		return escalate(ReasonUnresolved, c.lastAnswer, "policy:unresolved", "the customer says the answer did not help: escalate")
 	case intent == "account_security" && r.IntentMap[intent].Escalate != "":
 		return escalate(ReasonSensitive, intent, "policy:sensitive", "account security: escalate as sensitive")
@@ -257,6 +279,11 @@ func (c *Conversation) Respond(text string) Decision {
 	}
 	if len(issues) >= 2 {
 		d.Issues = issues
+		var by []string
+		for _, is := range issues {
+			by = append(by, fmt.Sprintf("%q read as %s %.2f", is.Text, is.Intent, is.Confidence))
+		}
+		d.Explanation.Decided = "the clauses " + strings.Join(by, "; ")
 		return escalate(ReasonMultiIssue, issues[0].Intent, "policy:multi_issue:"+issues[1].Intent,
 			fmt.Sprintf("%d distinct problems in one message (%s): escalate", len(issues), issueList(issues)))
 	}
@@ -334,9 +361,11 @@ func (c *Conversation) issues(cls *Classification) (out []Issue, vague bool) {
 		p := &cls.Parts[i]
 		sure := p.RoleScore >= pol.ClauseRoleMin
 		switch {
-		case p.Role == RoleVague && sure:
+		case p.Role == RoleVague && p.RoleScore >= pol.VagueMin && p.RoleCoverage >= pol.ClauseMinCoverage.In(cls.Lang):
 			saidVague = true
 			continue
+		case p.Role == RoleVague && sure:
+			continue // vague, but not surely: neither a topic nor "there is something"
 		case p.Role == RoleSocial && sure:
 			continue
 		}
@@ -367,7 +396,11 @@ func (c *Conversation) issues(cls *Classification) (out []Issue, vague bool) {
 		dists = append(dists, dist)
 		out = append(out, Issue{Intent: p.Intent, Confidence: round(p.Score), Text: p.Text, part: p.cls})
 	}
-	_, named := cls.Patterns[cls.Top().Intent]
+	// A topic the rules name by a pattern, or the scorer reads with
+	// near certainty, is not vague ("I have a problem paying").
+	top := cls.Top()
+	_, named := cls.Patterns[top.Intent]
+	named = named || !conversational(top.Intent) && top.Score >= pol.VagueMaxConfidence
 	return out, saidVague && !saidOther && !named
 }
 
@@ -382,13 +415,29 @@ func overlap(a, b []float64) float64 {
 }
 
 // partWithRole returns the text of the first clause that surely has role.
-func (c *Conversation) partWithRole(cls Classification, role string, min float64) (string, bool) {
+func (c *Conversation) partWithRole(cls Classification, role string, min float64) (string, float64, bool) {
 	for _, p := range cls.Parts {
-		if p.Role == role && p.RoleScore >= min && p.RoleCoverage >= c.engine.rules.Policy.ClauseMinCoverage {
-			return p.Text, true
+		if p.Role == role && p.RoleScore >= min && p.RoleCoverage >= c.engine.rules.Policy.ClauseMinCoverage.In(cls.Lang) {
+			return p.Text, p.RoleScore, true
 		}
 	}
-	return "", false
+	return "", 0, false
+}
+
+// offTopic reports a message every clause of which is surely about
+// something other than the shop (rules/clauses.yaml), and that names no
+// topic by a pattern.
+func (c *Conversation) offTopic(cls Classification) bool {
+	pol := c.engine.rules.Policy
+	if _, named := cls.Patterns[cls.Top().Intent]; len(cls.Parts) == 0 || named {
+		return false
+	}
+	for _, p := range cls.Parts {
+		if p.Role != RoleOffTopic || p.RoleScore < pol.OffTopicMin || p.RoleCoverage < pol.ClauseMinCoverage.In(cls.Lang) {
+			return false
+		}
+	}
+	return true
 }
 
 func issueList(issues []Issue) string {
@@ -442,6 +491,12 @@ func (c *Conversation) clarifyVague(d *Decision, fired []string, cls Classificat
 	}
 	d.Reply = c.choicesText(msg, lang)
 	d.Explanation.Rules = append(fired, "clause:vague")
+	for _, p := range cls.Parts {
+		if p.Role == RoleVague {
+			d.Explanation.Decided = fmt.Sprintf("the clause %q, read as vague %.2f", p.Text, p.RoleScore)
+			break
+		}
+	}
 	d.Explanation.Note = "the message says there is something but not what: ask, offering the likely topics"
 	d.Explanation.Features = nil
 	d.Slots = c.Slots()

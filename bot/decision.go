@@ -80,6 +80,10 @@ type Explanation struct {
 	// Note is one plain sentence, in English, stating the policy step taken,
 	// e.g. "top two intents within 0.05: clarify".
 	Note string `json:"note,omitempty"`
+	// Decided names what decided the action when it was not simply the
+	// best intent of the message: a trigger, a clause read on its own
+	// (with its score), or the dialogue state.
+	Decided string `json:"decided,omitempty"`
 }
 
 // Decision is the bot's answer to one customer message. Its JSON form is the

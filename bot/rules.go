@@ -26,15 +26,16 @@ var rulesFS embed.FS
 
 // The clause roles of rules/clauses.yaml; the policy acts on each.
 const (
-	RoleProblem = "problem"
-	RoleRemedy  = "remedy"
-	RoleDetail  = "detail"
-	RoleVague   = "vague"
-	RoleSocial  = "social"
-	RoleLegal   = "legal"
+	RoleProblem  = "problem"
+	RoleRemedy   = "remedy"
+	RoleDetail   = "detail"
+	RoleVague    = "vague"
+	RoleSocial   = "social"
+	RoleLegal    = "legal"
+	RoleOffTopic = "off_topic"
 )
 
-var clauseRoles = []string{RoleProblem, RoleRemedy, RoleDetail, RoleVague, RoleSocial, RoleLegal}
+var clauseRoles = []string{RoleProblem, RoleRemedy, RoleDetail, RoleVague, RoleSocial, RoleLegal, RoleOffTopic}
 
 // clauseOptions train the clause set: tens of examples per label, not the
 // intents' tens of thousands, so more passes at a higher rate.
@@ -171,11 +172,20 @@ type Policy struct {
 	// LegalMin: a clause read as a legal threat with at least this score,
 	// and ClauseMinCoverage of it known to the clause examples, escalates.
 	LegalMin          float64 `yaml:"legal_min"`
-	ClauseMinCoverage float64 `yaml:"clause_min_coverage"`
+	ClauseMinCoverage PerLang `yaml:"clause_min_coverage"`
 	// VagueOffer are the topics offered to a vague message, after the
 	// menu's topic and LikelyTopics for the order's status.
-	VagueOffer   []string            `yaml:"vague_offer"`
-	LikelyTopics map[string][]string `yaml:"likely_topics"`
+	VagueOffer []string `yaml:"vague_offer"`
+	// OffTopicMin: a message every clause of which reads as off_topic with
+	// at least this score is outside the shop's topics.
+	OffTopicMin float64 `yaml:"off_topic_min"`
+	// VagueMin: a clause says only "there is something" when read so with
+	// at least this score, and ClauseMinCoverage of it known.
+	VagueMin float64 `yaml:"vague_min"`
+	// VagueMaxConfidence: a message whose best intent scores at least this
+	// names its topic, however vaguely it is put.
+	VagueMaxConfidence float64             `yaml:"vague_max_confidence"`
+	LikelyTopics       map[string][]string `yaml:"likely_topics"`
 	// ExampleWeight repeats each hand-written example this many times in
 	// training, so a few hand-written examples are not drowned by a large
 	// corpus.
