@@ -36,6 +36,10 @@ type Facts struct {
 	Order *Order
 	// Intent is the topic chosen in the menu, e.g. track_order.
 	Intent string
+	// Now is today for the conversation (the caller's clock), so replies
+	// can say that a parcel is late or when a refund is due. The zero
+	// value leaves dates out of it.
+	Now time.Time
 }
 
 // Conversation is the dialogue state of one chat. It is not safe for
@@ -57,6 +61,8 @@ type Conversation struct {
 	// orderStated: the reply being built has already described the order,
 	// so {order} becomes "this order" instead of repeating it.
 	orderStated bool
+	// text is the message being answered ("" for the opening).
+	text string
 }
 
 // NewConversation starts a dialogue with what the contact flow knows.
@@ -133,6 +139,7 @@ func (c *Conversation) topicLabel(intent, lang string) string {
 // Respond reads one customer message and decides what to do (SPEC 4).
 func (c *Conversation) Respond(text string) Decision {
 	c.turn++
+	c.text = text
 	e := c.engine
 	r := e.rules
 	cls := e.Classify(text, c.lang, c.facts.Intent, true)
@@ -433,7 +440,9 @@ func (c *Conversation) offTopic(cls Classification) bool {
 		return false
 	}
 	for _, p := range cls.Parts {
-		if p.Role != RoleOffTopic || p.RoleScore < pol.OffTopicMin || p.RoleCoverage < pol.ClauseMinCoverage.In(cls.Lang) {
+		// Unknown words are less reason to doubt it here (a message about
+		// something else is full of them), so it has its own coverage.
+		if p.Role != RoleOffTopic || p.RoleScore < pol.OffTopicMin || p.RoleCoverage < pol.OffTopicMinCoverage.In(cls.Lang) {
 			return false
 		}
 	}
@@ -534,10 +543,87 @@ func (c *Conversation) act(in *Intent, lang string, d *Decision, fired []string)
 		reply = p.ReplyNoOrder
 		d.Explanation.Rules = append(d.Explanation.Rules, "state:no_order_known")
 	}
+	if v, id := c.engine.variant(in, c.text); v != nil && v.In(lang).Reply != "" {
+		reply = v.In(lang).Reply
+		d.Explanation.Rules = append(d.Explanation.Rules, "variant:"+in.Name+"/"+id)
+	}
+	if o, k, ok := c.orderReply(in); ok {
+		reply = o
+		d.Explanation.Rules = append(d.Explanation.Rules, fmt.Sprintf("order:%s:%d", in.Name, k))
+		d.Explanation.Note = fmt.Sprintf("answer %s from the order's status (%s, %d days)", in.Name, c.facts.Order.Status, c.daysSinceStatus())
+	}
 	if d.Explanation.Note == "" {
 		d.Explanation.Note = fmt.Sprintf("answer %s", in.Name)
 	}
 	return fill(reply, c.values(lang))
+}
+
+// orderReply is the intent's reply for the order as it stands, with the
+// index of the rule that chose it, when one applies.
+func (c *Conversation) orderReply(in *Intent) (string, int, bool) {
+	o := c.facts.Order
+	if o == nil || o.StatusDate.IsZero() || len(in.OrderReplies) == 0 {
+		return "", 0, false // the replies speak of the date
+	}
+	if id, ok := c.slots[slots.OrderID]; ok && id != o.ID {
+		return "", 0, false // the customer is asking about another order
+	}
+	days := c.daysSinceStatus()
+	for k, rep := range in.OrderReplies {
+		if !slices.Contains(rep.Status, o.Status) {
+			continue
+		}
+		if rep.MinDays > 0 && (days < 0 || days < rep.MinDays) {
+			continue
+		}
+		if rep.Overdue != nil {
+			due := c.refundDue()
+			if due.IsZero() || c.facts.Now.IsZero() || c.facts.Now.After(due) != *rep.Overdue {
+				continue
+			}
+		}
+		text := rep.EN
+		if c.lang == "ja" {
+			text = rep.JA
+		}
+		return text, k, true
+	}
+	return "", 0, false
+}
+
+// daysSinceStatus counts the calendar days since the order's status
+// changed, or -1 when today or the date is not known.
+func (c *Conversation) daysSinceStatus() int {
+	o := c.facts.Order
+	if o == nil || o.StatusDate.IsZero() || c.facts.Now.IsZero() {
+		return -1
+	}
+	y1, m1, d1 := o.StatusDate.Date()
+	y2, m2, d2 := c.facts.Now.In(o.StatusDate.Location()).Date()
+	a := time.Date(y1, m1, d1, 0, 0, 0, 0, time.UTC)
+	b := time.Date(y2, m2, d2, 0, 0, 0, 0, time.UTC)
+	return int(b.Sub(a).Hours() / 24)
+}
+
+// refundDue is the day a refund should reach the customer: refund_days
+// business days after the return arrived (the status date).
+func (c *Conversation) refundDue() time.Time {
+	o := c.facts.Order
+	if o == nil || o.StatusDate.IsZero() {
+		return time.Time{}
+	}
+	return addBusinessDays(o.StatusDate, c.engine.rules.Policy.RefundDays)
+}
+
+// addBusinessDays moves n days forward, skipping Saturdays and Sundays.
+func addBusinessDays(t time.Time, n int) time.Time {
+	for n > 0 {
+		t = t.AddDate(0, 0, 1)
+		if wd := t.Weekday(); wd != time.Saturday && wd != time.Sunday {
+			n--
+		}
+	}
+	return t
 }
 
 // offer builds the numbered choices of a clarification from the best
@@ -620,6 +706,15 @@ func (c *Conversation) values(lang string) map[string]string {
 			v["order"] = map[string]string{"en": "this order", "ja": "こちらのご注文"}[langOrEN(lang)]
 		}
 	}
+	if o := c.facts.Order; o != nil && !o.StatusDate.IsZero() {
+		v["status_date"] = formatDate(o.StatusDate, lang)
+		if n := c.daysSinceStatus(); n >= 0 {
+			v["days"] = strconv.Itoa(n)
+		}
+		if due := c.refundDue(); !due.IsZero() {
+			v["refund_by"] = formatDate(due, lang)
+		}
+	}
 	if v["status"] == "" {
 		v["status"] = map[string]string{"en": "in progress", "ja": "手配中"}[langOrEN(lang)]
 	}
@@ -681,6 +776,14 @@ func (c *Conversation) statusText(lang string) string {
 		return fmt.Sprintf("%d月%d日 %s", o.StatusDate.Month(), o.StatusDate.Day(), label)
 	}
 	return label + " " + o.StatusDate.Format("2 Jan")
+}
+
+// formatDate writes a date as the bot does: 「11月24日」, "24 Nov".
+func formatDate(t time.Time, lang string) string {
+	if lang == "ja" {
+		return fmt.Sprintf("%d月%d日", t.Month(), t.Day())
+	}
+	return t.Format("2 Jan")
 }
 
 func langOrEN(lang string) string {

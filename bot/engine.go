@@ -15,7 +15,8 @@ import (
 type Engine struct {
 	rules    *Rules
 	model    *classify.Model
-	clauses  *classify.Model // what each clause does: see rules/clauses.yaml
+	clauses  *classify.Model            // what each clause does: see rules/clauses.yaml
+	variants map[string]*classify.Model // per intent with variants: which kind a message is
 	patterns *patternIndex
 	classes  []string       // class index → intent name
 	index    map[string]int // intent name → class index
@@ -43,6 +44,11 @@ func NewEngine(r *Rules) *Engine {
 			for _, text := range in.In(lang).Examples {
 				examples = append(examples, classify.Example{Label: name, Text: text, Weight: float64(r.Policy.ExampleWeight)})
 			}
+			for _, v := range in.variantOrder {
+				for _, text := range in.Variants[v].In(lang).Examples {
+					examples = append(examples, classify.Example{Label: name, Text: text, Weight: float64(r.Policy.ExampleWeight)})
+				}
+			}
 		}
 	}
 	m, err := classify.Train(examples, classify.Options{Labels: e.classes})
@@ -52,8 +58,59 @@ func NewEngine(r *Rules) *Engine {
 	}
 	e.model = m
 	e.clauses = clauseModel()
+	e.variants = trainVariants(r)
 	return e
 }
+
+// defaultVariant labels an intent's own examples in its variant model.
+const defaultVariant = "default"
+
+// trainVariants trains, for each intent with variants, a small model that
+// tells its kinds apart: the intent's own examples are "default".
+func trainVariants(r *Rules) map[string]*classify.Model {
+	out := map[string]*classify.Model{}
+	for _, name := range r.order {
+		in := r.IntentMap[name]
+		if len(in.variantOrder) == 0 {
+			continue
+		}
+		var examples []classify.Example
+		for _, lang := range []string{"en", "ja"} {
+			for _, text := range in.In(lang).Examples {
+				examples = append(examples, classify.Example{Label: defaultVariant, Text: text})
+			}
+			for _, v := range in.variantOrder {
+				for _, text := range in.Variants[v].In(lang).Examples {
+					examples = append(examples, classify.Example{Label: v, Text: text})
+				}
+			}
+		}
+		m, err := classify.Train(examples, classify.Options{Labels: append([]string{defaultVariant}, in.variantOrder...), Epochs: 40, Rate: 4})
+		if err != nil {
+			panic("bot: training the variants of " + name + ": " + err.Error())
+		}
+		out[name] = m
+	}
+	return out
+}
+
+// variant returns the kind of intent in that text is, when it is clearly
+// one of the intent's variants.
+func (e *Engine) variant(in *Intent, text string) (*Variant, string) {
+	m := e.variants[in.Name]
+	if m == nil || text == "" {
+		return nil, ""
+	}
+	top := m.Classify(text, "en").Top()
+	if top.Label == defaultVariant || top.Score < minVariantScore {
+		return nil, ""
+	}
+	return in.Variants[top.Label], top.Label
+}
+
+// minVariantScore: a variant's reply is used only when the message reads
+// clearly as that variant.
+const minVariantScore = 0.6
 
 // Rules returns the rules the engine was built from.
 func (e *Engine) Rules() *Rules { return e.rules }

@@ -173,12 +173,16 @@ type Policy struct {
 	// and ClauseMinCoverage of it known to the clause examples, escalates.
 	LegalMin          float64 `yaml:"legal_min"`
 	ClauseMinCoverage PerLang `yaml:"clause_min_coverage"`
+	// RefundDays: business days from the return's arrival to the refund
+	// reaching the customer ({refund_by} in order replies).
+	RefundDays int `yaml:"refund_days"`
 	// VagueOffer are the topics offered to a vague message, after the
 	// menu's topic and LikelyTopics for the order's status.
 	VagueOffer []string `yaml:"vague_offer"`
 	// OffTopicMin: a message every clause of which reads as off_topic with
 	// at least this score is outside the shop's topics.
-	OffTopicMin float64 `yaml:"off_topic_min"`
+	OffTopicMin         float64 `yaml:"off_topic_min"`
+	OffTopicMinCoverage PerLang `yaml:"off_topic_min_coverage"`
 	// VagueMin: a clause says only "there is something" when read so with
 	// at least this score, and ClauseMinCoverage of it known.
 	VagueMin float64 `yaml:"vague_min"`
@@ -274,6 +278,51 @@ type Intent struct {
 	EN           Phrasing `yaml:"en"`
 	JA           Phrasing `yaml:"ja"`
 	Playbook     Playbook `yaml:"playbook"`
+	// OrderReplies replace the reply when the order's status and dates
+	// call for another answer (a late parcel, a shipped order that can no
+	// longer be cancelled). The first that applies wins.
+	OrderReplies []OrderReply `yaml:"order_replies"`
+	// Variants are kinds of the intent with a reply of their own, told
+	// apart by their examples ("charged twice" is a payment problem, but
+	// not a declined card). Their examples also teach the intent.
+	Variants map[string]*Variant `yaml:"variants"`
+	// variantOrder is the file's order of Variants.
+	variantOrder []string
+}
+
+// OrderReply is a reply for an order in a given state.
+type OrderReply struct {
+	// Status lists the order statuses it applies to.
+	Status []string `yaml:"status"`
+	// MinDays: at least this many days since the status changed
+	// (0: any).
+	MinDays int `yaml:"min_days"`
+	// Overdue: the refund should have reached the customer by now
+	// (refund_days business days after the return); false: not yet.
+	Overdue *bool  `yaml:"overdue"`
+	EN      string `yaml:"en"`
+	JA      string `yaml:"ja"`
+}
+
+// Variant is one kind of an intent, with examples and a reply per
+// language.
+type Variant struct {
+	EN VariantPhrasing `yaml:"en"`
+	JA VariantPhrasing `yaml:"ja"`
+}
+
+// VariantPhrasing is a variant in one language.
+type VariantPhrasing struct {
+	Examples []string `yaml:"examples"`
+	Reply    string   `yaml:"reply"`
+}
+
+// In returns the variant in lang ("ja", otherwise English).
+func (v *Variant) In(lang string) *VariantPhrasing {
+	if lang == "ja" {
+		return &v.JA
+	}
+	return &v.EN
 }
 
 // In returns the intent's phrasing in lang ("ja", otherwise English).
@@ -438,6 +487,17 @@ func (r *Rules) validate(doc *yamlfile.Doc) []yamlfile.Problem {
 			continue
 		}
 		in.Name = name
+		in.variantOrder = doc.Keys("intents", name, "variants")
+		for _, v := range in.variantOrder {
+			if in.Variants[v] == nil || len(in.Variants[v].EN.Examples)+len(in.Variants[v].JA.Examples) == 0 || in.Variants[v].EN.Reply == "" || in.Variants[v].JA.Reply == "" {
+				bad(doc.Line("intents", name, "variants", v), "intent %s: variant %s needs examples and a reply in both en and ja", name, v)
+			}
+		}
+		for i, o := range in.OrderReplies {
+			if len(o.Status) == 0 || o.EN == "" || o.JA == "" {
+				bad(doc.Line("intents", name, "order_replies", i), "intent %s: an order reply needs a status list and both en and ja", name)
+			}
+		}
 		switch in.Escalate {
 		case ReasonNone, ReasonHumanRequested, ReasonSensitive, ReasonComplaint:
 		default:
