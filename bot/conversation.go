@@ -310,7 +310,7 @@ func (c *Conversation) Respond(text string) Decision {
 		unclear = "policy:min_confidence_short"
 	case !hasKey(cls.Patterns, top.Intent) && top.Score < pol.MinConfidence.In(lang):
 		unclear = "policy:min_confidence"
-	case cls.Margin() < pol.ClarifyMargin.In(lang) && !(hasKey(cls.Patterns, top.Intent) && cls.Margin() >= pol.ClarifyMargin.In(lang)/2):
+	case cls.Margin() < pol.ClarifyMargin.In(lang) && !(hasKey(cls.Patterns, top.Intent) && cls.Margin() >= pol.ClarifyMargin.In(lang)/2) && !c.sameOrderReply(cls):
 		// A pattern-confirmed top intent needs half the margin.
 		unclear = "policy:clarify_margin"
 	}
@@ -589,6 +589,24 @@ func (c *Conversation) orderReply(in *Intent) (string, int, bool) {
 		return text, k, true
 	}
 	return "", 0, false
+}
+
+// sameOrderReply reports that the two best intents would get the same
+// reply from the order ("it hasn't arrived, when will it come?" is
+// tracking or delivery time, and either way the parcel is late): asking
+// which would not change the answer.
+func (c *Conversation) sameOrderReply(cls Classification) bool {
+	if len(cls.Candidates) < 2 {
+		return false
+	}
+	r := c.engine.rules
+	a, b := r.IntentMap[cls.Candidates[0].Intent], r.IntentMap[cls.Candidates[1].Intent]
+	if a == nil || b == nil {
+		return false
+	}
+	ra, _, okA := c.orderReply(a)
+	rb, _, okB := c.orderReply(b)
+	return okA && okB && ra == rb
 }
 
 // daysSinceStatus counts the calendar days since the order's status
