@@ -321,7 +321,7 @@ func (c *Conversation) answerWaiting() {
 // contactFacts is the contact flow's facts in the customer's language.
 func (c *Conversation) contactFacts() handoff.Contact {
 	f := handoff.Contact{Lang: c.cfg.Lang, SignedIn: c.contact.SignedIn, CustomerName: c.customerName(),
-		Category: c.contact.Category.ID, Subtopic: c.contact.Topic.ID, Intent: c.contact.Topic.Intent}
+		Category: c.contact.Category.ID, Subtopic: c.contact.Topic.ID, Intent: c.contact.Topic.Intent, Now: c.now()}
 	if c.contact.SignedIn {
 		f.CustomerID = c.cfg.Profile.Customer.ID
 	}
@@ -410,6 +410,11 @@ func (c *Conversation) nextLine() int {
 func (c *Conversation) decided(d bot.Decision, text string) {
 	c.last = &d
 	c.decisions = append(c.decisions, handoff.DecisionFrom(d))
+	if text == "" && d.Action == bot.ActionAnswer && d.Intent != "" {
+		// The opening answers the topic chosen in the menu.
+		text = c.contact.Topic.Label
+	}
+	c.cases.decided(d, text, issueFacts(c.contactFacts().Order, d))
 	at := c.now()
 	line := c.nextLine()
 	dc := d
@@ -417,12 +422,7 @@ func (c *Conversation) decided(d bot.Decision, text string) {
 	c.history = append(c.history, handoff.Line{At: at, Speaker: handoff.SpeakerBot, Text: d.Reply})
 	c.write(job{line: line, entry: &transcripts.Entry{At: at, Role: transcripts.RoleBot, Text: d.Reply,
 		Meta: &transcripts.Meta{Intent: d.Intent, Action: string(d.Action), Confidence: d.Confidence,
-			Reason: string(d.Reason), Rules: d.Explanation.Rules}}})
-	if text == "" && d.Action == bot.ActionAnswer && d.Intent != "" {
-		// The opening answers the topic chosen in the menu.
-		text = c.contact.Topic.Label
-	}
-	c.cases.decided(d, text)
+			Reason: string(d.Reason), Rules: d.Explanation.Rules, Case: c.cases.stored()}}})
 	if d.Action == bot.ActionEscalate {
 		c.escalate(d.Reason)
 	}
@@ -478,7 +478,11 @@ func (c *Conversation) newPacket() *handoff.Packet {
 	c.intent = c.routingIntent()
 	facts := c.contactFacts().PacketFacts()
 	facts.Topic.Intent = c.intent
-	return handoff.NewPacket(c.now(), c.id, c.reason, c.cfg.Lang, facts, c.decisions, c.history, c.knowledge())
+	p := handoff.NewPacket(c.now(), c.id, c.reason, c.cfg.Lang, facts, c.decisions, c.history, c.knowledge())
+	if len(c.cases.issues) > 0 {
+		p.SetCase(c.cases.forPacket(), c.knowledge())
+	}
+	return p
 }
 
 // openDesk opens the operator desk; nil when there is none or it failed
