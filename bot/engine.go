@@ -22,17 +22,35 @@ type Engine struct {
 	index    map[string]int // intent name → class index
 }
 
-// NewEngine trains the scorer from the rules' example utterances (and the
-// example corpus the rules name) and returns a ready engine. With the default
-// rules this takes a few hundred milliseconds; load it in the background.
+// NewEngine returns a ready engine for the rules. The default rules come
+// with their scorer trained at build time (go generate, see precomputed.go),
+// so they are ready in milliseconds. Other rules are trained here, from
+// their example utterances and the example corpus they name: with rules the
+// size of the default ones that takes about a second, so load them in the
+// background.
 func NewEngine(r *Rules) *Engine {
 	e := &Engine{rules: r, index: map[string]int{}, patterns: newPatternIndex(r.compiled)}
 	for _, name := range r.order {
 		e.index[name] = len(e.classes)
 		e.classes = append(e.classes, name)
 	}
-	examples := make([]classify.Example, 0, len(r.corpus)+64*len(r.order))
-	for _, ex := range r.corpus {
+	e.clauses = clauseModel()
+	if p := precomputedFor(r); p != nil {
+		e.model, e.variants = p.intents, p.variants
+		return e
+	}
+	e.model, e.variants = trainIntents(r), trainVariants(r)
+	return e
+}
+
+// trainIntents trains the intent scorer of the rules.
+func trainIntents(r *Rules) *classify.Model {
+	corpus, err := r.loadCorpus()
+	if err != nil {
+		panic("bot: " + err.Error()) // LoadRules checked the name; the corpus is embedded
+	}
+	examples := make([]classify.Example, 0, len(corpus)+64*len(r.order))
+	for _, ex := range corpus {
 		examples = append(examples, classify.Example{Label: ex.intent, Text: ex.text, Weight: 1})
 	}
 	// Hand-written examples weigh example_weight against the corpus. Their
@@ -51,15 +69,12 @@ func NewEngine(r *Rules) *Engine {
 			}
 		}
 	}
-	m, err := classify.Train(examples, classify.Options{Labels: e.classes})
+	m, err := classify.Train(examples, classify.Options{Labels: r.IntentNames()})
 	if err != nil {
 		// Every label comes from the rules' own intents, so this is a bug.
 		panic("bot: training the scorer: " + err.Error())
 	}
-	e.model = m
-	e.clauses = clauseModel()
-	e.variants = trainVariants(r)
-	return e
+	return m
 }
 
 // defaultVariant labels an intent's own examples in its variant model.
@@ -192,7 +207,7 @@ var triggerKeys = []string{"human_request", "sensitive", "anger", "legal", "not_
 // letters (e.g. "?" or "2"). prior, if not empty, is an intent the contact
 // flow already chose; it gets a small boost. explain fills Features.
 func (e *Engine) Classify(text, fallbackLang, prior string, explain bool) Classification {
-	c := e.classifyText(text, fallbackLang, prior, explain)
+	c := e.classifyText(text, fallbackLang, prior, explain, true)
 	n := 0
 	for part := range classify.IssueClauses(text) {
 		if n == maxParts {
@@ -209,7 +224,7 @@ func (e *Engine) Classify(text, fallbackLang, prior string, explain bool) Classi
 	}
 	for i := range c.Parts {
 		p := &c.Parts[i]
-		pc := e.classifyText(p.Text, c.Lang, prior, false)
+		pc := e.classifyText(p.Text, c.Lang, prior, false, true)
 		p.Intent, p.Score, p.InScope, p.cls = pc.Top().Intent, pc.Top().Score, pc.InScope, &pc
 	}
 	return c
@@ -220,14 +235,17 @@ func (e *Engine) Classify(text, fallbackLang, prior string, explain bool) Classi
 const maxParts = 6
 
 // classifyText reads one text: the whole message, or one of its clauses.
-func (e *Engine) classifyText(text, fallbackLang, prior string, explain bool) Classification {
+func (e *Engine) classifyText(text, fallbackLang, prior string, explain, patterns bool) Classification {
 	lang := DetectLanguage(text, fallbackLang)
 	norm := Normalize(text)
 	c := Classification{Lang: lang, Normalized: norm}
 	padded := " " + norm + " "
 	ms := matchPool.Get().(*matchScratch)
 	defer matchPool.Put(ms)
-	hits := e.patterns.match(padded, ms)
+	var hits []patternHit
+	if patterns {
+		hits = e.patterns.match(padded, ms)
+	}
 	for owner, h := range hits {
 		if h.source < 0 {
 			continue

@@ -3,6 +3,7 @@ package bot
 import (
 	"bufio"
 	"bytes"
+	"crypto/sha256"
 	"embed"
 	"fmt"
 	"regexp"
@@ -21,7 +22,7 @@ import (
 // The default rules and the Bitext-derived example corpus (CDLA-Sharing-1.0,
 // see rules/NOTICE) are compiled into the binary.
 //
-//go:embed rules/default.yaml rules/bitext-train.tsv rules/clauses.yaml
+//go:embed rules/default.yaml rules/bitext-train.tsv rules/clauses.yaml rules/default.model
 var rulesFS embed.FS
 
 // The clause roles of rules/clauses.yaml; the policy acts on each.
@@ -41,9 +42,26 @@ var clauseRoles = []string{RoleProblem, RoleRemedy, RoleDetail, RoleVague, RoleS
 // intents' tens of thousands, so more passes at a higher rate.
 var clauseOptions = classify.Options{Epochs: 40, Rate: 4}
 
-// clauseModel is trained once and shared by every engine (a Model is
-// read-only).
+// clauseModel is the one clause model, shared by every engine (a Model is
+// read-only): trained at build time, or here if rules/clauses.yaml changed
+// since.
 var clauseModel = sync.OnceValue(func() *classify.Model {
+	if p := loadPrecomputed(); p != nil && p.clausesSum == sha256.Sum256(clausesYAML()) {
+		return p.clauses
+	}
+	return trainClauses()
+})
+
+func clausesYAML() []byte {
+	data, err := rulesFS.ReadFile("rules/clauses.yaml")
+	if err != nil {
+		panic(err)
+	}
+	return data
+}
+
+// trainClauses trains the clause model from rules/clauses.yaml.
+func trainClauses() *classify.Model {
 	data, err := rulesFS.ReadFile("rules/clauses.yaml")
 	if err != nil {
 		panic(err)
@@ -51,7 +69,7 @@ var clauseModel = sync.OnceValue(func() *classify.Model {
 	opts := clauseOptions
 	opts.Labels = clauseRoles
 	return classify.MustLoadLabels("bot/rules/clauses.yaml", data, opts)
-})
+}
 
 // DefaultRulesName is the name the embedded rules report in messages.
 const DefaultRulesName = "default rules"
@@ -347,7 +365,9 @@ type Rules struct {
 	IntentMap      map[string]*Intent  `yaml:"intents"`
 	order          []string            // intent names in file order
 	compiled       map[string]*matcher // pattern sets, keyed by owner
-	corpus         []corpusExample
+	// sum is the SHA-256 of the rules file: the default rules' scorer,
+	// trained at build time, is used for a file with the same sum.
+	sum [32]byte
 }
 
 // IntentNames returns the defined intents in file order.
@@ -388,6 +408,9 @@ type corpusExample struct {
 // DefaultRules returns the embedded rules. They are validated by the tests,
 // so an error here means a broken build; it panics rather than limp on.
 func DefaultRules() *Rules {
+	// The models trained at build time are read meanwhile, so an engine
+	// for these rules is ready as soon as they are.
+	go loadPrecomputed()
 	data, err := rulesFS.ReadFile("rules/default.yaml")
 	if err != nil {
 		panic(err)
@@ -418,17 +441,10 @@ func LoadRules(name string, data []byte) (*Rules, error) {
 	if problems := r.validate(doc); len(problems) > 0 {
 		return nil, &yamlfile.Error{Name: name, Problems: problems}
 	}
-	if r.ExamplesCorpus != "" {
-		c, err := loadCorpus(r.ExamplesCorpus)
-		if err != nil {
-			return nil, yamlfile.Errorf(name, doc.Line("examples_corpus"), "%v", err)
-		}
-		for _, ex := range c {
-			if _, ok := r.IntentMap[ex.intent]; ok {
-				r.corpus = append(r.corpus, ex)
-			}
-		}
+	if r.ExamplesCorpus != "" && r.ExamplesCorpus != "bitext" {
+		return nil, yamlfile.Errorf(name, doc.Line("examples_corpus"), "examples_corpus %q is not built in; the only one is \"bitext\"", r.ExamplesCorpus)
 	}
+	r.sum = sha256.Sum256(data)
 	return r, nil
 }
 
@@ -439,10 +455,15 @@ func Check(name string, data []byte) []string {
 	return yamlfile.Lines(name, err)
 }
 
-// loadCorpus reads an embedded example corpus. Only "bitext" exists.
-func loadCorpus(which string) ([]corpusExample, error) {
-	if which != "bitext" {
-		return nil, fmt.Errorf("examples_corpus %q is not built in; the only one is \"bitext\"", which)
+// loadCorpus reads the embedded example corpus the rules name (only
+// "bitext" exists), keeping the examples of the rules' intents. Only
+// training needs it.
+func (r *Rules) loadCorpus() ([]corpusExample, error) {
+	if r.ExamplesCorpus == "" {
+		return nil, nil
+	}
+	if r.ExamplesCorpus != "bitext" {
+		return nil, fmt.Errorf("examples_corpus %q is not built in; the only one is \"bitext\"", r.ExamplesCorpus)
 	}
 	data, err := rulesFS.ReadFile("rules/bitext-train.tsv")
 	if err != nil {
@@ -456,7 +477,7 @@ func loadCorpus(which string) ([]corpusExample, error) {
 			continue
 		}
 		intent, text, ok := strings.Cut(line, "\t")
-		if ok {
+		if _, known := r.IntentMap[intent]; ok && known {
 			out = append(out, corpusExample{intent, text})
 		}
 	}
