@@ -2,6 +2,7 @@ package bot
 
 import (
 	"bytes"
+	"reflect"
 	"testing"
 )
 
@@ -41,5 +42,18 @@ func TestPrecomputedOnlyForItsRules(t *testing.T) {
 	}
 	if _, err := decodePrecomputed([]byte("tsunagu-precomputed-1\nshort")); err == nil {
 		t.Fatal("a damaged file decodes")
+	}
+}
+
+// TestDefaultRulesStrict: the embedded rules, which DefaultRules reads
+// without the check for unknown keys, pass it, and both readings agree.
+func TestDefaultRulesStrict(t *testing.T) {
+	strict, err := LoadRules(DefaultRulesName, DefaultRulesYAML())
+	if err != nil {
+		t.Fatal(err)
+	}
+	fast := DefaultRules()
+	if !reflect.DeepEqual(strict, fast) {
+		t.Fatal("the default rules read strictly and read fast differ")
 	}
 }
