@@ -375,6 +375,9 @@ func (c *Conversation) issues(cls *Classification) (out []Issue, vague bool) {
 			continue // vague, but not surely: neither a topic nor "there is something"
 		case p.Role == RoleSocial && sure:
 			continue
+		case p.saysNoIssue(pol.NoIssueMin):
+			saidOther = true // off-topic: not vague, and no issue
+			continue
 		}
 		saidOther = true
 		// A remedy or a detail after an issue is about that issue.

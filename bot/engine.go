@@ -224,10 +224,19 @@ func (e *Engine) Classify(text, fallbackLang, prior string, explain bool) Classi
 	}
 	for i := range c.Parts {
 		p := &c.Parts[i]
+		if p.saysNoIssue(e.rules.Policy.NoIssueMin) {
+			continue // a greeting or "I have a question" raises no issue: its intent is not read
+		}
 		pc := e.classifyText(p.Text, c.Lang, prior, false, true)
 		p.Intent, p.Score, p.InScope, p.cls = pc.Top().Intent, pc.Top().Score, pc.InScope, &pc
 	}
 	return c
+}
+
+// saysNoIssue reports a clause surely read as social, vague or off-topic:
+// whatever intent it leans to, it raises no issue.
+func (p *Part) saysNoIssue(min float64) bool {
+	return p.RoleScore >= min && (p.Role == RoleSocial || p.Role == RoleVague || p.Role == RoleOffTopic)
 }
 
 // maxParts bounds the clauses read on their own; the rest of a very long

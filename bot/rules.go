@@ -201,6 +201,9 @@ type Policy struct {
 	// at least this score is outside the shop's topics.
 	OffTopicMin         float64 `yaml:"off_topic_min"`
 	OffTopicMinCoverage PerLang `yaml:"off_topic_min_coverage"`
+	// NoIssueMin: a clause read as social, vague or off_topic with at least
+	// this score raises no issue, and its intent is not read.
+	NoIssueMin float64 `yaml:"no_issue_min"`
 	// VagueMin: a clause says only "there is something" when read so with
 	// at least this score, and ClauseMinCoverage of it known.
 	VagueMin float64 `yaml:"vague_min"`
