@@ -517,11 +517,6 @@ func (c *Conversation) clarifyVague(d *Decision, fired []string, cls Classificat
 
 func conversational(intent string) bool { return intent == "greeting" || intent == "goodbye" }
 
-func (e *Engine) sameGroup(a, b string) bool {
-	ia, ib := e.rules.IntentMap[a], e.rules.IntentMap[b]
-	return ia != nil && ib != nil && ia.Group != "" && ia.Group == ib.Group
-}
-
 // act answers (or escalates) a chosen intent, and records it in d.
 func (c *Conversation) act(in *Intent, lang string, d *Decision, fired []string) string {
 	r := c.engine.rules
