@@ -286,11 +286,11 @@ func (p *Packet) summarise(lang string, kb Knowledge) string {
 					what = fill(pb.Problem, lang, &p.Facts)
 				}
 			}
-			if is.Text != "" {
+			if quote := shortQuote(is.Text); quote != "" {
 				if lang == "ja" {
-					what += "（「" + is.Text + "」）"
+					what += "（「" + quote + "」）"
 				} else {
-					what += ` ("` + is.Text + `")`
+					what += ` ("` + quote + `")`
 				}
 			}
 			parts = append(parts, what)
@@ -323,6 +323,18 @@ func (p *Packet) summarise(lang string, kb Knowledge) string {
 		b.WriteString(upperFirst(problem) + ". Reason: " + reason + ". Customer writes in " + custLang[0] + ".")
 	}
 	return b.String()
+}
+
+// maxQuote is the most of a customer's words a one-line summary quotes.
+const maxQuote = 60
+
+// shortQuote is text on one line, cut to maxQuote runes with "…".
+func shortQuote(text string) string {
+	r := []rune(strings.Join(strings.Fields(text), " "))
+	if len(r) > maxQuote {
+		return string(r[:maxQuote-1]) + "…"
+	}
+	return string(r)
 }
 
 func upperFirst(s string) string {

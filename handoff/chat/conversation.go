@@ -410,10 +410,8 @@ func (c *Conversation) nextLine() int {
 func (c *Conversation) decided(d bot.Decision, text string) {
 	c.last = &d
 	c.decisions = append(c.decisions, handoff.DecisionFrom(d))
-	if text == "" && d.Action == bot.ActionAnswer && d.Intent != "" {
-		// The opening answers the topic chosen in the menu.
-		text = c.contact.Topic.Label
-	}
+	// The opening answers the topic chosen in the menu: an issue without
+	// the customer's words yet (the menu's label is not theirs).
 	c.cases.decided(d, text, issueFacts(c.contactFacts().Order, d))
 	at := c.now()
 	line := c.nextLine()
