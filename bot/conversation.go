@@ -3,6 +3,7 @@ package bot
 import (
 	"fmt"
 	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -35,6 +36,10 @@ type Facts struct {
 	Order *Order
 	// Intent is the topic chosen in the menu, e.g. track_order.
 	Intent string
+	// Now is today for the conversation (the caller's clock), so replies
+	// can say that a parcel is late or when a refund is due. The zero
+	// value leaves dates out of it.
+	Now time.Time
 }
 
 // Conversation is the dialogue state of one chat. It is not safe for
@@ -56,6 +61,8 @@ type Conversation struct {
 	// orderStated: the reply being built has already described the order,
 	// so {order} becomes "this order" instead of repeating it.
 	orderStated bool
+	// text is the message being answered ("" for the opening).
+	text string
 }
 
 // NewConversation starts a dialogue with what the contact flow knows.
@@ -132,6 +139,7 @@ func (c *Conversation) topicLabel(intent, lang string) string {
 // Respond reads one customer message and decides what to do (SPEC 4).
 func (c *Conversation) Respond(text string) Decision {
 	c.turn++
+	c.text = text
 	e := c.engine
 	r := e.rules
 	cls := e.Classify(text, c.lang, c.facts.Intent, true)
@@ -191,7 +199,11 @@ func (c *Conversation) Respond(text string) Decision {
 				d.Confidence = round(cand.Score)
 			}
 		}
-		d.Reply = fill(r.Messages.Escalation[string(reason)].In(lang), c.values(lang))
+		msg := r.Messages.Escalation[string(reason)].In(lang)
+		if legal := r.Messages.Escalation["legal"].In(lang); d.legal && legal != "" {
+			msg = legal
+		}
+		d.Reply = fill(msg, c.values(lang))
 		d.Explanation.Rules = append(fired, rule)
 		d.Explanation.Note = note
 		d.Slots = c.Slots()
@@ -205,29 +217,85 @@ func (c *Conversation) Respond(text string) Decision {
 		return fallback
 	}
 	_, legal := cls.Triggers["legal"]
+	legalRule, legalBy := "policy:legal", "the legal trigger "+cls.Triggers["legal"]
+	if part, score, ok := c.partWithRole(cls, RoleLegal, r.Policy.LegalMin); ok {
+		legal, legalRule = true, "clause:legal:"+part
+		legalBy = fmt.Sprintf("the clause %q, read as a legal threat %.2f", part, score)
+	}
 	_, sensitive := cls.Triggers["sensitive"]
+	if c.offTopic(cls) {
+		// The weather, a joke: not about the shop, whatever intent the
+		// scorer leans to.
+		cls.InScope, intent = false, ""
+		d.Intent, d.Confidence = "", 0
+		fired = append(fired, "clause:off_topic")
+	}
+	issues, vague := c.issues(&cls)
+	if len(issues) == 1 && issues[0].part != nil && (!cls.InScope || conversational(intent)) {
+		// "Hi there! Where is my parcel?": the greeting is not the
+		// request; the clause that raises the issue is.
+		whole := cls
+		cls = *issues[0].part
+		cls.Parts, cls.Triggers = whole.Parts, whole.Triggers
+		top = cls.Top()
+		d.Candidates = topCandidates(cls.Candidates, 5)
+		intent = ""
+		if cls.InScope {
+			intent = top.Intent
+		}
+		d.Intent, d.Confidence = intent, round(top.Score)
+		fired = append(fired, "clause:issue:"+top.Intent)
+		d.Explanation.Decided = fmt.Sprintf("the clause %q, read as %s %.2f", issues[0].Text, top.Intent, top.Score)
+	}
+	if len(issues) == 1 {
+		d.Issues = issues
+	}
 	// Explicit trigger words first, in order of gravity; then the state
 	// rule "that didn't help"; then intents that always go to a person
 	// (even when the scorer is unsure, a likely request for a person or a
 	// security problem is not worth a clarification); then multi-issue.
 	switch {
 	case legal:
-		return escalate(ReasonSensitive, orIntent("complaint"), "policy:legal", "legal threat: escalate as sensitive")
+		// The threat is about the issue the message raises, else it is a
+		// complaint.
+		d.legal = true
+		d.Explanation.Decided = legalBy
+		about := "complaint"
+		if len(issues) > 0 {
+			about = issues[0].Intent
+		} else if intent != "" && !conversational(intent) {
+			about = intent
+		}
+		return escalate(ReasonSensitive, about, legalRule, "legal threat: escalate as sensitive, to a specialist")
 	case sensitive:
+		d.Explanation.Decided = "the sensitive trigger " + cls.Triggers["sensitive"]
 		return escalate(ReasonSensitive, orIntent("account_security"), "policy:sensitive", "account security: escalate as sensitive")
 	case hasKey(cls.Triggers, "human_request"):
+		d.Explanation.Decided = "the human_request trigger " + cls.Triggers["human_request"]
 		return escalate(ReasonHumanRequested, orIntent("contact_human_agent"), "policy:human_requested", "the customer asked for a person: escalate")
 	case hasKey(cls.Triggers, "anger"):
+		d.Explanation.Decided = "the anger trigger " + cls.Triggers["anger"]
 		return escalate(ReasonComplaint, orIntent("complaint"), "policy:anger", "anger or abuse: escalate as a complaint")
 	case hasKey(cls.Triggers, "not_helped") && c.lastAnswer != "":
+		d.Explanation.Decided = fmt.Sprintf("the not_helped trigger %s after the answer for %s", cls.Triggers["not_helped"], c.lastAnswer)
 		return escalate(ReasonUnresolved, c.lastAnswer, "policy:unresolved", "the customer says the answer did not help: escalate")
 	case intent == "account_security" && r.IntentMap[intent].Escalate != "":
 		return escalate(ReasonSensitive, intent, "policy:sensitive", "account security: escalate as sensitive")
 	case intent == "contact_human_agent" && r.IntentMap[intent].Escalate != "":
 		return escalate(ReasonHumanRequested, intent, "policy:human_requested", "the customer asked for a person: escalate")
 	}
-	if second, ok := c.secondIssue(&cls); ok && intent != "" {
-		return escalate(ReasonMultiIssue, intent, "policy:multi_issue:"+second, "two distinct problems in one message: escalate")
+	if len(issues) >= 2 {
+		d.Issues = issues
+		var by []string
+		for _, is := range issues {
+			by = append(by, fmt.Sprintf("%q read as %s %.2f", is.Text, is.Intent, is.Confidence))
+		}
+		d.Explanation.Decided = "the clauses " + strings.Join(by, "; ")
+		return escalate(ReasonMultiIssue, issues[0].Intent, "policy:multi_issue:"+issues[1].Intent,
+			fmt.Sprintf("%d distinct problems in one message (%s): escalate", len(issues), issueList(issues)))
+	}
+	if vague {
+		return c.clarifyVague(&d, fired, cls)
 	}
 
 	// Unclear: out of scope, not confident, or too close to call.
@@ -242,7 +310,7 @@ func (c *Conversation) Respond(text string) Decision {
 		unclear = "policy:min_confidence_short"
 	case !hasKey(cls.Patterns, top.Intent) && top.Score < pol.MinConfidence.In(lang):
 		unclear = "policy:min_confidence"
-	case cls.Margin() < pol.ClarifyMargin.In(lang) && !(hasKey(cls.Patterns, top.Intent) && cls.Margin() >= pol.ClarifyMargin.In(lang)/2):
+	case cls.Margin() < pol.ClarifyMargin.In(lang) && !(hasKey(cls.Patterns, top.Intent) && cls.Margin() >= pol.ClarifyMargin.In(lang)/2) && !c.sameOrderReply(cls):
 		// A pattern-confirmed top intent needs half the margin.
 		unclear = "policy:clarify_margin"
 	}
@@ -282,31 +350,172 @@ func hasKey(m map[string]string, k string) bool {
 	return ok
 }
 
-// secondIssue reports a second, distinct problem when the message has a
-// multi-issue cue ("and also", 「それと」): another intent whose patterns
-// matched, or that scored at least multi_issue_min_score.
-func (c *Conversation) secondIssue(cls *Classification) (string, bool) {
-	if !hasKey(cls.Triggers, "multi_issue") || !cls.InScope {
-		return "", false
-	}
-	top := cls.Top().Intent
-	for _, cand := range cls.Candidates[1:] {
-		if cand.Intent == top || conversational(cand.Intent) || c.engine.sameGroup(top, cand.Intent) {
+// issues returns the distinct issues a message raises, in order: one per
+// clause that raises one (SPEC section 4a). A clause raises an issue when it
+// reads as a problem (rules/clauses.yaml) about a confidently read intent;
+// the first one may also be a remedy or a detail ("I'd like to return the
+// dress"). A remedy or a detail after it is about the same issue ("broken,
+// I'd like a replacement"), and so is a clause whose intents overlap an
+// earlier issue's by at least same_issue_overlap ("It's late. When will it
+// come?"). vague reports a message that raises nothing and says only that
+// there is something ("I have a problem", 「ちょっと困っているのですが」).
+func (c *Conversation) issues(cls *Classification) (out []Issue, vague bool) {
+	e := c.engine
+	pol := e.rules.Policy
+	var dists [][]float64
+	saidVague, saidOther := false, false
+	for i := range cls.Parts {
+		p := &cls.Parts[i]
+		sure := p.RoleScore >= pol.ClauseRoleMin
+		switch {
+		case p.Role == RoleVague && p.RoleScore >= pol.VagueMin && p.RoleCoverage >= pol.ClauseMinCoverage.In(cls.Lang):
+			saidVague = true
+			continue
+		case p.Role == RoleVague && sure:
+			continue // vague, but not surely: neither a topic nor "there is something"
+		case p.Role == RoleSocial && sure:
+			continue
+		case p.saysNoIssue(pol.NoIssueMin):
+			saidOther = true // off-topic: not vague, and no issue
 			continue
 		}
-		if cand.Score >= c.engine.rules.Policy.MultiIssueMinScore || hasKey(cls.Patterns, cand.Intent) {
-			return cand.Intent, true
+		saidOther = true
+		// A remedy or a detail after an issue is about that issue.
+		raises := p.Role == RoleProblem && sure || len(out) == 0 && p.Role != RoleSocial && p.Role != RoleVague
+		if !raises || conversational(p.Intent) || p.Score < pol.ClauseMinConfidence.In(cls.Lang) {
+			continue
+		}
+		cands := cls.Candidates
+		if p.cls != nil {
+			cands = p.cls.Candidates
+		}
+		dist := make([]float64, len(e.classes))
+		for _, cand := range cands {
+			dist[e.index[cand.Intent]] = cand.Score
+		}
+		same := false
+		for k, prev := range out {
+			if prev.Intent == p.Intent || overlap(dists[k], dist) >= pol.SameIssueOverlap {
+				same = true
+				break
+			}
+		}
+		if same {
+			continue
+		}
+		dists = append(dists, dist)
+		out = append(out, Issue{Intent: p.Intent, Confidence: round(p.Score), Text: p.Text, part: p.cls})
+	}
+	// A topic the rules name by a pattern, or the scorer reads with
+	// near certainty, is not vague ("I have a problem paying").
+	top := cls.Top()
+	_, named := cls.Patterns[top.Intent]
+	named = named || !conversational(top.Intent) && top.Score >= pol.VagueMaxConfidence
+	return out, saidVague && !saidOther && !named
+}
+
+// overlap is how much two readings agree: the sum over intents of the
+// smaller of the two scores (1: the same reading, 0: nothing in common).
+func overlap(a, b []float64) float64 {
+	sum := 0.0
+	for i := range a {
+		sum += min(a[i], b[i])
+	}
+	return sum
+}
+
+// partWithRole returns the text of the first clause that surely has role.
+func (c *Conversation) partWithRole(cls Classification, role string, min float64) (string, float64, bool) {
+	for _, p := range cls.Parts {
+		if p.Role == role && p.RoleScore >= min && p.RoleCoverage >= c.engine.rules.Policy.ClauseMinCoverage.In(cls.Lang) {
+			return p.Text, p.RoleScore, true
 		}
 	}
-	return "", false
+	return "", 0, false
+}
+
+// offTopic reports a message every clause of which is surely about
+// something other than the shop (rules/clauses.yaml), and that names no
+// topic by a pattern.
+func (c *Conversation) offTopic(cls Classification) bool {
+	pol := c.engine.rules.Policy
+	if _, named := cls.Patterns[cls.Top().Intent]; len(cls.Parts) == 0 || named {
+		return false
+	}
+	for _, p := range cls.Parts {
+		// Unknown words are less reason to doubt it here (a message about
+		// something else is full of them), so it has its own coverage.
+		if p.Role != RoleOffTopic || p.RoleScore < pol.OffTopicMin || p.RoleCoverage < pol.OffTopicMinCoverage.In(cls.Lang) {
+			return false
+		}
+	}
+	return true
+}
+
+func issueList(issues []Issue) string {
+	names := make([]string, len(issues))
+	for i, is := range issues {
+		names[i] = is.Intent
+	}
+	return strings.Join(names, ", ")
+}
+
+// clarifyVague answers a message that says there is something without
+// saying what: it never answers a topic, it offers the likely ones (the
+// menu's topic, then what the order's status makes likely, then the
+// rules' vague_offer).
+func (c *Conversation) clarifyVague(d *Decision, fired []string, cls Classification) Decision {
+	r := c.engine.rules
+	lang := d.Lang
+	pol := r.Policy
+	if c.unclear >= pol.MaxClarifications {
+		d.Action, d.Reason = ActionEscalate, ReasonNoProgress
+		d.Reply = fill(r.Messages.Escalation[string(ReasonNoProgress)].In(lang), c.values(lang))
+		d.Explanation.Rules = append(fired, "policy:no_progress")
+		d.Explanation.Note = fmt.Sprintf("%d clarifications in a row did not help: escalate", c.unclear)
+		d.Slots = c.Slots()
+		c.choices, c.unclear = nil, 0
+		return *d
+	}
+	c.unclear++
+	var likely []string
+	add := func(names ...string) {
+		for _, n := range names {
+			if _, ok := r.IntentMap[n]; ok && !slices.Contains(likely, n) && len(likely) < pol.MaxChoices {
+				likely = append(likely, n)
+			}
+		}
+	}
+	add(c.facts.Intent)
+	if o := c.facts.Order; o != nil {
+		add(pol.LikelyTopics[o.Status]...)
+	}
+	add(pol.VagueOffer...)
+	c.choices = nil
+	for i, name := range likely {
+		c.choices = append(c.choices, Choice{Number: i + 1, Intent: name, Label: r.Label(name, lang)})
+	}
+	d.Action, d.Intent, d.Confidence = ActionClarify, "", 0
+	d.Choices = c.choices
+	msg := r.Messages.Vague.In(lang)
+	if msg == "" {
+		msg = r.Messages.Clarify.In(lang)
+	}
+	d.Reply = c.choicesText(msg, lang)
+	d.Explanation.Rules = append(fired, "clause:vague")
+	for _, p := range cls.Parts {
+		if p.Role == RoleVague {
+			d.Explanation.Decided = fmt.Sprintf("the clause %q, read as vague %.2f", p.Text, p.RoleScore)
+			break
+		}
+	}
+	d.Explanation.Note = "the message says there is something but not what: ask, offering the likely topics"
+	d.Explanation.Features = nil
+	d.Slots = c.Slots()
+	return *d
 }
 
 func conversational(intent string) bool { return intent == "greeting" || intent == "goodbye" }
-
-func (e *Engine) sameGroup(a, b string) bool {
-	ia, ib := e.rules.IntentMap[a], e.rules.IntentMap[b]
-	return ia != nil && ib != nil && ia.Group != "" && ia.Group == ib.Group
-}
 
 // act answers (or escalates) a chosen intent, and records it in d.
 func (c *Conversation) act(in *Intent, lang string, d *Decision, fired []string) string {
@@ -332,10 +541,105 @@ func (c *Conversation) act(in *Intent, lang string, d *Decision, fired []string)
 		reply = p.ReplyNoOrder
 		d.Explanation.Rules = append(d.Explanation.Rules, "state:no_order_known")
 	}
+	if v, id := c.engine.variant(in, c.text); v != nil && v.In(lang).Reply != "" {
+		reply = v.In(lang).Reply
+		d.Explanation.Rules = append(d.Explanation.Rules, "variant:"+in.Name+"/"+id)
+	}
+	if o, k, ok := c.orderReply(in); ok {
+		reply = o
+		d.Explanation.Rules = append(d.Explanation.Rules, fmt.Sprintf("order:%s:%d", in.Name, k))
+		d.Explanation.Note = fmt.Sprintf("answer %s from the order's status (%s, %d days)", in.Name, c.facts.Order.Status, c.daysSinceStatus())
+	}
 	if d.Explanation.Note == "" {
 		d.Explanation.Note = fmt.Sprintf("answer %s", in.Name)
 	}
 	return fill(reply, c.values(lang))
+}
+
+// orderReply is the intent's reply for the order as it stands, with the
+// index of the rule that chose it, when one applies.
+func (c *Conversation) orderReply(in *Intent) (string, int, bool) {
+	o := c.facts.Order
+	if o == nil || o.StatusDate.IsZero() || len(in.OrderReplies) == 0 {
+		return "", 0, false // the replies speak of the date
+	}
+	if id, ok := c.slots[slots.OrderID]; ok && id != o.ID {
+		return "", 0, false // the customer is asking about another order
+	}
+	days := c.daysSinceStatus()
+	for k, rep := range in.OrderReplies {
+		if !slices.Contains(rep.Status, o.Status) {
+			continue
+		}
+		if rep.MinDays > 0 && (days < 0 || days < rep.MinDays) {
+			continue
+		}
+		if rep.Overdue != nil {
+			due := c.refundDue()
+			if due.IsZero() || c.facts.Now.IsZero() || c.facts.Now.After(due) != *rep.Overdue {
+				continue
+			}
+		}
+		text := rep.EN
+		if c.lang == "ja" {
+			text = rep.JA
+		}
+		return text, k, true
+	}
+	return "", 0, false
+}
+
+// sameOrderReply reports that the two best intents would get the same
+// reply from the order ("it hasn't arrived, when will it come?" is
+// tracking or delivery time, and either way the parcel is late): asking
+// which would not change the answer.
+func (c *Conversation) sameOrderReply(cls Classification) bool {
+	if len(cls.Candidates) < 2 {
+		return false
+	}
+	r := c.engine.rules
+	a, b := r.IntentMap[cls.Candidates[0].Intent], r.IntentMap[cls.Candidates[1].Intent]
+	if a == nil || b == nil {
+		return false
+	}
+	ra, _, okA := c.orderReply(a)
+	rb, _, okB := c.orderReply(b)
+	return okA && okB && ra == rb
+}
+
+// daysSinceStatus counts the calendar days since the order's status
+// changed, or -1 when today or the date is not known.
+func (c *Conversation) daysSinceStatus() int {
+	o := c.facts.Order
+	if o == nil || o.StatusDate.IsZero() || c.facts.Now.IsZero() {
+		return -1
+	}
+	y1, m1, d1 := o.StatusDate.Date()
+	y2, m2, d2 := c.facts.Now.In(o.StatusDate.Location()).Date()
+	a := time.Date(y1, m1, d1, 0, 0, 0, 0, time.UTC)
+	b := time.Date(y2, m2, d2, 0, 0, 0, 0, time.UTC)
+	return int(b.Sub(a).Hours() / 24)
+}
+
+// refundDue is the day a refund should reach the customer: refund_days
+// business days after the return arrived (the status date).
+func (c *Conversation) refundDue() time.Time {
+	o := c.facts.Order
+	if o == nil || o.StatusDate.IsZero() {
+		return time.Time{}
+	}
+	return addBusinessDays(o.StatusDate, c.engine.rules.Policy.RefundDays)
+}
+
+// addBusinessDays moves n days forward, skipping Saturdays and Sundays.
+func addBusinessDays(t time.Time, n int) time.Time {
+	for n > 0 {
+		t = t.AddDate(0, 0, 1)
+		if wd := t.Weekday(); wd != time.Saturday && wd != time.Sunday {
+			n--
+		}
+	}
+	return t
 }
 
 // offer builds the numbered choices of a clarification from the best
@@ -418,6 +722,15 @@ func (c *Conversation) values(lang string) map[string]string {
 			v["order"] = map[string]string{"en": "this order", "ja": "こちらのご注文"}[langOrEN(lang)]
 		}
 	}
+	if o := c.facts.Order; o != nil && !o.StatusDate.IsZero() {
+		v["status_date"] = formatDate(o.StatusDate, lang)
+		if n := c.daysSinceStatus(); n >= 0 {
+			v["days"] = strconv.Itoa(n)
+		}
+		if due := c.refundDue(); !due.IsZero() {
+			v["refund_by"] = formatDate(due, lang)
+		}
+	}
 	if v["status"] == "" {
 		v["status"] = map[string]string{"en": "in progress", "ja": "手配中"}[langOrEN(lang)]
 	}
@@ -479,6 +792,14 @@ func (c *Conversation) statusText(lang string) string {
 		return fmt.Sprintf("%d月%d日 %s", o.StatusDate.Month(), o.StatusDate.Day(), label)
 	}
 	return label + " " + o.StatusDate.Format("2 Jan")
+}
+
+// formatDate writes a date as the bot does: 「11月24日」, "24 Nov".
+func formatDate(t time.Time, lang string) string {
+	if lang == "ja" {
+		return fmt.Sprintf("%d月%d日", t.Month(), t.Day())
+	}
+	return t.Format("2 Jan")
 }
 
 func langOrEN(lang string) string {

@@ -80,6 +80,10 @@ type Explanation struct {
 	// Note is one plain sentence, in English, stating the policy step taken,
 	// e.g. "top two intents within 0.05: clarify".
 	Note string `json:"note,omitempty"`
+	// Decided names what decided the action when it was not simply the
+	// best intent of the message: a trigger, a clause read on its own
+	// (with its score), or the dialogue state.
+	Decided string `json:"decided,omitempty"`
 }
 
 // Decision is the bot's answer to one customer message. Its JSON form is the
@@ -96,5 +100,19 @@ type Decision struct {
 	Reply        string            `json:"reply"`
 	Slots        map[string]string `json:"slots"`
 	Choices      []Choice          `json:"choices,omitempty"`
-	Explanation  Explanation       `json:"explanation"`
+	// Issues are the distinct issues the message raised, one per clause
+	// that raised one, in order; two or more make it multi_issue.
+	Issues      []Issue     `json:"issues,omitempty"`
+	Explanation Explanation `json:"explanation"`
+	// legal: the escalation is for a legal threat (it says so).
+	legal bool
+}
+
+// Issue is one issue a message raised: its intent, how sure the bot is,
+// and the customer's words (the clause) that raised it.
+type Issue struct {
+	Intent     string  `json:"intent"`
+	Confidence float64 `json:"confidence"`
+	Text       string  `json:"text"`
+	part       *Classification
 }

@@ -15,22 +15,42 @@ import (
 type Engine struct {
 	rules    *Rules
 	model    *classify.Model
+	clauses  *classify.Model            // what each clause does: see rules/clauses.yaml
+	variants map[string]*classify.Model // per intent with variants: which kind a message is
 	patterns *patternIndex
 	classes  []string       // class index → intent name
 	index    map[string]int // intent name → class index
 }
 
-// NewEngine trains the scorer from the rules' example utterances (and the
-// example corpus the rules name) and returns a ready engine. With the default
-// rules this takes a few hundred milliseconds; load it in the background.
+// NewEngine returns a ready engine for the rules. The default rules come
+// with their scorer trained at build time (go generate, see precomputed.go),
+// so they are ready in milliseconds. Other rules are trained here, from
+// their example utterances and the example corpus they name: with rules the
+// size of the default ones that takes about a second, so load them in the
+// background.
 func NewEngine(r *Rules) *Engine {
 	e := &Engine{rules: r, index: map[string]int{}, patterns: newPatternIndex(r.compiled)}
 	for _, name := range r.order {
 		e.index[name] = len(e.classes)
 		e.classes = append(e.classes, name)
 	}
-	examples := make([]classify.Example, 0, len(r.corpus)+64*len(r.order))
-	for _, ex := range r.corpus {
+	e.clauses = clauseModel()
+	if p := precomputedFor(r); p != nil {
+		e.model, e.variants = p.intents, p.variants
+		return e
+	}
+	e.model, e.variants = trainIntents(r), trainVariants(r)
+	return e
+}
+
+// trainIntents trains the intent scorer of the rules.
+func trainIntents(r *Rules) *classify.Model {
+	corpus, err := r.loadCorpus()
+	if err != nil {
+		panic("bot: " + err.Error()) // LoadRules checked the name; the corpus is embedded
+	}
+	examples := make([]classify.Example, 0, len(corpus)+64*len(r.order))
+	for _, ex := range corpus {
 		examples = append(examples, classify.Example{Label: ex.intent, Text: ex.text, Weight: 1})
 	}
 	// Hand-written examples weigh example_weight against the corpus. Their
@@ -42,16 +62,70 @@ func NewEngine(r *Rules) *Engine {
 			for _, text := range in.In(lang).Examples {
 				examples = append(examples, classify.Example{Label: name, Text: text, Weight: float64(r.Policy.ExampleWeight)})
 			}
+			for _, v := range in.variantOrder {
+				for _, text := range in.Variants[v].In(lang).Examples {
+					examples = append(examples, classify.Example{Label: name, Text: text, Weight: float64(r.Policy.ExampleWeight)})
+				}
+			}
 		}
 	}
-	m, err := classify.Train(examples, classify.Options{Labels: e.classes})
+	m, err := classify.Train(examples, classify.Options{Labels: r.IntentNames()})
 	if err != nil {
 		// Every label comes from the rules' own intents, so this is a bug.
 		panic("bot: training the scorer: " + err.Error())
 	}
-	e.model = m
-	return e
+	return m
 }
+
+// defaultVariant labels an intent's own examples in its variant model.
+const defaultVariant = "default"
+
+// trainVariants trains, for each intent with variants, a small model that
+// tells its kinds apart: the intent's own examples are "default".
+func trainVariants(r *Rules) map[string]*classify.Model {
+	out := map[string]*classify.Model{}
+	for _, name := range r.order {
+		in := r.IntentMap[name]
+		if len(in.variantOrder) == 0 {
+			continue
+		}
+		var examples []classify.Example
+		for _, lang := range []string{"en", "ja"} {
+			for _, text := range in.In(lang).Examples {
+				examples = append(examples, classify.Example{Label: defaultVariant, Text: text})
+			}
+			for _, v := range in.variantOrder {
+				for _, text := range in.Variants[v].In(lang).Examples {
+					examples = append(examples, classify.Example{Label: v, Text: text})
+				}
+			}
+		}
+		m, err := classify.Train(examples, classify.Options{Labels: append([]string{defaultVariant}, in.variantOrder...), Epochs: 40, Rate: 4})
+		if err != nil {
+			panic("bot: training the variants of " + name + ": " + err.Error())
+		}
+		out[name] = m
+	}
+	return out
+}
+
+// variant returns the kind of intent in that text is, when it is clearly
+// one of the intent's variants.
+func (e *Engine) variant(in *Intent, text string) (*Variant, string) {
+	m := e.variants[in.Name]
+	if m == nil || text == "" {
+		return nil, ""
+	}
+	top := m.Classify(text, "en").Top()
+	if top.Label == defaultVariant || top.Score < minVariantScore {
+		return nil, ""
+	}
+	return in.Variants[top.Label], top.Label
+}
+
+// minVariantScore: a variant's reply is used only when the message reads
+// clearly as that variant.
+const minVariantScore = 0.6
 
 // Rules returns the rules the engine was built from.
 func (e *Engine) Rules() *Rules { return e.rules }
@@ -80,6 +154,31 @@ type Classification struct {
 	// Features are the strongest features of the top intent (only when
 	// classified with explain).
 	Features []Feature
+	// Parts are the message's clauses (classify.IssueClauses), each read on
+	// its own: what it does (Role) and what it is about. A message of one
+	// clause has one part, about what the whole is about.
+	Parts []Part
+}
+
+// Part is one clause of a message, read on its own.
+type Part struct {
+	Text string
+	// Role is what the clause does, learnt from rules/clauses.yaml:
+	// problem, remedy, detail, vague, social or legal.
+	Role      string
+	RoleScore float64
+	// RoleCoverage is the share of the clause the clause examples know.
+	RoleCoverage float64
+	// Intent is the clause's best intent and Score its score; InScope is
+	// false when the clause is not about the shop.
+	Intent  string
+	Score   float64
+	InScope bool
+	// whole: the part is the whole message (Candidates then live in the
+	// Classification).
+	whole bool
+	// cls is the clause's own reading, for a message of several parts.
+	cls *Classification
 }
 
 // Top returns the best candidate.
@@ -108,13 +207,54 @@ var triggerKeys = []string{"human_request", "sensitive", "anger", "legal", "not_
 // letters (e.g. "?" or "2"). prior, if not empty, is an intent the contact
 // flow already chose; it gets a small boost. explain fills Features.
 func (e *Engine) Classify(text, fallbackLang, prior string, explain bool) Classification {
+	c := e.classifyText(text, fallbackLang, prior, explain, true)
+	n := 0
+	for part := range classify.IssueClauses(text) {
+		if n == maxParts {
+			break
+		}
+		n++
+		rc := e.clauses.Classify(part, c.Lang)
+		c.Parts = append(c.Parts, Part{Text: part, Role: rc.Top().Label, RoleScore: rc.Top().Score, RoleCoverage: rc.Coverage})
+	}
+	if len(c.Parts) == 1 {
+		p := &c.Parts[0]
+		p.Intent, p.Score, p.InScope, p.whole = c.Top().Intent, c.Top().Score, c.InScope, true
+		return c
+	}
+	for i := range c.Parts {
+		p := &c.Parts[i]
+		if p.saysNoIssue(e.rules.Policy.NoIssueMin) {
+			continue // a greeting or "I have a question" raises no issue: its intent is not read
+		}
+		pc := e.classifyText(p.Text, c.Lang, prior, false, true)
+		p.Intent, p.Score, p.InScope, p.cls = pc.Top().Intent, pc.Top().Score, pc.InScope, &pc
+	}
+	return c
+}
+
+// saysNoIssue reports a clause surely read as social, vague or off-topic:
+// whatever intent it leans to, it raises no issue.
+func (p *Part) saysNoIssue(min float64) bool {
+	return p.RoleScore >= min && (p.Role == RoleSocial || p.Role == RoleVague || p.Role == RoleOffTopic)
+}
+
+// maxParts bounds the clauses read on their own; the rest of a very long
+// message is read only as part of the whole.
+const maxParts = 6
+
+// classifyText reads one text: the whole message, or one of its clauses.
+func (e *Engine) classifyText(text, fallbackLang, prior string, explain, patterns bool) Classification {
 	lang := DetectLanguage(text, fallbackLang)
 	norm := Normalize(text)
 	c := Classification{Lang: lang, Normalized: norm}
 	padded := " " + norm + " "
 	ms := matchPool.Get().(*matchScratch)
 	defer matchPool.Put(ms)
-	hits := e.patterns.match(padded, ms)
+	var hits []patternHit
+	if patterns {
+		hits = e.patterns.match(padded, ms)
+	}
 	for owner, h := range hits {
 		if h.source < 0 {
 			continue

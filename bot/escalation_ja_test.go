@@ -98,7 +98,6 @@ func TestJapaneseEscalationPhrasings(t *testing.T) {
 		{"not_helped", ReasonUnresolved, "うまくいきませんでした"},
 		{"not_helped", ReasonUnresolved, "やっぱりだめです"},
 		{"not_helped", ReasonUnresolved, "それは違います"},
-		{"multi_issue", ReasonMultiIssue, "商品が壊れていて、それと返金もしてほしい"},
 		{"multi_issue", ReasonMultiIssue, "荷物が届かないし、あと請求も二重になってる"},
 		{"multi_issue", ReasonMultiIssue, "返品したいです。また、住所も変更したい"},
 		{"multi_issue", ReasonMultiIssue, "パスワードを忘れました。ついでに返品もしたいです"},

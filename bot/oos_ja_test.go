@@ -71,7 +71,7 @@ func TestJapaneseOutOfScope(t *testing.T) {
 	}
 	rate := float64(declined) / float64(len(messages))
 	t.Logf("declined %d/%d = %.0f%%", declined, len(messages), 100*rate)
-	if rate < 0.85 {
-		t.Errorf("only %.0f%% of out-of-scope Japanese declined; want at least 85%%", 100*rate)
+	if rate < 0.92 {
+		t.Errorf("only %.0f%% of out-of-scope Japanese declined; want at least 92%%", 100*rate)
 	}
 }

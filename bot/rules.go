@@ -3,24 +3,73 @@ package bot
 import (
 	"bufio"
 	"bytes"
+	"crypto/sha256"
 	"embed"
 	"fmt"
 	"regexp"
 	"regexp/syntax"
 	"slices"
 	"strings"
+	"sync"
 
 	"golang.org/x/text/transform"
 	"golang.org/x/text/unicode/norm"
 
+	"tsunagu/bot/classify"
 	"tsunagu/bot/yamlfile"
 )
 
 // The default rules and the Bitext-derived example corpus (CDLA-Sharing-1.0,
 // see rules/NOTICE) are compiled into the binary.
 //
-//go:embed rules/default.yaml rules/bitext-train.tsv
+//go:embed rules/default.yaml rules/bitext-train.tsv rules/clauses.yaml rules/default.model
 var rulesFS embed.FS
+
+// The clause roles of rules/clauses.yaml; the policy acts on each.
+const (
+	RoleProblem  = "problem"
+	RoleRemedy   = "remedy"
+	RoleDetail   = "detail"
+	RoleVague    = "vague"
+	RoleSocial   = "social"
+	RoleLegal    = "legal"
+	RoleOffTopic = "off_topic"
+)
+
+var clauseRoles = []string{RoleProblem, RoleRemedy, RoleDetail, RoleVague, RoleSocial, RoleLegal, RoleOffTopic}
+
+// clauseOptions train the clause set: tens of examples per label, not the
+// intents' tens of thousands, so more passes at a higher rate.
+var clauseOptions = classify.Options{Epochs: 40, Rate: 4}
+
+// clauseModel is the one clause model, shared by every engine (a Model is
+// read-only): trained at build time, or here if rules/clauses.yaml changed
+// since.
+var clauseModel = sync.OnceValue(func() *classify.Model {
+	if p := loadPrecomputed(); p != nil && p.clausesSum == sha256.Sum256(clausesYAML()) {
+		return p.clauses
+	}
+	return trainClauses()
+})
+
+func clausesYAML() []byte {
+	data, err := rulesFS.ReadFile("rules/clauses.yaml")
+	if err != nil {
+		panic(err)
+	}
+	return data
+}
+
+// trainClauses trains the clause model from rules/clauses.yaml.
+func trainClauses() *classify.Model {
+	data, err := rulesFS.ReadFile("rules/clauses.yaml")
+	if err != nil {
+		panic(err)
+	}
+	opts := clauseOptions
+	opts.Labels = clauseRoles
+	return classify.MustLoadLabels("bot/rules/clauses.yaml", data, opts)
+}
 
 // DefaultRulesName is the name the embedded rules report in messages.
 const DefaultRulesName = "default rules"
@@ -129,9 +178,39 @@ type Policy struct {
 	// Per language: Japanese leans on its patterns more, because its
 	// examples are few.
 	PatternBoost PerLang `yaml:"pattern_boost"`
-	// MultiIssueMinScore: with a multi-issue cue, a second distinct intent
-	// scoring at least this makes the message multi_issue.
-	MultiIssueMinScore float64 `yaml:"multi_issue_min_score"`
+	// ClauseRoleMin: a clause's role (rules/clauses.yaml) counts when it
+	// scores at least this.
+	ClauseRoleMin float64 `yaml:"clause_role_min"`
+	// ClauseMinConfidence: a clause raises an issue only when its best
+	// intent scores at least this.
+	ClauseMinConfidence PerLang `yaml:"clause_min_confidence"`
+	// SameIssueOverlap: two clauses whose intent readings overlap at least
+	// this much are one issue said twice.
+	SameIssueOverlap float64 `yaml:"same_issue_overlap"`
+	// LegalMin: a clause read as a legal threat with at least this score,
+	// and ClauseMinCoverage of it known to the clause examples, escalates.
+	LegalMin          float64 `yaml:"legal_min"`
+	ClauseMinCoverage PerLang `yaml:"clause_min_coverage"`
+	// RefundDays: business days from the return's arrival to the refund
+	// reaching the customer ({refund_by} in order replies).
+	RefundDays int `yaml:"refund_days"`
+	// VagueOffer are the topics offered to a vague message, after the
+	// menu's topic and LikelyTopics for the order's status.
+	VagueOffer []string `yaml:"vague_offer"`
+	// OffTopicMin: a message every clause of which reads as off_topic with
+	// at least this score is outside the shop's topics.
+	OffTopicMin         float64 `yaml:"off_topic_min"`
+	OffTopicMinCoverage PerLang `yaml:"off_topic_min_coverage"`
+	// NoIssueMin: a clause read as social, vague or off_topic with at least
+	// this score raises no issue, and its intent is not read.
+	NoIssueMin float64 `yaml:"no_issue_min"`
+	// VagueMin: a clause says only "there is something" when read so with
+	// at least this score, and ClauseMinCoverage of it known.
+	VagueMin float64 `yaml:"vague_min"`
+	// VagueMaxConfidence: a message whose best intent scores at least this
+	// names its topic, however vaguely it is put.
+	VagueMaxConfidence float64             `yaml:"vague_max_confidence"`
+	LikelyTopics       map[string][]string `yaml:"likely_topics"`
 	// ExampleWeight repeats each hand-written example this many times in
 	// training, so a few hand-written examples are not drowned by a large
 	// corpus.
@@ -175,6 +254,7 @@ type Messages struct {
 	HowCanIHelp   Text            `yaml:"how_can_i_help"`
 	OutOfScope    Text            `yaml:"out_of_scope"`
 	Clarify       Text            `yaml:"clarify"`
+	Vague         Text            `yaml:"vague"`
 	ChoiceHint    Text            `yaml:"choice_hint"`
 	NeedsAccount  Text            `yaml:"needs_account"`
 	AnyOrder      Text            `yaml:"any_order"`
@@ -219,6 +299,51 @@ type Intent struct {
 	EN           Phrasing `yaml:"en"`
 	JA           Phrasing `yaml:"ja"`
 	Playbook     Playbook `yaml:"playbook"`
+	// OrderReplies replace the reply when the order's status and dates
+	// call for another answer (a late parcel, a shipped order that can no
+	// longer be cancelled). The first that applies wins.
+	OrderReplies []OrderReply `yaml:"order_replies"`
+	// Variants are kinds of the intent with a reply of their own, told
+	// apart by their examples ("charged twice" is a payment problem, but
+	// not a declined card). Their examples also teach the intent.
+	Variants map[string]*Variant `yaml:"variants"`
+	// variantOrder is the file's order of Variants.
+	variantOrder []string
+}
+
+// OrderReply is a reply for an order in a given state.
+type OrderReply struct {
+	// Status lists the order statuses it applies to.
+	Status []string `yaml:"status"`
+	// MinDays: at least this many days since the status changed
+	// (0: any).
+	MinDays int `yaml:"min_days"`
+	// Overdue: the refund should have reached the customer by now
+	// (refund_days business days after the return); false: not yet.
+	Overdue *bool  `yaml:"overdue"`
+	EN      string `yaml:"en"`
+	JA      string `yaml:"ja"`
+}
+
+// Variant is one kind of an intent, with examples and a reply per
+// language.
+type Variant struct {
+	EN VariantPhrasing `yaml:"en"`
+	JA VariantPhrasing `yaml:"ja"`
+}
+
+// VariantPhrasing is a variant in one language.
+type VariantPhrasing struct {
+	Examples []string `yaml:"examples"`
+	Reply    string   `yaml:"reply"`
+}
+
+// In returns the variant in lang ("ja", otherwise English).
+func (v *Variant) In(lang string) *VariantPhrasing {
+	if lang == "ja" {
+		return &v.JA
+	}
+	return &v.EN
 }
 
 // In returns the intent's phrasing in lang ("ja", otherwise English).
@@ -243,7 +368,9 @@ type Rules struct {
 	IntentMap      map[string]*Intent  `yaml:"intents"`
 	order          []string            // intent names in file order
 	compiled       map[string]*matcher // pattern sets, keyed by owner
-	corpus         []corpusExample
+	// sum is the SHA-256 of the rules file: the default rules' scorer,
+	// trained at build time, is used for a file with the same sum.
+	sum [32]byte
 }
 
 // IntentNames returns the defined intents in file order.
@@ -284,11 +411,14 @@ type corpusExample struct {
 // DefaultRules returns the embedded rules. They are validated by the tests,
 // so an error here means a broken build; it panics rather than limp on.
 func DefaultRules() *Rules {
+	// The models trained at build time are read meanwhile, so an engine
+	// for these rules is ready as soon as they are.
+	go loadPrecomputed()
 	data, err := rulesFS.ReadFile("rules/default.yaml")
 	if err != nil {
 		panic(err)
 	}
-	r, err := LoadRules(DefaultRulesName, data)
+	r, err := loadRules(DefaultRulesName, data, yamlfile.DecodeTrustedDoc)
 	if err != nil {
 		panic("bot: the embedded default rules are invalid: " + err.Error())
 	}
@@ -305,8 +435,15 @@ func DefaultRulesYAML() []byte {
 // LoadRules parses and validates a rules file. name is used in messages,
 // which read "NAME:LINE: message", one per line, listing every problem.
 func LoadRules(name string, data []byte) (*Rules, error) {
+	return loadRules(name, data, yamlfile.DecodeDoc)
+}
+
+// loadRules reads a rules file with decode: yamlfile.DecodeDoc, or for the
+// embedded default rules (which TestDefaultRulesStrict reads strictly) the
+// faster yamlfile.DecodeTrustedDoc.
+func loadRules(name string, data []byte, decode func(string, []byte, any) (*yamlfile.Doc, error)) (*Rules, error) {
 	r := &Rules{}
-	doc, err := yamlfile.DecodeDoc(name, data, r)
+	doc, err := decode(name, data, r)
 	if err != nil {
 		return nil, err
 	}
@@ -314,17 +451,10 @@ func LoadRules(name string, data []byte) (*Rules, error) {
 	if problems := r.validate(doc); len(problems) > 0 {
 		return nil, &yamlfile.Error{Name: name, Problems: problems}
 	}
-	if r.ExamplesCorpus != "" {
-		c, err := loadCorpus(r.ExamplesCorpus)
-		if err != nil {
-			return nil, yamlfile.Errorf(name, doc.Line("examples_corpus"), "%v", err)
-		}
-		for _, ex := range c {
-			if _, ok := r.IntentMap[ex.intent]; ok {
-				r.corpus = append(r.corpus, ex)
-			}
-		}
+	if r.ExamplesCorpus != "" && r.ExamplesCorpus != "bitext" {
+		return nil, yamlfile.Errorf(name, doc.Line("examples_corpus"), "examples_corpus %q is not built in; the only one is \"bitext\"", r.ExamplesCorpus)
 	}
+	r.sum = sha256.Sum256(data)
 	return r, nil
 }
 
@@ -335,10 +465,15 @@ func Check(name string, data []byte) []string {
 	return yamlfile.Lines(name, err)
 }
 
-// loadCorpus reads an embedded example corpus. Only "bitext" exists.
-func loadCorpus(which string) ([]corpusExample, error) {
-	if which != "bitext" {
-		return nil, fmt.Errorf("examples_corpus %q is not built in; the only one is \"bitext\"", which)
+// loadCorpus reads the embedded example corpus the rules name (only
+// "bitext" exists), keeping the examples of the rules' intents. Only
+// training needs it.
+func (r *Rules) loadCorpus() ([]corpusExample, error) {
+	if r.ExamplesCorpus == "" {
+		return nil, nil
+	}
+	if r.ExamplesCorpus != "bitext" {
+		return nil, fmt.Errorf("examples_corpus %q is not built in; the only one is \"bitext\"", r.ExamplesCorpus)
 	}
 	data, err := rulesFS.ReadFile("rules/bitext-train.tsv")
 	if err != nil {
@@ -352,7 +487,7 @@ func loadCorpus(which string) ([]corpusExample, error) {
 			continue
 		}
 		intent, text, ok := strings.Cut(line, "\t")
-		if ok {
+		if _, known := r.IntentMap[intent]; ok && known {
 			out = append(out, corpusExample{intent, text})
 		}
 	}
@@ -383,6 +518,17 @@ func (r *Rules) validate(doc *yamlfile.Doc) []yamlfile.Problem {
 			continue
 		}
 		in.Name = name
+		in.variantOrder = doc.Keys("intents", name, "variants")
+		for _, v := range in.variantOrder {
+			if in.Variants[v] == nil || len(in.Variants[v].EN.Examples)+len(in.Variants[v].JA.Examples) == 0 || in.Variants[v].EN.Reply == "" || in.Variants[v].JA.Reply == "" {
+				bad(doc.Line("intents", name, "variants", v), "intent %s: variant %s needs examples and a reply in both en and ja", name, v)
+			}
+		}
+		for i, o := range in.OrderReplies {
+			if len(o.Status) == 0 || o.EN == "" || o.JA == "" {
+				bad(doc.Line("intents", name, "order_replies", i), "intent %s: an order reply needs a status list and both en and ja", name)
+			}
+		}
 		switch in.Escalate {
 		case ReasonNone, ReasonHumanRequested, ReasonSensitive, ReasonComplaint:
 		default:
@@ -458,6 +604,21 @@ func (r *Rules) validate(doc *yamlfile.Doc) []yamlfile.Problem {
 		if r.IntentMap[name] == nil {
 			bad(doc.Line("policy", "out_of_scope_offer", i), "policy out_of_scope_offer: unknown intent %q", name)
 		}
+	}
+	for i, name := range p.VagueOffer {
+		if r.IntentMap[name] == nil {
+			bad(doc.Line("policy", "vague_offer", i), "policy vague_offer: unknown intent %q", name)
+		}
+	}
+	for _, status := range sortedKeys(p.LikelyTopics) {
+		for i, name := range p.LikelyTopics[status] {
+			if r.IntentMap[name] == nil {
+				bad(doc.Line("policy", "likely_topics", status, i), "policy likely_topics.%s: unknown intent %q", status, name)
+			}
+		}
+	}
+	if p.ClauseRoleMin < 0 || p.ClauseRoleMin > 1 || p.SameIssueOverlap < 0 || p.SameIssueOverlap > 1 {
+		bad(doc.Line("policy"), "policy clause_role_min and same_issue_overlap must be between 0 and 1")
 	}
 	if p.ExampleWeight < 1 {
 		p.ExampleWeight = 1

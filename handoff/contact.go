@@ -20,11 +20,14 @@ type Contact struct {
 	Category     string
 	Subtopic     string
 	Intent       string // the menu topic's intent
+	// Now is today for the bot (the caller's clock), so it can tell a late
+	// parcel or a refund's due date; zero leaves dates out of its replies.
+	Now time.Time
 }
 
 // BotFacts is the contact in the bot's form.
 func (c Contact) BotFacts() bot.Facts {
-	f := bot.Facts{Lang: c.Lang, CustomerName: c.CustomerName, SignedIn: c.SignedIn, Intent: c.Intent}
+	f := bot.Facts{Lang: c.Lang, CustomerName: c.CustomerName, SignedIn: c.SignedIn, Intent: c.Intent, Now: c.Now}
 	if o := c.Order; o != nil {
 		status := o.Status
 		if status == "in_transit" {

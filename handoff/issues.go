@@ -7,14 +7,6 @@ const (
 	IssueResolved = "resolved" // an operator resolved it
 )
 
-// Issue is one of the customer's issues as the packet carries it: the case
-// of the conversation at escalation, kept up to date by the operators.
-type Issue struct {
-	Intent string `json:"intent"`
-	Status string `json:"status"`
-	Text   string `json:"text,omitempty"` // the customer's words that raised it
-}
-
 // Issue returns the packet's issue about intent, or nil.
 func (p *Packet) Issue(intent string) *Issue {
 	for i := range p.Issues {

@@ -137,6 +137,17 @@ type Transfer struct {
 	Cause Cause     `json:"cause"`
 }
 
+// Issue is one of the customer's issues as the conversation's case holds it
+// (SPEC section 4a): its intent, where it stands ("open", "answered",
+// "resolved"), the customer's own words that raised it, and its facts
+// (order, items, amounts, dates).
+type Issue struct {
+	Intent string            `json:"intent"`
+	Status string            `json:"status"`
+	Text   string            `json:"text,omitempty"`
+	Facts  map[string]string `json:"facts,omitempty"`
+}
+
 // Packet is what an operator receives: built once at escalation, it grows
 // with every later message and goes with the chat on every transfer. Its JSON
 // form is what the store keeps in the escalation event.
@@ -150,9 +161,32 @@ type Packet struct {
 	Transcript   []Line            `json:"transcript"`
 	Transfers    []Transfer        `json:"transfers,omitempty"`
 	CreatedAt    time.Time         `json:"created_at"`
-	// Issues are the customer's issues (the case), latest raised last; the
-	// operators keep their statuses.
+	// Issues is the conversation's case when the packet was built (or
+	// last given one): what the summary names.
 	Issues []Issue `json:"issues,omitempty"`
+}
+
+// SetCase gives the packet the conversation's case and writes the
+// summaries again from it: they name the latest open issues, in the
+// customer's words.
+func (p *Packet) SetCase(issues []Issue, kb Knowledge) {
+	p.Issues = append([]Issue(nil), issues...)
+	p.Summary = map[string]string{"ja": p.summarise("ja", kb), "en": p.summarise("en", kb)}
+}
+
+// maxSummaryIssues is how many of the latest open issues a summary names.
+const maxSummaryIssues = 3
+
+// openIssues returns the latest open issues, at most maxSummaryIssues, in
+// the order they were raised.
+func (p *Packet) openIssues() []Issue {
+	var open []Issue
+	for i := len(p.Issues) - 1; i >= 0 && len(open) < maxSummaryIssues; i-- {
+		if p.Issues[i].Status == "open" {
+			open = append([]Issue{p.Issues[i]}, open...)
+		}
+	}
+	return open
 }
 
 // NewPacket builds the packet at escalation. kb supplies the problem
@@ -241,7 +275,32 @@ var reasonText = map[bot.Reason][2]string{
 func (p *Packet) summarise(lang string, kb Knowledge) string {
 	var b strings.Builder
 	problem := ""
-	if kb != nil {
+	if open := p.openIssues(); len(open) > 0 {
+		// The case says what the customer talks about now, in their words;
+		// the menu topic may be long behind them.
+		var parts []string
+		for _, is := range open {
+			what := is.Intent
+			if kb != nil {
+				if pb, ok := kb.Playbook(is.Intent, lang); ok && pb.Problem != "" {
+					what = fill(pb.Problem, lang, &p.Facts)
+				}
+			}
+			if quote := shortQuote(is.Text); quote != "" {
+				if lang == "ja" {
+					what += "（「" + quote + "」）"
+				} else {
+					what += ` ("` + quote + `")`
+				}
+			}
+			parts = append(parts, what)
+		}
+		if lang == "ja" {
+			problem = strings.Join(parts, "、")
+		} else {
+			problem = strings.Join(parts, "; ")
+		}
+	} else if kb != nil {
 		if pb, ok := kb.Playbook(p.Facts.Topic.Intent, lang); ok {
 			problem = fill(pb.Problem, lang, &p.Facts)
 		}
@@ -264,6 +323,18 @@ func (p *Packet) summarise(lang string, kb Knowledge) string {
 		b.WriteString(upperFirst(problem) + ". Reason: " + reason + ". Customer writes in " + custLang[0] + ".")
 	}
 	return b.String()
+}
+
+// maxQuote is the most of a customer's words a one-line summary quotes.
+const maxQuote = 60
+
+// shortQuote is text on one line, cut to maxQuote runes with "…".
+func shortQuote(text string) string {
+	r := []rune(strings.Join(strings.Fields(text), " "))
+	if len(r) > maxQuote {
+		return string(r[:maxQuote-1]) + "…"
+	}
+	return string(r)
 }
 
 func upperFirst(s string) string {

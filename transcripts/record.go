@@ -102,6 +102,7 @@ type Meta struct {
 	Rating        int             `json:"rating,omitempty"`
 	CallbackAt    *time.Time      `json:"callback_at,omitempty"`
 	Packet        json.RawMessage `json:"packet,omitempty"` // the handoff packet, owned by package handoff
+	Case          json.RawMessage `json:"case,omitempty"`   // the case after this entry, owned by package handoff/chat
 	Extra         Extra           `json:"-"`
 }
 
@@ -421,6 +422,7 @@ type (
 		Rating        int             `json:"rating"`
 		CallbackAt    *time.Time      `json:"callback_at"`
 		Packet        json.RawMessage `json:"packet"`
+		Case          json.RawMessage `json:"case"`
 	}
 	wireEntry struct {
 		At     time.Time `json:"at"`
@@ -466,7 +468,7 @@ func (c *Conversation) decodeKnownOnly(data []byte) bool {
 		if m := we.Meta; m != nil {
 			e.Meta = &Meta{Intent: m.Intent, Action: m.Action, Confidence: m.Confidence, Reason: m.Reason,
 				Rules: m.Rules, OperatorID: m.OperatorID, Operator: m.Operator, QueuePosition: m.QueuePosition,
-				Rating: m.Rating, CallbackAt: m.CallbackAt, Packet: m.Packet}
+				Rating: m.Rating, CallbackAt: m.CallbackAt, Packet: m.Packet, Case: m.Case}
 		}
 		out.Entries[i] = e
 	}
@@ -618,6 +620,7 @@ func cleanEntry(e Entry) Entry {
 			m.Rules = rules
 		}
 		m.Packet = cleanRaw(m.Packet)
+		m.Case = cleanRaw(m.Case)
 		m.Extra = cleanExtra(m.Extra)
 		e.Meta = &m
 	}

@@ -19,14 +19,20 @@ type typoCorrector struct {
 const minTypoLen = 4
 
 func newTypoCorrector(examples []example) *typoCorrector {
-	t := &typoCorrector{count: map[string]int{}, deletes: map[string]string{}}
+	count := map[string]int{}
 	for _, ex := range examples {
 		for seg := range segments(ex.text) {
 			if !seg.ja {
-				t.count[seg.text]++
+				count[seg.text]++
 			}
 		}
 	}
+	return typoCorrectorFrom(count)
+}
+
+// typoCorrectorFrom builds the corrector from the known words' counts.
+func typoCorrectorFrom(count map[string]int) *typoCorrector {
+	t := &typoCorrector{count: count, deletes: map[string]string{}}
 	for w, n := range t.count {
 		if len(w) < minTypoLen || n < 3 || !isASCII(w) {
 			continue

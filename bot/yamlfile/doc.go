@@ -24,14 +24,47 @@ func DecodeDoc(name string, data []byte, v any) (*Doc, error) {
 	if err := check(name, data); err != nil {
 		return nil, err
 	}
-	if err := decodeChecked(name, data, v); err != nil {
+	// The node tree is read beside the values (on another core when
+	// there is one): a large rules file loads in half the time.
+	var root yaml.Node
+	rootErr := make(chan error, 1)
+	go func() { rootErr <- decodeChecked(name, data, &root) }()
+	err := decodeChecked(name, data, v)
+	if rerr := <-rootErr; err == nil {
+		err = rerr
+	}
+	if err != nil {
+		return nil, err
+	}
+	return NewDoc(name, &root), nil
+}
+
+// DecodeTrustedDoc is DecodeDoc for a file compiled into the program, whose
+// tests decode it with DecodeDoc: it reads the text once, into the node
+// tree, and decodes the values from that tree, which takes about half the
+// time. Unknown keys are not reported.
+func DecodeTrustedDoc(name string, data []byte, v any) (*Doc, error) {
+	if err := check(name, data); err != nil {
 		return nil, err
 	}
 	var root yaml.Node
 	if err := decodeChecked(name, data, &root); err != nil {
 		return nil, err
 	}
+	if err := decodeNode(&root, v); err != nil {
+		return nil, &Error{Name: name, Problems: problemsOf(err)}
+	}
 	return NewDoc(name, &root), nil
+}
+
+// decodeNode decodes a node tree into v, turning a panic into an error.
+func decodeNode(root *yaml.Node, v any) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("yaml: the file could not be decoded (%v)", r)
+		}
+	}()
+	return root.Decode(v)
 }
 
 // NewDoc wraps an already decoded node tree (a document node or its top

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -17,7 +18,8 @@ import (
 func init() { subcommands = append(subcommands, newBotCmd) }
 
 func newBotCmd(g *globalOptions) *cobra.Command {
-	return &cobra.Command{
+	var timing bool
+	cmd := &cobra.Command{
 		Use:   "bot",
 		Short: "Run the first-line bot as a JSON Lines filter (for scripts and evaluation)",
 		Long: `Read JSON Lines from standard input, one customer message per line:
@@ -32,9 +34,16 @@ rest go on. --lang sets the language used until a message shows its own.`,
 			if err != nil {
 				return err
 			}
-			return runBotFilter(bot.NewEngine(rules), g.language(), cmd.InOrStdin(), cmd.OutOrStdout())
+			e := bot.NewEngine(rules)
+			if timing {
+				fmt.Fprintf(cmd.ErrOrStderr(), "tsunagu: the rules were ready %.1f ms after the program started\n",
+					float64(time.Since(mainStarted).Microseconds())/1000)
+			}
+			return runBotFilter(e, g.language(), cmd.InOrStdin(), cmd.OutOrStdout())
 		},
 	}
+	cmd.Flags().BoolVar(&timing, "timing", false, "print to stderr how long after the start the rules were ready")
+	return cmd
 }
 
 // loadBotRules returns the rules of --rules, or the embedded default.

@@ -79,8 +79,10 @@ type jsonlEvent struct {
 }
 
 type jsonlIssue struct {
-	Intent string           `json:"intent"`
-	Status chat.IssueStatus `json:"status"`
+	Intent string            `json:"intent"`
+	Status chat.IssueStatus  `json:"status"`
+	Text   string            `json:"text,omitempty"`
+	Facts  map[string]string `json:"facts,omitempty"`
 }
 
 // jsonlRunner holds the conversations of one input stream.
@@ -382,7 +384,7 @@ func (r *jsonlRunner) emit(key string, c *chat.Conversation, res chat.Result) er
 		case chat.KindCase:
 			issues := make([]jsonlIssue, 0, len(ev.Issues))
 			for _, is := range ev.Issues {
-				issues = append(issues, jsonlIssue{Intent: is.Intent, Status: is.Status})
+				issues = append(issues, jsonlIssue{Intent: is.Intent, Status: is.Status, Text: is.Text, Facts: is.Facts})
 			}
 			out.Issues = &issues
 		default:

@@ -8,7 +8,13 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"time"
 )
+
+// mainStarted is when the program's own code began: after the Go runtime
+// and the packages' initialisation, the nearest a program can see of its
+// start (`tsunagu bot --timing` reports from it).
+var mainStarted = time.Now()
 
 // Exit codes from SPEC section 5.
 const (

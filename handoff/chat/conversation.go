@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -325,7 +326,7 @@ func (c *Conversation) answerWaiting() {
 // contactFacts is the contact flow's facts in the customer's language.
 func (c *Conversation) contactFacts() handoff.Contact {
 	f := handoff.Contact{Lang: c.cfg.Lang, SignedIn: c.contact.SignedIn, CustomerName: c.customerName(),
-		Category: c.contact.Category.ID, Subtopic: c.contact.Topic.ID, Intent: c.contact.Topic.Intent}
+		Category: c.contact.Category.ID, Subtopic: c.contact.Topic.ID, Intent: c.contact.Topic.Intent, Now: c.now()}
 	if c.contact.SignedIn {
 		f.CustomerID = c.cfg.Profile.Customer.ID
 	}
@@ -416,6 +417,9 @@ func (c *Conversation) nextLine() int {
 func (c *Conversation) decided(d bot.Decision, text string) {
 	c.last = &d
 	c.decisions = append(c.decisions, handoff.DecisionFrom(d))
+	// The opening answers the topic chosen in the menu: an issue without
+	// the customer's words yet (the menu's label is not theirs).
+	c.cases.decided(d, text, issueFacts(c.contactFacts().Order, d))
 	at := c.now()
 	line := c.nextLine()
 	dc := d
@@ -423,12 +427,7 @@ func (c *Conversation) decided(d bot.Decision, text string) {
 	c.history = append(c.history, handoff.Line{At: at, Speaker: handoff.SpeakerBot, Text: d.Reply})
 	c.write(job{line: line, entry: &transcripts.Entry{At: at, Role: transcripts.RoleBot, Text: d.Reply,
 		Meta: &transcripts.Meta{Intent: d.Intent, Action: string(d.Action), Confidence: d.Confidence,
-			Reason: string(d.Reason), Rules: d.Explanation.Rules}}})
-	if text == "" && d.Action == bot.ActionAnswer && d.Intent != "" {
-		// The opening answers the topic chosen in the menu.
-		text = c.contact.Topic.Label
-	}
-	c.cases.decided(d, text)
+			Reason: string(d.Reason), Rules: d.Explanation.Rules, Case: c.cases.stored()}}})
 	if d.Action == bot.ActionEscalate {
 		c.escalate(d.Reason)
 	}
@@ -485,8 +484,8 @@ func (c *Conversation) newPacket() *handoff.Packet {
 	facts := c.contactFacts().PacketFacts()
 	facts.Topic.Intent = c.intent
 	p := handoff.NewPacket(c.now(), c.id, c.reason, c.cfg.Lang, facts, c.decisions, c.history, c.knowledge())
-	for _, is := range c.cases.snapshot() {
-		p.Issues = append(p.Issues, handoff.Issue{Intent: is.Intent, Status: string(is.Status), Text: is.Text})
+	if len(c.cases.issues) > 0 {
+		p.SetCase(c.cases.forPacket(), c.knowledge())
 	}
 	return p
 }
@@ -719,11 +718,16 @@ func (c *Conversation) syncPacket(emit bool) {
 	c.packet = p
 	before := c.cases.snapshot()
 	for _, is := range p.Issues {
-		c.cases.set(is.Intent, IssueStatus(is.Status), is.Text)
+		c.cases.set(is.Intent, IssueStatus(is.Status), is.Text, is.Facts)
 	}
-	if emit && !slices.Equal(before, c.cases.snapshot()) {
+	if emit && !slices.EqualFunc(before, c.cases.snapshot(), sameIssue) {
 		c.emitCase()
 	}
+}
+
+// sameIssue compares two issues as the case line shows them.
+func sameIssue(a, b Issue) bool {
+	return a.Intent == b.Intent && a.Status == b.Status && a.Text == b.Text && maps.Equal(a.Facts, b.Facts)
 }
 
 // Offer is what the callbacks service promises now, for the phone page.

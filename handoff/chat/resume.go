@@ -114,6 +114,9 @@ func (c *Conversation) restore(rs *resumeState, e transcripts.Entry) {
 	line := func(speaker string) handoff.Line {
 		return handoff.Line{At: e.At, Speaker: speaker, Name: meta.OperatorID, Text: e.Text}
 	}
+	if len(meta.Case) > 0 {
+		c.cases.restore(meta.Case) // the latest stored case wins
+	}
 	if len(meta.Packet) > 0 {
 		// The packet holds everything before it; later lines replay on it.
 		rs.packet, rs.later = meta.Packet, nil
@@ -200,12 +203,15 @@ func (c *Conversation) continueResumed() {
 	}
 	if !c.escalated {
 		d, _ := c.bot.Start(c.id, c.contactFacts().BotFacts())
+		stored := len(c.cases.issues) > 0 // kept with the entries: it wins over a replay
 		for _, t := range rs.customer {
 			dec := d.Respond(t)
 			if c.last == nil {
 				c.last = &dec
 			}
-			c.cases.decided(dec, t)
+			if !stored {
+				c.cases.decided(dec, t, issueFacts(c.contactFacts().Order, dec))
+			}
 		}
 		c.dialogue = d
 		c.answerWaiting()
