@@ -443,6 +443,9 @@ func newTrainFromHistoryCmd(g *globalOptions) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			if err := scenarioPlays(g, args[0], data); err != nil {
+				return err
+			}
 			if output == "" || output == "-" {
 				_, err = cmd.OutOrStdout().Write(data)
 				return err
