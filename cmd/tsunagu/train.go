@@ -82,7 +82,7 @@ a line is a reply; /transfer TEAM, /callback [PHONE], /wait SECONDS, /close.`,
 	f.BoolVar(&o.plain, "plain", false, "line-by-line session on standard input, without the full-screen UI")
 	f.StringVar(&o.markdown, "markdown", "", "also write the scorecard as Markdown to this file")
 	f.BoolVar(&o.jsonOut, "json", false, "with --list: print JSON")
-	cmd.AddCommand(newTrainHistoryCmd(g), newTrainExportCmd(g), newTrainFromHistoryCmd(g), newTrainDrillCmd(g))
+	cmd.AddCommand(newTrainHistoryCmd(g), newTrainExportCmd(g), newTrainFromHistoryCmd(g), newTrainDrillCmd(g), newTrainImportCmd(g))
 	return cmd
 }
 
@@ -210,7 +210,7 @@ func saveScorecard(g *globalOptions, o *trainOptions, card training.Scorecard) (
 	if err != nil {
 		return 0, err
 	}
-	st, err := transcripts.Open(g.dbPath, transcripts.Options{Timeout: time.Second})
+	st, err := openTrainStore(g.dbPath)
 	if err != nil {
 		return 0, fmt.Errorf("the scorecard was not saved: %w", err)
 	}
@@ -226,6 +226,10 @@ func saveScorecard(g *globalOptions, o *trainOptions, card training.Scorecard) (
 func runTrainPlain(cmd *cobra.Command, g *globalOptions, o *trainOptions, sc *training.Scenario) error {
 	kit, err := loadTrainKit(g, sc)
 	if err != nil {
+		return err
+	}
+	in := bufio.NewReaderSize(cmd.InOrStdin(), 64<<10)
+	if err := waitForTrainStorePlain(g, in, cmd.OutOrStdout(), kit.lang); err != nil {
 		return err
 	}
 	s, err := kit.newSession(g, o, sc)
@@ -244,7 +248,6 @@ func runTrainPlain(cmd *cobra.Command, g *globalOptions, o *trainOptions, sc *tr
 	}
 	fmt.Fprintln(out, plainHelp(lang))
 	out.Flush()
-	in := bufio.NewReaderSize(cmd.InOrStdin(), 64<<10)
 	printed := len(s.Lines())
 	flushLines := func() {
 		lines := s.Lines()
@@ -296,7 +299,7 @@ func runTrainPlain(cmd *cobra.Command, g *globalOptions, o *trainOptions, sc *tr
 	card := s.Scorecard()
 	fmt.Fprint(out, training.ScorecardText(card))
 	out.Flush()
-	id, err := saveScorecard(g, o, card)
+	id, err := saveOrKeepPlain(g, o, card, in, out)
 	if err != nil {
 		return err
 	}
@@ -579,6 +582,7 @@ func runTrainTUI(cmd *cobra.Command, g *globalOptions, o *trainOptions, cat *tra
 			}
 			return kit.newSession(g, o, sc)
 		},
+		CheckStore: func() error { _, err := checkTrainStore(g); return err },
 		Save: func(card training.Scorecard) (string, error) {
 			id, err := saveScorecard(g, o, card)
 			if err != nil {
@@ -593,7 +597,11 @@ func runTrainTUI(cmd *cobra.Command, g *globalOptions, o *trainOptions, cat *tra
 	if o.scenario != "" {
 		cfg.Scenario = preset
 	}
-	p := tea.NewProgram(train.New(cfg), tea.WithInput(cmd.InOrStdin()), tea.WithOutput(cmd.OutOrStdout()))
+	m := train.New(cfg)
+	p := tea.NewProgram(m, tea.WithInput(cmd.InOrStdin()), tea.WithOutput(cmd.OutOrStdout()))
 	_, err := p.Run()
+	if cards := m.Unsaved(); len(cards) > 0 {
+		return errors.Join(err, keepUnsaved(g, cards, errors.New("the scorecard could not be saved")))
+	}
 	return err
 }
