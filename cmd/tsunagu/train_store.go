@@ -72,14 +72,20 @@ const recoveryKind = "tsunagu-training-sessions"
 // writeTrainRecovery writes scorecards to a new recovery file in dir,
 // readable by its owner only, and returns its path.
 func writeTrainRecovery(dir string, cards []training.Scorecard) (string, error) {
-	rf := recoveryFile{Kind: recoveryKind}
+	var recs []transcripts.TrainingSession
 	for _, c := range cards {
 		rec, err := c.Record()
 		if err != nil {
 			return "", err
 		}
-		rf.Sessions = append(rf.Sessions, rec)
+		recs = append(recs, rec)
 	}
+	return writeRecoveryRecords(dir, recs)
+}
+
+// writeRecoveryRecords writes stored-session records to a new recovery file.
+func writeRecoveryRecords(dir string, recs []transcripts.TrainingSession) (string, error) {
+	rf := recoveryFile{Kind: recoveryKind, Sessions: recs}
 	data, err := json.MarshalIndent(rf, "", "  ")
 	if err != nil {
 		return "", err
