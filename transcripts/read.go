@@ -292,6 +292,7 @@ type TrainingSession struct {
 	At         time.Time       `json:"at"`
 	Score      float64         `json:"score"`
 	Items      json.RawMessage `json:"items,omitempty"`
+	Transcript []TrainingLine  `json:"transcript,omitempty"` // see training.go
 }
 
 // SaveTraining stores a session (committed when it returns) and returns its
@@ -305,6 +306,7 @@ func (s *Store) SaveTraining(t TrainingSession) (uint64, error) {
 	}
 	t.Trainee = cleanText(t.Trainee)
 	t.ScenarioID = cleanText(t.ScenarioID)
+	t.Transcript = cleanTrainingLines(t.Transcript)
 	if len(t.Items) > 0 {
 		if t.Items = cleanRaw(t.Items); t.Items == nil {
 			return 0, fmt.Errorf("%w: training items are not valid JSON", ErrInvalid)

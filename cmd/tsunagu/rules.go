@@ -27,7 +27,7 @@ var fileCheckers []fileChecker
 
 func init() { subcommands = append(subcommands, newRulesCmd) }
 
-func newRulesCmd(_ *globalOptions) *cobra.Command {
+func newRulesCmd(g *globalOptions) *cobra.Command {
 	rules := &cobra.Command{
 		Use:   "rules",
 		Short: "Work with rules, operator pool and scenario files",
@@ -45,6 +45,7 @@ as FILE:LINE: message. The exit code is 0 when every file is valid, 1 otherwise.
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
+			checkRulesFile = g.rulesFile
 			bad := 0
 			for _, name := range args {
 				problems := checkFile(name)

@@ -82,7 +82,7 @@ a line is a reply; /transfer TEAM, /callback [PHONE], /wait SECONDS, /close.`,
 	f.BoolVar(&o.plain, "plain", false, "line-by-line session on standard input, without the full-screen UI")
 	f.StringVar(&o.markdown, "markdown", "", "also write the scorecard as Markdown to this file")
 	f.BoolVar(&o.jsonOut, "json", false, "with --list: print JSON")
-	cmd.AddCommand(newTrainHistoryCmd(g), newTrainExportCmd(g), newTrainFromHistoryCmd(g), newTrainDrillCmd(g))
+	cmd.AddCommand(newTrainHistoryCmd(g), newTrainExportCmd(g), newTrainReplayCmd(g), newTrainFromHistoryCmd(g), newTrainDrillCmd(g), newTrainImportCmd(g))
 	return cmd
 }
 
@@ -210,7 +210,7 @@ func saveScorecard(g *globalOptions, o *trainOptions, card training.Scorecard) (
 	if err != nil {
 		return 0, err
 	}
-	st, err := transcripts.Open(g.dbPath, transcripts.Options{Timeout: time.Second})
+	st, err := openTrainStore(g.dbPath)
 	if err != nil {
 		return 0, fmt.Errorf("the scorecard was not saved: %w", err)
 	}
@@ -226,6 +226,10 @@ func saveScorecard(g *globalOptions, o *trainOptions, card training.Scorecard) (
 func runTrainPlain(cmd *cobra.Command, g *globalOptions, o *trainOptions, sc *training.Scenario) error {
 	kit, err := loadTrainKit(g, sc)
 	if err != nil {
+		return err
+	}
+	in := bufio.NewReaderSize(cmd.InOrStdin(), 64<<10)
+	if err := waitForTrainStorePlain(g, in, cmd.OutOrStdout(), kit.lang); err != nil {
 		return err
 	}
 	s, err := kit.newSession(g, o, sc)
@@ -244,7 +248,6 @@ func runTrainPlain(cmd *cobra.Command, g *globalOptions, o *trainOptions, sc *tr
 	}
 	fmt.Fprintln(out, plainHelp(lang))
 	out.Flush()
-	in := bufio.NewReaderSize(cmd.InOrStdin(), 64<<10)
 	printed := len(s.Lines())
 	flushLines := func() {
 		lines := s.Lines()
@@ -296,7 +299,7 @@ func runTrainPlain(cmd *cobra.Command, g *globalOptions, o *trainOptions, sc *tr
 	card := s.Scorecard()
 	fmt.Fprint(out, training.ScorecardText(card))
 	out.Flush()
-	id, err := saveScorecard(g, o, card)
+	id, err := saveOrKeepPlain(g, o, card, in, out)
 	if err != nil {
 		return err
 	}
@@ -339,85 +342,6 @@ func plainAction(s *training.Session, text string) error {
 	return fmt.Errorf("unknown command /%s; use /transfer, /callback, /wait or /close", name)
 }
 
-func newTrainHistoryCmd(g *globalOptions) *cobra.Command {
-	var trainee string
-	var asJSON bool
-	cmd := &cobra.Command{
-		Use:   "history",
-		Short: "Show each trainee's progress per scenario and per rubric item",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			st, err := transcripts.Open(g.dbPath, transcripts.Options{Timeout: time.Second, ReadOnly: true})
-			if errors.Is(err, os.ErrNotExist) {
-				return fmt.Errorf("there is no store at %s yet; play a scenario first", g.dbPath)
-			}
-			if err != nil {
-				return err
-			}
-			defer st.Close()
-			sessions, err := st.ListTraining(trainee, 0)
-			if err != nil {
-				return err
-			}
-			progress := training.Summarise(sessions)
-			if asJSON {
-				enc := json.NewEncoder(cmd.OutOrStdout())
-				enc.SetEscapeHTML(false)
-				return enc.Encode(progress)
-			}
-			if len(progress) == 0 {
-				fmt.Fprintln(cmd.OutOrStdout(), "No training sessions yet.")
-				return nil
-			}
-			fmt.Fprint(cmd.OutOrStdout(), training.ProgressText(progress, g.language()))
-			return nil
-		},
-	}
-	cmd.Flags().StringVar(&trainee, "trainee", "", "only this trainee")
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
-	return cmd
-}
-
-func newTrainExportCmd(g *globalOptions) *cobra.Command {
-	return &cobra.Command{
-		Use:   "export SESSION",
-		Short: "Write a stored training session's scorecard as Markdown",
-		Args: func(cmd *cobra.Command, args []string) error {
-			if len(args) != 1 {
-				return usageErrorf("train export needs one SESSION number (see 'tsunagu train history --json')")
-			}
-			if _, err := strconv.ParseUint(args[0], 10, 64); err != nil {
-				return usageErrorf("SESSION must be a number, not %q", args[0])
-			}
-			return nil
-		},
-		RunE: func(cmd *cobra.Command, args []string) error {
-			id, _ := strconv.ParseUint(args[0], 10, 64)
-			st, err := transcripts.Open(g.dbPath, transcripts.Options{Timeout: time.Second, ReadOnly: true})
-			if err != nil {
-				return err
-			}
-			defer st.Close()
-			sessions, err := st.ListTraining("", 0)
-			if err != nil {
-				return err
-			}
-			for _, s := range sessions {
-				if s.ID != id {
-					continue
-				}
-				card, ok := training.StoredScorecard(s)
-				if !ok {
-					return fmt.Errorf("training session %d has no readable scorecard", id)
-				}
-				_, err := io.WriteString(cmd.OutOrStdout(), card.Markdown())
-				return err
-			}
-			return fmt.Errorf("there is no training session %d", id)
-		},
-	}
-}
-
 func newTrainFromHistoryCmd(g *globalOptions) *cobra.Command {
 	var output string
 	cmd := &cobra.Command{
@@ -443,6 +367,9 @@ func newTrainFromHistoryCmd(g *globalOptions) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			if err := scenarioPlays(g, args[0], data); err != nil {
+				return err
+			}
 			if output == "" || output == "-" {
 				_, err = cmd.OutOrStdout().Write(data)
 				return err
@@ -460,6 +387,8 @@ func newTrainFromHistoryCmd(g *globalOptions) *cobra.Command {
 
 func newTrainDrillCmd(g *globalOptions) *cobra.Command {
 	var plain bool
+	var trainee string
+	var drill *training.Drill // the run, for saving its results
 	cmd := &cobra.Command{
 		Use:   "drill",
 		Short: "Escalation drill: decide answer, clarify or escalate (and why) for customer messages",
@@ -485,22 +414,27 @@ or with --plain, it reads answers line by line.`,
 					return engine.NewConversation(id, bot.Facts{Lang: lang, SignedIn: true})
 				})
 				d.SetRules(engine.Rules())
+				drill = d
 				return d, nil
 			}
 			if !plain && isTerminalFile(cmd.InOrStdin()) && isTerminalFile(cmd.OutOrStdout()) {
 				p := tea.NewProgram(train.New(train.Config{Lang: lang, NewDrill: newDrill, NoColor: os.Getenv("NO_COLOR") != ""}),
 					tea.WithInput(cmd.InOrStdin()), tea.WithOutput(cmd.OutOrStdout()))
 				_, err := p.Run()
-				return err
+				return errors.Join(err, saveDrill(g, trainee, drill, cmd.OutOrStdout()))
 			}
 			d, err := newDrill()
 			if err != nil {
 				return err
 			}
-			return runDrill(d, lang, cmd.InOrStdin(), cmd.OutOrStdout())
+			if err := runDrill(d, lang, cmd.InOrStdin(), cmd.OutOrStdout()); err != nil {
+				return err
+			}
+			return saveDrill(g, trainee, d, cmd.OutOrStdout())
 		},
 	}
 	cmd.Flags().BoolVar(&plain, "plain", false, "read answers line by line, without the full-screen UI")
+	cmd.Flags().StringVar(&trainee, "trainee", defaultTrainee(), "your name, for the progress history")
 	return cmd
 }
 
@@ -576,6 +510,7 @@ func runTrainTUI(cmd *cobra.Command, g *globalOptions, o *trainOptions, cat *tra
 			}
 			return kit.newSession(g, o, sc)
 		},
+		CheckStore: func() error { _, err := checkTrainStore(g); return err },
 		Save: func(card training.Scorecard) (string, error) {
 			id, err := saveScorecard(g, o, card)
 			if err != nil {
@@ -590,7 +525,11 @@ func runTrainTUI(cmd *cobra.Command, g *globalOptions, o *trainOptions, cat *tra
 	if o.scenario != "" {
 		cfg.Scenario = preset
 	}
-	p := tea.NewProgram(train.New(cfg), tea.WithInput(cmd.InOrStdin()), tea.WithOutput(cmd.OutOrStdout()))
+	m := train.New(cfg)
+	p := tea.NewProgram(m, tea.WithInput(cmd.InOrStdin()), tea.WithOutput(cmd.OutOrStdout()))
 	_, err := p.Run()
+	if cards := m.Unsaved(); len(cards) > 0 {
+		return errors.Join(err, keepUnsaved(g, cards, errors.New("the scorecard could not be saved")))
+	}
 	return err
 }

@@ -107,15 +107,16 @@ func TestTrainPlainSessionIsStoredAndExported(t *testing.T) {
 	}
 
 	out, _, code = runTrainCLI(t, "", append(trainFlags(db), "train", "history", "--json")...)
-	var progress []training.Progress
-	if err := json.Unmarshal([]byte(out), &progress); err != nil || code != 0 {
+	var review training.Review
+	if err := json.Unmarshal([]byte(out), &review); err != nil || code != 0 {
 		t.Fatalf("history: %v %s", err, out)
 	}
+	progress := review.Progress
 	if len(progress) != 1 || progress[0].Trainee != "amy" || progress[0].Scenarios[0].Best != 100 || progress[0].Scenarios[0].Last != 0 {
 		t.Errorf("progress %+v", progress)
 	}
 	out, _, _ = runTrainCLI(t, "", append(trainFlags(db), "train", "history")...)
-	if !strings.Contains(out, "cancel-membership") || !strings.Contains(out, "card_data") {
+	if !strings.Contains(out, "cancel-membership") || !strings.Contains(out, "█▁") {
 		t.Errorf("history text:\n%s", out)
 	}
 	out, _, code = runTrainCLI(t, "", append(trainFlags(db), "train", "export", "1")...)
@@ -176,11 +177,20 @@ func TestTrainFromHistory(t *testing.T) {
 func TestTrainDrill(t *testing.T) {
 	// Answer "escalate human_requested" to everything: only that question scores fully.
 	answers := strings.Repeat("e human_requested\n", len(training.DrillItems()))
-	out, _, code := runTrainCLI(t, "x\n"+answers, "--lang", "en", "--seed", "2", "train", "drill")
+	db := filepath.Join(t.TempDir(), "t.db")
+	out, _, code := runTrainCLI(t, "x\n"+answers, "--db", db, "--lang", "en", "--seed", "2", "train", "drill", "--trainee", "kim")
 	if code != 0 || !strings.Contains(out, "Score ") || !strings.Contains(out, `"x" is not a, c or e REASON`) {
 		t.Fatalf("code %d:\n%s", code, out)
 	}
 	if !strings.Contains(out, "Escalate: asked for a person.") || !strings.Contains(out, "✗") {
 		t.Errorf("drill output lacks explanations or wrong marks:\n%s", out)
+	}
+	// The results are stored and appear in progress, with their own trend row.
+	if !strings.Contains(out, "Drill results saved as session 1") {
+		t.Errorf("the drill results were not saved:\n%s", out)
+	}
+	out, _, _ = runTrainCLI(t, "", "--db", db, "--lang", "en", "train", "history")
+	if !strings.Contains(out, "kim") || !strings.Contains(out, "drill") || !strings.Contains(out, "escalation drill") {
+		t.Errorf("the drill is not in the history:\n%s", out)
 	}
 }

@@ -56,6 +56,7 @@ func (c Scorecard) Markdown() string {
 		}
 		fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", mdInline(it.Item.Label(lang)), score, mdInline(it.Why), quote)
 	}
+	b.WriteString(c.transcriptMarkdown())
 	return b.String()
 }
 

@@ -17,7 +17,7 @@ func (c Scorecard) Record() (transcripts.TrainingSession, error) {
 	if err != nil {
 		return transcripts.TrainingSession{}, fmt.Errorf("cannot encode the scorecard: %w", err)
 	}
-	return transcripts.TrainingSession{Trainee: c.Trainee, ScenarioID: c.ScenarioID, At: c.At, Score: c.Total, Items: items}, nil
+	return transcripts.TrainingSession{Trainee: c.Trainee, ScenarioID: c.ScenarioID, At: c.At, Score: c.Total, Items: items, Transcript: c.Transcript}, nil
 }
 
 // ScenarioProgress is one trainee's record on one scenario.
@@ -114,5 +114,6 @@ func StoredScorecard(s transcripts.TrainingSession) (Scorecard, bool) {
 	if err := json.Unmarshal(s.Items, &c); err != nil || len(c.Items) == 0 {
 		return Scorecard{}, false
 	}
+	c.Transcript = s.Transcript
 	return c, true
 }

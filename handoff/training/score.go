@@ -1,6 +1,8 @@
 package training
 
 import (
+	"tsunagu/transcripts"
+
 	"fmt"
 	"math"
 	"strings"
@@ -92,6 +94,9 @@ type Scorecard struct {
 	Weighted       float64       `json:"weighted"` // 0..100 before critical failures
 	Total          float64       `json:"total"`    // 0..100; 0 when a critical item failed
 	CriticalFailed bool          `json:"critical_failed"`
+	// Transcript is the session line by line; it is stored beside the
+	// card (transcripts.TrainingSession.Transcript), not inside it.
+	Transcript []transcripts.TrainingLine `json:"-"`
 }
 
 // Item returns the result of one item.
@@ -148,7 +153,7 @@ func seconds(d time.Duration) string {
 func (s *Session) Scorecard() Scorecard {
 	lang := s.lang
 	c := Scorecard{ScenarioID: s.sc.ID, Title: s.sc.TitleIn(lang), Lang: lang, Trainee: s.cfg.Trainee,
-		Seed: s.cfg.Seed, At: s.packetAt, Outcome: s.outcome, Resolved: s.resolved, Mood: s.mood}
+		Seed: s.cfg.Seed, At: s.packetAt, Outcome: s.outcome, Resolved: s.resolved, Mood: s.mood, Transcript: s.transcriptLines()}
 	end := s.endedAt
 	if end.IsZero() {
 		end = s.clock.Now()

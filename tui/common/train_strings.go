@@ -9,6 +9,12 @@ type TrainStrings struct {
 	Saving  string // while the scorecard is stored
 	Pick    string // the scenario list's title
 
+	// Nothing lost.
+	StoreBusy     string // the store's error follows
+	StoreBusyKeys string
+	EndAsk        string // Ctrl+C mid-session asks first
+	NotSaved      string // %s the error
+
 	// The session.
 	HandedToYou     string // the reason follows
 	TransferredTo   string // the team follows
@@ -62,6 +68,11 @@ var trainEN = TrainStrings{
 	Saving:  "Saving the scorecard…",
 	Pick:    "Trainee mode: pick a scenario",
 
+	StoreBusy:     "The session cannot start yet: the store is in use. ",
+	StoreBusyKeys: "r: wait and try again · q: quit",
+	EndAsk:        "End the session? y/n  (y scores and saves it, n goes back)",
+	NotSaved:      "Not saved: %s. r tries again; if you quit, the scorecard is kept in a recovery file.",
+
 	HandedToYou:     "Handed over to you: ",
 	TransferredTo:   "Transferred to ",
 	CallbackBooked:  "Callback booked: ",
@@ -103,6 +114,11 @@ var trainJA = TrainStrings{
 	Loading: "ボットを準備しています…",
 	Saving:  "スコアカードを保存しています…",
 	Pick:    "研修モード：シナリオを選んでください",
+
+	StoreBusy:     "まだ開始できません。会話ストアが使用中です。",
+	StoreBusyKeys: "r：待って再試行 · q：終了",
+	EndAsk:        "セッションを終了しますか？ y/n（y で採点して保存、n で戻る）",
+	NotSaved:      "保存できませんでした：%s。r で再試行します。終了するとスコアカードは復旧用ファイルに残ります。",
 
 	HandedToYou:     "あなたに引き継がれました：",
 	TransferredTo:   "転送：",

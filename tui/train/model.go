@@ -1,6 +1,7 @@
 package train
 
 import (
+	"fmt"
 	"strings"
 	"time"
 
@@ -26,8 +27,12 @@ type Config struct {
 	// NewDrill, when set, makes the app the escalation drill instead.
 	NewDrill func() (*training.Drill, error)
 	// Save stores the scorecard and says where ("saved as session 3").
-	Save    func(training.Scorecard) (string, error)
-	NoColor bool
+	Save func(training.Scorecard) (string, error)
+	// CheckStore, when set, is asked before each session starts: an error
+	// (the store is in use by a running chat) holds the session back and
+	// offers to wait (retry) or quit.
+	CheckStore func() error
+	NoColor    bool
 	// RevealEvery paces the bot stage on screen; TickEvery drives a real
 	// clock. Tick makes the timer command; tests replace it.
 	RevealEvery time.Duration
@@ -44,6 +49,7 @@ const (
 	screenSession
 	screenScore
 	screenDrill
+	screenBusy
 )
 
 // Model is the root model of `tsunagu train`.
@@ -64,6 +70,16 @@ type Model struct {
 	// saving is set while the scorecard is being stored; a quit asked
 	// meanwhile waits for it (quitAfterSave).
 	saving, quitAfterSave bool
+	// pending are scorecards not saved yet (a save failed); they are
+	// retried with r, before the next session, and handed back by Unsaved
+	// when the app ends, so none is dropped.
+	pending []training.Scorecard
+	// confirmEnd is set while "End the session? y/n" is asked.
+	confirmEnd bool
+	// busy is the store's error while a session waits for it; busyFor is
+	// the scenario to start once it is free.
+	busy    string
+	busyFor *training.Scenario
 
 	width, height int
 }
@@ -76,6 +92,15 @@ type startedMsg struct {
 type savedMsg struct {
 	where string
 	err   error
+	// tried is how many pending cards the save went through; failed are
+	// those still not saved.
+	tried  int
+	failed []training.Scorecard
+}
+
+type busyMsg struct {
+	sc  *training.Scenario
+	err error
 }
 
 type drillMsg struct {
@@ -120,10 +145,44 @@ func (m *Model) Init() tea.Cmd {
 
 func (m *Model) start(sc *training.Scenario) tea.Cmd {
 	m.screen = screenLoading
-	newSession := m.cfg.NewSession
+	newSession, check := m.cfg.NewSession, m.cfg.CheckStore
 	return func() tea.Msg {
+		if check != nil {
+			if err := check(); err != nil {
+				return busyMsg{sc, err}
+			}
+		}
 		s, err := newSession(sc)
 		return startedMsg{s, err}
+	}
+}
+
+// Unsaved returns the scorecards that could not be saved before the app
+// ended; the caller keeps them (a recovery file), so none is dropped.
+func (m *Model) Unsaved() []training.Scorecard {
+	return append([]training.Scorecard(nil), m.pending...)
+}
+
+// savePending stores every pending scorecard, in order, as one command.
+func (m *Model) savePending() tea.Cmd {
+	save := m.cfg.Save
+	if save == nil || len(m.pending) == 0 || m.saving {
+		return nil
+	}
+	m.saving = true
+	batch := append([]training.Scorecard(nil), m.pending...)
+	return func() tea.Msg {
+		msg := savedMsg{tried: len(batch)}
+		for _, c := range batch {
+			w, err := save(c)
+			if err != nil {
+				msg.err = err
+				msg.failed = append(msg.failed, c)
+				continue
+			}
+			msg.where = w
+		}
+		return msg
 	}
 }
 
@@ -156,13 +215,37 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, nil
 	case tea.KeyPressMsg:
+		if m.confirmEnd {
+			return m, m.answerEnd(msg)
+		}
+		if m.screen == screenBusy {
+			switch msg.String() {
+			case "r", "enter":
+				m.busy = ""
+				return m, m.start(m.busyFor)
+			case "q", "ctrl+c", "esc":
+				return m, tea.Quit
+			}
+			return m, nil
+		}
 		if key.Matches(msg, m.keys.Quit) {
+			if m.screen == screenSession && m.session.s != nil && m.session.s.Phase() == training.PhaseHuman {
+				m.confirmEnd = true // Ctrl+C mid-session asks first
+				return m, nil
+			}
 			if m.saving && !m.quitAfterSave {
 				m.quitAfterSave = true // a second ctrl+c quits at once
 				return m, nil
 			}
 			return m, tea.Quit
 		}
+		if m.screen == screenScore && len(m.pending) > 0 && !m.saving && msg.String() == "r" {
+			m.score.SetSaved(m.text.Saving)
+			return m, m.savePending()
+		}
+	case busyMsg:
+		m.screen, m.busy, m.busyFor = screenBusy, msg.err.Error(), msg.sc
+		return m, nil
 	case drillMsg:
 		if msg.err != nil {
 			m.err = msg.err.Error()
@@ -186,7 +269,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.session.SetStyles(m.st, m.isDark)
 		m.screen = screenSession
 		m.layout()
-		return m, m.reveal()
+		// The store was free a moment ago: cards a failed save left are
+		// stored now.
+		return m, tea.Batch(m.reveal(), m.savePending())
 	case revealMsg:
 		if m.screen != screenSession || !m.session.Revealing() {
 			return m, nil
@@ -213,22 +298,31 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.score.SetStyles(m.st, m.isDark)
 		m.screen = screenScore
 		m.layout()
-		save := m.cfg.Save
-		if save == nil {
+		if m.cfg.Save == nil {
+			if m.quitAfterSave {
+				return m, tea.Quit
+			}
 			return m, nil
 		}
-		m.saving = true
+		m.pending = append(m.pending, card)
 		m.score.SetSaved(m.text.Saving)
-		return m, func() tea.Msg { w, err := save(card); return savedMsg{w, err} }
+		if m.saving {
+			return m, nil // saved after the save under way
+		}
+		return m, m.savePending()
 	case savedMsg:
 		m.saving = false
+		m.pending = append(msg.failed, m.pending[min(msg.tried, len(m.pending)):]...)
 		if m.quitAfterSave {
 			return m, tea.Quit
 		}
 		if msg.err != nil {
-			m.score.SetSaved(msg.err.Error())
+			m.score.SetSaved(fmt.Sprintf(m.text.NotSaved, msg.err.Error()))
 		} else {
 			m.score.SetSaved(msg.where)
+		}
+		if len(m.pending) > 0 && msg.err == nil {
+			return m, m.savePending()
 		}
 		return m, nil
 	case againMsg:
@@ -286,7 +380,19 @@ func (m *Model) screenFrame() string {
 	case screenLoading:
 		return m.st.Muted.Render(m.text.Loading)
 	case screenSession:
+		if m.confirmEnd {
+			v := m.session.View()
+			if i := strings.LastIndex(v, "\n"); i >= 0 {
+				v = v[:i+1]
+			} else {
+				v = ""
+			}
+			return v + m.st.Notice.Render(ansi.Truncate(m.text.EndAsk, m.width, "…"))
+		}
 		return m.session.View()
+	case screenBusy:
+		return m.st.Bad.Render(ansi.Wrap(m.text.StoreBusy+termsafe.Text(m.busy), m.width, "")) + "\n\n" +
+			m.st.Muted.Render(m.text.StoreBusyKeys)
 	case screenScore:
 		return m.score.View()
 	case screenDrill:
@@ -303,4 +409,21 @@ func (m *Model) screenFrame() string {
 		return l.View() + "\n" + errText
 	}
 	return l.View()
+}
+
+// answerEnd answers "End the session? y/n": y ends the chat, scores it and
+// saves the card before quitting; n (or esc) goes back to the session.
+func (m *Model) answerEnd(k tea.KeyPressMsg) tea.Cmd {
+	switch k.String() {
+	case "y", "Y", "ctrl+c": // a second ctrl+c ends it too, card saved
+		m.confirmEnd = false
+		m.quitAfterSave = true
+		if m.session.s.Phase() == training.PhaseHuman {
+			_ = m.session.s.Close()
+		}
+		return func() tea.Msg { return endedMsg{} }
+	case "n", "N", "esc":
+		m.confirmEnd = false
+	}
+	return nil
 }
