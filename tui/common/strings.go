@@ -86,6 +86,7 @@ type Strings struct {
 	ReceiptReason    string
 	ReceiptSummary   string
 	ReceiptFacts     string
+	ReceiptCase      string // the customer's issues and where each stands
 	ReceiptDecisions string
 	ReceiptLines     string
 	ReceiptNone      string
@@ -97,6 +98,8 @@ type Strings struct {
 	WhyReason        string
 	WhyRules         string
 	WhyNote          string
+	WhyDecided       string // what decided the action
+	WhyIssues        string // the issues the message raised, one per clause
 	HumanAsked       string
 	BotThinking      string
 
@@ -222,6 +225,7 @@ var stringsEN = Strings{
 	ReceiptReason:    "Reason",
 	ReceiptSummary:   "Summary",
 	ReceiptFacts:     "Facts",
+	ReceiptCase:      "Case",
 	ReceiptDecisions: "Bot decisions",
 	ReceiptLines:     "Transcript lines",
 	ReceiptNone:      "Nothing has been handed over yet.",
@@ -233,6 +237,8 @@ var stringsEN = Strings{
 	WhyReason:        "Reason",
 	WhyRules:         "Rules fired",
 	WhyNote:          "Note",
+	WhyDecided:       "Decided by",
+	WhyIssues:        "Issues in the message",
 	HumanAsked:       "I'd like to talk to a person.",
 	BotThinking:      "the assistant is answering…",
 
@@ -349,6 +355,7 @@ var stringsJA = Strings{
 	ReceiptReason:    "理由",
 	ReceiptSummary:   "要約",
 	ReceiptFacts:     "わかっていること",
+	ReceiptCase:      "ご用件",
 	ReceiptDecisions: "ボットの判断",
 	ReceiptLines:     "会話の行数",
 	ReceiptNone:      "まだ担当者には渡っていません。",
@@ -360,6 +367,8 @@ var stringsJA = Strings{
 	WhyReason:        "理由",
 	WhyRules:         "使われたルール",
 	WhyNote:          "メモ",
+	WhyDecided:       "判断の根拠",
+	WhyIssues:        "メッセージ中のご用件",
 	HumanAsked:       "担当者と話したいです。",
 	BotThinking:      "アシスタントが回答中…",
 

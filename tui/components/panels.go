@@ -40,6 +40,16 @@ func ReceiptRows(st *common.Styles, t *common.Strings, p *handoff.Packet, lang s
 		for _, kv := range packetFacts(p) {
 			rows = append(rows, "  "+kv)
 		}
+		if len(p.Issues) > 0 {
+			rows = append(rows, st.PanelHead.Render(t.ReceiptCase)+":")
+			for _, is := range p.Issues {
+				line := fmt.Sprintf("  [%s] %s", is.Status, is.Intent)
+				if is.Text != "" {
+					line += ": " + is.Text
+				}
+				rows = append(rows, termsafe.Line(line))
+			}
+		}
 		if len(p.Decisions) > 0 {
 			rows = append(rows, st.PanelHead.Render(t.ReceiptDecisions)+":")
 			for _, d := range p.Decisions {
@@ -101,6 +111,15 @@ func Why(st *common.Styles, t *common.Strings, d *bot.Decision, width, height in
 		}
 		if d.Explanation.Note != "" {
 			rows = append(rows, st.PanelHead.Render(t.WhyNote)+": "+termsafe.Line(d.Explanation.Note))
+		}
+		if d.Explanation.Decided != "" {
+			rows = append(rows, st.PanelHead.Render(t.WhyDecided)+": "+termsafe.Line(d.Explanation.Decided))
+		}
+		if len(d.Issues) > 1 {
+			rows = append(rows, st.PanelHead.Render(t.WhyIssues)+":")
+			for _, is := range d.Issues {
+				rows = append(rows, termsafe.Line(fmt.Sprintf("  • %s %.2f “%s”", is.Intent, is.Confidence, is.Text)))
+			}
 		}
 		for i, c := range d.Candidates {
 			if i == 3 {
