@@ -263,11 +263,25 @@ func describesProblem(text string) bool {
 
 var reasonText = map[bot.Reason][2]string{
 	bot.ReasonHumanRequested: {"asked for a person", "担当者との会話を希望"},
-	bot.ReasonSensitive:      {"sensitive case", "要注意案件"},
-	bot.ReasonComplaint:      {"complaint", "苦情"},
-	bot.ReasonMultiIssue:     {"several issues at once", "複数の問題"},
+	bot.ReasonSensitive:      {"sensitive (security or legal)", "要注意（セキュリティ・法的）"},
+	bot.ReasonComplaint:      {"complaint, anger or abuse", "苦情・怒り・暴言"},
+	bot.ReasonMultiIssue:     {"several problems at once", "複数の問題"},
 	bot.ReasonUnresolved:     {"the bot's answer did not solve it", "ボットの回答で未解決"},
 	bot.ReasonNoProgress:     {"the bot could not understand after two clarifications", "2回の確認でも特定できず"},
+}
+
+// ReasonLabel is how operators and trainees are told why the bot handed a
+// chat over, in lang ("ja", otherwise English): the one wording of each
+// reason, used by packet summaries and trainee screens alike.
+func ReasonLabel(r bot.Reason, lang string) string {
+	l, ok := reasonText[r]
+	if !ok {
+		return string(r)
+	}
+	if lang == "ja" {
+		return l[1]
+	}
+	return l[0]
 }
 
 // summarise writes the short summary in an operator's language:
@@ -312,7 +326,7 @@ func (p *Packet) summarise(lang string, kb Knowledge) string {
 		}
 	}
 	ja := lang == "ja"
-	reason := reasonText[p.Reason][map[bool]int{true: 1, false: 0}[ja]]
+	reason := ReasonLabel(p.Reason, map[bool]string{true: "ja", false: "en"}[ja])
 	if reason == "" {
 		reason = string(p.Reason)
 	}

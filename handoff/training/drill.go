@@ -9,6 +9,7 @@ import (
 
 	"tsunagu/bot"
 	"tsunagu/bot/yamlfile"
+	"tsunagu/handoff"
 )
 
 // DrillItem is one customer message of the escalation drill.
@@ -168,20 +169,7 @@ func joinReasons() string {
 }
 
 // ReasonLabel names an escalation reason in lang.
-func ReasonLabel(r bot.Reason, lang string) string {
-	l := map[bot.Reason][2]string{
-		bot.ReasonHumanRequested: {"asked for a person", "担当者を希望"},
-		bot.ReasonSensitive:      {"sensitive (security or legal)", "要注意（セキュリティ・法的）"},
-		bot.ReasonComplaint:      {"complaint, anger or abuse", "苦情・怒り・暴言"},
-		bot.ReasonMultiIssue:     {"several problems at once", "複数の問題"},
-		bot.ReasonUnresolved:     {"the answer did not help", "回答で未解決"},
-		bot.ReasonNoProgress:     {"no progress after two clarifications", "2回確認しても不明"},
-	}[r]
-	if lang == "ja" {
-		return l[1]
-	}
-	return l[0]
-}
+func ReasonLabel(r bot.Reason, lang string) string { return handoff.ReasonLabel(r, lang) }
 
 // explainPolicy says, in lang, why the bot's policy gives this decision.
 func explainPolicy(d bot.Decision, lang string, rules *bot.Rules) string {
