@@ -3,7 +3,9 @@ package transcripts
 import (
 	"bytes"
 	"encoding/base64"
+	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -17,17 +19,9 @@ import (
 func (s *Store) Load(id string) (Conversation, error) {
 	var c Conversation
 	err := s.view(func(tx *bbolt.Tx) error {
-		h, err := getHeader(tx, id)
-		if err != nil {
-			return err
-		}
-		entries, err := loadEntries(tx, id)
-		if err != nil {
-			return err
-		}
-		c = Conversation{ID: h.ID, StartedAt: h.StartedAt, Lang: h.Lang, Customer: h.Customer, OrderID: h.OrderID,
-			Topic: h.Topic, Channel: h.Channel, Status: h.Status, Entries: entries, Extra: h.Extra}
-		return nil
+		var err error
+		c, err = loadConversation(tx, id)
+		return err
 	})
 	return c, err
 }
@@ -107,6 +101,9 @@ func (s *Store) List(f Filter, cursor string, limit int) (Page, error) {
 			stopAt = timeKey(f.From)
 		}
 		for ; k != nil; k, row = c.Next() {
+			if len(k) <= 8 {
+				continue // a damaged index key names no conversation
+			}
 			if stopAt != nil && bytes.Compare(k[:8], stopAt) > 0 {
 				break
 			}
@@ -120,11 +117,14 @@ func (s *Store) List(f Filter, cursor string, limit int) (Page, error) {
 				page.Next = base64.RawURLEncoding.EncodeToString(lastKey(page.Items))
 				break
 			}
-			h, err := getHeader(tx, string(k[8:]))
+			sum, err := summaryAt(tx, k, row)
+			if errors.Is(err, ErrNotFound) {
+				continue // a damaged index key names a conversation that is not there
+			}
 			if err != nil {
 				return err
 			}
-			page.Items = append(page.Items, h.summary())
+			page.Items = append(page.Items, sum)
 		}
 		return nil
 	})
@@ -197,16 +197,51 @@ func (s *Store) Search(query string, f Filter, limit int) (SearchResult, error) 
 			}
 			res.Total++
 			if len(res.Items) < limit {
-				h, err := getHeader(tx, p[8:])
+				sum, err := summaryAt(tx, []byte(p), cb.Get([]byte(p)))
+				if errors.Is(err, ErrNotFound) {
+					res.Total--
+					continue
+				}
 				if err != nil {
 					return err
 				}
-				res.Items = append(res.Items, h.summary())
+				res.Items = append(res.Items, sum)
 			}
 		}
 		return nil
 	})
 	return res, err
+}
+
+// summaryAt is the list row of the conversation whose by_time key is k
+// (row is that key's value, or nil). A damaged header does not hide the
+// conversation or stop the list: its row is made from the index and says
+// it is damaged.
+func summaryAt(tx *bbolt.Tx, k, row []byte) (Summary, error) {
+	h, err := getHeader(tx, string(k[8:]))
+	if err == nil {
+		return h.summary(), nil
+	}
+	var de *DamagedError
+	if !errors.As(err, &de) {
+		return Summary{}, err
+	}
+	sum := Summary{ID: string(k[8:]), StartedAt: timeFromKey(k[:8]), Damaged: de.What}
+	sum.LastAt = sum.StartedAt
+	if len(row) >= 3 {
+		if int(row[0]) < len(statusCodes) {
+			sum.Status = statusCodes[row[0]]
+		}
+		sum.Escalated = row[1]&1 != 0
+		sum.Rating = int(row[2])
+		sum.Topic = string(row[3:])
+	}
+	return sum, nil
+}
+
+// timeFromKey inverts timeKey.
+func timeFromKey(k []byte) time.Time {
+	return time.Unix(0, int64(^binary.BigEndian.Uint64(k)^1<<63))
 }
 
 func inRange(f Filter, key []byte) bool {
@@ -236,16 +271,10 @@ func (s *Store) ForEach(fn func(Conversation) error) error {
 		c := tx.Bucket(bucketByTime).Cursor()
 		for k, _ := c.First(); k != nil; k, _ = c.Next() {
 			id := string(k[8:])
-			h, err := getHeader(tx, id)
+			conv, err := loadConversation(tx, id)
 			if err != nil {
 				return err
 			}
-			entries, err := loadEntries(tx, id)
-			if err != nil {
-				return err
-			}
-			conv := Conversation{ID: h.ID, StartedAt: h.StartedAt, Lang: h.Lang, Customer: h.Customer, OrderID: h.OrderID,
-				Topic: h.Topic, Channel: h.Channel, Status: h.Status, Entries: entries, Extra: h.Extra}
 			if err := fn(conv); err != nil {
 				return err
 			}
@@ -294,7 +323,7 @@ func (s *Store) SaveTraining(t TrainingSession) (uint64, error) {
 		if err != nil {
 			return err
 		}
-		return b.Put(u64(id), v)
+		return b.Put(u64(id), seal(u64(id), v))
 	})
 	return t.ID, err
 }
@@ -307,8 +336,12 @@ func (s *Store) ListTraining(trainee string, limit int) ([]TrainingSession, erro
 		c := tx.Bucket(bucketTraining).Cursor()
 		for k, v := c.Last(); k != nil; k, v = c.Prev() {
 			var t TrainingSession
-			if err := json.Unmarshal(v, &t); err != nil {
-				return fmt.Errorf("training session %x: stored record is unreadable: %w", k, err)
+			js, _, err := unseal(k, v)
+			if err == nil {
+				err = json.Unmarshal(js, &t)
+			}
+			if err != nil {
+				return &DamagedError{What: fmt.Sprintf("training session %x is damaged or unreadable", k)}
 			}
 			if trainee != "" && t.Trainee != trainee {
 				continue

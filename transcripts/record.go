@@ -145,6 +145,9 @@ type Summary struct {
 	Escalated bool      `json:"escalated"`
 	Rating    int       `json:"rating,omitempty"` // last rating given, 0 if none
 	Preview   string    `json:"preview,omitempty"`
+	// Damaged is set when the conversation's record is damaged: it says
+	// what is wrong, and the row holds only what the list index knows.
+	Damaged string `json:"damaged,omitempty"`
 }
 
 // header is the stored form of a conversation without its entries.
@@ -164,6 +167,11 @@ type header struct {
 	Escalated bool      `json:"escalated,omitempty"`
 	Rating    int       `json:"rating,omitempty"`
 	Preview   string    `json:"preview,omitempty"`
+}
+
+func (h *header) conversation(entries []Entry) Conversation {
+	return Conversation{ID: h.ID, StartedAt: h.StartedAt, Lang: h.Lang, Customer: h.Customer, OrderID: h.OrderID,
+		Topic: h.Topic, Channel: h.Channel, Status: h.Status, Entries: entries, Extra: h.Extra}
 }
 
 func (h *header) summary() Summary {
@@ -462,16 +470,20 @@ func (c *Conversation) decodeKnownOnly(data []byte) bool {
 		out.Entries = make([]Entry, len(w.Entries))
 	}
 	for i, we := range w.Entries {
-		e := Entry{At: we.At, Role: we.Role, Author: we.Author, Text: we.Text, Event: we.Event}
-		if m := we.Meta; m != nil {
-			e.Meta = &Meta{Intent: m.Intent, Action: m.Action, Confidence: m.Confidence, Reason: m.Reason,
-				Rules: m.Rules, OperatorID: m.OperatorID, Operator: m.Operator, QueuePosition: m.QueuePosition,
-				Rating: m.Rating, CallbackAt: m.CallbackAt, Packet: m.Packet}
-		}
-		out.Entries[i] = e
+		out.Entries[i] = we.entry()
 	}
 	*c = out
 	return true
+}
+
+func (we *wireEntry) entry() Entry {
+	e := Entry{At: we.At, Role: we.Role, Author: we.Author, Text: we.Text, Event: we.Event}
+	if m := we.Meta; m != nil {
+		e.Meta = &Meta{Intent: m.Intent, Action: m.Action, Confidence: m.Confidence, Reason: m.Reason,
+			Rules: m.Rules, OperatorID: m.OperatorID, Operator: m.Operator, QueuePosition: m.QueuePosition,
+			Rating: m.Rating, CallbackAt: m.CallbackAt, Packet: m.Packet}
+	}
+	return e
 }
 
 // --- validation and cleaning before storage --------------------------------

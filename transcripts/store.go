@@ -190,6 +190,7 @@ func notWritable(path string) string {
 
 func (s *Store) openBolt() (db *bbolt.DB, err error) {
 	bopts := &bbolt.Options{Timeout: s.opts.Timeout, ReadOnly: s.readOnly != nil, FreelistType: bbolt.FreelistMapType}
+	defer faultsPanic()()
 	defer func() {
 		if r := recover(); r != nil {
 			// A damaged file can panic inside bbolt.Open. The lock it took is
@@ -411,6 +412,7 @@ func (s *Store) guarded(write bool, fn func(tx *bbolt.Tx) error) error {
 	}
 	var panicked any
 	err := func() (err error) {
+		defer faultsPanic()()
 		defer func() {
 			if r := recover(); r != nil {
 				panicked = r

@@ -3,7 +3,6 @@ package transcripts
 import (
 	"bytes"
 	"encoding/binary"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -126,7 +125,7 @@ func putHeader(w writer, h *header) error {
 	if err != nil {
 		return err
 	}
-	if err := w.put(bucketConversations, []byte(h.ID), b); err != nil {
+	if err := w.put(bucketConversations, []byte(h.ID), seal([]byte(h.ID), b)); err != nil {
 		return err
 	}
 	return w.put(bucketByTime, byTimeKey(h), byTimeRow(h))
@@ -137,11 +136,7 @@ func getHeader(tx *bbolt.Tx, id string) (*header, error) {
 	if v == nil {
 		return nil, fmt.Errorf("%w: %s", ErrNotFound, id)
 	}
-	var h header
-	if err := json.Unmarshal(v, &h); err != nil {
-		return nil, fmt.Errorf("conversation %s: stored record is unreadable: %w", id, err)
-	}
-	return &h, nil
+	return readHeader([]byte(id), v)
 }
 
 func putTerms(w writer, h *header, terms map[string]struct{}) error {
@@ -213,18 +208,37 @@ func rebuildHeaderStats(h *header, entries []Entry) {
 	}
 }
 
+// loadEntries reads a conversation's entries, checking each one's checksum
+// (a *DamagedError names the first that fails).
 func loadEntries(tx *bbolt.Tx, id string) ([]Entry, error) {
 	var out []Entry
 	prefix := entryPrefix(id)
 	c := tx.Bucket(bucketEntries).Cursor()
 	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
-		var e Entry
-		if err := json.Unmarshal(v, &e); err != nil {
-			return nil, fmt.Errorf("conversation %s entry %x: stored record is unreadable: %w", id, k[len(prefix):], err)
+		e, err := readEntry(id, len(out)+1, k, v)
+		if err != nil {
+			return nil, err
 		}
 		out = append(out, e)
 	}
 	return out, nil
+}
+
+// loadConversation reads a whole conversation, checking every record and
+// that no entry is missing.
+func loadConversation(tx *bbolt.Tx, id string) (Conversation, error) {
+	h, err := getHeader(tx, id)
+	if err != nil {
+		return Conversation{}, err
+	}
+	entries, err := loadEntries(tx, id)
+	if err != nil {
+		return Conversation{}, err
+	}
+	if len(entries) != h.Entries {
+		return Conversation{}, entriesMissing(id, len(entries), h.Entries)
+	}
+	return h.conversation(entries), nil
 }
 
 // --- writes ------------------------------------------------------------------
@@ -286,7 +300,8 @@ func insertConversation(tx *bbolt.Tx, w writer, c Conversation) (Conversation, e
 		if err != nil {
 			return c, err
 		}
-		if err := w.put(bucketEntries, entryKey(c.ID, seq), b); err != nil {
+		key := entryKey(c.ID, seq)
+		if err := w.put(bucketEntries, key, seal(key, b)); err != nil {
 			return c, err
 		}
 		applyEntry(h, e)
@@ -335,15 +350,18 @@ func (s *Store) AppendEntry(id string, e Entry) (uint64, error) {
 		} else {
 			k, v = c.Prev()
 		}
-		if prefix := entryPrefix(id); k != nil && bytes.HasPrefix(k, prefix) && bytes.Equal(v, value) {
-			seq = binary.BigEndian.Uint64(k[len(prefix):])
-			return nil // a retry of what is already stored
+		if prefix := entryPrefix(id); k != nil && bytes.HasPrefix(k, prefix) && len(k) == len(prefix)+8 {
+			if last, _, err := unseal(k, v); err == nil && bytes.Equal(last, value) {
+				seq = binary.BigEndian.Uint64(k[len(prefix):])
+				return nil // a retry of what is already stored
+			}
 		}
 		seq, err = entries.NextSequence()
 		if err != nil {
 			return err
 		}
-		if err := entries.Put(entryKey(id, seq), value); err != nil {
+		key := entryKey(id, seq)
+		if err := entries.Put(key, seal(key, value)); err != nil {
 			return err
 		}
 		oldRow := byTimeRow(h)
@@ -352,7 +370,7 @@ func (s *Store) AppendEntry(id string, e Entry) (uint64, error) {
 		if err != nil {
 			return err
 		}
-		if err := tx.Bucket(bucketConversations).Put([]byte(id), b); err != nil {
+		if err := tx.Bucket(bucketConversations).Put([]byte(id), seal([]byte(id), b)); err != nil {
 			return err
 		}
 		if row := byTimeRow(h); !bytes.Equal(row, oldRow) {

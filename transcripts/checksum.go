@@ -1,0 +1,259 @@
+package transcripts
+
+import (
+	"bytes"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash/crc32"
+	"io"
+	"strconv"
+	"strings"
+
+	"go.etcd.io/bbolt"
+)
+
+// Every record (a conversation header, an entry, a training session) is
+// stored sealed: one marker byte, a CRC-32C of the key and the JSON, then the
+// JSON. bbolt checks its own page structure but not the bytes inside a value,
+// so without this a flipped bit in a message would change its text silently.
+//
+//	0xC1 | CRC-32C(key || json), big-endian, 4 bytes | json
+//
+// Records written before checksums (schema version 2 and older) are plain
+// JSON and begin with '{'; they still read, and the version 3 migration seals
+// them all. No single flipped bit turns 0xC1 into '{' or back, so a damaged
+// marker is never mistaken for an old record. Covering the key too means a
+// record whose key was damaged (so that it seems to belong to another
+// conversation, or sits at another place) fails its check as well.
+const sealMarker = 0xC1
+
+var castagnoli = crc32.MakeTable(crc32.Castagnoli)
+
+func recordSum(key, js []byte) uint32 {
+	return crc32.Update(crc32.Checksum(key, castagnoli), castagnoli, js)
+}
+
+// seal returns the stored form of the JSON record js kept under key.
+func seal(key, js []byte) []byte {
+	out := make([]byte, 5, 5+len(js))
+	out[0] = sealMarker
+	binary.BigEndian.PutUint32(out[1:], recordSum(key, js))
+	return append(out, js...)
+}
+
+// errSum says why a stored value is not a sound record.
+type errSum string
+
+func (e errSum) Error() string { return string(e) }
+
+const (
+	errSumMismatch errSum = "fails its checksum"
+	errSumMarker   errSum = "has a damaged format marker"
+	errSumShort    errSum = "is cut short"
+)
+
+// unseal checks a stored value and returns its JSON. The JSON points into v.
+// legacy is true for a record written before checksums, which cannot be
+// checked.
+func unseal(key, v []byte) (js []byte, legacy bool, err error) {
+	switch {
+	case len(v) == 0:
+		return nil, false, errSumShort
+	case v[0] == '{':
+		return v, true, nil
+	case v[0] != sealMarker:
+		return nil, false, errSumMarker
+	case len(v) < 5:
+		return nil, false, errSumShort
+	}
+	js = v[5:]
+	if binary.BigEndian.Uint32(v[1:5]) != recordSum(key, js) {
+		return nil, false, errSumMismatch
+	}
+	return js, false, nil
+}
+
+// ErrDamaged: a stored record fails its checksum or is missing. The rest of
+// the store is still usable; DamagedError says which conversation.
+var ErrDamaged = errors.New("a stored record is damaged")
+
+// DamagedError reports bit rot or other damage found in one conversation
+// (or training session). Nothing else in the store is affected.
+type DamagedError struct {
+	// ID is the conversation's id, or "" when the damaged record is a
+	// training session or its key itself is unreadable.
+	ID string
+	// What says what is wrong, e.g. "entry 3 fails its checksum".
+	What string
+}
+
+func (e *DamagedError) Error() string {
+	if e.ID == "" {
+		return "a stored record is damaged: " + e.What
+	}
+	return fmt.Sprintf("conversation %s is damaged: %s", e.ID, e.What)
+}
+
+// Is makes errors.Is(err, ErrDamaged) true.
+func (e *DamagedError) Is(target error) bool { return target == ErrDamaged }
+
+// printableID returns a stored key as an id fit for a message. Keys read
+// from a damaged file can be anything: one that is not a valid id is cut to
+// 32 characters and quoted, with every control character escaped.
+func printableID(k []byte) string {
+	if validID(string(k)) == nil {
+		return string(k)
+	}
+	if len(k) > 4*32 {
+		k = k[:4*32]
+	}
+	s := []rune(strings.ToValidUTF8(string(k), "\uFFFD"))
+	if len(s) > 32 {
+		return strconv.QuoteToASCII(string(s[:32])) + "…"
+	}
+	return strconv.QuoteToASCII(string(s))
+}
+
+// --- the version 3 migration -----------------------------------------------
+
+// sealRecords is version 3: every header, entry and training session is
+// rewritten with its checksum, and each header's entry count is made to
+// match the entries stored, so that a missing entry can be told from then on.
+func sealRecords(tx *bbolt.Tx) error {
+	convs := tx.Bucket(bucketConversations)
+	entries := tx.Bucket(bucketEntries)
+	type put struct{ k, v []byte }
+	var puts []put
+	err := convs.ForEach(func(k, v []byte) error {
+		js, legacy, err := unseal(k, v)
+		if err != nil {
+			return fmt.Errorf("conversation %s: %w", printableID(k), err)
+		}
+		count := 0
+		prefix := entryPrefix(string(k))
+		c := entries.Cursor()
+		for ek, ev := c.Seek(prefix); ek != nil && bytes.HasPrefix(ek, prefix); ek, ev = c.Next() {
+			count++
+			ejs, elegacy, err := unseal(ek, ev)
+			if err != nil {
+				return fmt.Errorf("conversation %s entry %d: %w", printableID(k), count, err)
+			}
+			if elegacy {
+				puts = append(puts, put{bytes.Clone(ek), seal(ek, ejs)})
+			}
+		}
+		h, err := decodeHeader(js)
+		if err != nil {
+			return fmt.Errorf("conversation %s: %w", printableID(k), err)
+		}
+		if legacy || h.Entries != count {
+			h.Entries = count
+			b, err := marshalJSON(h)
+			if err != nil {
+				return err
+			}
+			puts = append(puts, put{bytes.Clone(k), seal(k, b)})
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, p := range puts {
+		b := convs
+		if bytes.IndexByte(p.k, 0) >= 0 {
+			b = entries
+		}
+		if err := b.Put(p.k, p.v); err != nil {
+			return err
+		}
+	}
+	training := tx.Bucket(bucketTraining)
+	var tputs []put
+	err = training.ForEach(func(k, v []byte) error {
+		js, legacy, err := unseal(k, v)
+		if err != nil {
+			return fmt.Errorf("training session %x: %w", k, err)
+		}
+		if legacy {
+			tputs = append(tputs, put{bytes.Clone(k), seal(k, js)})
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, p := range tputs {
+		if err := training.Put(p.k, p.v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// --- reading records ---------------------------------------------------------
+
+func decodeHeader(js []byte) (*header, error) {
+	var h header
+	if err := json.Unmarshal(js, &h); err != nil {
+		return nil, err
+	}
+	return &h, nil
+}
+
+// readHeader checks and decodes the header stored under key k.
+func readHeader(k, v []byte) (*header, error) {
+	js, _, err := unseal(k, v)
+	if err != nil {
+		return nil, &DamagedError{ID: printableID(k), What: "its record " + err.Error()}
+	}
+	h, err := decodeHeader(js)
+	if err != nil {
+		return nil, &DamagedError{ID: printableID(k), What: "its record is unreadable"}
+	}
+	if h.ID != string(k) {
+		return nil, &DamagedError{ID: printableID(k), What: "its record names another id"}
+	}
+	return h, nil
+}
+
+// readEntry checks and decodes entry number n (from 1) of conversation id.
+func readEntry(id string, n int, k, v []byte) (Entry, error) {
+	js, _, err := unseal(k, v)
+	if err != nil {
+		return Entry{}, &DamagedError{ID: id, What: fmt.Sprintf("entry %d %s", n, err)}
+	}
+	e, err := decodeEntry(js)
+	if err != nil {
+		return Entry{}, &DamagedError{ID: id, What: fmt.Sprintf("entry %d is unreadable", n)}
+	}
+	return e, nil
+}
+
+// decodeEntry decodes a stored entry. Most have no unknown fields, so a
+// strict decode into the plain wire type comes first; only an entry with
+// unknown fields is decoded again keeping them.
+func decodeEntry(js []byte) (Entry, error) {
+	dec := json.NewDecoder(bytes.NewReader(js))
+	dec.DisallowUnknownFields()
+	var w wireEntry
+	if err := dec.Decode(&w); err == nil {
+		if _, err := dec.Token(); err == io.EOF {
+			return w.entry(), nil
+		}
+	}
+	var e Entry
+	err := json.Unmarshal(js, &e)
+	return e, err
+}
+
+// entriesMissing is the error for a conversation holding fewer (or more)
+// entries than its header counts: an entry's key was damaged.
+func entriesMissing(id string, have, want int) error {
+	if have < want {
+		return &DamagedError{ID: id, What: fmt.Sprintf("%d of its %d entries are missing", want-have, want)}
+	}
+	return &DamagedError{ID: id, What: fmt.Sprintf("it holds %d entries but its record counts %d", have, want)}
+}
