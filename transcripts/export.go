@@ -49,42 +49,21 @@ func EncodeJSON(c Conversation) ([]byte, error) {
 // decodes to the same values.
 func SafeJSON(v any) ([]byte, error) { return marshalJSON(v) }
 
-// Export writes the conversations with the given ids (all of them, newest
-// first, when ids is empty) to w.
+// Export writes the conversations with the given ids to w. With no ids it
+// exports all of them, newest first, as ExportAll does: a damaged
+// conversation stops it with an *ExportStoppedError naming it.
 func (s *Store) Export(w io.Writer, format Format, ids ...string) error {
-	bw := bufio.NewWriterSize(w, 64<<10)
-	first := true
-	write := func(c Conversation) error {
-		switch format {
-		case FormatMarkdown:
-			if !first {
-				bw.WriteString("\n---\n\n")
-			}
-			bw.WriteString(Markdown(c))
-		case FormatJSON, FormatJSONLines:
-			b, err := EncodeJSON(c)
-			if err != nil {
-				return err
-			}
-			bw.Write(b)
-			bw.WriteByte('\n')
-		default:
-			return fmt.Errorf("%w: unknown export format %q", ErrInvalid, format)
-		}
-		first = false
-		return nil
-	}
 	if len(ids) == 0 {
-		if err := s.ForEach(write); err != nil {
-			return err
-		}
+		_, err := s.ExportAll(w, format, ExportOptions{})
+		return err
 	}
-	for _, id := range ids {
+	bw := bufio.NewWriterSize(w, 64<<10)
+	for i, id := range ids {
 		c, err := s.Load(id)
 		if err != nil {
 			return err
 		}
-		if err := write(c); err != nil {
+		if err := writeExported(bw, format, c, i == 0); err != nil {
 			return err
 		}
 	}

@@ -59,6 +59,8 @@ func runHelper(mode, path string) int {
 		return helperReadOnly(path)
 	case "rss":
 		return helperPeakRSS(path)
+	case "bitflip":
+		return helperBitFlips(path)
 	}
 	fmt.Fprintln(os.Stderr, "unknown helper mode", mode)
 	return 3
