@@ -4,8 +4,6 @@ import (
 	"bufio"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -72,42 +70,16 @@ func (s *Store) Export(w io.Writer, format Format, ids ...string) error {
 
 // ExportFile writes an export to path atomically with mode 0600: to a
 // temporary file in the same folder, fsynced, then renamed into place, so a
-// crash leaves either the old file or the whole new one.
+// crash leaves either the old file or the whole new one (and the next open
+// of the store removes the temporary file).
 func (s *Store) ExportFile(path string, format Format, ids ...string) error {
-	return WriteFileAtomic(path, func(w io.Writer) error { return s.Export(w, format, ids...) })
+	return s.writeExportFile(path, func(w io.Writer) error { return s.Export(w, format, ids...) })
 }
 
 // WriteFileAtomic creates path with mode 0600 (whatever the umask) from what
 // fill writes, atomically.
-func WriteFileAtomic(path string, fill func(io.Writer) error) (err error) {
-	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return fmt.Errorf("cannot write %s: %w", path, err)
-	}
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(f.Name())
-		}
-	}()
-	if err = f.Chmod(fileMode); err != nil {
-		return err
-	}
-	if err = fill(f); err != nil {
-		return err
-	}
-	if err = f.Sync(); err != nil {
-		return diskErr(path, err)
-	}
-	if err = f.Close(); err != nil {
-		return diskErr(path, err)
-	}
-	if err = os.Rename(f.Name(), path); err != nil {
-		return err
-	}
-	syncDir(dir)
-	return nil
+func WriteFileAtomic(path string, fill func(io.Writer) error) error {
+	return writeFileAtomic(path, nil, fill)
 }
 
 // --- Markdown --------------------------------------------------------------------

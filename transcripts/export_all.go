@@ -111,7 +111,7 @@ func (s *Store) ExportAll(w io.Writer, format Format, opts ExportOptions) (Expor
 // On an error nothing is written at path.
 func (s *Store) ExportAllFile(path string, format Format, opts ExportOptions) (ExportReport, error) {
 	var rep ExportReport
-	err := WriteFileAtomic(path, func(w io.Writer) error {
+	err := s.writeExportFile(path, func(w io.Writer) error {
 		var err error
 		rep, err = s.ExportAll(w, format, opts)
 		return err

@@ -117,6 +117,7 @@ func Open(path string, opts Options) (*Store, error) {
 			return nil, err
 		}
 	}
+	s.recoverInterrupted() // purge.go
 	if s.readOnly == nil {
 		writePIDFile(abs)
 	}

@@ -5,14 +5,11 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"unicode/utf8"
 
 	"go.etcd.io/bbolt"
-	berrors "go.etcd.io/bbolt/errors"
 )
 
 // --- keys ------------------------------------------------------------------
@@ -228,6 +225,13 @@ func loadEntries(tx *bbolt.Tx, id string) ([]Entry, error) {
 // that no entry is missing.
 func loadConversation(tx *bbolt.Tx, id string) (Conversation, error) {
 	h, err := getHeader(tx, id)
+	if errors.Is(err, ErrNotFound) {
+		// Entries without a header: the header's key was damaged.
+		prefix := entryPrefix(id)
+		if k, _ := tx.Bucket(bucketEntries).Cursor().Seek(prefix); k != nil && bytes.HasPrefix(k, prefix) {
+			return Conversation{}, &DamagedError{ID: id, What: "its record is missing (its key in the file is probably damaged)"}
+		}
+	}
 	if err != nil {
 		return Conversation{}, err
 	}
@@ -411,104 +415,4 @@ func (s *Store) CloseConversation(id string) error {
 		return err
 	}
 	return s.SetStatus(id, StatusClosed)
-}
-
-// Delete removes a conversation, its entries and its index keys, then
-// compacts the file so that its text is gone from the raw bytes (bbolt keeps
-// freed pages' old contents otherwise). Compaction rewrites the whole file,
-// so it takes about as long as copying it.
-func (s *Store) Delete(id string) error {
-	err := s.update(func(tx *bbolt.Tx) error {
-		h, err := getHeader(tx, id)
-		if err != nil {
-			return err
-		}
-		entries, err := loadEntries(tx, id)
-		if err != nil {
-			return err
-		}
-		terms := map[string]struct{}{}
-		headerTerms(h, terms)
-		for i := range entries {
-			entryTerms(&entries[i], terms)
-		}
-		tb := tx.Bucket(bucketTerms)
-		p := posting(h)
-		for t := range terms {
-			if err := removePosting(tb, blockKey(t, h.StartedAt), p); err != nil {
-				return err
-			}
-		}
-		eb := tx.Bucket(bucketEntries)
-		prefix := entryPrefix(id)
-		c := eb.Cursor()
-		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Seek(prefix) {
-			if err := c.Delete(); err != nil {
-				return err
-			}
-		}
-		if err := tx.Bucket(bucketByTime).Delete(byTimeKey(h)); err != nil {
-			return err
-		}
-		return tx.Bucket(bucketConversations).Delete([]byte(id))
-	})
-	if err != nil {
-		return err
-	}
-	return s.Compact()
-}
-
-// Compact rewrites the store into a fresh file and swaps it in, dropping the
-// free pages that still hold deleted text.
-func (s *Store) Compact() error {
-	if s.readOnly != nil {
-		return s.readOnly
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.closed != nil {
-		return s.closed
-	}
-	tmp := fmt.Sprintf("%s.compact-%d", s.path, os.Getpid())
-	_ = os.Remove(tmp)
-	dst, err := bbolt.Open(tmp, fileMode, &bbolt.Options{Timeout: s.opts.Timeout, NoSync: true})
-	if err != nil {
-		return diskErr(s.path, err)
-	}
-	err = bbolt.Compact(dst, s.db, 32<<20)
-	if err == nil {
-		err = dst.Sync()
-	}
-	if cerr := dst.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		_ = os.Remove(tmp)
-		return fmt.Errorf("compacting %s: %w", s.path, diskErr(s.path, err))
-	}
-	if err := os.Chmod(tmp, fileMode); err != nil {
-		_ = os.Remove(tmp)
-		return err
-	}
-	// Swap: close ours, rename the compacted file over it, reopen.
-	_ = closeBolt(s.db)
-	s.db = nil
-	renameErr := os.Rename(tmp, s.path)
-	if renameErr != nil {
-		_ = os.Remove(tmp)
-	}
-	syncDir(filepath.Dir(s.path))
-	db, err := bbolt.Open(s.path, fileMode, &bbolt.Options{Timeout: s.opts.Timeout, FreelistType: bbolt.FreelistMapType})
-	if err != nil {
-		s.closed = fmt.Errorf("reopening %s after compaction: %w", s.path, err)
-		if errors.Is(err, berrors.ErrTimeout) {
-			s.closed = &InUseError{Path: s.path, PID: readPIDFile(s.path)}
-		}
-		return s.closed
-	}
-	s.db = db
-	if renameErr != nil {
-		return fmt.Errorf("compacting %s: the deleted text may remain in the file until the next delete: %w", s.path, renameErr)
-	}
-	return nil
 }
