@@ -79,12 +79,20 @@ func openRaw(path string, txid uint64) (db *rawDB, release func(), err error) {
 		return nil, nil, fmt.Errorf("cannot map %s: %w", path, err)
 	}
 	release = func() { _ = unix.Munmap(data) }
-	db = &rawDB{data: data, checked: map[uint64]bool{}}
-	if err := db.pickMeta(txid); err != nil {
+	if db, err = newRawDB(data, txid); err != nil {
 		release()
 		return nil, nil, err
 	}
 	return db, release, nil
+}
+
+// newRawDB reads the bbolt file in data (see openRaw).
+func newRawDB(data []byte, txid uint64) (*rawDB, error) {
+	db := &rawDB{data: data, checked: map[uint64]bool{}}
+	if err := db.pickMeta(txid); err != nil {
+		return nil, err
+	}
+	return db, nil
 }
 
 type rawMeta struct {
