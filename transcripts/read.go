@@ -92,13 +92,13 @@ func (s *Store) List(f Filter, cursor string, limit int) (Page, error) {
 				k, row = c.Next()
 			}
 		case !f.To.IsZero():
-			k, row = c.Seek(timeKey(f.To.Add(-time.Nanosecond)))
+			k, row = c.Seek(timeKey(storableTime(f.To).Add(-time.Nanosecond)))
 		default:
 			k, row = c.First()
 		}
 		var stopAt []byte
 		if !f.From.IsZero() {
-			stopAt = timeKey(f.From)
+			stopAt = timeKey(storableTime(f.From))
 		}
 		for ; k != nil; k, row = c.Next() {
 			if len(k) <= 8 {
@@ -107,7 +107,7 @@ func (s *Store) List(f Filter, cursor string, limit int) (Page, error) {
 			if stopAt != nil && bytes.Compare(k[:8], stopAt) > 0 {
 				break
 			}
-			if !f.To.IsZero() && bytes.Compare(k[:8], timeKey(f.To)) <= 0 {
+			if !f.To.IsZero() && bytes.Compare(k[:8], timeKey(storableTime(f.To))) <= 0 {
 				continue
 			}
 			if !f.matchRow(row) {
@@ -245,10 +245,10 @@ func timeFromKey(k []byte) time.Time {
 }
 
 func inRange(f Filter, key []byte) bool {
-	if !f.From.IsZero() && bytes.Compare(key[:8], timeKey(f.From)) > 0 {
+	if !f.From.IsZero() && bytes.Compare(key[:8], timeKey(storableTime(f.From))) > 0 {
 		return false
 	}
-	if !f.To.IsZero() && bytes.Compare(key[:8], timeKey(f.To)) <= 0 {
+	if !f.To.IsZero() && bytes.Compare(key[:8], timeKey(storableTime(f.To))) <= 0 {
 		return false
 	}
 	return true

@@ -508,6 +508,27 @@ func validID(id string) error {
 	return nil
 }
 
+// Conversations are kept in time order by their start in nanoseconds since
+// 1970 (int64), which reaches from 1677 to 2262: whole years inside that.
+const (
+	minYear = 1678
+	maxYear = 2261
+)
+
+// storableTime clamps a filter's time into the years a start can have, so
+// that "from 3000-01-01" finds nothing instead of wrapping around.
+func storableTime(t time.Time) time.Time {
+	lo := time.Date(minYear, 1, 1, 0, 0, 0, 0, time.UTC)
+	hi := time.Date(maxYear+1, 1, 1, 0, 0, 0, 0, time.UTC)
+	switch {
+	case t.Before(lo):
+		return lo
+	case t.After(hi):
+		return hi
+	}
+	return t
+}
+
 func validateEntry(e *Entry) error {
 	if e.At.IsZero() {
 		return fmt.Errorf("%w: entry has no time (at)", ErrInvalid)
@@ -534,6 +555,10 @@ func validateHeader(c *Conversation) error {
 	}
 	if c.StartedAt.IsZero() {
 		return fmt.Errorf("%w: conversation %s has no started_at", ErrInvalid, c.ID)
+	}
+	if y := c.StartedAt.UTC().Year(); y < minYear || y > maxYear {
+		return fmt.Errorf("%w: conversation %s starts in the year %d; tsunagu keeps conversations started from %d to %d",
+			ErrInvalid, c.ID, y, minYear, maxYear)
 	}
 	if c.Lang == "" {
 		return fmt.Errorf("%w: conversation %s has no lang", ErrInvalid, c.ID)
@@ -566,7 +591,7 @@ func cleanRaw(raw json.RawMessage) json.RawMessage {
 	if err := dec.Decode(&v); err != nil {
 		return nil
 	}
-	v = cleanAny(v)
+	v, _ = cleanAny(v)
 	b, err := marshalJSON(v)
 	if err != nil {
 		return nil
@@ -574,27 +599,80 @@ func cleanRaw(raw json.RawMessage) json.RawMessage {
 	return b
 }
 
-func cleanAny(v any) any {
+// cleanAny cleans every string (keys too) in a decoded JSON value, and
+// reports whether it masked a card number.
+func cleanAny(v any) (any, bool) {
 	switch x := v.(type) {
 	case string:
-		return cleanText(x)
+		s := x
+		if !utf8.ValidString(s) {
+			s = strings.ToValidUTF8(s, "\uFFFD")
+		}
+		return MaskCardDetails(s)
 	case json.Number:
-		if m := MaskCards(string(x)); m != string(x) {
-			return m
+		if m, found := MaskCardDetails(string(x)); found {
+			return m, true
 		}
-		return x
+		return x, false
 	case []any:
+		card := false
 		for i := range x {
-			x[i] = cleanAny(x[i])
+			var found bool
+			x[i], found = cleanAny(x[i])
+			card = card || found
 		}
-		return x
+		return x, card
 	case map[string]any:
+		out := make(map[string]any, len(x))
+		card := false
 		for k, val := range x {
-			x[k] = cleanAny(val)
+			c, found := cleanAny(val)
+			ck, kfound := cleanAny(k)
+			card = card || found || kfound
+			out[ck.(string)] = c
 		}
-		return x
+		if card {
+			maskCardFields(out)
+		}
+		return out, card
 	}
-	return v
+	return v, false
+}
+
+// maskCardFields masks, in an object that held a card number, the fields
+// whose names say they hold its security code or expiry date.
+func maskCardFields(obj map[string]any) {
+	for k, v := range obj {
+		if !cardFieldName(k) {
+			continue
+		}
+		switch x := v.(type) {
+		case string:
+			obj[k] = maskDigits(x)
+		case json.Number:
+			obj[k] = maskDigits(string(x))
+		}
+	}
+}
+
+func cardFieldName(k string) bool {
+	k = strings.ToLower(k)
+	for _, w := range []string{"cvv", "cvc", "cv2", "csc", "security", "exp", "セキュリティ", "有効期限"} {
+		if strings.Contains(k, w) {
+			return true
+		}
+	}
+	return false
+}
+
+func maskDigits(s string) string {
+	r := []rune(s)
+	for i := range r {
+		if digitValue(r[i]) >= 0 {
+			r[i] = '*'
+		}
+	}
+	return string(r)
 }
 
 func cleanExtra(e Extra) Extra {
@@ -637,6 +715,7 @@ func cleanEntry(e Entry) Entry {
 }
 
 func cleanHeader(c Conversation) Conversation {
+	c.ID = MaskCards(c.ID)
 	c.Lang = cleanText(c.Lang)
 	c.Customer.Name = cleanText(c.Customer.Name)
 	c.Customer.Extra = cleanExtra(c.Customer.Extra)

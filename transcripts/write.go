@@ -281,10 +281,10 @@ func insertConversation(tx *bbolt.Tx, w writer, c Conversation) (Conversation, e
 	if err := validateHeader(&c); err != nil {
 		return c, err
 	}
+	c = cleanHeader(c)
 	if tx.Bucket(bucketConversations).Get([]byte(c.ID)) != nil {
 		return c, fmt.Errorf("%w: %s", ErrExists, c.ID)
 	}
-	c = cleanHeader(c)
 	h := &header{ID: c.ID, StartedAt: c.StartedAt, Lang: c.Lang, Customer: c.Customer, OrderID: c.OrderID,
 		Topic: c.Topic, Channel: c.Channel, Status: c.Status, Extra: c.Extra, LastAt: c.StartedAt}
 	terms := map[string]struct{}{}
