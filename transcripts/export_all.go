@@ -101,10 +101,12 @@ func (s *Store) ExportAll(w io.Writer, format Format, opts ExportOptions) (Expor
 		}
 		return nil
 	})
-	if err != nil {
-		return rep, err
+	// What was written before an error is flushed too: the
+	// ExportStoppedError counts it.
+	if ferr := bw.Flush(); err == nil {
+		err = ferr
 	}
-	return rep, bw.Flush()
+	return rep, err
 }
 
 // ExportAllFile is ExportAll into a file written atomically with mode 0600.
