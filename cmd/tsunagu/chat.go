@@ -167,7 +167,7 @@ func runChat(cmd *cobra.Command, g *globalOptions) error {
 	if err != nil {
 		return err
 	}
-	return runProgram(deps, in, cmd.OutOrStdout())
+	return runProgram(deps, in, rawWriter(cmd.OutOrStdout()))
 }
 
 // runProgram runs the app and closes the store afterwards, also when the

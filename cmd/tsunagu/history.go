@@ -176,14 +176,7 @@ func runHistoryList(cmd *cobra.Command, g *globalOptions, f *historyListFlags) e
 	return nil
 }
 
-func historyPrintJSON(w io.Writer, v any) error {
-	b, err := transcripts.SafeJSON(v)
-	if err != nil {
-		return err
-	}
-	_, err = fmt.Fprintf(w, "%s\n", b)
-	return err
-}
+func historyPrintJSON(w io.Writer, v any) error { return printSafeJSON(w, v) }
 
 // historyPrintSummaries prints an aligned table. Widths are terminal cells
 // (ansi.StringWidth), so Japanese names line up.

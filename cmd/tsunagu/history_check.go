@@ -44,7 +44,7 @@ The exit code is 0 when nothing is damaged, 1 otherwise.`,
 				return err
 			}
 			if asJSON {
-				if err := historyPrintJSON(out, rep); err != nil {
+				if err := printSafeJSON(out, rep); err != nil {
 					return err
 				}
 			} else {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -94,6 +93,9 @@ func defaultTrainee() string {
 }
 
 func isTerminalFile(v any) bool {
+	if w, ok := v.(io.Writer); ok {
+		v = rawWriter(w)
+	}
 	f, ok := v.(interface{ Fd() uintptr })
 	return ok && term.IsTerminal(f.Fd())
 }
@@ -122,9 +124,7 @@ func listScenarios(w io.Writer, cat *training.Catalog, lang string, asJSON bool)
 		rows = append(rows, row{s.ID, termsafe.Line(s.TitleIn(lang)), string(s.Persona), s.Languages, termsafe.Line(s.Source)})
 	}
 	if asJSON {
-		enc := json.NewEncoder(w)
-		enc.SetEscapeHTML(false)
-		return enc.Encode(rows)
+		return printSafeJSON(w, rows)
 	}
 	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tPERSONA\tLANG\tTITLE")
@@ -369,9 +369,7 @@ func newTrainHistoryCmd(g *globalOptions) *cobra.Command {
 			}
 			progress := training.Summarise(sessions)
 			if asJSON {
-				enc := json.NewEncoder(cmd.OutOrStdout())
-				enc.SetEscapeHTML(false)
-				return enc.Encode(progress)
+				return printSafeJSON(cmd.OutOrStdout(), progress)
 			}
 			if len(progress) == 0 {
 				fmt.Fprintln(cmd.OutOrStdout(), "No training sessions yet.")
@@ -497,7 +495,7 @@ or with --plain, it reads answers line by line.`,
 			}
 			if !plain && isTerminalFile(cmd.InOrStdin()) && isTerminalFile(cmd.OutOrStdout()) {
 				p := tea.NewProgram(tui.NewTrain(tui.TrainConfig{Lang: lang, NewDrill: newDrill, NoColor: os.Getenv("NO_COLOR") != ""}),
-					tea.WithInput(cmd.InOrStdin()), tea.WithOutput(cmd.OutOrStdout()))
+					tea.WithInput(cmd.InOrStdin()), tea.WithOutput(rawWriter(cmd.OutOrStdout())))
 				_, err := p.Run()
 				return err
 			}
@@ -598,7 +596,7 @@ func runTrainTUI(cmd *cobra.Command, g *globalOptions, o *trainOptions, cat *tra
 	if o.scenario != "" {
 		cfg.Scenario = preset
 	}
-	p := tea.NewProgram(tui.NewTrain(cfg), tea.WithInput(cmd.InOrStdin()), tea.WithOutput(cmd.OutOrStdout()))
+	p := tea.NewProgram(tui.NewTrain(cfg), tea.WithInput(cmd.InOrStdin()), tea.WithOutput(rawWriter(cmd.OutOrStdout())))
 	_, err := p.Run()
 	return err
 }
