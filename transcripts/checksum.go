@@ -118,75 +118,131 @@ func printableID(k []byte) string {
 
 // --- the version 3 migration -----------------------------------------------
 
-// sealRecords is version 3: every header, entry and training session is
-// rewritten with its checksum, and each header's entry count is made to
-// match the entries stored, so that a missing entry can be told from then on.
-func sealRecords(tx *bbolt.Tx) error {
+// keySealFrom in meta says records written before checksums may remain: its
+// value is the id of the last conversation sealed ("" before the first).
+var keySealFrom = []byte("seal_from")
+
+// sealBatch is how many conversations one sealing transaction rewrites.
+var sealBatch = 2000
+
+// markUnsealed is version 3. Sealing every record of a big store in the
+// one migration transaction would hold the whole file in memory, so the
+// migration only notes that records may lack their checksum; the next
+// writer to open the store seals them (sealPending) in transactions of
+// sealBatch conversations, noting how far it got, so an interrupted run
+// goes on where it stopped. Unsealed records read as before meanwhile.
+func markUnsealed(tx *bbolt.Tx) error {
+	return tx.Bucket(bucketMeta).Put(keySealFrom, []byte{})
+}
+
+// sealPending seals every record written before checksums, and makes each
+// header's entry count match the entries stored, so that a missing entry
+// can be told from then on. It runs when a writer opens the store.
+func (s *Store) sealPending() error {
+	for {
+		done := false
+		err := s.update(func(tx *bbolt.Tx) error {
+			meta := tx.Bucket(bucketMeta)
+			from := meta.Get(keySealFrom)
+			if from == nil {
+				done = true
+				return nil
+			}
+			last, more, err := sealConversations(tx, bytes.Clone(from), sealBatch)
+			if err != nil {
+				return err
+			}
+			if more {
+				return meta.Put(keySealFrom, last)
+			}
+			if err := sealTraining(tx); err != nil {
+				return err
+			}
+			done = true
+			return meta.Delete(keySealFrom)
+		})
+		if err != nil || done {
+			return err
+		}
+	}
+}
+
+// sealConversations seals up to n conversations after the id from (all
+// from the first when from is empty) and returns the last one it came to
+// and whether any remain. Damaged records are left for Check to report.
+func sealConversations(tx *bbolt.Tx, from []byte, n int) (last []byte, more bool, err error) {
 	convs := tx.Bucket(bucketConversations)
 	entries := tx.Bucket(bucketEntries)
-	type put struct{ k, v []byte }
+	type put struct {
+		b    *bbolt.Bucket
+		k, v []byte
+	}
 	var puts []put
-	err := convs.ForEach(func(k, v []byte) error {
+	c := convs.Cursor()
+	k, v := c.First()
+	if len(from) > 0 {
+		if k, v = c.Seek(from); k != nil && bytes.Equal(k, from) {
+			k, v = c.Next()
+		}
+	}
+	for ; k != nil; k, v = c.Next() {
+		if n == 0 {
+			more = true
+			break
+		}
+		n--
+		last = bytes.Clone(k)
+		// A damaged record is left as it is, for Check to report.
 		js, legacy, err := unseal(k, v)
 		if err != nil {
-			return fmt.Errorf("conversation %s: %w", printableID(k), err)
+			continue
 		}
 		count := 0
 		prefix := entryPrefix(string(k))
-		c := entries.Cursor()
-		for ek, ev := c.Seek(prefix); ek != nil && bytes.HasPrefix(ek, prefix); ek, ev = c.Next() {
+		ec := entries.Cursor()
+		for ek, ev := ec.Seek(prefix); ek != nil && bytes.HasPrefix(ek, prefix); ek, ev = ec.Next() {
 			count++
 			ejs, elegacy, err := unseal(ek, ev)
-			if err != nil {
-				return fmt.Errorf("conversation %s entry %d: %w", printableID(k), count, err)
-			}
-			if elegacy {
-				puts = append(puts, put{bytes.Clone(ek), seal(ek, ejs)})
+			if err == nil && elegacy {
+				puts = append(puts, put{entries, bytes.Clone(ek), seal(ek, ejs)})
 			}
 		}
 		h, err := decodeHeader(js)
 		if err != nil {
-			return fmt.Errorf("conversation %s: %w", printableID(k), err)
+			continue
 		}
 		if legacy || h.Entries != count {
 			h.Entries = count
 			b, err := marshalJSON(h)
 			if err != nil {
-				return err
+				return nil, false, err
 			}
-			puts = append(puts, put{bytes.Clone(k), seal(k, b)})
+			puts = append(puts, put{convs, bytes.Clone(k), seal(k, b)})
 		}
-		return nil
-	})
-	if err != nil {
-		return err
 	}
 	for _, p := range puts {
-		b := convs
-		if bytes.IndexByte(p.k, 0) >= 0 {
-			b = entries
-		}
-		if err := b.Put(p.k, p.v); err != nil {
-			return err
+		if err := p.b.Put(p.k, p.v); err != nil {
+			return nil, false, err
 		}
 	}
+	return last, more, nil
+}
+
+func sealTraining(tx *bbolt.Tx) error {
 	training := tx.Bucket(bucketTraining)
-	var tputs []put
-	err = training.ForEach(func(k, v []byte) error {
+	var keys, vals [][]byte
+	err := training.ForEach(func(k, v []byte) error {
 		js, legacy, err := unseal(k, v)
-		if err != nil {
-			return fmt.Errorf("training session %x: %w", k, err)
-		}
-		if legacy {
-			tputs = append(tputs, put{bytes.Clone(k), seal(k, js)})
+		if err == nil && legacy {
+			keys, vals = append(keys, bytes.Clone(k)), append(vals, seal(k, js))
 		}
 		return nil
 	})
 	if err != nil {
 		return err
 	}
-	for _, p := range tputs {
-		if err := training.Put(p.k, p.v); err != nil {
+	for i := range keys {
+		if err := training.Put(keys[i], vals[i]); err != nil {
 			return err
 		}
 	}

@@ -208,6 +208,8 @@ func TestDamagedRecordIsReportedAndBlocksNothingElse(t *testing.T) {
 // still reads, and opening it for writing seals every record and makes each
 // entry count exact.
 func TestOldRecordsGetChecksums(t *testing.T) {
+	defer func(n int) { sealBatch = n }(sealBatch)
+	sealBatch = 1 // a transaction per conversation: the cursor in meta carries on
 	path := makeStore(t, t.TempDir(), 3)
 	// Turn it back into a version 2 store: unsealed records, one header
 	// counting one entry too many.

@@ -29,7 +29,7 @@ type migration struct {
 var migrations = []migration{
 	{1, createRecordBuckets},
 	{2, buildIndexes},
-	{3, sealRecords},
+	{3, markUnsealed},
 }
 
 // SchemaVersion is the storage version this code writes.
