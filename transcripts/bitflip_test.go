@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -113,7 +114,11 @@ func helperBitFlips(template string) int {
 	}
 	defer os.RemoveAll(dir)
 	out := bufio.NewWriter(os.Stdout)
-	for i, f := range bitFlips(n, used)[from:] {
+	to, err := strconv.Atoi(os.Getenv("TSUNAGU_HELPER_TO"))
+	if err != nil {
+		to = n
+	}
+	for i, f := range bitFlips(n, used)[from:to] {
 		i += from
 		fmt.Fprintf(out, "start %d\n", i)
 		out.Flush() // so that a crash is pinned on this flip
@@ -247,12 +252,45 @@ func TestBitFlipsNeverCrashHangOrChangeText(t *testing.T) {
 	bitFlipTemplate(t, template)
 	os.Remove(template + ".pid")
 
-	results := map[string]int{}
-	crashes, hangs := 0, 0
-	var silent []string
-	for next := 0; next < flips; {
+	// Two helpers share the flips, one per core.
+	parts := []*flipRun{{from: 0, to: flips / 2}, {from: flips / 2, to: flips}}
+	var wg sync.WaitGroup
+	for _, p := range parts {
+		wg.Go(func() { p.run(t, template, flips) })
+	}
+	wg.Wait()
+	total := flipRun{results: map[string]int{}}
+	for _, p := range parts {
+		for k, v := range p.results {
+			total.results[k] += v
+		}
+		total.crashes += p.crashes
+		total.hangs += p.hangs
+		total.problems = append(total.problems, p.problems...)
+	}
+	t.Logf("%d flips: %d same, %d reported, %d silent, %d crashes, %d hangs", flips,
+		total.results["same"], total.results["reported"], total.results["silent"], total.crashes, total.hangs)
+	for _, p := range total.problems {
+		t.Error(p)
+	}
+}
+
+// flipRun runs flips from..to-1 in helper processes, starting a new one
+// after a flip that killed the last.
+type flipRun struct {
+	from, to       int
+	results        map[string]int
+	crashes, hangs int
+	problems       []string
+}
+
+func (r *flipRun) run(t *testing.T, template string, n int) {
+	r.results = map[string]int{}
+	for next := r.from; next < r.to; {
 		cmd := helperCommand(t, "bitflip", template)
-		cmd.Env = append(cmd.Env, fmt.Sprintf("TSUNAGU_HELPER_N=%d", flips), fmt.Sprintf("TSUNAGU_HELPER_FROM=%d", next))
+		cmd.Env = append(cmd.Env, fmt.Sprintf("TSUNAGU_HELPER_N=%d", n), fmt.Sprintf("TSUNAGU_HELPER_FROM=%d", next),
+			fmt.Sprintf("TSUNAGU_HELPER_TO=%d", r.to))
+		// Only a hang trips this: the flips take seconds.
 		out, runErr := runWithDeadline(cmd, 10*time.Minute)
 		current := -1
 		for l := range strings.Lines(out) {
@@ -261,33 +299,31 @@ func TestBitFlipsNeverCrashHangOrChangeText(t *testing.T) {
 			case len(f) >= 2 && f[0] == "start":
 				current, _ = strconv.Atoi(f[1])
 			case len(f) >= 3 && f[0] == "result":
-				n, _ := strconv.Atoi(f[1])
-				results[f[2]]++
+				i, _ := strconv.Atoi(f[1])
+				r.results[f[2]]++
 				if f[2] == "silent" {
-					silent = append(silent, fmt.Sprintf("flip %d: %s", n, l))
+					r.problems = append(r.problems, fmt.Sprintf("flip %d: %s", i, l))
 				}
-				next = n + 1
+				next = i + 1
 				current = -1
 			case strings.HasPrefix(l, "error"):
-				t.Fatalf("helper: %s", l)
+				r.problems = append(r.problems, "helper: "+l)
+				return
 			}
 		}
-		if current >= 0 {
+		switch {
+		case current >= 0:
 			if runErr != nil && strings.Contains(runErr.Error(), "hangs") {
-				hangs++
+				r.hangs++
 			} else {
-				crashes++
+				r.crashes++
 			}
-			t.Errorf("flip %d: the helper died (%v):\n%s", current, runErr, lastLines(out, 30))
+			r.problems = append(r.problems, fmt.Sprintf("flip %d: the helper died (%v):\n%s", current, runErr, lastLines(out, 30)))
 			next = current + 1
-		} else if runErr != nil {
-			t.Fatalf("helper failed: %v\n%s", runErr, lastLines(out, 30))
+		case runErr != nil:
+			r.problems = append(r.problems, fmt.Sprintf("helper failed: %v\n%s", runErr, lastLines(out, 30)))
+			return
 		}
-	}
-	t.Logf("%d flips: %d same, %d reported, %d silent, %d crashes, %d hangs",
-		flips, results["same"], results["reported"], results["silent"], crashes, hangs)
-	for _, s := range silent {
-		t.Error(s)
 	}
 }
 
