@@ -235,7 +235,7 @@ func (c *checker) header(k, v []byte, bucket bool) error {
 
 func (c *checker) entry(k, v []byte, bucket bool) error {
 	if len(k) < 10 || k[len(k)-9] != 0 {
-		c.damage("", fmt.Sprintf("a message has a damaged key (%q)", printableID(k)))
+		c.damage("", fmt.Sprintf("a message has a damaged key (%s)", printableID(k)))
 		return nil
 	}
 	id := string(k[:len(k)-9])
@@ -297,12 +297,12 @@ func (c *checker) terms(k, v []byte, bucket bool) error {
 	for len(v) > 0 {
 		n := int(v[0])
 		if 1+n > len(v) || n <= 8 {
-			c.index("the search index entry for %q is damaged", printableID(k[:len(k)-5]))
+			c.index("the search index entry for %s is damaged", printableID(k[:len(k)-5]))
 			return nil
 		}
 		p := v[1 : 1+n]
 		if cv := c.convs[string(p[8:])]; cv == nil || cv.h != nil && !bytes.Equal(p, posting(cv.h)) {
-			c.index("the search index entry for %q names a conversation wrongly", printableID(k[:len(k)-5]))
+			c.index("the search index entry for %s names a conversation wrongly", printableID(k[:len(k)-5]))
 			return nil
 		}
 		v = v[1+n:]
@@ -317,7 +317,7 @@ func (c *checker) training(k, v []byte, bucket bool) error {
 		err = json.Unmarshal(js, &t)
 	}
 	if err != nil || bucket {
-		c.damage("", fmt.Sprintf("training session %x is damaged", k))
+		c.damage("", fmt.Sprintf("training session %s is damaged", keyHex(k)))
 		return nil
 	}
 	if legacy {

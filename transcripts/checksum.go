@@ -116,6 +116,15 @@ func printableID(k []byte) string {
 	return strconv.QuoteToASCII(string(s))
 }
 
+// keyHex shows a training session's key (a big-endian number) in hex, cut
+// short if damage made it long.
+func keyHex(k []byte) string {
+	if len(k) > 16 {
+		return fmt.Sprintf("%x…", k[:16])
+	}
+	return fmt.Sprintf("%x", k)
+}
+
 // --- the version 3 migration -----------------------------------------------
 
 // keySealFrom in meta says records written before checksums may remain: its

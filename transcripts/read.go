@@ -270,6 +270,9 @@ func (s *Store) ForEach(fn func(Conversation) error) error {
 	return s.view(func(tx *bbolt.Tx) error {
 		c := tx.Bucket(bucketByTime).Cursor()
 		for k, _ := c.First(); k != nil; k, _ = c.Next() {
+			if len(k) <= 8 {
+				continue // a damaged index key names no conversation
+			}
 			id := string(k[8:])
 			conv, err := loadConversation(tx, id)
 			if err != nil {
@@ -341,7 +344,7 @@ func (s *Store) ListTraining(trainee string, limit int) ([]TrainingSession, erro
 				err = json.Unmarshal(js, &t)
 			}
 			if err != nil {
-				return &DamagedError{What: fmt.Sprintf("training session %x is damaged or unreadable", k)}
+				return &DamagedError{What: fmt.Sprintf("training session %s is damaged or unreadable", keyHex(k))}
 			}
 			if trainee != "" && t.Trainee != trainee {
 				continue
