@@ -148,6 +148,13 @@ func markUnsealed(tx *bbolt.Tx) error {
 // header's entry count match the entries stored, so that a missing entry
 // can be told from then on. It runs when a writer opens the store.
 func (s *Store) sealPending() error {
+	pending := false
+	if err := s.view(func(tx *bbolt.Tx) error {
+		pending = tx.Bucket(bucketMeta).Get(keySealFrom) != nil
+		return nil
+	}); err != nil || !pending {
+		return err // most opens: nothing to seal, and no write
+	}
 	for {
 		done := false
 		err := s.update(func(tx *bbolt.Tx) error {
