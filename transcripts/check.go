@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"slices"
 )
 
@@ -48,6 +49,11 @@ type checkedConv struct {
 	h       *header // nil when its record is damaged
 	found   int     // entries found
 	indexed int     // by_time keys naming it
+	// The search index blocks that should hold this conversation, and
+	// those that do, each as the XOR of their keys' hashes: equal when
+	// they are the same set, whatever the order they were met in.
+	wantTerms, haveTerms uint64
+	termsDone            bool
 }
 
 type checker struct {
@@ -57,6 +63,35 @@ type checker struct {
 	damaged     map[string]bool // ids already reported
 	indexIssues int
 	unindexed   []string // ids the list index names that are not stored
+
+	// The conversation whose entries the walk is in, and the distinct
+	// search terms of its header and entries so far.
+	cur      *checkedConv
+	curTerms map[string]struct{}
+}
+
+// startTerms begins collecting cv's search terms, with its header's.
+func (c *checker) startTerms(cv *checkedConv) {
+	c.finishTerms()
+	c.cur, c.curTerms = cv, map[string]struct{}{}
+	headerTerms(cv.h, c.curTerms)
+}
+
+func (c *checker) finishTerms() {
+	if c.cur == nil {
+		return
+	}
+	for t := range c.curTerms {
+		c.cur.wantTerms ^= keyHash(blockKey(t, c.cur.h.StartedAt))
+	}
+	c.cur.termsDone = true
+	c.cur, c.curTerms = nil, nil
+}
+
+func keyHash(k []byte) uint64 {
+	h := fnv.New64a()
+	h.Write(k)
+	return h.Sum64()
 }
 
 func (c *checker) damage(id, what string) {
@@ -125,6 +160,13 @@ func (c *checker) run() error {
 
 	walk(bucketConversations, c.header)
 	walk(bucketEntries, c.entry)
+	c.finishTerms()
+	for _, cv := range c.convs {
+		if cv.h != nil && !cv.termsDone { // no entries: its header's terms only
+			c.startTerms(cv)
+			c.finishTerms()
+		}
+	}
 	var byTimeIDs [][]byte
 	walk(bucketByTime, func(k, v []byte, bucket bool) error {
 		if len(k) > 8 {
@@ -188,7 +230,13 @@ func (c *checker) run() error {
 		}
 	}
 
-	for id, cv := range c.convs {
+	ids := make([]string, 0, len(c.convs))
+	for id := range c.convs {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	for _, id := range ids {
+		cv := c.convs[id]
 		if cv.h == nil {
 			continue
 		}
@@ -202,6 +250,9 @@ func (c *checker) run() error {
 		}
 		if cv.indexed == 0 {
 			c.index("conversation %s is missing from the list index", id)
+		}
+		if cv.wantTerms != cv.haveTerms && !c.damaged[id] {
+			c.index("the search index is wrong about conversation %s (a search may miss it)", id)
 		}
 	}
 	slices.SortFunc(c.rep.Damaged, func(a, b DamagedRecord) int {
@@ -261,10 +312,17 @@ func (c *checker) entry(k, v []byte, bucket bool) error {
 	}
 	if legacy {
 		c.rep.Unverified++
-		var e Entry
-		if json.Unmarshal(js, &e) != nil {
-			c.damage(id, fmt.Sprintf("entry %d is unreadable", cv.found))
+	}
+	e, err := decodeEntry(js)
+	if err != nil {
+		c.damage(id, fmt.Sprintf("entry %d is unreadable", cv.found))
+		return nil
+	}
+	if cv.h != nil {
+		if c.cur != cv {
+			c.startTerms(cv)
 		}
+		entryTerms(&e, c.curTerms)
 	}
 	return nil
 }
@@ -301,10 +359,12 @@ func (c *checker) terms(k, v []byte, bucket bool) error {
 			return nil
 		}
 		p := v[1 : 1+n]
-		if cv := c.convs[string(p[8:])]; cv == nil || cv.h != nil && !bytes.Equal(p, posting(cv.h)) {
+		cv := c.convs[string(p[8:])]
+		if cv == nil || cv.h != nil && !bytes.Equal(p, posting(cv.h)) {
 			c.index("the search index entry for %s names a conversation wrongly", printableID(k[:len(k)-5]))
 			return nil
 		}
+		cv.haveTerms ^= keyHash(k)
 		v = v[1+n:]
 	}
 	return nil

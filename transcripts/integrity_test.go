@@ -101,6 +101,22 @@ func TestDamagedRecordIsReportedAndBlocksNothingElse(t *testing.T) {
 			v[len(v)-1] ^= 0x01 // the id in the last posting
 			return tx.Bucket(bucketTerms).Put(bytes.Clone(k), v)
 		}, "", "the search index entry", true, false, ""},
+		{"a search index key", func(tx *bbolt.Tx) error {
+			b := tx.Bucket(bucketTerms)
+			var k, v []byte
+			b.ForEach(func(bk, bv []byte) error {
+				if k == nil && bytes.HasPrefix(bk, []byte("返品\x00")) {
+					k, v = bytes.Clone(bk), bytes.Clone(bv)
+				}
+				return nil
+			})
+			if k == nil {
+				return fmt.Errorf("no 返品 block")
+			}
+			b.Delete(k)
+			k[2] ^= 0x04 // 返 becomes another character
+			return b.Put(k, v)
+		}, "", "the search index is wrong about conversation conv-00", true, false, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
