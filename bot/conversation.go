@@ -9,6 +9,7 @@ import (
 
 	"golang.org/x/text/unicode/norm"
 
+	"tsunagu/bot/classify"
 	"tsunagu/bot/slots"
 )
 
@@ -494,7 +495,7 @@ func (c *Conversation) isBareTopic(cls Classification) bool {
 	if cls.Lang == "ja" {
 		n := 0
 		for _, r := range cls.Normalized {
-			if isJapanese(r) {
+			if classify.IsJapanese(r) {
 				n++
 			}
 		}

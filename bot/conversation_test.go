@@ -9,6 +9,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"tsunagu/bot/classify"
 )
 
 type turn struct {
@@ -160,7 +162,7 @@ func TestMultiTurn(t *testing.T) {
 
 func containsJapanese(s string) bool {
 	for _, r := range s {
-		if isJapanese(r) {
+		if classify.IsJapanese(r) {
 			return true
 		}
 	}

@@ -1,11 +1,12 @@
 package bot
 
 import (
-	"cmp"
 	"math"
 	"slices"
 	"strings"
 	"sync"
+
+	"tsunagu/bot/classify"
 )
 
 // Engine classifies messages with one set of rules. It is built once (the
@@ -13,7 +14,7 @@ import (
 // for concurrent use by any number of conversations.
 type Engine struct {
 	rules    *Rules
-	model    *model
+	model    *classify.Model
 	patterns *patternIndex
 	classes  []string       // class index → intent name
 	index    map[string]int // intent name → class index
@@ -28,32 +29,27 @@ func NewEngine(r *Rules) *Engine {
 		e.index[name] = len(e.classes)
 		e.classes = append(e.classes, name)
 	}
-	// Identical examples (after normalising) are merged into one weighted
-	// example, in first-seen order, so training stays deterministic.
-	var examples []example
-	seen := map[example]int{}
-	add := func(text, intent string, weight float64) {
-		ex := example{text: Normalize(text), intent: e.index[intent]}
-		if i, ok := seen[ex]; ok {
-			examples[i].weight += weight
-			return
-		}
-		seen[ex] = len(examples)
-		ex.weight = weight
-		examples = append(examples, ex)
-	}
+	examples := make([]classify.Example, 0, len(r.corpus)+64*len(r.order))
 	for _, ex := range r.corpus {
-		add(ex.text, ex.intent, 1)
+		examples = append(examples, classify.Example{Label: ex.intent, Text: ex.text, Weight: 1})
 	}
+	// Hand-written examples weigh example_weight against the corpus. Their
+	// language is not checked here: `tsunagu rules check` owns the rules'
+	// checks, and an engine must always be built from loaded rules.
 	for _, name := range r.order {
 		in := r.IntentMap[name]
 		for _, lang := range []string{"en", "ja"} {
 			for _, text := range in.In(lang).Examples {
-				add(text, name, float64(r.Policy.ExampleWeight))
+				examples = append(examples, classify.Example{Label: name, Text: text, Weight: float64(r.Policy.ExampleWeight)})
 			}
 		}
 	}
-	e.model = trainModel(examples, len(e.classes), defaultTrainOptions)
+	m, err := classify.Train(examples, classify.Options{Labels: e.classes})
+	if err != nil {
+		// Every label comes from the rules' own intents, so this is a bug.
+		panic("bot: training the scorer: " + err.Error())
+	}
+	e.model = m
 	return e
 }
 
@@ -141,16 +137,10 @@ func (e *Engine) Classify(text, fallbackLang, prior string, explain bool) Classi
 			c.patternLen[name] = h.runes
 		}
 	}
-	sc := scratchPool.Get().(*scratch)
-	defer scratchPool.Put(sc)
-	s := e.model.score(norm, explain, sc)
-	if s.total > 0 {
-		c.Coverage = float64(s.known) / float64(s.total)
-	}
-	if s.probesTotal > 0 {
-		c.Coverage = min(c.Coverage, float64(s.probesKnown)/float64(s.probesTotal))
-	}
-	probs := s.probs
+	reading := e.model.Read(norm, explain)
+	defer reading.Release()
+	c.Coverage = reading.Coverage()
+	probs := reading.Probs
 	boost := e.rules.Policy.PatternBoost.In(lang)
 	// Each matching intent gets the boost in proportion to the length of
 	// its match against the longest one: the most specific pattern wins
@@ -169,20 +159,8 @@ func (e *Engine) Classify(text, fallbackLang, prior string, explain bool) Classi
 	for _, p := range probs {
 		sum += p
 	}
-	// Best first; equal scores keep the rules' order. Sorting class
-	// numbers and building the candidates afterwards is several times
-	// cheaper than a stable sort of the candidates themselves.
-	order := sc.order[:0]
-	for i := range probs {
-		order = append(order, int32(i))
-	}
-	sc.order = order
-	slices.SortFunc(order, func(a, b int32) int {
-		if c := cmp.Compare(probs[b], probs[a]); c != 0 {
-			return c
-		}
-		return cmp.Compare(a, b)
-	})
+	// Best first; equal scores keep the rules' order.
+	order := reading.Ranked()
 	c.Candidates = make([]Candidate, len(probs))
 	for k, i := range order {
 		c.Candidates[k] = Candidate{Intent: e.classes[i], Score: probs[i] / sum}
@@ -190,7 +168,9 @@ func (e *Engine) Classify(text, fallbackLang, prior string, explain bool) Classi
 	minCov := e.rules.Policy.MinCoverage.In(lang)
 	c.InScope = norm != "" && (len(c.Patterns) > 0 || c.Coverage >= minCov)
 	if explain {
-		c.Features = e.model.topFeatures(s, e.index[c.Candidates[0].Intent], 5)
+		for _, f := range reading.Features(e.index[c.Candidates[0].Intent], 5) {
+			c.Features = append(c.Features, Feature{Name: f.Name, Weight: f.Weight})
+		}
 	}
 	return c
 }

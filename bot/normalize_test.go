@@ -65,7 +65,7 @@ func TestTypoCorrection(t *testing.T) {
 		"in":       "in", // too short to touch
 	}
 	for in, want := range tests {
-		if got := e.model.typos.correct(in); got != want {
+		if got := e.model.Correct(in); got != want {
 			t.Errorf("correct(%q) = %q; want %q", in, got, want)
 		}
 	}
@@ -112,7 +112,5 @@ func FuzzNormalize(f *testing.F) {
 			t.Fatalf("Normalize is not idempotent: %q → %q → %q", s, n, again)
 		}
 		DetectLanguage(s, "en")
-		for range segments(n) {
-		}
 	})
 }

@@ -39,10 +39,12 @@ var Intents = []string{
 	"product_problem", "return_item", "account_security", "membership", "greeting", "goodbye",
 }
 
-// Text is one piece of text in both languages.
+// Text is one piece of text in both languages. Written out (scenario
+// files made from history), Japanese comes first and empty languages are
+// left out.
 type Text struct {
-	EN string `yaml:"en"`
-	JA string `yaml:"ja"`
+	JA string `yaml:"ja,omitempty"`
+	EN string `yaml:"en,omitempty"`
 }
 
 // In returns the text in lang ("ja", otherwise English).
@@ -55,8 +57,8 @@ func (t Text) In(lang string) string {
 
 // Texts is a list of texts per language.
 type Texts struct {
-	EN []string `yaml:"en"`
-	JA []string `yaml:"ja"`
+	JA []string `yaml:"ja,omitempty"`
+	EN []string `yaml:"en,omitempty"`
 }
 
 // In returns the list for lang ("ja", otherwise English).

@@ -29,6 +29,9 @@ type OperatorInfo struct {
 	ID    string `json:"id"`
 	Name  string `json:"name"`  // in the customer's language
 	Label string `json:"label"` // e.g. "Tanaka (Japanese: native, English: fluent)"
+	// Languages maps each language code the operator speaks to its level
+	// ("native", "fluent", "basic").
+	Languages map[string]string `json:"languages,omitempty"`
 }
 
 // Event is one thing that happened in the focus chat.
@@ -111,6 +114,7 @@ type focusChat struct {
 	faultCause Cause
 	progress   int // resolution steps sent, over all operators: a new one carries on from here
 	resolved   bool
+	releasing  bool // the only thing scheduled is closing the chat after silence
 	closed     bool
 	lastPos    int
 	lastWait   time.Duration
@@ -319,8 +323,8 @@ func (d *Desk) CustomerMessage(now time.Time, text string) []Event {
 	}
 	coin := d.e.rng.Float64() < d.cfg.Pool.BasicRephrase
 	switch {
-	case f.brain.level() == LevelBasic && coin && hardToRead(text, f.packet.Lang):
-		f.replies = append(f.replies, f.brain.Reply(text, true))
+	case f.brain.wouldRephrase(text, coin):
+		f.replies = append(f.replies, f.brain.rephrase())
 	case f.awaiting != "":
 		f.packet.Facts.Set(f.awaiting, strings.TrimSpace(text))
 		f.awaiting = ""
@@ -332,6 +336,19 @@ func (d *Desk) CustomerMessage(now time.Time, text string) []Event {
 		d.scheduleStep(2)
 	}
 	return d.take()
+}
+
+// AwaitsCustomer reports that an operator has the focus chat and has
+// nothing more to say until the customer writes: no reply is being typed or
+// planned, and at most the close after silence is scheduled.
+func (d *Desk) AwaitsCustomer() bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	f := d.focus
+	if f == nil || f.closed || f.op < 0 || f.brain == nil {
+		return false
+	}
+	return f.pending == nil && len(f.replies) == 0 && (!f.scheduled || f.releasing)
 }
 
 // Close ends the focus chat: the customer leaves the queue or closes the
@@ -366,7 +383,11 @@ func (d *Desk) emit(ev Event) {
 func (d *Desk) info(oi int32) *OperatorInfo {
 	op := d.e.ops[oi].op
 	lang := d.focus.packet.Lang
-	return &OperatorInfo{ID: op.ID, Name: op.DisplayName(lang), Label: op.Label(lang)}
+	langs := make(map[string]string, len(op.Languages))
+	for _, l := range op.Languages {
+		langs[l.Code] = l.Level.String()
+	}
+	return &OperatorInfo{ID: op.ID, Name: op.DisplayName(lang), Label: op.Label(lang), Languages: langs}
 }
 
 // focusAssigned: an operator takes the focus chat (first time or after a
@@ -411,6 +432,7 @@ func (d *Desk) focusAssigned(e *engine, ci, oi int32) {
 func (d *Desk) scheduleStep(after float64) {
 	f := d.focus
 	f.scheduled = true
+	f.releasing = false
 	d.e.schedule(event{t: d.e.now + after, kind: evFocus, aux: focusType, chat: f.ci, gen: f.stepGen})
 }
 
@@ -419,7 +441,7 @@ func (d *Desk) focusTransferred(e *engine, ci, oi int32, cause Cause) {
 	f := d.focus
 	d.gens++
 	f.stepGen = d.gens
-	f.scheduled = false
+	f.scheduled, f.releasing = false, false
 	f.pending = nil
 	f.replies = nil
 	// f.awaiting stays: the customer's answer to the last ask may come while
@@ -455,7 +477,7 @@ func (d *Desk) focusEvent(e *engine, ev event) {
 				if f.resolved {
 					// Taken over after the offer to close: wait for the
 					// customer, then close.
-					f.scheduled = true
+					f.scheduled, f.releasing = true, true
 					e.schedule(event{t: e.now + 300, kind: evFocus, aux: focusRelease, chat: f.ci, gen: f.stepGen})
 				}
 				return
@@ -498,7 +520,7 @@ func (d *Desk) focusEvent(e *engine, ev event) {
 			f.resolved = true
 			d.emit(Event{Kind: EventResolved, Operator: d.info(f.op)})
 			// If the customer stays silent, the operator closes the chat.
-			f.scheduled = true
+			f.scheduled, f.releasing = true, true
 			e.schedule(event{t: e.now + 300, kind: evFocus, aux: focusRelease, chat: f.ci, gen: f.stepGen})
 		default:
 			d.scheduleStep(4)

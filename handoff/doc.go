@@ -24,6 +24,14 @@
 // later message ([Packet.Add]). It is plain JSON (the store keeps it raw in the
 // escalation event) and travels with the chat on every transfer.
 //
+// # Understanding the customer
+//
+// What the packet and the operators read in a customer's words (does a line
+// ask for a person, which outcome does the customer want, is a message
+// idiomatic for a basic-level reader) is learnt from examples in
+// understand/*.yaml with bot/classify, the bot's own scorer, and trained once
+// on first use. Only a message's length is a numeric rule.
+//
 // # The desk: one live customer chat
 //
 // A [Desk] runs the pool in simulated time with background load (other

@@ -111,8 +111,8 @@ func (b *operatorBrain) level() Level {
 // or idiomatic message (rephrase is the seeded coin); native and fluent
 // speakers pick up urgency.
 func (b *operatorBrain) Reply(text string, rephraseCoin bool) Step {
-	if b.level() == LevelBasic && rephraseCoin && hardToRead(text, b.lang) {
-		return Step{Kind: StepRephrase, Text: phrase(b.lang, "Sorry, could you say that again in simpler words?", "すみません、もう一度、簡単に教えてください。")}
+	if b.wouldRephrase(text, rephraseCoin) {
+		return b.rephrase()
 	}
 	ack := pick(b.level(), b.lang, ackTexts)
 	if b.level() >= LevelFluent && !b.urgent && mentionsDeadline(text) {
@@ -120,6 +120,17 @@ func (b *operatorBrain) Reply(text string, rephraseCoin bool) Step {
 		ack = pick(b.level(), b.lang, urgentTexts)
 	}
 	return Step{Kind: StepAck, Text: ack}
+}
+
+// wouldRephrase reports whether the operator asks the customer to say text
+// again more simply: only at basic level, only when the seeded coin says so,
+// and only for a long or idiomatic message.
+func (b *operatorBrain) wouldRephrase(text string, coin bool) bool {
+	return b.level() == LevelBasic && coin && hardToRead(text, b.lang)
+}
+
+func (b *operatorBrain) rephrase() Step {
+	return Step{Kind: StepRephrase, Text: phrase(b.lang, "Sorry, could you say that again in simpler words?", "すみません、もう一度、簡単に教えてください。")}
 }
 
 func (b *operatorBrain) problem(p *Packet) string {
@@ -333,24 +344,4 @@ func mentionsDeadline(s string) bool {
 		}
 	}
 	return deadlineRE.MatchString(low)
-}
-
-// Idioms and vague implied requests that a basic-level reader may miss.
-var idioms = []string{"ちょっと", "なんか", "微妙", "いまいち", "どうにか", "かな", "っけ", "ballpark", "on the fence",
-	"heads up", "hit a snag", "no biggie", "sort it out", "fishy", "for the life of me", "at my wits", "kind of", "sort of", "beats me"}
-
-// hardToRead reports whether a message is long or idiomatic for a reader with
-// basic command of lang.
-func hardToRead(s, lang string) bool {
-	n := utf8.RuneCountInString(s)
-	if (lang == "ja" && n > 60) || (lang != "ja" && n > 140) {
-		return true
-	}
-	low := strings.ToLower(s)
-	for _, w := range idioms {
-		if strings.Contains(low, w) {
-			return true
-		}
-	}
-	return false
 }

@@ -209,21 +209,6 @@ func (p *Packet) learn(text string) {
 var describedFacts = map[string]bool{"what_happened": true, "problem_kind": true, "error_message": true,
 	"item_condition": true, "requested_change": true}
 
-// personWords mark a line that asks for a person rather than describing the
-// problem.
-var personWords = []string{"person", "human", "agent", "operator", "someone", "representative",
-	"人と話", "人間", "担当", "オペレーター", "スタッフ", "有人"}
-
-func asksForPerson(text string) bool {
-	low := strings.ToLower(text)
-	for _, w := range personWords {
-		if strings.Contains(low, w) {
-			return true
-		}
-	}
-	return false
-}
-
 // describesProblem reports whether a customer line is more than a greeting,
 // a number or a yes: at least four words, or eight characters of Japanese.
 func describesProblem(text string) bool {
@@ -237,24 +222,6 @@ func describesProblem(text string) bool {
 		}
 	}
 	return cjk >= 8
-}
-
-// outcomeWords map what customers say they want to the outcome an operator
-// would otherwise ask for.
-var outcomeWords = []struct{ word, outcome string }{
-	{"replacement", "replacement"}, {"replace", "replacement"}, {"exchange", "replacement"}, {"交換", "replacement"},
-	{"refund", "refund"}, {"money back", "refund"}, {"返金", "refund"}, {"払い戻", "refund"},
-	{"repair", "repair"}, {"修理", "repair"},
-}
-
-func wantedOutcome(text string) string {
-	low := strings.ToLower(text)
-	for _, w := range outcomeWords {
-		if strings.Contains(low, w.word) {
-			return w.outcome
-		}
-	}
-	return ""
 }
 
 var reasonText = map[bot.Reason][2]string{

@@ -4,7 +4,7 @@
 # and "tsunagu history import", then cached):
 #   1. the tmux end-to-end run of the real binary (scripts/e2e-history-tmux.sh);
 #   2. scripts/benchhistory: the same model driven in-process, per key;
-#   3. the Go benchmarks in tui (BenchmarkHistory*).
+#   3. the Go benchmarks in tui/history (BenchmarkHistory*).
 #
 #   scripts/bench-history.sh
 #   TSUNAGU_HISTORY_DB=/path/big.db scripts/bench-history.sh
@@ -21,4 +21,4 @@ echo "== benchhistory (in-process, per key)"
 go run ./scripts/benchhistory -db "$TSUNAGU_HISTORY_DB" -downs 500 -pages 100
 echo
 echo "== go test -bench BenchmarkHistory"
-go test ./tui -run '^$' -bench BenchmarkHistory -benchtime 300x -benchmem | grep -E '^Benchmark'
+go test ./tui/history -run '^$' -bench BenchmarkHistory -benchtime 300x -benchmem | grep -E '^Benchmark'

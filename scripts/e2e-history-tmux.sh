@@ -39,17 +39,36 @@ trap 'tmux kill-session -t "$session" 2>/dev/null || true' EXIT
 pane() { tmux capture-pane -p -t "$session"; }
 now_ms() { echo "${EPOCHREALTIME/./}" | awk '{printf "%.3f", $1/1000}'; }
 
-# wait_for TEXT: poll the pane until it shows TEXT (10 s at most).
+# Every wait is for something on the screen or a process. The bound only
+# stops a hang: nothing should take that long, even under load
+# (TSUNAGU_E2E_TIMEOUT seconds, default 120). The polls that time a key do
+# not sleep, so the figures stay exact.
+bound=${TSUNAGU_E2E_TIMEOUT:-120}
+
+# wait_for TEXT: poll the pane until it shows TEXT. The pane is captured
+# whole before grep looks: grep -q stopping early cannot fail the capture
+# (pipefail) and read as "not shown".
 wait_for() {
-	local deadline=$((SECONDS + 10))
-	until pane | grep -qF -- "$1"; do
-		((SECONDS < deadline)) || { echo "e2e-history-tmux: the pane never showed \"$1\":" >&2; pane >&2; exit 1; }
+	local deadline=$((SECONDS + bound)) screen
+	while :; do
+		screen=$(pane) || screen=
+		grep -qF -- "$1" <<<"$screen" && return 0
+		((SECONDS < deadline)) || { echo "e2e-history-tmux: the pane never showed \"$1\" (waited ${bound} s):" >&2; pane >&2; exit 1; }
+	done
+}
+
+# wait_gone SESSION: wait until the tmux session has ended (its program quit).
+wait_gone() {
+	local deadline=$((SECONDS + bound))
+	while tmux has-session -t "$1" 2>/dev/null; do
+		((SECONDS < deadline)) || { echo "e2e-history-tmux: $1 did not quit (waited ${bound} s)" >&2; exit 1; }
+		sleep 0.05
 	done
 }
 
 # key_latency KEY...: send the keys, poll until the pane changes, print ms.
 key_latency() {
-	local before after t0 deadline=$((SECONDS + 10))
+	local before after t0 deadline=$((SECONDS + bound))
 	before=$(pane)
 	t0=$EPOCHREALTIME
 	tmux send-keys -t "$session" "$@"
@@ -88,6 +107,7 @@ done
 
 # Open a hit, jump, come back, quit cleanly.
 for c in 返 品; do tmux send-keys -t "$session" -l "$c"; done
+wait_for "検索: 返品" # typed; the count reads 検索中… until this search is done
 wait_for "全"
 tmux send-keys -t "$session" Enter
 wait_for "一致 1／"
@@ -102,25 +122,25 @@ file=$(awk '/^RssFile/ { print int($2 / 1024) }' "/proc/$pid/status")
 # While a chat holds the store, history says so within about a second and
 # names the chat's pid (RELIABILITY C21); r retries once the chat is gone.
 tmux send-keys -t "$session" C-c
-while tmux has-session -t "$session" 2>/dev/null; do sleep 0.05; done
+wait_gone "$session"
 chat="$session-chat"
 trap 'tmux kill-session -t "$session" 2>/dev/null || true; tmux kill-session -t "$chat" 2>/dev/null || true' EXIT
 tmux new-session -d -s "$chat" -x 100 -y 30 "exec '$bin' --lang ja --db '$db' chat"
 chat_pid=$(tmux list-panes -t "$chat" -F '#{pane_pid}')
-deadline=$((SECONDS + 20))
+deadline=$((SECONDS + bound))
 until [[ $(cat "$db.pid" 2>/dev/null) == "$chat_pid" ]]; do
 	((SECONDS < deadline)) || { echo "e2e-history-tmux: the chat never opened the store" >&2; exit 1; }
 	sleep 0.05
 done
 t0=$EPOCHREALTIME
 tmux new-session -d -s "$session" -x 120 -y 40 "exec env NO_COLOR=1 '$bin' --lang ja --db '$db' history"
-deadline=$((SECONDS + 10))
-until pane | tr -d '\n' | grep -q "another tsunagu *(pid *$chat_pid)"; do
+deadline=$((SECONDS + bound))
+until screen=$(pane | tr -d '\n') && grep -q "another tsunagu *(pid *$chat_pid)" <<<"$screen"; do
 	((SECONDS < deadline)) || { echo "e2e-history-tmux: no in-use message naming pid $chat_pid:" >&2; pane >&2; exit 1; }
 done
 in_use=$(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.0f", (b - a) * 1000 }')
 tmux send-keys -t "$chat" C-c
-while tmux has-session -t "$chat" 2>/dev/null; do sleep 0.05; done
+wait_gone "$chat"
 tmux send-keys -t "$session" r
 wait_for "›"
 

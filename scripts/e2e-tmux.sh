@@ -33,14 +33,33 @@ fail() {
 
 screen() { tmux -L "$sock" capture-pane -p -t e2e; }
 
-# wait_for TEXT: poll the screen for up to 15 s.
-wait_for() {
-  local i
-  for i in $(seq 1 150); do
-    if screen | grep -qF -- "$1"; then return 0; fi
+# Every wait is for something on the screen. The bound only stops a hang:
+# nothing should take that long, even under load (TSUNAGU_E2E_TIMEOUT
+# seconds, default 120).
+bound=${TSUNAGU_E2E_TIMEOUT:-120}
+
+# wait_until WHAT COMMAND...: poll until COMMAND succeeds.
+wait_until() {
+  local what=$1 deadline=$((SECONDS + bound))
+  shift
+  until "$@"; do
+    ((SECONDS < deadline)) || fail "$what (waited ${bound} s)"
     sleep 0.1
   done
-  fail "never showed: $1"
+}
+
+# The screen is captured whole before grep looks, so grep -q stopping early
+# cannot fail the capture (pipefail) and read as "not shown".
+shows() { local s; s=$(screen) && grep -qF -- "$1" <<<"$s"; }
+shows_not() { local s; s=$(screen) && ! grep -qF -- "$1" <<<"$s"; }
+
+# wait_for TEXT: poll the screen until it shows TEXT.
+wait_for() { wait_until "never showed: $1" shows "$1"; }
+
+# The header names an operator, not the assistant.
+operator_header() {
+  local s h
+  s=$(screen) && h=$(grep -F "You are talking to" <<<"$s") && ! grep -qF "the assistant" <<<"$h"
 }
 
 keys() { tmux -L "$sock" send-keys -t e2e "$@"; }
@@ -53,7 +72,7 @@ check_width() {
 }
 
 tmux -L "$sock" new-session -d -s e2e -x 100 -y 30 \
-  "env TERM=xterm-256color LANG=C.UTF-8 NO_COLOR=1 '$tmp/tsunagu' --db '$tmp/t.db' --lang en --clock 2026-11-26T10:00:00+09:00 --speed 30 --seed 3; echo \"EXIT=\$?\"; sleep 30"
+  "env TERM=xterm-256color LANG=C.UTF-8 NO_COLOR=1 '$tmp/tsunagu' --db '$tmp/t.db' --lang en --clock 2026-11-26T10:00:00+09:00 --speed 30 --seed 3; echo \"EXIT=\$?\"; exec sleep infinity"
 
 wait_for "Who are you?"
 wait_for "Signed in as Yumi Sato"
@@ -74,13 +93,14 @@ check_width
 keys -l "where is it now?"
 keys Enter
 wait_for "where is it now?"
+# ctrl+o is ignored while the bot is answering, so wait for its answer.
+wait_until "the bot never answered" shows_not "the assistant is answering"
 keys C-o
 wait_for "Handing you to a person"
 wait_for "Who should answer?"
 keys Enter
 wait_for "joined"
-wait_for "You are talking to"
-screen | grep -qF "You are talking to the assistant" && fail "the header still names the bot after an operator joined"
+wait_until "the header still names the bot after an operator joined" operator_header
 check_width
 
 keys C-r
@@ -107,7 +127,7 @@ grep -q '"operator_joined"' "$tmp/conv.json" || fail "conversation $id has no op
 # A tiny terminal shows "terminal too small" and nothing wider.
 tmux -L "$sock" kill-session -t e2e
 tmux -L "$sock" new-session -d -s e2e -x 100 -y 30 \
-  "env TERM=xterm-256color LANG=C.UTF-8 '$tmp/tsunagu' --db '$tmp/t2.db' --lang en; sleep 30"
+  "env TERM=xterm-256color LANG=C.UTF-8 '$tmp/tsunagu' --db '$tmp/t2.db' --lang en; exec sleep infinity"
 wait_for "Who are you?"
 tmux -L "$sock" resize-window -t e2e -x 20 -y 5
 wait_for "terminal too small"

@@ -31,19 +31,25 @@ fail() {
 	exit 1
 }
 
-# wait_for TEXT: poll the screen for up to 30 s.
+# wait_for TEXT: poll the screen until it shows TEXT. The bound only stops
+# a hang: nothing should take that long, even under load
+# (TSUNAGU_E2E_TIMEOUT seconds, default 120).
+bound=${TSUNAGU_E2E_TIMEOUT:-120}
 wait_for() {
-	for _ in $(seq 1 150); do
-		if tmux -L "$sock" capture-pane -p -t e2e 2>/dev/null | grep -qF -- "$1"; then
-			return 0
-		fi
-		sleep 0.2
+	local screen deadline=$((SECONDS + bound))
+	while :; do
+		# Captured whole before grep looks: grep -q stopping early cannot
+		# fail the capture (pipefail).
+		screen=$(tmux -L "$sock" capture-pane -p -t e2e 2>/dev/null) || screen=
+		grep -qF -- "$1" <<<"$screen" && return 0
+		((SECONDS < deadline)) || fail "the screen never showed: $1 (waited ${bound} s)"
+		sleep 0.1
 	done
-	fail "the screen never showed: $1"
 }
 
+# After the app ends, the pane stays (with its exit status) until cleanup.
 tmux -L "$sock" new-session -d -s e2e -x 100 -y 30 \
-	"env TERM=xterm-256color NO_COLOR=1 LANG=C.UTF-8 '$bin' ${flags[*]} train --scenario hijacked-account --trainee e2e; sleep 5"
+	"env TERM=xterm-256color NO_COLOR=1 LANG=C.UTF-8 '$bin' ${flags[*]} train --scenario hijacked-account --trainee e2e; echo \"EXIT=\$?\"; exec sleep infinity"
 
 wait_for "Handoff packet"
 wait_for "Reason: sensitive"
@@ -62,8 +68,9 @@ wait_for "Saved as session 1"
 screen=$(tmux -L "$sock" capture-pane -p -t e2e)
 grep -qF "Score 100.0 / 100" <<<"$screen" || fail "the good run did not score 100"
 grep -qF "Transferred to the Security team, the right team." <<<"$screen" || fail "routing is not explained"
+# The store is read below, so wait until the app has saved and quit.
 tmux -L "$sock" send-keys -t e2e C-c
-sleep 0.5
+wait_for "EXIT=0"
 
 history=$("$bin" "${flags[@]}" train history --json)
 grep -qF '"scenario_id":"hijacked-account"' <<<"$history" || { echo "$history" >&2; echo "FAIL: progress not stored" >&2; exit 1; }

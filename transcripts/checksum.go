@@ -21,9 +21,10 @@ import (
 //
 //	0xC1 | CRC-32C(key || json), big-endian, 4 bytes | json
 //
-// Records written before checksums (schema version 2 and older) are plain
-// JSON and begin with '{'; they still read, and the version 3 migration seals
-// them all. No single flipped bit turns 0xC1 into '{' or back, so a damaged
+// Records written before checksums (schema version 3 and older) are plain
+// JSON and begin with '{'; they still read (read-only opens too, which never
+// migrate), and after the version 4 migration the next writer seals them
+// all. No single flipped bit turns 0xC1 into '{' or back, so a damaged
 // marker is never mistaken for an old record. Covering the key too means a
 // record whose key was damaged (so that it seems to belong to another
 // conversation, or sits at another place) fails its check as well.
@@ -125,7 +126,12 @@ func keyHex(k []byte) string {
 	return fmt.Sprintf("%x", k)
 }
 
-// --- the version 3 migration -----------------------------------------------
+// --- the version 4 migration -----------------------------------------------
+
+// sealVersion is the storage version whose migration, markUnsealed, notes
+// that records written before checksums may remain. It comes after the
+// faithful records of version 3 (migrate_faithful.go).
+const sealVersion = faithfulVersion + 1
 
 // keySealFrom in meta says records written before checksums may remain: its
 // value is the id of the last conversation sealed ("" before the first).
@@ -134,13 +140,22 @@ var keySealFrom = []byte("seal_from")
 // sealBatch is how many conversations one sealing transaction rewrites.
 var sealBatch = 2000
 
-// markUnsealed is version 3. Sealing every record of a big store in the
+// markUnsealed is version 4. Sealing every record of a big store in the
 // one migration transaction would hold the whole file in memory, so the
 // migration only notes that records may lack their checksum; the next
 // writer to open the store seals them (sealPending) in transactions of
 // sealBatch conversations, noting how far it got, so an interrupted run
 // goes on where it stopped. Unsealed records read as before meanwhile.
 func markUnsealed(tx *bbolt.Tx) error {
+	empty := true
+	for _, name := range [][]byte{bucketConversations, bucketEntries, bucketTraining} {
+		if k, _ := tx.Bucket(name).Cursor().First(); k != nil {
+			empty = false
+		}
+	}
+	if empty {
+		return nil // a new store: every record it gets is sealed
+	}
 	return tx.Bucket(bucketMeta).Put(keySealFrom, []byte{})
 }
 
@@ -275,7 +290,8 @@ func decodeHeader(js []byte) (*header, error) {
 	return &h, nil
 }
 
-// readHeader checks and decodes the header stored under key k.
+// readHeader checks and decodes the header stored under key k, with its
+// times in the zone it was recorded in (zone.go).
 func readHeader(k, v []byte) (*header, error) {
 	js, _, err := unseal(k, v)
 	if err != nil {
@@ -288,6 +304,7 @@ func readHeader(k, v []byte) (*header, error) {
 	if h.ID != string(k) {
 		return nil, &DamagedError{ID: printableID(k), What: "its record names another id"}
 	}
+	h.inRecordedZone()
 	return h, nil
 }
 

@@ -7,7 +7,9 @@
 //
 // # API
 //
-//	s, err := transcripts.Open(path, transcripts.Options{Timeout: time.Second})
+//	s, err := transcripts.Open(path, transcripts.Options{Timeout: time.Second, Holder: transcripts.HolderChat})
+//	r, err := transcripts.OpenReadOnly(path, transcripts.Options{})   // readers side by side
+//	err = r.WithWriter("a history delete", func(w *transcripts.Store) error { return w.Delete(id) })
 //	c, err := s.CreateConversation(transcripts.Conversation{Lang: "ja", Customer: ..., Topic: ...})
 //	seq, err := s.AppendEntry(c.ID, transcripts.Entry{At: now, Role: transcripts.RoleCustomer, Text: "..."})
 //	err = s.SetStatus(c.ID, transcripts.StatusClosed) // or CloseConversation
@@ -15,9 +17,9 @@
 //	conv, err := s.Load(id)
 //	res, err := s.Search("返品", transcripts.Filter{}, 20)
 //	err = s.Delete(id)                       // then purges the file (purge.go)
-//	err = s.Export(w, transcripts.FormatMarkdown, ids...) // ExportFile writes atomically, 0600
+//	err = s.ExportLang(w, transcripts.FormatMarkdown, "ja", ids...) // Export: English; ExportFile(Lang) writes atomically, 0600
 //	rep, err := s.ExportAll(w, transcripts.FormatJSONLines, transcripts.ExportOptions{SkipDamaged: true})
-//	rep, err := s.Check()                    // every page, record and checksum; changes nothing
+//	rep, err := r.Check()                    // every page, record and checksum; changes nothing (readers too)
 //	rep, err := s.Import(r)                  // JSON Lines
 //	id, err := s.SaveTraining(transcripts.TrainingSession{...}); list, err := s.ListTraining(trainee, 0)
 //
@@ -51,8 +53,10 @@
 // ErrInUse (*InUseError, with the writer's pid from the NAME.pid sidecar),
 // ErrReadOnly (*ReadOnlyError; Open falls back to read-only when the file
 // or its folder is not writable, see ReadOnlyReason), ErrCorrupt
-// (*CorruptError; the damaged file was moved to NAME.corrupt-TIMESTAMP and
-// never overwritten; opening again starts an empty store), ErrNewerSchema
+// (*CorruptError; a writer moved the damaged file to NAME.corrupt-TIMESTAMP,
+// never overwriting, and opening again starts an empty store; a reader left
+// it as it was: Kept), ErrNeedsUpgrade (*UpgradeError, readers only; see
+// Upgrade), ErrNewerSchema
 // (*SchemaError), ErrDiskFull (*DiskFullError: ENOSPC or EFBIG, the
 // transaction was rolled back, the file is valid, retry later), ErrNotFound,
 // ErrExists, ErrInvalid, ErrClosed, ErrDamaged (*DamagedError,
@@ -62,13 +66,17 @@
 // Open and every transaction; the store then shuts and moves the file
 // aside. Nothing here prints a stack trace.
 //
-// # One writer
+// # One writer, many readers
 //
 // bbolt's flock makes a read-write opener exclusive. A chat keeps its store
-// open for its whole run; a second process (a second chat, or "tsunagu
-// history") gets ErrInUse within Options.Timeout (1s by default) and never
-// hangs. Read-only openers share the file with each other but not with a
-// writer.
+// open for its whole run (Options.Holder = HolderChat names it in others'
+// errors); a second writer gets ErrInUse within Options.Timeout (1s by
+// default) and never hangs. OpenReadOnly (or Open with ReadOnly) gives a
+// reader that opens the file under bbolt's shared lock for each read only,
+// so readers never lock each other out, idle readers never lock a writer
+// out, and a reader takes the write lock briefly with WithWriter (a delete)
+// or OpenWriter (a resumed chat). A reader never creates, migrates, repairs
+// or moves aside a file; see readonly.go.
 //
 // # Buckets
 //
@@ -96,7 +104,8 @@
 //	    <BE seq>                -> JSON TrainingSession
 //
 // Header, entry and training values are sealed: 0xC1, then CRC-32C(key ||
-// json) big-endian, then the JSON (before version 3: the JSON alone).
+// json) big-endian, then the JSON (records written before version 4 may
+// still be the JSON alone until a writer seals them).
 //
 // Ids never contain 0x00 or control characters, and terms never contain
 // 0x00, so the separators are unambiguous.
@@ -107,13 +116,19 @@
 // the ordered migrations list in one transaction (a fresh file runs them
 // all); a file from a newer tsunagu opens read-only (reading) or is refused
 // (writing). Version 1 holds the records; version 2 adds by_time and terms,
-// built from the records; version 3 adds checksums, sealed by the next
-// writer in transactions of 2,000 conversations (seal_from).
+// built from the records; version 3 makes the records faithful (one close
+// event per conversation, customer authors as names, never "You"; see
+// faithful.go); version 4 adds checksums, sealed by the next writer in
+// transactions of 2,000 conversations (seal_from). A read-only open never
+// migrates: it reads version 2 as if it had version 3 (fixing what it reads
+// in memory), reads records without checksums as they are, and asks for a
+// write open (Upgrade) for version 1.
 //
 // # After a crash
 //
 // A writer's Open removes NAME.compact-* and dead processes' NAME.new-PID
-// copies, seals what is left unsealed, and finishes a purge that was owed;
-// any Open removes the .NAME.tmp-PID-* files of exports (listed in
-// NAME.exports) whose process died.
+// copies, seals what is left unsealed, finishes a purge that was owed, and
+// removes the .NAME.tmp-PID-* files of exports (listed in NAME.exports)
+// whose process died. A read-only open leaves all of them for the next
+// writer: it changes nothing on disk.
 package transcripts

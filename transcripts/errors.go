@@ -29,19 +29,33 @@ var (
 	ErrClosed = errors.New("the conversation store is closed")
 	// ErrInvalid: a record is missing a required field or has a bad value.
 	ErrInvalid = errors.New("invalid record")
+	// ErrNeedsUpgrade: a read-only open found a storage version too old to
+	// read; one open for writing upgrades it (see Upgrade).
+	ErrNeedsUpgrade = errors.New("the conversation store must be upgraded before it can be read")
 )
 
 // InUseError says which process holds the store, when that can be known.
 type InUseError struct {
-	Path string
-	PID  int // 0 when unknown
+	Path   string
+	PID    int    // 0 when unknown
+	Holder string // what holds it, such as HolderChat; "" when unknown
+	// Reading is set when a reader was refused: only a writer holds the
+	// file alone, so the holder is a writer.
+	Reading bool
 }
 
 func (e *InUseError) Error() string {
-	if e.PID > 0 {
-		return fmt.Sprintf("%s is in use by another tsunagu (pid %d)", e.Path, e.PID)
+	who := e.Holder
+	if who == "" {
+		who = "another tsunagu"
 	}
-	return fmt.Sprintf("%s is in use by another tsunagu", e.Path)
+	if e.PID > 0 {
+		who += fmt.Sprintf(" (pid %d)", e.PID)
+	}
+	if e.Reading {
+		return fmt.Sprintf("%s is in use by %s, which holds the file alone until it ends; try again then", e.Path, who)
+	}
+	return fmt.Sprintf("%s is in use by %s", e.Path, who)
 }
 
 // Is makes errors.Is(err, ErrInUse) true.
@@ -52,9 +66,15 @@ type CorruptError struct {
 	Path    string // where the store was
 	MovedTo string // where the damaged file is now ("" if it could not be moved)
 	Reason  string // short, for logs: what was wrong
+	// Kept is set when a read-only open found the damage: it never moves or
+	// changes the file, so the file is still at Path as it was.
+	Kept bool
 }
 
 func (e *CorruptError) Error() string {
+	if e.Kept {
+		return fmt.Sprintf("%s is damaged or is not a tsunagu store (%s); reading left it as it is, and the next chat will move it aside and start a new store", e.Path, e.Reason)
+	}
 	if e.MovedTo == "" {
 		return fmt.Sprintf("%s is damaged (%s) and could not be moved aside", e.Path, e.Reason)
 	}
@@ -106,3 +126,16 @@ func (e *DiskFullError) Is(target error) bool { return target == ErrDiskFull }
 
 // Unwrap gives the system error (ENOSPC or EFBIG).
 func (e *DiskFullError) Unwrap() error { return e.Err }
+
+// UpgradeError says that a read-only open found a store too old to read.
+type UpgradeError struct {
+	Path        string
+	FileVersion uint64
+}
+
+func (e *UpgradeError) Error() string {
+	return fmt.Sprintf("%s uses the older storage version %d and must be upgraded once before it can be read, which needs it opened for writing (a chat does it)", e.Path, e.FileVersion)
+}
+
+// Is makes errors.Is(err, ErrNeedsUpgrade) true.
+func (e *UpgradeError) Is(target error) bool { return target == ErrNeedsUpgrade }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"time"
 
 	"tsunagu/transcripts/termsafe"
 )
@@ -47,12 +46,19 @@ func EncodeJSON(c Conversation) ([]byte, error) {
 // decodes to the same values.
 func SafeJSON(v any) ([]byte, error) { return marshalJSON(v) }
 
-// Export writes the conversations with the given ids to w. With no ids it
-// exports all of them, newest first, as ExportAll does: a damaged
-// conversation stops it with an *ExportStoppedError naming it.
+// Export writes the conversations with the given ids to w, with the
+// Markdown labelled in English. With no ids it exports all of them, newest
+// first, as ExportAll does: a damaged conversation stops it with an
+// *ExportStoppedError naming it.
 func (s *Store) Export(w io.Writer, format Format, ids ...string) error {
+	return s.ExportLang(w, format, "en", ids...)
+}
+
+// ExportLang is Export with the Markdown labelled in lang (see LabelsFor);
+// JSON is the same in every language.
+func (s *Store) ExportLang(w io.Writer, format Format, lang string, ids ...string) error {
 	if len(ids) == 0 {
-		_, err := s.ExportAll(w, format, ExportOptions{})
+		_, err := s.ExportAll(w, format, ExportOptions{Lang: lang})
 		return err
 	}
 	bw := bufio.NewWriterSize(w, 64<<10)
@@ -61,7 +67,7 @@ func (s *Store) Export(w io.Writer, format Format, ids ...string) error {
 		if err != nil {
 			return err
 		}
-		if err := writeExported(bw, format, c, i == 0); err != nil {
+		if err := writeExported(bw, format, lang, c, i == 0); err != nil {
 			return err
 		}
 	}
@@ -71,9 +77,14 @@ func (s *Store) Export(w io.Writer, format Format, ids ...string) error {
 // ExportFile writes an export to path atomically with mode 0600: to a
 // temporary file in the same folder, fsynced, then renamed into place, so a
 // crash leaves either the old file or the whole new one (and the next open
-// of the store removes the temporary file).
+// of the store for writing removes the temporary file).
 func (s *Store) ExportFile(path string, format Format, ids ...string) error {
-	return s.writeExportFile(path, func(w io.Writer) error { return s.Export(w, format, ids...) })
+	return s.ExportFileLang(path, format, "en", ids...)
+}
+
+// ExportFileLang is ExportFile with the Markdown labelled in lang.
+func (s *Store) ExportFileLang(path string, format Format, lang string, ids ...string) error {
+	return s.writeExportFile(path, func(w io.Writer) error { return s.ExportLang(w, format, lang, ids...) })
 }
 
 // WriteFileAtomic creates path with mode 0600 (whatever the umask) from what
@@ -84,63 +95,52 @@ func WriteFileAtomic(path string, fill func(io.Writer) error) error {
 
 // --- Markdown --------------------------------------------------------------------
 
-// Markdown renders one conversation for people. Every piece of stored text
-// is first passed through termsafe. Message text then goes in a fenced code
-// block whose fence is longer than any run of backticks inside it, so
-// nothing in it (```, <script>, links, a leading #) is read as Markdown or
-// HTML; one-line fields (names, reasons, topics) are backslash-escaped.
-func Markdown(c Conversation) string {
+// Markdown renders one conversation for people, labelled in English.
+func Markdown(c Conversation) string { return MarkdownIn(c, "en") }
+
+// MarkdownIn renders one conversation for people, labelled in lang (see
+// LabelsFor), with every time in the zone it was recorded in. Every piece of
+// stored text is first passed through termsafe. Message text then goes in a
+// fenced code block whose fence is longer than any run of backticks inside
+// it, so nothing in it (```, <script>, links, a leading #) is read as
+// Markdown or HTML; one-line fields (names, reasons, topics) are
+// backslash-escaped.
+func MarkdownIn(c Conversation, lang string) string {
+	l := LabelsFor(lang)
 	var b strings.Builder
-	fmt.Fprintf(&b, "# Conversation %s\n\n", inline(c.ID))
-	fmt.Fprintf(&b, "- Started: %s\n", c.StartedAt.Format("2006-01-02 15:04:05 -07:00"))
+	fmt.Fprintf(&b, "# %s %s\n\n", l.Conversation, inline(c.ID))
+	fmt.Fprintf(&b, "- %s: %s\n", l.Started, c.StartedAt.Format("2006-01-02 15:04:05 -07:00"))
 	cust := inline(c.Customer.Name)
 	if cust == "" {
-		cust = "(no name)"
+		cust = l.NoName
 	}
-	if c.Customer.HasAccount {
-		cust += " (has an account)"
-	} else {
-		cust += " (guest)"
-	}
-	fmt.Fprintf(&b, "- Customer: %s\n", cust)
+	fmt.Fprintf(&b, "- %s: %s%s%s%s\n", l.Customer, cust, l.Open, l.Account(c.Customer.HasAccount), l.Close)
 	if c.OrderID != "" {
-		fmt.Fprintf(&b, "- Order: %s\n", inline(c.OrderID))
+		fmt.Fprintf(&b, "- %s: %s\n", l.Order, inline(c.OrderID))
 	}
 	if c.Topic != "" {
-		fmt.Fprintf(&b, "- Topic: %s\n", inline(c.Topic))
+		fmt.Fprintf(&b, "- %s: %s\n", l.Topic, inline(c.Topic))
 	}
 	if c.Channel != "" {
-		fmt.Fprintf(&b, "- Channel: %s\n", inline(c.Channel))
+		fmt.Fprintf(&b, "- %s: %s\n", l.Channel, inline(c.Channel))
 	}
-	fmt.Fprintf(&b, "- Language: %s\n", inline(c.Lang))
-	fmt.Fprintf(&b, "- Status: %s\n", inline(string(c.Status)))
+	fmt.Fprintf(&b, "- %s: %s\n", l.Language, inline(c.Lang))
+	fmt.Fprintf(&b, "- %s: %s\n", l.Status, inline(l.StatusName(c.Status)))
+	loc := c.Location()
 	for _, e := range c.Entries {
 		b.WriteString("\n")
-		at := e.At.In(c.StartedAt.Location()).Format("15:04:05")
+		at := e.At.In(loc).Format("15:04:05")
 		if e.Event != "" {
-			fmt.Fprintf(&b, "*%s · %s*\n", at, describeEvent(e, inline))
+			fmt.Fprintf(&b, "*%s · %s*\n", at, l.event(e, loc, inline))
 			if e.Text != "" {
 				b.WriteString("\n")
 				fence(&b, e.Text)
 			}
 			continue
 		}
-		fmt.Fprintf(&b, "**%s · %s**", at, speaker(e))
-		if m := e.Meta; m != nil && (m.Intent != "" || m.Action != "") {
-			var parts []string
-			if m.Intent != "" {
-				parts = append(parts, "intent "+inline(m.Intent))
-			}
-			if m.Action != "" {
-				parts = append(parts, "action "+inline(m.Action))
-			}
-			if m.Confidence > 0 {
-				parts = append(parts, fmt.Sprintf("confidence %.2f", m.Confidence))
-			}
-			if m.Reason != "" {
-				parts = append(parts, "reason "+inline(m.Reason))
-			}
-			fmt.Fprintf(&b, " (%s)", strings.Join(parts, ", "))
+		fmt.Fprintf(&b, "**%s · %s**", at, l.speaker(e, c.Customer.Name, inline))
+		if note := l.botNote(e.Meta, inline); note != "" {
+			b.WriteString(" " + note)
 		}
 		b.WriteString("\n\n")
 		fence(&b, e.Text)
@@ -148,67 +148,10 @@ func Markdown(c Conversation) string {
 	return b.String()
 }
 
-func speaker(e Entry) string {
-	label := map[Role]string{RoleCustomer: "Customer", RoleBot: "Bot", RoleOperator: "Operator", RoleSystem: "System"}[e.Role]
-	if label == "" {
-		label = inline(string(e.Role))
-	}
-	if e.Author != "" {
-		label += " " + inline(e.Author)
-	}
-	return label
-}
-
 // DescribeEvent says in one plain English line what a system entry records,
 // such as "handed to Tanaka (reason: complaint)". The result is terminal-safe.
-func DescribeEvent(e Entry) string { return describeEvent(e, termsafe.Line) }
-
-func describeEvent(e Entry, inline func(string) string) string {
-	m := e.Meta
-	if m == nil {
-		m = &Meta{}
-	}
-	who := inline(m.Operator)
-	reason := ""
-	if m.Reason != "" {
-		reason = " (reason: " + inline(m.Reason) + ")"
-	}
-	switch e.Event {
-	case EventEscalated:
-		if who == "" {
-			return "handed to a person" + reason
-		}
-		return "handed to " + who + reason
-	case EventQueue:
-		if m.QueuePosition > 0 {
-			return fmt.Sprintf("waiting in the queue, position %d", m.QueuePosition)
-		}
-		return "waiting in the queue"
-	case EventOperatorJoined:
-		return nonEmpty(who, "an operator") + " joined"
-	case EventOperatorLeft:
-		return nonEmpty(who, "the operator") + " left"
-	case EventTransfer:
-		return "transferred to " + nonEmpty(who, "another operator") + reason
-	case EventCallbackBooked:
-		if m.CallbackAt != nil {
-			return "callback booked for " + m.CallbackAt.Format(time.RFC3339)
-		}
-		return "callback booked"
-	case EventRating:
-		return fmt.Sprintf("rated %d of 5", m.Rating)
-	case EventClosed:
-		return "conversation closed" + reason
-	}
-	return "event " + inline(string(e.Event)) + reason
-}
-
-func nonEmpty(s, otherwise string) string {
-	if s == "" {
-		return otherwise
-	}
-	return s
-}
+// LabelsFor(lang).Event says it in another language and zone.
+func DescribeEvent(e Entry) string { return english.Event(e, nil) }
 
 // fence writes text in a fenced code block that the text cannot close.
 func fence(b *strings.Builder, text string) {

@@ -28,6 +28,8 @@ type ExportOptions struct {
 	// SkipDamaged exports every sound conversation and lists the damaged
 	// ones in the report, instead of stopping at the first.
 	SkipDamaged bool
+	// Lang labels Markdown (see LabelsFor); "" is English.
+	Lang string
 }
 
 // ExportReport says what ExportAll wrote.
@@ -94,7 +96,7 @@ func (s *Store) ExportAll(w io.Writer, format Format, opts ExportOptions) (Expor
 			if err != nil {
 				return err
 			}
-			if err := writeExported(bw, format, c, rep.Exported == 0); err != nil {
+			if err := writeExported(bw, format, opts.Lang, c, rep.Exported == 0); err != nil {
 				return err
 			}
 			rep.Exported++
@@ -121,15 +123,16 @@ func (s *Store) ExportAllFile(path string, format Format, opts ExportOptions) (E
 	return rep, err
 }
 
-// writeExported writes one conversation in format; first is false for every
-// conversation after the first (Markdown puts a rule between them).
-func writeExported(bw *bufio.Writer, format Format, c Conversation, first bool) error {
+// writeExported writes one conversation in format, Markdown labelled in
+// lang; first is false for every conversation after the first (Markdown
+// puts a rule between them).
+func writeExported(bw *bufio.Writer, format Format, lang string, c Conversation, first bool) error {
 	switch format {
 	case FormatMarkdown:
 		if !first {
 			bw.WriteString("\n---\n\n")
 		}
-		bw.WriteString(Markdown(c))
+		bw.WriteString(MarkdownIn(c, nonEmpty(lang, "en")))
 	case FormatJSON, FormatJSONLines:
 		b, err := EncodeJSON(c)
 		if err != nil {
@@ -301,5 +304,15 @@ func (r *rawReader) load(id string) (Conversation, error) {
 	if len(entries) == 0 {
 		entries = nil
 	}
+	if r.db.legacy {
+		entries = faithfulEntries(entries, h.Customer.Name)
+	}
 	return h.conversation(entries), nil
+}
+
+func nonEmpty(s, otherwise string) string {
+	if s == "" {
+		return otherwise
+	}
+	return s
 }

@@ -14,8 +14,9 @@ import (
 // An export file is written as .NAME.tmp-PID-RANDOM next to NAME and renamed
 // into place. If the writer is killed first, the temporary file stays; it is
 // removed by the next export to the same folder, and, for exports of a
-// store, by the next open of that store, which finds it in the store's
-// NAME.exports list. Only files named for a process that is gone are
+// store, by the next open of that store for writing, which finds it in the
+// store's NAME.exports list (a read-only open leaves it: it changes nothing
+// on disk). Only files named for a process that is gone are
 // removed, so an export running in another process is never disturbed.
 
 // writeFileAtomic creates path with mode 0600 (whatever the umask) from what

@@ -284,7 +284,7 @@ func TestOldRecordsGetChecksums(t *testing.T) {
 		t.Fatalf("conv-001 after the upgrade: %v", err)
 	}
 	s.Close()
-	if v := readVersion(t, path); v != SchemaVersion || SchemaVersion < 3 {
+	if v := readVersion(t, path); v != SchemaVersion || SchemaVersion < sealVersion {
 		t.Fatalf("version %d", v)
 	}
 }

@@ -350,11 +350,13 @@ func slicesClone(p [][]byte) [][]byte { return append([][]byte(nil), p...) }
 
 // --- after a crash ---------------------------------------------------------------
 
-// recoverInterrupted runs at the end of Open. A writer (which holds the file
-// alone) removes copies left by an interrupted purge or create, adds
-// checksums to records written before them, and finishes an interrupted
-// delete; any opener removes export temporary files whose writer died. Failures leave things for the next open: they are not
-// errors of this one.
+// recoverInterrupted runs at the end of Open (never OpenReadOnly, which
+// changes nothing on disk). A writer (which holds the file alone) removes
+// copies left by an interrupted purge or create, adds checksums to records
+// written before them, and finishes an interrupted delete; it and an Open
+// that fell back to read-only remove export temporary files whose writer
+// died. Failures leave things for the next open: they are not errors of
+// this one.
 func (s *Store) recoverInterrupted() {
 	if s.readOnly == nil {
 		removeStaleCopies(s.path)

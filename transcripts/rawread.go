@@ -8,6 +8,7 @@ import (
 	"hash/fnv"
 	"os"
 
+	"go.etcd.io/bbolt"
 	"golang.org/x/sys/unix"
 )
 
@@ -23,6 +24,9 @@ import (
 // read transaction while they use it, so that the pages it reads are not
 // reused by a writer meanwhile.
 type rawDB struct {
+	// legacy: the file has not had the faithful records migration (version
+	// 3); conversations read are fixed in memory (faithful.go).
+	legacy   bool
 	data     []byte
 	pageSize uint64
 	hwm      uint64 // pages from here on are not in use (meta.pgid)
@@ -67,6 +71,13 @@ func openRaw(path string, txid uint64) (db *rawDB, release func(), err error) {
 		return nil, nil, err
 	}
 	defer f.Close()
+	return mapRaw(f, txid)
+}
+
+// mapRaw is openRaw on a file already open (a reader's, under its shared
+// lock); f may be closed once it returns.
+func mapRaw(f *os.File, txid uint64) (db *rawDB, release func(), err error) {
+	path := f.Name()
 	info, err := f.Stat()
 	if err != nil {
 		return nil, nil, err
@@ -507,6 +518,18 @@ var errFault = errors.New("the file changed size while it was read")
 // transaction so that no page it reads is rewritten meanwhile. A memory
 // fault becomes an error.
 func (s *Store) withRaw(fn func(db *rawDB) error) error {
+	if s.shared {
+		// A reader: the file opened for this read, under the shared lock.
+		return s.sharedViewFile(func(tx *bbolt.Tx, f *os.File) error {
+			db, release, err := mapRaw(f, uint64(tx.ID()))
+			if err != nil {
+				return err
+			}
+			defer release()
+			db.legacy = legacyRecords(tx)
+			return runFaultSafe(func() error { return fn(db) })
+		})
+	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	if s.closed != nil {
@@ -522,6 +545,7 @@ func (s *Store) withRaw(fn func(db *rawDB) error) error {
 		return err
 	}
 	defer release()
+	db.legacy = legacyRecords(tx)
 	return runFaultSafe(func() error { return fn(db) })
 }
 

@@ -3,7 +3,6 @@ package transcripts
 import (
 	"bytes"
 	"encoding/base64"
-	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -20,7 +19,7 @@ func (s *Store) Load(id string) (Conversation, error) {
 	var c Conversation
 	err := s.view(func(tx *bbolt.Tx) error {
 		var err error
-		c, err = loadConversation(tx, id)
+		c, err = loadConversation(tx, id, legacyRecords(tx))
 		return err
 	})
 	return c, err
@@ -33,6 +32,10 @@ type Filter struct {
 	From, To  time.Time // started at or after From, before To (zero: unbounded)
 	Escalated bool      // only conversations handed to a person
 	MaxRating int       // only conversations rated 1..MaxRating (0: no rating filter)
+
+	// Started on or after FromDate, on or before ToDate, each conversation
+	// in the zone it was recorded in (zero: unbounded). See zone.go.
+	FromDate, ToDate Date
 }
 
 func (f *Filter) matchRow(row []byte) bool {
@@ -81,6 +84,7 @@ func (s *Store) List(f Filter, cursor string, limit int) (Page, error) {
 			return Page{}, fmt.Errorf("%w: bad page cursor %q", ErrInvalid, cursor)
 		}
 	}
+	from, to := f.instantBounds()
 	var page Page
 	err := s.view(func(tx *bbolt.Tx) error {
 		c := tx.Bucket(bucketByTime).Cursor()
@@ -91,14 +95,14 @@ func (s *Store) List(f Filter, cursor string, limit int) (Page, error) {
 			if k != nil && bytes.Equal(k, after) {
 				k, row = c.Next()
 			}
-		case !f.To.IsZero():
-			k, row = c.Seek(timeKey(storableTime(f.To).Add(-time.Nanosecond)))
+		case !to.IsZero():
+			k, row = c.Seek(timeKey(to.Add(-time.Nanosecond)))
 		default:
 			k, row = c.First()
 		}
 		var stopAt []byte
-		if !f.From.IsZero() {
-			stopAt = timeKey(storableTime(f.From))
+		if !from.IsZero() {
+			stopAt = timeKey(from)
 		}
 		for ; k != nil; k, row = c.Next() {
 			if len(k) <= 8 {
@@ -107,17 +111,27 @@ func (s *Store) List(f Filter, cursor string, limit int) (Page, error) {
 			if stopAt != nil && bytes.Compare(k[:8], stopAt) > 0 {
 				break
 			}
-			if !f.To.IsZero() && bytes.Compare(k[:8], timeKey(storableTime(f.To))) <= 0 {
+			if !to.IsZero() && bytes.Compare(k[:8], timeKey(to)) <= 0 {
 				continue
 			}
 			if !f.matchRow(row) {
 				continue
 			}
+			var h *header
+			if f.hasDates() {
+				var ok bool
+				var err error
+				if h, ok, err = datesMatchAt(tx, &f, k); err != nil {
+					return err
+				} else if !ok {
+					continue
+				}
+			}
 			if len(page.Items) == limit {
 				page.Next = base64.RawURLEncoding.EncodeToString(lastKey(page.Items))
 				break
 			}
-			sum, err := summaryAt(tx, k, row)
+			sum, err := summaryAt(tx, h, k, row)
 			if errors.Is(err, ErrNotFound) {
 				continue // a damaged index key names a conversation that is not there
 			}
@@ -188,16 +202,27 @@ func (s *Store) Search(query string, f Filter, limit int) (SearchResult, error) 
 		}
 		slices.Sort(posts)
 		cb := tx.Bucket(bucketByTime)
+		from, to := f.instantBounds()
 		for _, p := range posts {
+			var h *header
 			if f != (Filter{}) {
 				row := cb.Get([]byte(p))
-				if row == nil || !f.matchRow(row) || !inRange(f, []byte(p)) {
+				if row == nil || !f.matchRow(row) || !inInstants([]byte(p), from, to) {
 					continue
+				}
+				if f.hasDates() && !f.datesSure(keyTime([]byte(p))) {
+					var ok bool
+					var err error
+					if h, ok, err = datesMatchAt(tx, &f, []byte(p)); err != nil {
+						return err
+					} else if !ok {
+						continue
+					}
 				}
 			}
 			res.Total++
 			if len(res.Items) < limit {
-				sum, err := summaryAt(tx, []byte(p), cb.Get([]byte(p)))
+				sum, err := summaryAt(tx, h, []byte(p), cb.Get([]byte(p)))
 				if errors.Is(err, ErrNotFound) {
 					res.Total--
 					continue
@@ -214,10 +239,14 @@ func (s *Store) Search(query string, f Filter, limit int) (SearchResult, error) 
 }
 
 // summaryAt is the list row of the conversation whose by_time key is k
-// (row is that key's value, or nil). A damaged header does not hide the
+// (row is that key's value, or nil), from its header h when the caller
+// read it already (nil: read here). A damaged header does not hide the
 // conversation or stop the list: its row is made from the index and says
-// it is damaged.
-func summaryAt(tx *bbolt.Tx, k, row []byte) (Summary, error) {
+// it is damaged, with its start in UTC (its own zone is in the header).
+func summaryAt(tx *bbolt.Tx, h *header, k, row []byte) (Summary, error) {
+	if h != nil {
+		return h.summary(), nil
+	}
 	h, err := getHeader(tx, string(k[8:]))
 	if err == nil {
 		return h.summary(), nil
@@ -226,7 +255,7 @@ func summaryAt(tx *bbolt.Tx, k, row []byte) (Summary, error) {
 	if !errors.As(err, &de) {
 		return Summary{}, err
 	}
-	sum := Summary{ID: string(k[8:]), StartedAt: timeFromKey(k[:8]), Damaged: de.What}
+	sum := Summary{ID: string(k[8:]), StartedAt: keyTime(k).UTC(), Damaged: de.What}
 	sum.LastAt = sum.StartedAt
 	if len(row) >= 3 {
 		if int(row[0]) < len(statusCodes) {
@@ -239,19 +268,22 @@ func summaryAt(tx *bbolt.Tx, k, row []byte) (Summary, error) {
 	return sum, nil
 }
 
-// timeFromKey inverts timeKey.
-func timeFromKey(k []byte) time.Time {
-	return time.Unix(0, int64(^binary.BigEndian.Uint64(k)^1<<63))
-}
-
-func inRange(f Filter, key []byte) bool {
-	if !f.From.IsZero() && bytes.Compare(key[:8], timeKey(storableTime(f.From))) > 0 {
-		return false
+// datesMatchAt reads the header of the conversation whose by_time key (or
+// posting) is k and reports whether it started on f's dates in its own
+// zone. A damaged header's zone is unknown: its day is taken in UTC, so the
+// list can still show it as damaged. A key naming no stored conversation
+// (a damaged index key) matches nothing.
+func datesMatchAt(tx *bbolt.Tx, f *Filter, k []byte) (h *header, ok bool, err error) {
+	h, err = getHeader(tx, string(k[8:]))
+	switch {
+	case errors.Is(err, ErrNotFound):
+		return nil, false, nil
+	case errors.Is(err, ErrDamaged):
+		return nil, f.datesMatch(keyTime(k).UTC()), nil
+	case err != nil:
+		return nil, false, err
 	}
-	if !f.To.IsZero() && bytes.Compare(key[:8], timeKey(storableTime(f.To))) <= 0 {
-		return false
-	}
-	return true
+	return h, f.datesMatch(h.StartedAt), nil
 }
 
 // Count returns how many conversations the store holds.
@@ -268,13 +300,13 @@ func (s *Store) Count() (int, error) {
 // stops at the first error fn returns.
 func (s *Store) ForEach(fn func(Conversation) error) error {
 	return s.view(func(tx *bbolt.Tx) error {
+		legacy := legacyRecords(tx)
 		c := tx.Bucket(bucketByTime).Cursor()
 		for k, _ := c.First(); k != nil; k, _ = c.Next() {
 			if len(k) <= 8 {
 				continue // a damaged index key names no conversation
 			}
-			id := string(k[8:])
-			conv, err := loadConversation(tx, id)
+			conv, err := loadConversation(tx, string(k[8:]), legacy)
 			if err != nil {
 				return err
 			}

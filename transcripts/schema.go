@@ -29,7 +29,8 @@ type migration struct {
 var migrations = []migration{
 	{1, createRecordBuckets},
 	{2, buildIndexes},
-	{3, markUnsealed},
+	{faithfulVersion, faithfulRecords}, // 3: migrate_faithful.go
+	{sealVersion, markUnsealed},        // 4: checksum.go
 }
 
 // SchemaVersion is the storage version this code writes.

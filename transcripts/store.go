@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -25,14 +26,17 @@ import (
 type Options struct {
 	// Timeout bounds the wait for another process's lock. Default 1s.
 	Timeout time.Duration
-	// ReadOnly opens for reading only; several readers may share the file,
-	// but not with a writer.
+	// ReadOnly opens for reading only, as OpenReadOnly does: readers share
+	// the file with each other and never lock a writer out between reads.
 	ReadOnly bool
 	// Now is the clock for new ids and moved-aside names. Default time.Now.
 	Now func() time.Time
 	// Verify runs bbolt's full consistency check at open (slow on big
 	// stores; the kill -9 and damage tests use it).
 	Verify bool
+	// Holder names a writer in the "in use" errors other processes get
+	// while it holds the file, such as HolderChat. Default "another tsunagu".
+	Holder string
 }
 
 // Store is an open conversation store. Its methods are safe for concurrent use.
@@ -40,6 +44,9 @@ type Store struct {
 	path     string
 	opts     Options
 	readOnly error // non-nil when writes are refused, saying why
+	shared   bool  // opened by OpenReadOnly: the file is opened for each read (readonly.go)
+	// oneHeaderBad: a shared open last found one bbolt header page damaged.
+	oneHeaderBad atomic.Bool
 
 	mu     sync.RWMutex // guards db; held exclusively to close, compact or shut after damage
 	db     *bbolt.DB
@@ -56,16 +63,19 @@ const (
 // Errors are typed: *InUseError (ErrInUse) when another process writes to
 // it; *CorruptError (ErrCorrupt) when the file was damaged or foreign, after
 // moving it to NAME.corrupt-TIMESTAMP (open again to start an empty store);
-// *SchemaError (ErrNewerSchema) when a newer tsunagu wrote it and ReadOnly is
-// false; an error matching fs.ErrNotExist when ReadOnly is set and there is no
-// store yet. When the file or its directory is not writable, Open falls back
-// to read-only: ReadOnlyReason says why, and writes return *ReadOnlyError.
+// *SchemaError (ErrNewerSchema) when a newer tsunagu wrote it. When the file
+// or its directory is not writable, Open falls back to read-only:
+// ReadOnlyReason says why, and writes return *ReadOnlyError. With ReadOnly
+// set, Open is OpenReadOnly: it never creates, moves or changes anything.
 func Open(path string, opts Options) (*Store, error) {
 	if opts.Timeout <= 0 {
 		opts.Timeout = time.Second
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now
+	}
+	if opts.ReadOnly {
+		return OpenReadOnly(path, opts)
 	}
 	abs, err := filepath.Abs(path)
 	if err != nil {
@@ -97,9 +107,9 @@ func Open(path string, opts Options) (*Store, error) {
 		}
 	}
 
-	reason, inUse := precheck(abs, opts.Timeout)
+	reason, inUse, oneHeaderBad := precheck(abs, opts.Timeout)
 	if inUse {
-		return nil, &InUseError{Path: abs, PID: readPIDFile(abs)}
+		return nil, inUseError(abs, false)
 	}
 	if reason != "" {
 		return nil, s.moveAside(reason)
@@ -109,6 +119,14 @@ func Open(path string, opts Options) (*Store, error) {
 		return nil, err
 	}
 	s.db = db
+	if oneHeaderBad && s.readOnly == nil {
+		// bbolt opened it from the other header page; an empty commit
+		// rewrites the damaged one (it is the one the next commit writes).
+		if err := s.update(func(*bbolt.Tx) error { return nil }); err != nil {
+			closeBolt(s.db)
+			return nil, fmt.Errorf("cannot repair the damaged header page of %s: %w", abs, err)
+		}
+	}
 	if err := s.checkSchema(); err != nil {
 		return nil, err
 	}
@@ -119,7 +137,7 @@ func Open(path string, opts Options) (*Store, error) {
 	}
 	s.recoverInterrupted() // purge.go
 	if s.readOnly == nil {
-		writePIDFile(abs)
+		writePIDFile(abs, opts.Holder)
 	}
 	return s, nil
 }
@@ -207,7 +225,7 @@ func (s *Store) openBolt() (db *bbolt.DB, err error) {
 	}
 	switch {
 	case errors.Is(err, berrors.ErrTimeout):
-		return nil, &InUseError{Path: s.path, PID: readPIDFile(s.path)}
+		return nil, inUseError(s.path, false)
 	case errors.Is(err, berrors.ErrInvalid), errors.Is(err, berrors.ErrVersionMismatch), errors.Is(err, berrors.ErrChecksum):
 		return nil, s.moveAside(err.Error())
 	case !bopts.ReadOnly && (errors.Is(err, fs.ErrPermission) || errors.Is(err, syscall.EROFS)):
@@ -278,10 +296,10 @@ func closeBolt(db *bbolt.DB) error {
 // It reads under a shared flock, so that it never sees a writer's half-written
 // meta page and never moves aside a file another tsunagu is writing: if a
 // writer holds the file for longer than timeout, it reports inUse instead.
-func precheck(path string, timeout time.Duration) (reason string, inUse bool) {
+func precheck(path string, timeout time.Duration) (reason string, inUse, oneHeaderBad bool) {
 	f, err := os.Open(path)
 	if err != nil {
-		return "", false // let bbolt.Open report it
+		return "", false, false // let bbolt.Open report it
 	}
 	defer f.Close() // also releases the lock
 	deadline := time.Now().Add(timeout)
@@ -291,43 +309,59 @@ func precheck(path string, timeout time.Duration) (reason string, inUse bool) {
 			break
 		}
 		if !errors.Is(err, unix.EWOULDBLOCK) || time.Now().After(deadline) {
-			return "", errors.Is(err, unix.EWOULDBLOCK)
+			return "", errors.Is(err, unix.EWOULDBLOCK), false
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	return precheckLocked(f), false
+	reason, oneHeaderBad = precheckLocked(f)
+	return reason, false, oneHeaderBad
 }
 
-func precheckLocked(f *os.File) string {
+// precheckLocked says why f is not a store bbolt can open safely, or "";
+// oneHeaderBad reports a store bbolt opens from its other header page.
+func precheckLocked(f *os.File) (reason string, oneHeaderBad bool) {
 	info, err := f.Stat()
 	if err != nil {
-		return ""
+		return "", false
 	}
 	size := info.Size()
 	if size == 0 {
-		return "the file is empty"
+		return "the file is empty", false
 	}
 	head := make([]byte, 1<<17+128)
 	n, _ := io.ReadFull(f, head)
 	head = head[:n]
-	// bbolt keeps two meta pages and would fall back to the good one, but
-	// then its own consistency check fails on the bad page; a damaged meta
-	// page means damage, so the file is moved aside with everything in it.
-	best, tx0, ok0 := metaAt(head, 0)
-	if !ok0 {
-		return "the first header page is damaged or this is not a tsunagu store"
-	}
-	m1, tx1, ok1 := metaAt(head, int(best.pageSize))
-	if !ok1 {
-		return "the second header page is damaged"
-	}
-	if tx1 > tx0 {
+	// bbolt keeps two meta pages and opens from the newest valid one, so one
+	// damaged meta page is not damage to the store: the next commit rewrites
+	// it. Only both damaged (or a file that is not bbolt) is.
+	m0, tx0, ok0 := metaAt(head, 0)
+	m1, tx1, ok1 := secondMeta(head, m0, ok0)
+	best := m0
+	switch {
+	case !ok0 && !ok1:
+		return "this is not a tsunagu store, or both of its header pages are damaged", false
+	case !ok0 || (ok1 && tx1 > tx0):
 		best = m1
 	}
 	if int64(best.pgid)*int64(best.pageSize) > size {
-		return fmt.Sprintf("the file is truncated (%d of %d bytes)", size, int64(best.pgid)*int64(best.pageSize))
+		return fmt.Sprintf("the file is truncated (%d of %d bytes)", size, int64(best.pgid)*int64(best.pageSize)), false
 	}
-	return ""
+	return "", !ok0 || !ok1
+}
+
+// secondMeta finds the second meta page: one page size after the first, or,
+// when the first is damaged, at whichever power-of-two page size holds a
+// valid meta page of that size (as bbolt looks for it).
+func secondMeta(head []byte, m0 metaFields, ok0 bool) (metaFields, uint64, bool) {
+	if ok0 {
+		return metaAt(head, int(m0.pageSize))
+	}
+	for ps := 1024; ps <= 1<<16; ps <<= 1 {
+		if m, tx, ok := metaAt(head, ps); ok && int(m.pageSize) == ps {
+			return m, tx, true
+		}
+	}
+	return metaFields{}, 0, false
 }
 
 type metaFields struct {
@@ -405,6 +439,9 @@ func (s *Store) update(fn func(tx *bbolt.Tx) error) error {
 // store's read lock, so Close and the compaction's file swap wait for it,
 // and turns a panic from a damaged file into a *CorruptError.
 func (s *Store) guarded(write bool, fn func(tx *bbolt.Tx) error) error {
+	if s.shared {
+		return s.sharedView(fn) // never write: update refuses a read-only store first
+	}
 	s.mu.RLock()
 	if s.closed != nil {
 		err := s.closed
@@ -459,35 +496,41 @@ func diskErr(path string, err error) error {
 
 func pidPath(path string) string { return path + ".pid" }
 
-func writePIDFile(path string) {
+// The sidecar holds the pid on its first line and the holder (Options.Holder)
+// on the second.
+func writePIDFile(path, holder string) {
 	tmp := pidPath(path) + ".tmp"
-	if err := os.WriteFile(tmp, []byte(strconv.Itoa(os.Getpid())+"\n"), fileMode); err == nil {
+	if err := os.WriteFile(tmp, []byte(strconv.Itoa(os.Getpid())+"\n"+holderLine(holder)+"\n"), fileMode); err == nil {
 		_ = os.Rename(tmp, pidPath(path))
 	}
 }
 
 func removePIDFile(path string) {
 	b, err := os.ReadFile(pidPath(path))
-	if err == nil && string(bytes.TrimSpace(b)) == strconv.Itoa(os.Getpid()) {
+	if first, _, _ := bytes.Cut(b, []byte("\n")); err == nil && string(bytes.TrimSpace(first)) == strconv.Itoa(os.Getpid()) {
 		_ = os.Remove(pidPath(path))
 	}
 }
 
-func readPIDFile(path string) int {
+// readHolder reads the writer's pid and holder from the sidecar; 0 and ""
+// when it is missing or names a process that is gone.
+func readHolder(path string) (int, string) {
 	b, err := os.ReadFile(pidPath(path))
 	if err != nil {
-		return 0
+		return 0, ""
 	}
-	pid, err := strconv.Atoi(string(bytes.TrimSpace(b)))
+	first, rest, _ := bytes.Cut(b, []byte("\n"))
+	pid, err := strconv.Atoi(string(bytes.TrimSpace(first)))
 	if err != nil || pid <= 0 {
-		return 0
+		return 0, ""
 	}
 	// A pid file left by a killed writer must not name a process that is
 	// gone (the holder may then be a reader, which writes none).
 	if err := syscall.Kill(pid, 0); err != nil && !errors.Is(err, syscall.EPERM) {
-		return 0
+		return 0, ""
 	}
-	return pid
+	holder, _, _ := bytes.Cut(rest, []byte("\n"))
+	return pid, holderLine(string(holder))
 }
 
 func syncDir(dir string) {

@@ -222,8 +222,9 @@ func loadEntries(tx *bbolt.Tx, id string) ([]Entry, error) {
 }
 
 // loadConversation reads a whole conversation, checking every record and
-// that no entry is missing.
-func loadConversation(tx *bbolt.Tx, id string) (Conversation, error) {
+// that no entry is missing. legacy (legacyRecords) applies the faithful fix
+// of version 3 in memory, for a reader of an older file.
+func loadConversation(tx *bbolt.Tx, id string, legacy bool) (Conversation, error) {
 	h, err := getHeader(tx, id)
 	if errors.Is(err, ErrNotFound) {
 		// Entries without a header: the header's key was damaged.
@@ -241,6 +242,9 @@ func loadConversation(tx *bbolt.Tx, id string) (Conversation, error) {
 	}
 	if len(entries) != h.Entries {
 		return Conversation{}, entriesMissing(id, len(entries), h.Entries)
+	}
+	if legacy {
+		entries = faithfulEntries(entries, h.Customer.Name)
 	}
 	return h.conversation(entries), nil
 }
@@ -285,6 +289,7 @@ func insertConversation(tx *bbolt.Tx, w writer, c Conversation) (Conversation, e
 	if tx.Bucket(bucketConversations).Get([]byte(c.ID)) != nil {
 		return c, fmt.Errorf("%w: %s", ErrExists, c.ID)
 	}
+	c.Entries = faithfulEntries(c.Entries, c.Customer.Name)
 	h := &header{ID: c.ID, StartedAt: c.StartedAt, Lang: c.Lang, Customer: c.Customer, OrderID: c.OrderID,
 		Topic: c.Topic, Channel: c.Channel, Status: c.Status, Extra: c.Extra, LastAt: c.StartedAt}
 	terms := map[string]struct{}{}
@@ -328,6 +333,10 @@ func insertConversation(tx *bbolt.Tx, w writer, c Conversation) (Conversation, e
 // It is idempotent: appending an entry equal to the conversation's last one
 // (same time, role, author, text, event and meta) stores nothing and returns
 // the existing sequence number, so retrying after an error never duplicates.
+// Records stay faithful (faithful.go): a second close event (none since the
+// last resumed event) stores nothing and returns the first one's sequence
+// number, and a customer author that is the chat's word for the customer
+// ("You", 「あなた」) is stored as the customer's name.
 func (s *Store) AppendEntry(id string, e Entry) (uint64, error) {
 	if err := validateEntry(&e); err != nil {
 		return 0, err
@@ -342,6 +351,18 @@ func (s *Store) AppendEntry(id string, e Entry) (uint64, error) {
 		h, err := getHeader(tx, id)
 		if err != nil {
 			return err
+		}
+		if e.Role == RoleCustomer && isCustomerUIWord(e.Author) {
+			e.Author = h.Customer.Name
+			if value, err = marshalJSON(&e); err != nil {
+				return err
+			}
+		}
+		if e.Role == RoleSystem && e.Event == EventClosed {
+			if closed, ok := lastClose(tx, id); ok {
+				seq = closed
+				return nil // closed already: one close event per conversation
+			}
 		}
 		entries := tx.Bucket(bucketEntries)
 		// The conversation's last entry is the one before the first key past
@@ -409,7 +430,9 @@ func (s *Store) SetStatus(id string, status Status) error {
 	})
 }
 
-// CloseConversation marks a conversation closed and records a closed event.
+// CloseConversation marks a conversation closed and records a closed event
+// at the store's clock, unless the chat recorded one already (at its own,
+// maybe simulated, time): a conversation has one close event (faithful.go).
 func (s *Store) CloseConversation(id string) error {
 	if _, err := s.AppendEntry(id, Entry{At: s.opts.Now(), Role: RoleSystem, Event: EventClosed}); err != nil {
 		return err

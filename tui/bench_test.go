@@ -11,12 +11,13 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"tsunagu/bot"
 	"tsunagu/bot/profile"
 	"tsunagu/handoff"
+	"tsunagu/handoff/chat"
 	"tsunagu/transcripts"
-	"tsunagu/tui/common"
 	"tsunagu/tui/components"
-	"tsunagu/tui/wire"
+	"tsunagu/tui/internal/tuitest"
 )
 
 // chatWith returns a model on the chat screen holding n messages of mixed
@@ -38,10 +39,10 @@ func fill(m *Model, n int) {
 		strings.Repeat("A longer message that wraps over several lines in the transcript. ", 4),
 		"👍🏽 thanks!",
 	}
-	at := time.Date(2026, 11, 26, 10, 0, 0, 0, jst)
+	at := time.Date(2026, 11, 26, 10, 0, 0, 0, tuitest.JST)
 	for i := range n {
 		role := components.Role(i % 3)
-		m.chat.transcript.Append(components.Message{Role: role, Label: "Speaker", At: at.Add(time.Duration(i) * time.Second), Text: texts[i%len(texts)]})
+		m.chat.Transcript().Append(components.Message{Role: role, Label: "Speaker", At: at.Add(time.Duration(i) * time.Second), Text: texts[i%len(texts)]})
 	}
 }
 
@@ -67,7 +68,7 @@ func BenchmarkAppendMessage10k(b *testing.B) {
 	msg := components.Message{Role: components.RoleOperator, Label: "Tanaka", Text: "承知しました。確認いたします。"}
 	b.ResetTimer()
 	for range b.N {
-		m.chat.transcript.Append(msg)
+		m.chat.Transcript().Append(msg)
 		_ = m.View()
 	}
 }
@@ -103,8 +104,8 @@ func BenchmarkStartToFirstFrame(b *testing.B) {
 	for i := range b.N {
 		path := filepath.Join(dir, fmt.Sprintf("t%d.db", i))
 		m := New(Config{Lang: "ja", Profile: profile.Demo(), Clock: handoff.NewVirtualClock(time.Now()), Seed: 1,
-			OpenStore: func() (common.Store, error) { return transcripts.Open(path, transcripts.Options{Timeout: time.Second}) },
-			LoadBot:   func() (common.Bot, error) { return wire.LoadBot("") }})
+			OpenStore: func() (chat.Store, error) { return transcripts.Open(path, transcripts.Options{Timeout: time.Second}) },
+			LoadBot:   func() (chat.Bot, error) { return chat.NewBot(bot.NewEngine(bot.DefaultRules())), nil }})
 		_ = m.Init() // commands not run: they are the background work
 		m.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
 		if !strings.Contains(m.View().Content, "つなぐ") {
@@ -139,7 +140,7 @@ func TestPrintRSS10k(t *testing.T) {
 	h.startChat()
 	fill(h.m, 10000)
 	h.m.View()
-	h.m.chat.transcript.ScrollUp(1 << 30)
+	h.m.chat.Transcript().ScrollUp(1 << 30)
 	h.m.View()
 	runtime.GC()
 	status, err := os.ReadFile("/proc/self/status")

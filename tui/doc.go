@@ -1,41 +1,43 @@
 // Package tui is the customer's terminal app: the contact flow of SPEC
 // section 2 (who are you, which order, which topic, which channel), the chat
 // with the first-line bot, the live handoff to an operator, phone callbacks,
-// ratings and closing. Later issues add the history screen and trainee mode
-// beside it.
+// ratings and closing, and the history browser as one of its screens.
 //
-// # Layout
+// This package is only the app's root model (Model): screen switching and
+// layout, global keys, the theme, quitting, and the glue between the screens
+// and the conversation engine (handoff/chat), which holds the conversation.
+// The rest of the terminal code is laid out by screen:
 //
-//	tui/            one root tea.Model (Model): screen switching, global keys,
-//	                sizes, theme, and every domain command. Each screen is a
-//	                plain struct in its own file (page_*.go) with SetSize,
-//	                View() string and Update(msg) (T, tea.Cmd); a screen
-//	                reports a choice by returning a command that yields a
-//	                message (orderChosenMsg, topicChosenMsg, …) for the root.
-//	tui/common/     styles (NewStyles(isDark, noColor) with lipgloss.LightDark),
-//	                key bindings per context, UI strings in ja and en, and the
-//	                small interfaces tui needs of the store, the bot, the desk
-//	                and the clock.
-//	tui/components/ widgets: the windowed transcript, the bounded input,
-//	                the receipt and "why?" panels.
-//	tui/wire/       adapters from the real domain packages to those
-//	                interfaces, used by cmd/tsunagu and the tests.
+//	tui/common/      styles, keys and strings (one table per app and
+//	                 language), the Component contract every screen and
+//	                 widget satisfies, and small shared types.
+//	tui/components/  widgets: the windowed transcript, the bounded input,
+//	                 the side panels, lists, search-hit highlighting.
+//	tui/pages/flow/  the contact flow's screens: who, order, topic, channel.
+//	tui/pages/chat/  the chat, the phone-call request, the ratings and the
+//	                 closing screen: they render the engine's state and
+//	                 never touch the store.
+//	tui/history/     the history browser, its root and its pages; also
+//	                 run on its own by "tsunagu history".
+//	tui/train/       the trainee app, its root and its pages.
 //
-// To add a screen: write page_x.go with the three methods, add a screen
-// constant, and route to it from Model.Update and Model.View.
+// Screens report what the customer chose by leaving a message for the root
+// (common.Choice: flow.StartChosenMsg, chat.SendMsg, …), which the root
+// handles in the same Update. To add a screen: write it in the package of
+// its part of the app as a common.Component with Update, add a screen
+// constant here, and route to it in Model.updateScreen and Model.current.
 //
-// # Commands, lanes and who may touch what
+// # Commands, the engine lane and who may touch what
 //
-// Update never blocks and never does I/O. Store writes, bot calls, desk
-// advances and timers run as tea.Cmds. The bot's dialogue state and the
-// operator desk are stateful domain objects that are not safe for concurrent
-// use, and the store's entries must land in the order they were shown. So
-// every command that touches one of them runs in that object's lane (see
-// lane): a queue that starts the next command only when the previous one
-// has delivered its result message. Two commands never touch the same object
-// at once, and the model itself is only ever changed by Update, from the
-// messages the commands return. Commands capture copies of what they need,
-// never the model.
+// Update never blocks and never does I/O. Engine calls (which write the
+// store, ask the bot and advance the operator desk) and timers run as
+// tea.Cmds. The engine's calls must happen in the order the customer made
+// them, so every one runs in the engine lane (see lane): a queue that starts
+// the next call only when the previous one has delivered its result
+// message. The model itself is only ever changed by Update, from the
+// messages the commands return; commands capture copies of what they need,
+// never the model. The screens only render the engine's snapshot (State),
+// handed to them at the end of every Update.
 //
 // Slow starts happen after the first frame: opening the store and loading
 // (training) the rules are commands started by Init.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"testing"
 	"time"
+	"tsunagu/tui/internal/tuitest"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/exp/golden"
@@ -23,7 +24,7 @@ func TestGoldenChat(t *testing.T) {
 				h.advance(20 * time.Second)
 				h.ctrl('r')
 				v := h.view()
-				checkFits(t, v, size[0], size[1])
+				tuitest.CheckFits(t, v, size[0], size[1])
 				golden.RequireEqual(t, []byte(v))
 			})
 		}
@@ -38,7 +39,7 @@ func TestGoldenFlowScreens(t *testing.T) {
 			var all string
 			shot := func() {
 				v := h.view()
-				checkFits(t, v, 80, 24)
+				tuitest.CheckFits(t, v, 80, 24)
 				all += v + "\n" + "────────────────────────────────────────" + "\n"
 			}
 			h.down()

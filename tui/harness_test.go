@@ -10,36 +10,24 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"tsunagu/bot"
 	"tsunagu/bot/profile"
 	"tsunagu/handoff"
+	"tsunagu/handoff/chat"
 	"tsunagu/transcripts"
-	"tsunagu/tui/common"
-	"tsunagu/tui/wire"
+	"tsunagu/tui/internal/tuitest"
 )
 
 // The real bot is trained once per test binary (about a second).
 var (
 	botOnce   sync.Once
-	sharedBot *wire.Bot
-	botErr    error
+	sharedBot chat.Bot
 )
 
-func realBot(t testing.TB) *wire.Bot {
+func realBot(t testing.TB) chat.Bot {
 	t.Helper()
-	botOnce.Do(func() { sharedBot, botErr = wire.LoadBot("") })
-	if botErr != nil {
-		t.Fatal(botErr)
-	}
+	botOnce.Do(func() { sharedBot = chat.NewBot(bot.NewEngine(bot.DefaultRules())) })
 	return sharedBot
-}
-
-var jst = time.FixedZone("JST", 9*3600)
-
-// timerMsg is what the harness's Tick returns: a timer the test fires by
-// advancing the virtual clock, so nothing in a test waits for real time.
-type timerMsg struct {
-	d  time.Duration
-	fn func(time.Time) tea.Msg
 }
 
 // harness drives the root model through Update like the Bubble Tea loop
@@ -50,7 +38,7 @@ type harness struct {
 	m      *Model
 	clock  *handoff.VirtualClock
 	store  *transcripts.Store
-	timers []timerMsg
+	timers []tuitest.Timer
 	quit   bool
 }
 
@@ -58,11 +46,11 @@ type harnessOpts struct {
 	lang      string
 	at        time.Time
 	faults    *handoff.Faults
-	store     common.Store // replaces the real store when set
+	store     chat.Store // replaces the real store when set
 	noStore   bool
 	width     int
 	height    int
-	callbacks common.Callbacks
+	callbacks chat.Callbacks
 	load      float64 // background arrivals per hour at the desk (0: the desk's default)
 }
 
@@ -72,7 +60,7 @@ func newHarness(t testing.TB, o harnessOpts) *harness {
 		o.lang = "en"
 	}
 	if o.at.IsZero() {
-		o.at = time.Date(2026, 11, 26, 10, 0, 0, 0, jst)
+		o.at = time.Date(2026, 11, 26, 10, 0, 0, 0, tuitest.JST)
 	}
 	if o.width == 0 {
 		o.width, o.height = 100, 30
@@ -86,12 +74,10 @@ func newHarness(t testing.TB, o harnessOpts) *harness {
 		Clock:     h.clock,
 		Seed:      7,
 		NoColor:   true,
-		LoadBot:   func() (common.Bot, error) { return b, nil },
+		LoadBot:   func() (chat.Bot, error) { return b, nil },
 		Callbacks: o.callbacks,
-		Tick: func(d time.Duration, fn func(time.Time) tea.Msg) tea.Cmd {
-			return func() tea.Msg { return timerMsg{d: d, fn: fn} }
-		},
-		NewDesk: func(string) (common.Desk, error) {
+		Tick:      tuitest.Tick,
+		NewDesk: func(string) (chat.Desk, error) {
 			return handoff.NewDesk(handoff.DeskConfig{Pool: pool, Knowledge: b.Knowledge(), Start: h.clock.Now(), Seed: 7, Faults: o.faults, ArrivalsPerHour: o.load})
 		},
 	}
@@ -100,7 +86,7 @@ func newHarness(t testing.TB, o harnessOpts) *harness {
 	}
 	switch {
 	case o.store != nil:
-		cfg.OpenStore = func() (common.Store, error) { return o.store, nil }
+		cfg.OpenStore = func() (chat.Store, error) { return o.store, nil }
 	case o.noStore:
 	default:
 		s, err := transcripts.Open(filepath.Join(t.TempDir(), "t.db"), transcripts.Options{Timeout: time.Second, Now: h.clock.Now})
@@ -109,7 +95,7 @@ func newHarness(t testing.TB, o harnessOpts) *harness {
 		}
 		t.Cleanup(func() { s.Close() })
 		h.store = s
-		cfg.OpenStore = func() (common.Store, error) { return s, nil }
+		cfg.OpenStore = func() (chat.Store, error) { return s, nil }
 	}
 	h.m = New(cfg)
 	h.run(h.m.Init())
@@ -140,13 +126,13 @@ func (h *harness) run(cmd tea.Cmd) {
 		case nil:
 		case tea.BatchMsg:
 			queue = append(queue, msg...)
-		case timerMsg:
+		case tuitest.Timer:
 			h.timers = append(h.timers, msg)
 		case tea.QuitMsg:
 			h.quit = true
 		default:
-			if isSequence(msg) {
-				queue = append(queue, sequenceCmds(msg)...)
+			if tuitest.IsSequence(msg) {
+				queue = append(queue, tuitest.SequenceCmds(msg)...)
 				continue
 			}
 			_, next := h.m.Update(msg)
@@ -162,10 +148,10 @@ func (h *harness) advance(d time.Duration) {
 	due := h.timers
 	h.timers = nil
 	for _, tm := range due {
-		if tm.d <= d {
-			h.send(tm.fn(h.clock.Now()))
+		if tm.D <= d {
+			h.send(tm.Fn(h.clock.Now()))
 		} else {
-			tm.d -= d
+			tm.D -= d
 			h.timers = append(h.timers, tm)
 		}
 	}
@@ -233,19 +219,4 @@ func (h *harness) startChat() {
 	h.enter() // first category (Delivery)
 	h.enter() // first sub-topic (Not arrived)
 	h.enter() // chat now
-}
-
-// checkFits fails when a line of the frame is wider than the terminal or
-// the frame is taller.
-func checkFits(t testing.TB, frame string, w, hgt int) {
-	t.Helper()
-	lines := strings.Split(frame, "\n")
-	if len(lines) > max(hgt, 1) {
-		t.Fatalf("%d lines for a %d-row terminal", len(lines), hgt)
-	}
-	for i, l := range lines {
-		if got := ansi.StringWidth(l); got > w {
-			t.Fatalf("line %d is %d wide in a %d-wide terminal: %q", i, got, w, l)
-		}
-	}
 }

@@ -8,6 +8,7 @@ import (
 
 	"tsunagu/handoff"
 	"tsunagu/transcripts"
+	"tsunagu/tui/internal/tuitest"
 )
 
 // The whole journey of SPEC section 2, driven through Update: signed in, an
@@ -108,8 +109,8 @@ func TestJourneyChatEscalateTransferRateClose(t *testing.T) {
 	}
 
 	// Every message shown was saved: no "not saved" mark anywhere.
-	for i := range h.m.chat.transcript.Len() {
-		if m := h.m.chat.transcript.Message(i); m.Save != 0 && m.Save != 2 {
+	for i := range h.m.chat.Transcript().Len() {
+		if m := h.m.chat.Transcript().Message(i); m.Save != 0 && m.Save != 2 {
 			t.Errorf("message %d %q has save state %d", i, m.Text, m.Save)
 		}
 	}
@@ -192,15 +193,15 @@ func TestOrderFilter(t *testing.T) {
 		t.Fatalf("filter kept a non-matching order:\n%s", h.view())
 	}
 	h.enter()
-	if h.m.sess.order == nil || h.m.sess.order.ID != "250-2345678-2345678" {
-		t.Fatalf("chose %+v", h.m.sess.order)
+	if h.m.sess.contact.Order == nil || h.m.sess.contact.Order.ID != "250-2345678-2345678" {
+		t.Fatalf("chose %+v", h.m.sess.contact.Order)
 	}
 }
 
 // The callback path inside phone hours: live validation, "within N minutes",
 // confirmation on screen and in the store.
 func TestCallbackInsidePhoneHours(t *testing.T) {
-	h := newHarness(t, harnessOpts{at: time.Date(2026, 11, 26, 10, 0, 0, 0, jst)})
+	h := newHarness(t, harnessOpts{at: time.Date(2026, 11, 26, 10, 0, 0, 0, tuitest.JST)})
 	h.enter()
 	h.enter()
 	h.enter()
@@ -233,7 +234,7 @@ func TestCallbackInsidePhoneHours(t *testing.T) {
 
 // Outside phone hours the next opening is offered and booked.
 func TestCallbackOutsidePhoneHours(t *testing.T) {
-	h := newHarness(t, harnessOpts{at: time.Date(2026, 11, 26, 21, 30, 0, 0, jst)})
+	h := newHarness(t, harnessOpts{at: time.Date(2026, 11, 26, 21, 30, 0, 0, tuitest.JST)})
 	h.enter()
 	h.enter()
 	h.enter()
@@ -252,7 +253,7 @@ func TestCallbackOutsidePhoneHours(t *testing.T) {
 			at = e.Meta.CallbackAt
 		}
 	}
-	want := time.Date(2026, 11, 27, 9, 0, 0, 0, jst)
+	want := time.Date(2026, 11, 27, 9, 0, 0, 0, tuitest.JST)
 	if at == nil || at.Before(want) || at.After(want.Add(time.Hour)) {
 		t.Fatalf("booked at %v, want from %v", at, want)
 	}

@@ -6,9 +6,10 @@ import tea "charm.land/bubbletea/v2"
 type laneID int
 
 const (
-	laneStore laneID = iota // the conversation store: entries in shown order
-	laneBot                 // the bot dialogue state
-	laneDesk                // the operator desk simulation
+	// laneEngine runs the conversation engine's calls in the order the
+	// customer made them (the engine writes the store, asks the bot and
+	// drives the desk inside each call).
+	laneEngine laneID = iota
 	laneCount
 )
 

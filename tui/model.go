@@ -3,7 +3,9 @@ package tui
 import (
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"charm.land/bubbles/v2/help"
@@ -12,28 +14,32 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"tsunagu/bot/profile"
-	"tsunagu/handoff"
+	engine "tsunagu/handoff/chat"
 	"tsunagu/transcripts"
 	"tsunagu/transcripts/termsafe"
 	"tsunagu/tui/common"
+	"tsunagu/tui/components"
+	"tsunagu/tui/history"
+	"tsunagu/tui/pages/chat"
+	"tsunagu/tui/pages/flow"
 )
 
 // Config is everything the app needs. Slow dependencies are functions, run
 // as commands after the first frame.
 type Config struct {
-	Lang      string           // "ja" or "en": the whole UI and the bot's default
-	Profile   *profile.Profile // the signed-in demo customer and the shop
-	Clock     common.Clock
-	Seed      uint64
-	NoColor   bool // NO_COLOR is set
-	OpenStore func() (common.Store, error)
-	LoadBot   func() (common.Bot, error)
+	Lang    string           // "ja" or "en": the whole UI and the bot's default
+	Profile *profile.Profile // the signed-in demo customer and the shop
+	Clock   common.Clock
+	Seed    uint64
+	NoColor bool // NO_COLOR is set
+	// OpenStore opens the conversation store. The app calls it once at
+	// start for the history, and the conversation engine again until it
+	// succeeds, so it must return the same store every time it succeeds.
+	OpenStore func() (engine.Store, error)
+	LoadBot   func() (engine.Bot, error)
 	// NewDesk starts the operator desk for one conversation.
-	NewDesk func(conversation string) (common.Desk, error)
-	// Knowledge gives the packet's summaries their problem statement; nil
-	// is allowed.
-	Knowledge handoff.Knowledge
-	Callbacks common.Callbacks
+	NewDesk   func(conversation string) (engine.Desk, error)
+	Callbacks engine.Callbacks
 	// TickEvery is how often, in real time, the desk is advanced while a
 	// chat waits for or talks with an operator. Zero means 250 ms.
 	TickEvery time.Duration
@@ -41,6 +47,10 @@ type Config struct {
 	// source, which repeats between runs with the same --clock and --seed;
 	// the app passes one that cannot.
 	NewID func(start time.Time) string
+	// RecoveryDir is where entries the store never took are written when
+	// the customer quits without waiting for them ("" is the current
+	// folder); `tsunagu history import` reads the file.
+	RecoveryDir string
 	// ResumeID, when set, opens the app on that stored conversation instead
 	// of the start screen ("tsunagu history" hands over to the chat).
 	ResumeID string
@@ -63,12 +73,6 @@ const (
 	screenHistory // the history browser, opened on the conversation just closed
 )
 
-// Minimum usable size; below it the app shows "terminal too small".
-const (
-	minWidth  = 24
-	minHeight = 8
-)
-
 // Model is the root model of the customer app.
 type Model struct {
 	cfg  Config
@@ -82,35 +86,41 @@ type Model struct {
 	fullHelp      bool
 	screen        screen
 
-	store    common.Store
+	store    engine.Store
 	storeErr error
-	storeUp  bool // the open command has returned
-	bot      common.Bot
+	bot      engine.Bot
 	botErr   error
 
 	lanes [laneCount]lane
 	rng   *rand.Rand
 
-	start   startPage
-	orders  orderPage
-	topics  topicPage
-	channel channelPage
-	phone   phonePage
-	chat    chatPage
-	rate    ratePage
+	start   flow.Start
+	orders  flow.Order
+	topics  flow.Topic
+	channel flow.Channel
+	phone   chat.Phone
+	chat    chat.Page
+	rate    chat.Rate
+	closed  chat.Closed
 
 	sess  *session
 	fatal string // an error that ends the app, shown until a key is pressed
 
-	quitting   bool     // Ctrl+C: quit once the store lane is idle and no retry waits
-	retries    int      // store writes waiting for their retry timer
-	hist       *History // the embedded history browser, once opened
-	histReturn screen   // where leaving the history goes back to
+	quitting   bool                   // Ctrl+C: quit once the engine lane is idle and no retry waits
+	recovered  recoveredMsg           // what a second Ctrl+C wrote to a recovery file
+	retries    int                    // store retries waiting for their timer
+	retryWait  []*engine.Conversation // the conversations those retries are for
+	convs      []*engine.Conversation // every conversation of this run, for quitting
+	hist       *history.Model         // the embedded history browser, once opened
+	histReturn screen                 // where leaving the history goes back to
 }
 
 // New builds the app. Nothing slow happens here: Init starts the store and
 // the rules in commands.
 func New(cfg Config) *Model {
+	if open := cfg.OpenStore; open != nil {
+		cfg.OpenStore = onceOpened(open)
+	}
 	if cfg.Profile == nil {
 		cfg.Profile = profile.Demo()
 	}
@@ -132,33 +142,48 @@ func New(cfg Config) *Model {
 	m.help = help.New()
 	m.setTheme(true)
 	e := m.env()
-	m.start = newStartPage(e)
-	m.orders = newOrderPage(e)
-	m.topics = topicPage{e: e, cat: -1}
-	m.channel = newChannelPage(e, "")
-	m.phone = phonePage{e: e}
-	m.rate = newRatePage(e, false)
+	m.start = flow.NewStart(e)
+	m.orders = flow.NewOrder(e)
+	m.topics = flow.NewTopic(e)
+	m.channel = flow.NewChannel(e, "")
+	m.phone = chat.NewPhone(e, nil, time.Time{}, false)
+	m.rate = chat.NewRate(e, false)
+	m.closed = chat.NewClosed(e, false)
 	if cfg.ResumeID != "" {
-		m.sess = &session{id: cfg.ResumeID, resuming: true}
-		m.chat = newChatPage(e)
-		m.chat.busy = true
-		_ = m.chat.input.Focus() // the customer may type while it loads; the blink starts once loaded
+		m.sess = &session{id: cfg.ResumeID, resuming: true, lineIdx: map[int]int{}}
+		m.chat = chat.New(e)
+		_ = m.chat.Input().Focus() // the customer may type while it loads; the blink starts once loaded
 		m.screen = screenChat
 	}
+	m.syncScreens()
 	return m
 }
 
-// env is what pages read: the theme, strings, keys, profile and language.
-type env struct {
-	st   *common.Styles
-	text *common.Strings
-	keys common.Keys
-	lang string
-	prof *profile.Profile
+// onceOpened wraps open so that once it has succeeded, every later call
+// returns that store instead of opening the file again; a failure is not
+// kept, so the next call tries again (a store busy at start is picked up
+// once it is free).
+func onceOpened(open func() (engine.Store, error)) func() (engine.Store, error) {
+	var mu sync.Mutex
+	var opened engine.Store
+	return func() (engine.Store, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		if opened != nil {
+			return opened, nil
+		}
+		st, err := open()
+		if err == nil && st != nil {
+			opened = st
+		}
+		return st, err
+	}
 }
 
-func (m *Model) env() env {
-	return env{st: m.st, text: m.text, keys: m.keys, lang: m.lang, prof: m.cfg.Profile}
+// env is what the screens read: the theme, strings, keys, language and
+// profile.
+func (m *Model) env() common.Env {
+	return common.Env{Styles: m.st, Text: m.text, Keys: m.keys, Lang: m.lang, Profile: m.cfg.Profile}
 }
 
 func (m *Model) setTheme(isDark bool) {
@@ -167,17 +192,23 @@ func (m *Model) setTheme(isDark bool) {
 	if m.cfg.NoColor {
 		m.help.Styles = help.Styles{}
 	}
-	m.start.e.st, m.orders.e.st, m.topics.e.st, m.channel.e.st, m.phone.e.st, m.rate.e.st = m.st, m.st, m.st, m.st, m.st, m.st
-	m.chat.setStyles(m.st)
+	m.start.SetStyles(m.st)
+	m.orders.SetStyles(m.st)
+	m.topics.SetStyles(m.st)
+	m.channel.SetStyles(m.st)
+	m.phone.SetStyles(m.st)
+	m.rate.SetStyles(m.st)
+	m.closed.SetStyles(m.st)
+	m.chat.SetStyles(m.st)
 }
 
 type storeOpenedMsg struct {
-	store common.Store
+	store engine.Store
 	err   error
 }
 
 type botLoadedMsg struct {
-	bot common.Bot
+	bot engine.Bot
 	err error
 }
 
@@ -196,7 +227,18 @@ func (m *Model) Init() tea.Cmd {
 // Update is the root of all state changes.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	cmd := m.update(msg)
+	m.syncScreens()
 	return m, cmd
+}
+
+// syncScreens hands the conversation's screens what they render: the
+// engine's last snapshot, and whether the history can be opened. Every
+// Update ends with it, so they never draw or judge a key on an old one.
+func (m *Model) syncScreens() {
+	if s := m.sess; s != nil {
+		m.chat.SetState(s.st, s.resuming)
+		m.closed.SetState(s.id, s.st, m.historyStore() != nil)
+	}
 }
 
 func (m *Model) update(msg tea.Msg) tea.Cmd {
@@ -205,17 +247,18 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		m.width, m.height = max(msg.Width, 0), max(msg.Height, 0)
 		m.layout()
 		if m.hist != nil {
-			return m.hist.update(msg)
+			_, cmd := m.hist.Update(msg)
+			return cmd
 		}
 		return nil
 	case tea.BackgroundColorMsg:
 		m.setTheme(msg.IsDark())
 		if m.hist != nil {
-			m.hist.update(msg)
+			m.hist.Update(msg)
 		}
 		return nil
 	case historyClosedMsg:
-		m.go2(m.histReturn)
+		m.show(m.histReturn)
 		return nil
 	case laneDoneMsg:
 		next := m.lanes[msg.lane].next()
@@ -224,15 +267,17 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 			return tea.Quit
 		}
 		return cmd
+	case recoveredMsg:
+		m.recovered = msg
+		return nil
 	case storeOpenedMsg:
-		m.storeUp = true
 		m.store, m.storeErr = msg.store, msg.err
 		if msg.err != nil {
 			m.store = nil
 		}
 		if id := m.cfg.ResumeID; id != "" && m.sess != nil && m.sess.resuming && m.sess.id == id {
 			if msg.err != nil {
-				m.fatal = fmt.Sprintf(m.text.ResumeFailed, oneLine(msg.err))
+				m.fatal = fmt.Sprintf(m.text.ResumeFailed, common.OneLine(msg.err))
 				return nil
 			}
 			return m.resume(id)
@@ -242,13 +287,17 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		m.bot, m.botErr = msg.bot, msg.err
 		if msg.err != nil {
 			m.bot = nil
+			if m.sess != nil && (m.sess.conv != nil || m.sess.resuming) {
+				m.fatal = fmt.Sprintf(m.text.LoadFailed, common.OneLine(msg.err))
+			}
+			return nil
 		}
-		m.topics.setMenu(m.menu())
-		return nil
+		m.topics.SetMenu(m.menu())
+		return m.botReady()
 	case tea.KeyPressMsg:
 		if key.Matches(msg, m.keys.Global.Quit) {
 			if m.quitting {
-				return tea.Quit // asked twice: quit without waiting
+				return m.quitNow() // asked twice: quit without waiting
 			}
 			return m.quit()
 		}
@@ -272,46 +321,41 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	return m.updateScreen(msg)
 }
 
-// updateScreen hands a message to the current screen.
+// updateScreen hands a message to the current screen, then handles what
+// the screen reported in the same Update.
 func (m *Model) updateScreen(msg tea.Msg) tea.Cmd {
 	var cmd tea.Cmd
-	var out *tea.Msg
+	var choice tea.Msg
 	switch m.screen {
 	case screenStart:
 		m.start, cmd = m.start.Update(msg)
-		out = &m.start.out
+		choice = m.start.Take()
 	case screenOrder:
 		m.orders, cmd = m.orders.Update(msg)
-		out = &m.orders.out
+		choice = m.orders.Take()
 	case screenTopic:
 		m.topics, cmd = m.topics.Update(msg)
-		out = &m.topics.out
+		choice = m.topics.Take()
 	case screenChannel:
 		m.channel, cmd = m.channel.Update(msg)
-		out = &m.channel.out
+		choice = m.channel.Take()
 	case screenPhone:
 		m.phone, cmd = m.phone.Update(msg)
-		out = &m.phone.out
+		choice = m.phone.Take()
 	case screenBooked, screenClosed:
-		if k, ok := msg.(tea.KeyPressMsg); ok {
-			switch {
-			case k.Text == "h":
-				return m.openHistory()
-			case key.Matches(k, m.keys.List.Choose), key.Matches(k, m.keys.Global.Back):
-				return tea.Quit
-			}
-		}
+		m.closed, cmd = m.closed.Update(msg)
+		choice = m.closed.Take()
 	case screenHistory:
-		return m.hist.update(msg)
+		_, cmd := m.hist.Update(msg)
+		return cmd
 	case screenChat:
-		return m.updateChat(msg)
+		m.chat, cmd = m.chat.Update(msg)
+		choice = m.chat.Take()
 	case screenRate:
 		m.rate, cmd = m.rate.Update(msg)
-		out = &m.rate.out
+		choice = m.rate.Take()
 	}
-	if out != nil && *out != nil {
-		choice := *out
-		*out = nil
+	if choice != nil {
 		return tea.Batch(cmd, m.update(choice))
 	}
 	return cmd
@@ -324,13 +368,10 @@ func (m *Model) updateScreen(msg tea.Msg) tea.Cmd {
 func (m *Model) quit() tea.Cmd {
 	m.quitting = true
 	var cmd tea.Cmd
-	if m.sess != nil && m.sess.created && !m.sess.closed && m.store != nil {
-		st, id := m.store, m.sess.id
-		m.sess.closed = true
-		cmd = m.lanes[laneStore].push(func() tea.Msg {
-			_ = st.SetStatus(id, transcripts.StatusAbandoned)
-			return nil
-		})
+	if s := m.sess; s != nil && s.conv != nil && s.st.Created && !s.st.Closed {
+		conv := s.conv
+		s.abandoned = true
+		cmd = m.call(conv, opOther, func() (engine.Result, error) { return conv.Abandon(), nil })
 	}
 	if m.storeIdle() {
 		return tea.Quit
@@ -338,11 +379,59 @@ func (m *Model) quit() tea.Cmd {
 	return cmd
 }
 
-// storeIdle reports that no store write is running, queued or waiting to
-// be retried.
-func (m *Model) storeIdle() bool { return !m.lanes[laneStore].busy && m.retries == 0 }
+// quitNow quits without waiting for the store: what it has not taken yet
+// goes to a recovery file first, and Farewell says where.
+func (m *Model) quitNow() tea.Cmd {
+	convs, dir, now := slices.Clone(m.convs), m.cfg.RecoveryDir, m.now()
+	return tea.Sequence(func() tea.Msg {
+		var unsaved []transcripts.Conversation
+		for _, c := range convs {
+			if u, ok := c.Unsaved(); ok {
+				unsaved = append(unsaved, u)
+			}
+		}
+		if len(unsaved) == 0 {
+			return recoveredMsg{}
+		}
+		n := 0
+		for _, u := range unsaved {
+			n += len(u.Entries)
+		}
+		path, err := transcripts.WriteRecoveryFile(dir, now, unsaved...)
+		return recoveredMsg{entries: n, path: path, err: err}
+	}, tea.Quit)
+}
 
-func (m *Model) go2(s screen) {
+// recoveredMsg says what quitNow wrote to a recovery file.
+type recoveredMsg struct {
+	entries int
+	path    string
+	err     error
+}
+
+// Farewell is what the app has to say once it has ended, for the caller to
+// print below the restored terminal: an unfinished conversation's id, and
+// where entries the store never took were written. "" when nothing.
+func (m *Model) Farewell() string {
+	var lines []string
+	if s := m.sess; s != nil && s.st.Created && s.abandoned {
+		lines = append(lines, fmt.Sprintf(m.text.QuitKept, s.id))
+	}
+	switch r := m.recovered; {
+	case r.err != nil:
+		lines = append(lines, fmt.Sprintf(m.text.QuitLost, r.entries, common.OneLine(r.err)))
+	case r.entries > 0:
+		lines = append(lines, fmt.Sprintf(m.text.QuitRecovered, r.entries, r.path, r.path))
+	}
+	return termsafe.Text(strings.Join(lines, "\n"))
+}
+
+// storeIdle reports that no engine call is running or queued and no store
+// write waits to be retried.
+func (m *Model) storeIdle() bool { return !m.lanes[laneEngine].busy && m.retries == 0 }
+
+// show switches to screen s, with the short help.
+func (m *Model) show(s screen) {
 	m.screen = s
 	m.fullHelp = false
 	m.layout()
@@ -357,6 +446,7 @@ func (m *Model) layout() {
 	m.channel.SetSize(w, h)
 	m.phone.SetSize(w, h)
 	m.rate.SetSize(w, h)
+	m.closed.SetSize(w, h)
 	m.chat.SetSize(w, h)
 	m.help.SetWidth(w)
 }
@@ -372,40 +462,33 @@ func (m *Model) helpHeight() int {
 }
 
 func (m *Model) helpView() string {
-	km := m.currentKeyMap()
+	km := m.current()
 	if m.fullHelp {
 		return m.help.FullHelpView(km.FullHelp())
 	}
 	return m.help.ShortHelpView(km.ShortHelp())
 }
 
-// keyMap adapts a list of bindings to help.KeyMap.
-type keyMap struct{ short, extra []key.Binding }
-
-func (k keyMap) ShortHelp() []key.Binding { return k.short }
-func (k keyMap) FullHelp() [][]key.Binding {
-	if len(k.extra) == 0 {
-		return [][]key.Binding{k.short}
-	}
-	return [][]key.Binding{k.short, k.extra}
-}
-
-func (m *Model) currentKeyMap() keyMap {
-	g, l, c := m.keys.Global, m.keys.List, m.keys.Chat
+// current is the screen shown. Under the history browser, which draws its
+// own frame, it is the rate screen, whose list keys size the others.
+func (m *Model) current() common.Component {
 	switch m.screen {
-	case screenChat:
-		return keyMap{short: []key.Binding{c.Send, c.Human, c.Receipt, c.Why, c.End, c.Help},
-			extra: []key.Binding{c.Newline, c.ScrollUp, c.ScrollDn, c.Call, g.Back, g.Quit}}
-	case screenPhone:
-		return keyMap{short: []key.Binding{l.Choose, m.phone.tabKey(), g.Back, g.Quit}}
-	case screenBooked, screenClosed:
-		hist := key.NewBinding(key.WithKeys("h"), key.WithHelp("h", m.text.Help["history"]))
-		hist.SetEnabled(m.historyStore() != nil)
-		return keyMap{short: []key.Binding{hist, l.Choose, g.Quit}}
 	case screenStart:
-		return keyMap{short: []key.Binding{l.Up, l.Down, l.Choose, g.Help, g.Quit}, extra: []key.Binding{g.Back}}
+		return &m.start
+	case screenOrder:
+		return &m.orders
+	case screenTopic:
+		return &m.topics
+	case screenChannel:
+		return &m.channel
+	case screenPhone:
+		return &m.phone
+	case screenBooked, screenClosed:
+		return &m.closed
+	case screenChat:
+		return &m.chat
 	}
-	return keyMap{short: []key.Binding{l.Up, l.Down, l.Choose, g.Back, g.Help, g.Quit}}
+	return &m.rate
 }
 
 // View builds the frame. Every line is cut to the terminal's width and the
@@ -419,9 +502,9 @@ func (m *Model) View() tea.View {
 
 func (m *Model) frame() string {
 	if m.screen == screenHistory && m.hist != nil && !m.quitting {
-		return fit(m.hist.Frame(), m.width, m.height)
+		return components.Fit(m.hist.Frame(), m.width, m.height)
 	}
-	if m.width < minWidth || m.height < minHeight {
+	if m.width < common.MinWidth || m.height < common.MinHeight {
 		if m.width <= 0 || m.height <= 0 {
 			return ""
 		}
@@ -429,75 +512,28 @@ func (m *Model) frame() string {
 	}
 	saving := ""
 	if m.quitting {
-		saving = "\n" + m.st.Status.Render(ansi.Wrap(m.text.SavingQuit, m.width, ""))
+		text := m.text.SavingQuit
+		if s := m.sess; s != nil && s.st.Pending > 0 && s.st.StoreError != nil {
+			text = fmt.Sprintf(m.text.SavingWaiting, s.st.Pending, termsafe.Line(common.OneLine(s.st.StoreError)))
+		}
+		saving = "\n" + m.st.Status.Render(ansi.Wrap(text, m.width, ""))
 	}
 	if m.fatal != "" {
-		return fit(m.st.Bad.Render(ansi.Wrap(termsafe.Text(m.fatal), m.width, ""))+saving, m.width, m.height)
+		return components.Fit(m.st.Bad.Render(ansi.Wrap(termsafe.Text(m.fatal), m.width, ""))+saving, m.width, m.height)
 	}
-	var body string
-	switch m.screen {
-	case screenStart:
-		body = m.start.View()
-	case screenOrder:
-		body = m.orders.View()
-	case screenTopic:
-		body = m.topics.View()
-	case screenChannel:
-		body = m.channel.View()
-	case screenPhone:
-		body = m.phone.View()
-	case screenBooked:
-		body = m.bookedView()
-	case screenChat:
-		body = m.chatView()
-	case screenRate:
-		body = m.rate.View()
-	case screenClosed:
-		body = m.closedView()
-	}
+	body := m.current().View()
 	title := m.st.Title.Render(m.text.AppTitle)
 	if m.storeErr != nil {
-		title += "  " + m.st.Bad.Render(fmt.Sprintf(m.text.StoreFailed, termsafe.Line(oneLine(m.storeErr))))
+		title += "  " + m.st.Bad.Render(fmt.Sprintf(m.text.StoreFailed, termsafe.Line(common.OneLine(m.storeErr))))
 	}
 	if m.quitting {
-		return fit(title+saving, m.width, m.height)
+		return components.Fit(title+saving, m.width, m.height)
 	}
-	return fit(title+"\n"+fitHeight(body, m.bodyHeight())+"\n"+m.helpView(), m.width, m.height)
+	return components.Fit(title+"\n"+components.FitHeight(body, m.bodyHeight())+"\n"+m.helpView(), m.width, m.height)
 }
-
-// fit cuts s to at most width columns per line and height lines.
-func fit(s string, width, height int) string {
-	lines := strings.Split(s, "\n")
-	if len(lines) > height {
-		lines = lines[:height]
-	}
-	for i, l := range lines {
-		if ansi.StringWidth(l) > width {
-			lines[i] = ansi.Truncate(l, width, "")
-		}
-	}
-	return strings.Join(lines, "\n")
-}
-
-// fitHeight pads or cuts s to exactly h lines.
-func fitHeight(s string, h int) string {
-	if h <= 0 {
-		return ""
-	}
-	lines := strings.Split(s, "\n")
-	if len(lines) > h {
-		lines = lines[:h]
-	}
-	for len(lines) < h {
-		lines = append(lines, "")
-	}
-	return strings.Join(lines, "\n")
-}
-
-func oneLine(err error) string { return strings.Join(strings.Fields(err.Error()), " ") }
 
 // menu is the topic menu in the UI language, or nil while the rules load.
-func (m *Model) menu() []common.Category {
+func (m *Model) menu() []engine.Category {
 	if m.bot == nil {
 		return nil
 	}
@@ -508,8 +544,8 @@ type historyClosedMsg struct{}
 
 // historyStore is the store as the history browser needs it, when the
 // store is the real one (it is in the app; tests may use narrower stores).
-func (m *Model) historyStore() HistoryStore {
-	hs, _ := m.store.(HistoryStore)
+func (m *Model) historyStore() history.Store {
+	hs, _ := m.store.(history.Store)
 	return hs
 }
 
@@ -521,12 +557,13 @@ func (m *Model) openHistory() tea.Cmd {
 		return nil
 	}
 	m.histReturn = m.screen
-	m.hist = NewHistory(HistoryConfig{Lang: m.lang, Clock: m.cfg.Clock, NoColor: m.cfg.NoColor, Tick: m.cfg.Tick,
+	m.hist = history.New(history.Config{Lang: m.lang, Clock: m.cfg.Clock, NoColor: m.cfg.NoColor, Tick: m.cfg.Tick,
 		Location: m.now().Location(),
-		Open:     func() (HistoryStore, error) { return hs, nil },
+		Open:     func() (history.Store, error) { return hs, nil },
 		Query:    m.sess.id,
 		Resume:   func(id string) tea.Cmd { return func() tea.Msg { return resumeAskedMsg{id: id} } },
 		Close:    func() tea.Cmd { return func() tea.Msg { return historyClosedMsg{} } }})
-	m.go2(screenHistory)
-	return tea.Batch(m.hist.Init(), m.hist.update(tea.WindowSizeMsg{Width: m.width, Height: m.height}))
+	m.show(screenHistory)
+	_, size := m.hist.Update(tea.WindowSizeMsg{Width: m.width, Height: m.height})
+	return tea.Batch(m.hist.Init(), size)
 }

@@ -1,9 +1,7 @@
 package tui
 
 import (
-	"bytes"
 	"fmt"
-	"io"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -19,9 +17,11 @@ import (
 	"tsunagu/bot"
 	"tsunagu/bot/profile"
 	"tsunagu/handoff"
+	"tsunagu/handoff/chat"
 	"tsunagu/transcripts"
 	"tsunagu/tui/common"
 	"tsunagu/tui/components"
+	"tsunagu/tui/internal/tuitest"
 )
 
 // Hostile texts of RELIABILITY.md section A. Each carries the marker EVIL
@@ -108,28 +108,32 @@ func TestHostileTextOnRealOutputBytes(t *testing.T) {
 			prof := profile.Demo()
 			prof.Customer.NameEN = "Yumi" + tc.text
 			prof.Orders[0].ItemsEN = []string{"Earbuds" + tc.text}
-			clock := handoff.NewVirtualClock(time.Date(2026, 11, 26, 10, 0, 0, 0, jst))
+			clock := handoff.NewVirtualClock(time.Date(2026, 11, 26, 10, 0, 0, 0, tuitest.JST))
 			st, err := transcripts.Open(filepath.Join(t.TempDir(), "t.db"), transcripts.Options{Timeout: time.Second})
 			if err != nil {
 				t.Fatal(err)
 			}
 			defer st.Close()
-			b := realBot(t)
+			evil := &handoff.OperatorInfo{ID: "x", Name: "Op" + tc.text, Label: "Op" + tc.text + " (English: native)"}
+			b := hostileBot{Bot: realBot(t), reply: "reply " + tc.text}
 			m := New(Config{Lang: "en", Profile: prof, Clock: clock, Seed: 1,
-				OpenStore: func() (common.Store, error) { return st, nil },
-				LoadBot:   func() (common.Bot, error) { return b, nil }})
+				OpenStore: func() (chat.Store, error) { return st, nil },
+				LoadBot:   func() (chat.Bot, error) { return b, nil },
+				NewDesk: func(string) (chat.Desk, error) {
+					return &scriptedDesk{events: []handoff.Event{
+						{Kind: handoff.EventJoined, Operator: evil},
+						{Kind: handoff.EventMessage, Operator: evil, Step: &handoff.Step{Text: "operator says " + tc.text}},
+					}}, nil
+				}})
 			// teatest runs the real program with tea.WithOutput into a
-			// buffer; every byte read from it is kept and checked.
-			var out bytes.Buffer
+			// buffer; every byte read from it is kept, once, and checked.
 			tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(100, 30),
 				teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.TrueColor)))
+			out := tuitest.NewProgramOutput(tm)
 			enter := tea.KeyPressMsg{Code: tea.KeyEnter}
 			waitFor := func(what string) {
 				t.Helper()
-				teatest.WaitFor(t, tm.Output(), func(b []byte) bool {
-					out.Write(b)
-					return bytes.Contains(out.Bytes(), []byte(what))
-				}, teatest.WithDuration(10*time.Second))
+				out.WaitFor(t, what)
 			}
 			tm.Send(enter)
 			tm.Send(enter)
@@ -138,30 +142,70 @@ func TestHostileTextOnRealOutputBytes(t *testing.T) {
 				tm.Send(enter)
 			}
 			waitFor("Assistant")
+			// The customer's hostile paste is answered by the bot's hostile
+			// reply, which hands the chat to a person; Enter takes the first
+			// available, whose name and message are hostile too.
 			tm.Send(tea.PasteMsg{Content: "customer " + tc.text})
 			tm.Send(enter)
-			evil := &handoff.OperatorInfo{ID: "x", Name: "Op" + tc.text, Label: "Op" + tc.text + " (English: native)"}
-			tm.Send(botDecisionMsg{d: bot.Decision{Action: bot.ActionAnswer, Reply: "reply " + tc.text}})
-			tm.Send(deskEventsMsg{events: []handoff.Event{
-				{Kind: handoff.EventJoined, Operator: evil},
-				{Kind: handoff.EventMessage, Operator: evil, Step: &handoff.Step{Text: "operator " + tc.text}},
-			}})
+			waitFor("Who should answer")
+			tm.Send(enter)
+			// Not "operator " with its space: where the hostile text is
+			// dropped whole (an unterminated OSC or DCS), the renderer
+			// clears the rest of the line instead of writing the space.
+			waitFor("operator says")
 			tm.Send(tea.PasteMsg{Content: "ZZEND"})
 			waitFor("ZZEND")
 			if err := tm.Quit(); err != nil {
 				t.Fatal(err)
 			}
-			rest, _ := io.ReadAll(tm.FinalOutput(t, teatest.WithFinalTimeout(20*time.Second)))
-			out.Write(rest)
-			if what := forbidden(out.Bytes(), m.text.AppTitle); what != "" {
+			all := out.Final(t)
+			if what := forbidden(all, m.text.AppTitle); what != "" {
 				t.Fatalf("output carries %s", what)
 			}
-			if !utf8.Valid(out.Bytes()) {
+			if !utf8.Valid(all) {
 				t.Fatal("output is not valid UTF-8")
 			}
 		})
 	}
 }
+
+// hostileBot answers every message with reply and hands the chat to a
+// person.
+type hostileBot struct {
+	chat.Bot
+	reply string
+}
+
+func (b hostileBot) Start(id string, f bot.Facts) (chat.Dialogue, bot.Decision) {
+	_, opening := b.Bot.Start(id, f)
+	return hostileDialogue{reply: b.reply}, opening
+}
+
+type hostileDialogue struct{ reply string }
+
+func (d hostileDialogue) Respond(string) bot.Decision {
+	return bot.Decision{Action: bot.ActionEscalate, Reason: bot.ReasonHumanRequested, Reply: d.reply}
+}
+
+// scriptedDesk is a desk whose queue hands out events at once.
+type scriptedDesk struct{ events []handoff.Event }
+
+func (d *scriptedDesk) Quote(time.Time, string, string, handoff.Class) handoff.Quote {
+	return handoff.Quote{}
+}
+func (d *scriptedDesk) Enqueue(time.Time, *handoff.Packet, handoff.Class, bool) ([]handoff.Event, error) {
+	evs := d.events
+	d.events = nil
+	return evs, nil
+}
+func (d *scriptedDesk) EnqueueResumed(now time.Time, p *handoff.Packet, c handoff.Class, n bool, _ string) ([]handoff.Event, error) {
+	return d.Enqueue(now, p, c, n)
+}
+func (d *scriptedDesk) Advance(time.Time) []handoff.Event                 { return nil }
+func (d *scriptedDesk) CustomerMessage(time.Time, string) []handoff.Event { return nil }
+func (d *scriptedDesk) Close(time.Time) []handoff.Event                   { return nil }
+func (d *scriptedDesk) PacketJSON() ([]byte, error)                       { return []byte("{}"), nil }
+func (d *scriptedDesk) AwaitsCustomer() bool                              { return true }
 
 // A9: a message that imitates a speaker line stays inside its message: the
 // fake line is indented like every continuation line, while real speaker
@@ -246,7 +290,7 @@ func TestHugePasteIsCappedWithNotice(t *testing.T) {
 	h.startChat()
 	h.send(tea.PasteMsg{Content: strings.Repeat("x", 1<<20)})
 	h.mustShow("The paste was cut to 10000 characters")
-	if n := utf8.RuneCountInString(h.m.chat.input.Value()); n != components.MaxInputChars {
+	if n := utf8.RuneCountInString(h.m.chat.Input().Value()); n != components.MaxInputChars {
 		t.Fatalf("input holds %d characters", n)
 	}
 	h.enter()
@@ -270,7 +314,7 @@ func TestPastedLineEndingsBecomeSingleNewlines(t *testing.T) {
 	h := newHarness(t, harnessOpts{})
 	h.startChat()
 	h.send(tea.PasteMsg{Content: "a\r\nb\rc\n\nd"})
-	if got := h.m.chat.input.Value(); got != "a\nb\nc\n\nd" {
+	if got := h.m.chat.Input().Value(); got != "a\nb\nc\n\nd" {
 		t.Fatalf("input = %q", got)
 	}
 }
@@ -293,8 +337,8 @@ func TestWidthTrapsFit(t *testing.T) {
 		}
 		h.ctrl('r')
 		v := h.view()
-		checkFits(t, v, w, 24)
-		if w >= sidePanelMin {
+		tuitest.CheckFits(t, v, w, 24)
+		if w >= components.SidePanelMin {
 			// The panel's right border is in the last column of every
 			// panel row.
 			for _, l := range strings.Split(v, "\n") {
@@ -312,10 +356,10 @@ func TestRightToLeftInput(t *testing.T) {
 	h := newHarness(t, harnessOpts{})
 	h.startChat()
 	h.typeText("שלום עולם مرحبا")
-	if got := h.m.chat.input.Value(); got != "שלום עולם مرحبا" {
+	if got := h.m.chat.Input().Value(); got != "שלום עולם مرحبا" {
 		t.Fatalf("input = %q", got)
 	}
-	if col := h.m.chat.input.Column(); col != utf8.RuneCountInString("שלום עולם مرحبا") {
+	if col := h.m.chat.Input().Column(); col != utf8.RuneCountInString("שלום עולם مرحبا") {
 		t.Fatalf("cursor column %d", col)
 	}
 	h.enter()
@@ -338,8 +382,8 @@ func TestSizesAndResizeBursts(t *testing.T) {
 		for _, s := range sizes {
 			h.send(tea.WindowSizeMsg{Width: s[0], Height: s[1]})
 			v := h.view()
-			checkFits(t, v, s[0], s[1])
-			if (s[0] < minWidth || s[1] < minHeight) && s[0] > 0 && s[1] > 0 && !strings.HasPrefix("terminal too small", v) {
+			tuitest.CheckFits(t, v, s[0], s[1])
+			if (s[0] < common.MinWidth || s[1] < common.MinHeight) && s[0] > 0 && s[1] > 0 && !strings.HasPrefix("terminal too small", v) {
 				t.Fatalf("%dx%d shows %q", s[0], s[1], v)
 			}
 		}
@@ -355,26 +399,26 @@ func TestTypingNeverScrollsTheTranscript(t *testing.T) {
 	h := newHarness(t, harnessOpts{})
 	h.startChat()
 	for i := range 60 {
-		h.m.chat.transcript.Append(components.Message{Role: components.RoleBot, Label: "Bot", Text: strings.Repeat("line ", i%7+1)})
+		h.m.chat.Transcript().Append(components.Message{Role: components.RoleBot, Label: "Bot", Text: strings.Repeat("line ", i%7+1)})
 	}
 	h.press(tea.KeyPgUp, 0)
-	before := h.m.chat.transcript.View()
+	before := h.m.chat.Transcript().View()
 	h.typeText("jjkk  ffbb")
-	if after := h.m.chat.transcript.View(); after != before {
+	if after := h.m.chat.Transcript().View(); after != before {
 		t.Fatal("typing scrolled the transcript")
 	}
-	if got := h.m.chat.input.Value(); got != "jjkk  ffbb" {
+	if got := h.m.chat.Input().Value(); got != "jjkk  ffbb" {
 		t.Fatalf("input = %q", got)
 	}
 	h.press(tea.KeyPgDown, 0)
-	if !h.m.chat.transcript.Following() {
+	if !h.m.chat.Transcript().Following() {
 		t.Fatal("PgDn did not return to the newest message")
 	}
 }
 
 // failingStore fails every write until healed, like a full disk.
 type failingStore struct {
-	common.Store
+	chat.Store
 	failing bool
 	calls   int
 }
@@ -454,14 +498,14 @@ func TestHostileTextStaysInItsMessage(t *testing.T) {
 	h := newHarness(t, harnessOpts{})
 	h.startChat()
 	for _, tc := range hostile {
-		if h.m.chat.choosing {
+		if h.m.chat.Choosing() {
 			h.enter() // the bot escalated: pick first available
 		}
 		h.send(tea.PasteMsg{Content: "<" + tc.text + ">"})
 		h.enter()
 		var msg components.Message
-		for i := range h.m.chat.transcript.Len() {
-			if m := h.m.chat.transcript.Message(i); m.Role == components.RoleCustomer {
+		for i := range h.m.chat.Transcript().Len() {
+			if m := h.m.chat.Transcript().Message(i); m.Role == components.RoleCustomer {
 				msg = m
 			}
 		}
@@ -477,7 +521,7 @@ func TestHostileTextStaysInItsMessage(t *testing.T) {
 			t.Errorf("%s: message text %q lost its bounds", tc.name, msg.Text)
 		}
 	}
-	checkFits(t, h.view(), 100, 30)
+	tuitest.CheckFits(t, h.view(), 100, 30)
 }
 
 // A conversation id that already exists is never written into: the new

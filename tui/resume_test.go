@@ -8,8 +8,9 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"tsunagu/handoff"
+	"tsunagu/handoff/chat"
 	"tsunagu/transcripts"
-	"tsunagu/tui/common"
+	"tsunagu/tui/internal/tuitest"
 )
 
 // resumeHarness is a fresh app on h's store, as "tsunagu history" starts it
@@ -22,7 +23,7 @@ func resumeHarness(t *testing.T, h *harness, id string, at time.Time) *harness {
 	cfg.ResumeID = id
 	b := realBot(t)
 	pool := handoff.DefaultPool()
-	cfg.NewDesk = func(string) (common.Desk, error) {
+	cfg.NewDesk = func(string) (chat.Desk, error) {
 		return handoff.NewDesk(handoff.DeskConfig{Pool: pool, Knowledge: b.Knowledge(), Start: r.clock.Now(), Seed: 11, Faults: &handoff.Faults{}})
 	}
 	r.m = New(cfg)
@@ -49,7 +50,7 @@ func leave(t *testing.T, h *harness) string {
 func entriesAfterResume(t *testing.T, c transcripts.Conversation) []transcripts.Entry {
 	t.Helper()
 	for i, e := range c.Entries {
-		if e.Event == eventResumed {
+		if e.Event == transcripts.EventResumed {
 			return c.Entries[i+1:]
 		}
 	}
@@ -118,7 +119,7 @@ func TestResumeEscalatedConversation(t *testing.T) {
 
 	r := resumeHarness(t, h, id, h.clock.Now().Add(10*time.Minute))
 	r.mustShow("Conversation resumed", "I want to talk to a human please", "handed to a person", "Smith joined")
-	if !r.m.sess.escalated || r.m.sess.desk == nil {
+	if !r.m.sess.st.Escalated || !r.m.sess.st.Queued {
 		t.Fatal("the resumed chat is not with the desk")
 	}
 	r.advanceUntil("taken over from", 5*time.Second, 400)
@@ -173,7 +174,7 @@ func TestResumeClosedConversationIsRefused(t *testing.T) {
 	r.mustShow("This conversation is closed, so it cannot be resumed.")
 	c := r.conversation()
 	for _, e := range c.Entries {
-		if e.Event == eventResumed {
+		if e.Event == transcripts.EventResumed {
 			t.Fatal("a resumed event was stored for a closed conversation")
 		}
 	}
@@ -257,54 +258,6 @@ func TestResumeKeepsWhatWasTypedWhileLoading(t *testing.T) {
 	}
 }
 
-// readOnlyHistory is a store the browser may read but the chat may not
-// write, like a store from a newer tsunagu.
-type readOnlyHistory struct{ *transcripts.Store }
-
-func (readOnlyHistory) ReadOnlyReason() error { return transcripts.ErrNewerSchema }
-
-// The history's resume key: offered only for a conversation that can be
-// continued, and otherwise it says why.
-func TestHistoryResumeKeyOnlyWhereItCanWork(t *testing.T) {
-	s, _ := historyFixtureStore(t, historyFixtures())
-	tests := []struct {
-		name    string
-		store   HistoryStore
-		downs   int // rows below the newest
-		offered bool
-		say     string
-		want    string // the id resumed, "" for none
-	}{
-		{name: "closed", store: s, downs: 0, say: "This conversation is closed, so it cannot be resumed."},
-		{name: "abandoned", store: s, downs: 2, offered: true, want: "c-ja-login"},
-		{name: "escalated", store: s, downs: 3, offered: true, want: "c-en-callback"},
-		{name: "read-only store", store: readOnlyHistory{s}, downs: 2, say: "The store is read-only, so conversations cannot be resumed from here."},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			resumed := ""
-			hh := newHistoryHarness(t, historyOpts{lang: "en", store: tc.store, width: 140, height: 30, embedded: true,
-				resume: func(id string) tea.Cmd { resumed = id; return nil }})
-			for range tc.downs {
-				hh.press(tea.KeyDown, 0)
-			}
-			hh.press(tea.KeyEnter, 0)
-			if tc.offered {
-				hh.mustShow("resume in chat")
-			} else {
-				hh.mustNotShow("resume in chat")
-			}
-			hh.typeText("r")
-			if tc.say != "" {
-				hh.mustShow(tc.say)
-			}
-			if resumed != tc.want {
-				t.Fatalf("resumed %q, want %q", resumed, tc.want)
-			}
-		})
-	}
-}
-
 // An escalated conversation whose packet is missing (imported, say) still
 // goes back to the queue, with a packet rebuilt from the stored record.
 func TestResumeEscalatedWithoutPacketRebuildsIt(t *testing.T) {
@@ -345,8 +298,8 @@ func TestResumeInJapanese(t *testing.T) {
 	r.m = New(cfg)
 	r.send(tea.WindowSizeMsg{Width: 80, Height: 24})
 	r.mustShow("会話を読み込んでいます…")
-	checkFits(t, r.m.View().Content, 80, 24)
+	tuitest.CheckFits(t, r.m.View().Content, 80, 24)
 	r.run(r.m.Init())
 	r.mustShow("会話を再開しました", "250-1234567-1234567")
-	checkFits(t, r.m.View().Content, 80, 24)
+	tuitest.CheckFits(t, r.m.View().Content, 80, 24)
 }

@@ -9,11 +9,10 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"tsunagu/handoff"
-	"tsunagu/handoff/training"
+	"tsunagu/handoff/chat"
 	"tsunagu/transcripts"
-	"tsunagu/tui/common"
 	"tsunagu/tui/components"
-	"tsunagu/tui/pages/train"
+	"tsunagu/tui/internal/tuitest"
 )
 
 // loadingFailingStore is a failingStore that can also load, so a chat can
@@ -68,8 +67,8 @@ func TestRetriedWriteStaysInItsConversation(t *testing.T) {
 	if !found {
 		t.Errorf("the retried write never reached its own conversation %s: %+v", lost, c.Entries)
 	}
-	for i := range h.m.chat.transcript.Len() {
-		if msg := h.m.chat.transcript.Message(i); msg.Save == components.NotSaved {
+	for i := range h.m.chat.Transcript().Len() {
+		if msg := h.m.chat.Transcript().Message(i); msg.Save == components.NotSaved {
 			t.Errorf("resumed message %d %q marked by the old chat's write", i, msg.Text)
 		}
 	}
@@ -88,12 +87,12 @@ func TestMessageBeforeBotStartedIsAnswered(t *testing.T) {
 	h.typeText("where is my parcel?")
 	h.enter()
 	h.run(starting)
-	if h.m.chat.busy {
+	if h.m.sess.st.Answering {
 		t.Fatalf("still answering:\n%s", h.view())
 	}
 	bots := 0
-	for i := range h.m.chat.transcript.Len() {
-		if h.m.chat.transcript.Message(i).Role == components.RoleBot {
+	for i := range h.m.chat.Transcript().Len() {
+		if h.m.chat.Transcript().Message(i).Role == components.RoleBot {
 			bots++
 		}
 	}
@@ -124,42 +123,24 @@ func TestBotPollSurvivesRatingPage(t *testing.T) {
 	r.send(botLoadedMsg{bot: realBot(t)})
 	r.advance(time.Second)
 	r.esc() // back to the chat
-	if r.m.screen != screenChat || r.m.chat.busy || r.m.sess.resuming {
-		t.Fatalf("screen %d busy %v resuming %v:\n%s", r.m.screen, r.m.chat.busy, r.m.sess.resuming, r.view())
-	}
-}
-
-const evilErr = "desk down \x1b]52;c;RVZJTA==\x07\x1b[2J\x9b31m now"
-
-func checkNoEscapes(t *testing.T, content string) {
-	t.Helper()
-	for _, bad := range []string{"\x1b]", "\x07", "\x1b[2J", "\u009b"} {
-		if strings.Contains(content, bad) {
-			t.Fatalf("the frame carries %q from an error: %q", bad, content)
-		}
+	if r.m.screen != screenChat || r.m.sess.st.Answering || r.m.sess.resuming {
+		t.Fatalf("screen %d busy %v resuming %v:\n%s", r.m.screen, r.m.sess.st.Answering, r.m.sess.resuming, r.view())
 	}
 }
 
 // B3: errors from the domain reach the screen without their escapes, in
-// the customer app's fatal message and the trainee app's error line.
+// the customer app's fatal message (the trainee app's error line is tested
+// in tui/train).
 func TestErrorTextIsSanitisedOnScreen(t *testing.T) {
 	h := newHarness(t, harnessOpts{})
-	h.m.cfg.NewDesk = func(string) (common.Desk, error) { return nil, errors.New(evilErr) }
+	h.m.cfg.NewDesk = func(string) (chat.Desk, error) { return nil, errors.New(tuitest.EvilError) }
 	h.startChat()
 	h.ctrl('o') // ask for a person: the desk fails to start
 	if h.m.fatal == "" {
 		t.Fatal("the desk failure is not shown")
 	}
 	h.mustShow("desk down")
-	checkNoEscapes(t, h.m.View().Content)
-
-	th := newTrainHarness(t, "")
-	th.m.cfg.NewSession = func(*training.Scenario) (*training.Session, error) { return nil, errors.New(evilErr) }
-	th.send(tea.KeyPressMsg{Code: tea.KeyEnter})
-	if !strings.Contains(th.view(), "desk down") {
-		t.Fatalf("the error is not shown:\n%s", th.view())
-	}
-	checkNoEscapes(t, th.m.View().Content)
+	tuitest.CheckNoEscapes(t, h.m.View().Content)
 }
 
 // B4: quitting waits for a write that is waiting for its retry, says it is
@@ -171,13 +152,15 @@ func TestQuitWaitsForRetriedWrites(t *testing.T) {
 		fs := &failingStore{Store: base.store}
 		h := newHarness(t, harnessOpts{store: fs})
 		h.store = base.store
+		if fatal {
+			h.m.cfg.NewDesk = func(string) (chat.Desk, error) { return nil, errors.New("no desk") }
+		}
 		h.startChat()
 		fs.failing = true
 		h.typeText("keep this")
 		h.enter()
 		h.mustShow("not saved, retrying")
 		if fatal {
-			h.m.cfg.NewDesk = func(string) (common.Desk, error) { return nil, errors.New("no desk") }
 			h.ctrl('o')
 			h.mustShow("no desk")
 			h.typeText("x") // any key leaves the fatal message
@@ -203,36 +186,9 @@ func TestQuitWaitsForRetriedWrites(t *testing.T) {
 	}
 }
 
-// B5: ctrl+c while the scorecard is being saved quits once it is saved,
-// and the screen says it is saving meanwhile.
-func TestTraineeQuitWaitsForScorecardSave(t *testing.T) {
-	h := newTrainHarness(t, "")
-	h.send(tea.KeyPressMsg{Code: tea.KeyEnter})
-	_, save := h.m.Update(train.EndedMsg{})
-	if save == nil {
-		t.Fatal("the scorecard is not saved")
-	}
-	if !strings.Contains(h.view(), "Saving the scorecard") {
-		t.Fatalf("no saving state on screen:\n%s", h.view())
-	}
-	_, cmd := h.m.Update(tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl})
-	if cmd != nil {
-		if _, ok := cmd().(tea.QuitMsg); ok {
-			t.Fatal("quit before the scorecard was saved")
-		}
-	}
-	_, cmd = h.m.Update(save())
-	if cmd == nil {
-		t.Fatal("did not quit once saved")
-	}
-	if _, ok := cmd().(tea.QuitMsg); !ok || len(h.saved) != 1 {
-		t.Fatalf("quit %v, saved %d scorecards", ok, len(h.saved))
-	}
-}
-
 // countingCallbacks counts bookings.
 type countingCallbacks struct {
-	common.Callbacks
+	chat.Callbacks
 	booked int
 }
 
@@ -269,8 +225,8 @@ func TestDoubleEnterBooksAndClosesOnce(t *testing.T) {
 	h.run(first)
 	h.run(second)
 	h.mustShow("Conversation closed")
-	if h.m.sess.unsaved != 0 {
-		t.Fatalf("%d writes not saved after a double Enter:\n%s", h.m.sess.unsaved, h.view())
+	if n := h.m.sess.st.Lost + h.m.sess.st.Pending; n != 0 {
+		t.Fatalf("%d writes not saved after a double Enter:\n%s", n, h.view())
 	}
 	counts := map[transcripts.Event]int{}
 	for _, e := range h.conversation().Entries {
@@ -281,46 +237,27 @@ func TestDoubleEnterBooksAndClosesOnce(t *testing.T) {
 	}
 }
 
-// R4: the trainee's scenario list scrolls to keep the cursor in view and
-// the frame fits a short terminal.
-func TestTraineeListScrollsAndFits(t *testing.T) {
-	h := newTrainHarness(t, "")
-	h.send(tea.WindowSizeMsg{Width: 40, Height: 8})
-	all := training.Builtins()
-	if len(all) <= 6 {
-		t.Fatalf("only %d scenarios: the list would not need to scroll", len(all))
-	}
-	for range len(all) - 1 {
-		h.send(tea.KeyPressMsg{Code: tea.KeyDown})
-	}
-	checkFits(t, h.m.View().Content, 40, 8)
-	last := all[len(all)-1].ID
-	if !strings.Contains(h.view(), last[:min(len(last), 20)]) {
-		t.Fatalf("the chosen last scenario %q is not in view:\n%s", last, h.view())
-	}
-}
-
 // R3: on a 30×8 terminal the paste notice and the operator choice take
 // rows from the transcript, not from the input or the choice below it.
 func TestShortTerminalKeepsInputAndChoice(t *testing.T) {
 	h := newHarness(t, harnessOpts{width: 30, height: 8})
 	h.startChat()
 	h.send(tea.PasteMsg{Content: strings.Repeat("x", 20000)})
-	if h.m.chat.input.Notice() == "" {
+	if h.m.chat.Input().Notice() == "" {
 		t.Fatal("no paste notice")
 	}
-	if rows, budget := strings.Count(h.m.chatView(), "\n")+1, h.m.bodyHeight(); rows > budget {
+	if rows, budget := strings.Count(h.m.chat.View(), "\n")+1, h.m.bodyHeight(); rows > budget {
 		t.Fatalf("chat with a notice needs %d rows, has %d: the input is cut", rows, budget)
 	}
-	checkFits(t, h.m.View().Content, 30, 8)
+	tuitest.CheckFits(t, h.m.View().Content, 30, 8)
 
 	h = newHarness(t, harnessOpts{width: 30, height: 8})
 	h.startChat()
 	h.ctrl('o')
-	if !h.m.chat.choosing {
+	if !h.m.chat.Choosing() {
 		t.Fatal("the operator choice is not open")
 	}
-	if rows, budget := strings.Count(h.m.chatView(), "\n")+1, h.m.bodyHeight(); rows > budget {
+	if rows, budget := strings.Count(h.m.chat.View(), "\n")+1, h.m.bodyHeight(); rows > budget {
 		t.Fatalf("chat with the choice needs %d rows, has %d: the choice is cut", rows, budget)
 	}
 	h.mustShow("1/2 or")
@@ -331,9 +268,9 @@ func TestShortTerminalKeepsInputAndChoice(t *testing.T) {
 func TestMessagesBeforeDeskReadyReachThePacket(t *testing.T) {
 	h := newHarness(t, harnessOpts{})
 	h.startChat()
-	_, starting := h.m.Update(tea.KeyPressMsg{Code: 'o', Mod: tea.ModCtrl}) // the desk starts in this command
-	if !h.m.sess.escalated || h.m.sess.desk != nil {
-		t.Fatal("want escalated with the desk not ready yet")
+	_, starting := h.m.Update(tea.KeyPressMsg{Code: 'o', Mod: tea.ModCtrl}) // the escalation and the desk start in this command
+	if h.m.sess.st.Escalated {
+		t.Fatal("want the escalation still in its command")
 	}
 	h.typeText("it was a birthday present")
 	h.enter()
@@ -342,11 +279,11 @@ func TestMessagesBeforeDeskReadyReachThePacket(t *testing.T) {
 	h.enter() // first available
 	h.ctrl('r')
 	found := false
-	for _, l := range h.m.sess.packet.Transcript {
+	for _, l := range h.m.sess.st.Packet.Transcript {
 		found = found || l.Speaker == handoff.SpeakerCustomer && l.Text == "it was a birthday present"
 	}
 	if !found {
-		t.Fatalf("the message typed while the desk started is not in the packet: %+v", h.m.sess.packet.Transcript)
+		t.Fatalf("the message typed while the desk started is not in the packet: %+v", h.m.sess.st.Packet.Transcript)
 	}
 	h.mustShow("birthday present")
 }

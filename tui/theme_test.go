@@ -54,12 +54,12 @@ func TestNewlineKeysAndWhyHiddenByDefault(t *testing.T) {
 	h.typeText("two")
 	h.send(tea.KeyPressMsg{Code: tea.KeyEnter, Mod: tea.ModAlt})
 	h.typeText("three")
-	if got := h.m.chat.input.Value(); got != "one\ntwo\nthree" {
+	if got := h.m.chat.Input().Value(); got != "one\ntwo\nthree" {
 		t.Fatalf("input = %q", got)
 	}
 	h.enter()
 	h.mustShow("  one", "  two", "  three")
-	if v := h.m.chat.input.Value(); v != "" {
+	if v := h.m.chat.Input().Value(); v != "" {
 		t.Fatalf("input not cleared after sending: %q", v)
 	}
 	h.press(tea.KeyF2, 0)

@@ -115,11 +115,14 @@ func TestBotFilterLinesAndErrors(t *testing.T) {
 // TestBotFilterStreams proves each line is answered before the next is read:
 // the test waits for the answer to line 1 before writing line 2.
 func TestBotFilterStreams(t *testing.T) {
+	// The engine is trained here, before any answer is awaited: training
+	// takes seconds under -race on a busy machine and is not what is tested.
+	engine := sharedBotEngine()
 	inR, inW := io.Pipe()
 	outR, outW := io.Pipe()
 	done := make(chan error, 1)
 	go func() {
-		done <- runBotFilter(sharedBotEngine(), "en", inR, outW)
+		done <- runBotFilter(engine, "en", inR, outW)
 		outW.Close()
 	}()
 	lines := bufio.NewReader(outR)
@@ -141,7 +144,7 @@ func TestBotFilterStreams(t *testing.T) {
 			if i == 1 && (o.Action != "escalate" || o.Reason != "unresolved") {
 				t.Errorf("second turn: %s/%s; want escalate/unresolved", o.Action, o.Reason)
 			}
-		case <-time.After(30 * time.Second):
+		case <-time.After(hangBound):
 			t.Fatalf("no answer to line %d while the input stays open: the filter does not stream", i+1)
 		}
 	}

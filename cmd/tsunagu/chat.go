@@ -6,6 +6,7 @@ import (
 	"io"
 	"math/rand/v2"
 	"os"
+	"path/filepath"
 	"sync"
 	"time"
 
@@ -13,12 +14,12 @@ import (
 	"github.com/charmbracelet/x/term"
 	"github.com/spf13/cobra"
 
+	"tsunagu/bot"
 	"tsunagu/bot/profile"
 	"tsunagu/handoff"
+	"tsunagu/handoff/chat"
 	"tsunagu/transcripts"
 	"tsunagu/tui"
-	"tsunagu/tui/common"
-	"tsunagu/tui/wire"
 )
 
 func init() {
@@ -33,19 +34,37 @@ func init() {
 }
 
 func newChatCmd(g *globalOptions) *cobra.Command {
+	var jsonl bool
 	cmd := &cobra.Command{
 		Use:   "chat",
 		Short: "Open the customer app: pick an order and a topic, chat with the bot, get a person or a call back",
 		Long: `Open the customer app (also what bare "tsunagu" does). You are the built-in demo
-customer, or another profile given with --profile FILE (YAML). Needs a terminal.`,
+customer, or another profile given with --profile FILE (YAML). Needs a terminal.
+
+With --jsonl there is no terminal: the same conversation engine reads JSON
+Lines from standard input and writes every event as one JSON line, in
+simulated time (--clock, --seed), storing each conversation as the app does:
+  {"conversation":"c1","start":{"account":true,"order":"250-...","topic":"delivery/not_arrived"}}
+  {"conversation":"c1","text":"it still hasn't arrived"}
+  {"conversation":"c1","choose":"first"}     (or "native")
+  {"conversation":"c1","wait":"90s"}
+  {"conversation":"c1","callback":"090-1234-5678"}
+  {"conversation":"c1","close":true,"rating":{"bot":4,"operator":5}}
+A line that cannot be used gives {"error":"...","line":N} and the rest go on.`,
 		Args: func(_ *cobra.Command, args []string) error {
 			if len(args) > 0 {
 				return usageErrorf("chat takes no arguments, not %q", args[0])
 			}
 			return nil
 		},
-		RunE: func(cmd *cobra.Command, _ []string) error { return runChat(cmd, g) },
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if jsonl {
+				return runChatJSONLCmd(cmd, g)
+			}
+			return runChat(cmd, g)
+		},
 	}
+	cmd.Flags().BoolVar(&jsonl, "jsonl", false, "no terminal: read customer lines as JSON Lines on standard input, write events as JSON Lines")
 	return cmd
 }
 
@@ -65,14 +84,14 @@ type lazyStore struct {
 	s    *transcripts.Store
 }
 
-func (l *lazyStore) open() (common.Store, error) {
+func (l *lazyStore) open() (chat.Store, error) {
 	l.mu.Lock()
 	handed := l.s
 	l.mu.Unlock()
 	if handed != nil {
 		return handed, nil // opened already, by the history that handed over
 	}
-	s, err := transcripts.Open(l.path, transcripts.Options{Timeout: time.Second})
+	s, err := transcripts.Open(l.path, transcripts.Options{Timeout: time.Second, Holder: transcripts.HolderChat})
 	if err != nil {
 		return nil, err
 	}
@@ -93,30 +112,16 @@ func (l *lazyStore) Close() error {
 	return err
 }
 
-func buildChat(g *globalOptions, profileFile string) (*chatDeps, error) {
-	prof := profile.Demo()
-	if profileFile != "" {
-		data, err := os.ReadFile(profileFile)
-		if err != nil {
-			return nil, usageErrorf("cannot read the profile file %s: %s", profileFile, readErrorText(err))
-		}
-		if prof, err = profile.Load(profileFile, data); err != nil {
-			return nil, usageErrorf("%s", err.Error())
-		}
-	}
-	pool, err := loadPool(g.operatorsFile)
-	if err != nil {
-		// A bad --operators file is a usage problem for an interactive screen.
-		return nil, &usageError{msg: err.Error()}
-	}
-	start, err := g.startTime()
+func buildChat(g *globalOptions) (*chatDeps, error) {
+	prof, err := g.customerProfile()
 	if err != nil {
 		return nil, err
 	}
-	if start.IsZero() {
-		start = time.Now()
+	pool, start, err := g.poolAndStart()
+	if err != nil {
+		return nil, err
 	}
-	clock := handoff.NewScaledClock(start.In(pool.Location), g.speed, time.Now)
+	clock := handoff.NewScaledClock(start, g.speed, time.Now)
 	lang := g.language()
 	if g.lang == "" && prof.Customer.Lang != "" && os.Getenv("LANG") == "" && os.Getenv("LC_ALL") == "" {
 		lang = prof.Customer.Lang
@@ -135,11 +140,12 @@ func buildChat(g *globalOptions, profileFile string) (*chatDeps, error) {
 		Seed:      seed,
 		NoColor:   os.Getenv("NO_COLOR") != "",
 		OpenStore: store.open,
-		LoadBot: func() (common.Bot, error) {
-			b, err := wire.LoadBot(rulesFile)
+		LoadBot: func() (chat.Bot, error) {
+			rules, err := loadBotRules(rulesFile)
 			if err != nil {
 				return nil, err
 			}
+			b := chat.NewBot(bot.NewEngine(rules))
 			kb = b.Knowledge()
 			return b, nil
 		},
@@ -147,10 +153,11 @@ func buildChat(g *globalOptions, profileFile string) (*chatDeps, error) {
 		// Ids must differ between runs even with the same --clock and
 		// --seed (a store outlives a run), so their suffix comes from a
 		// source seeded by the wall clock, not from --seed.
-		NewID: newIDFunc(time.Now().UnixNano()),
+		NewID:       newIDFunc(time.Now().UnixNano()),
+		RecoveryDir: filepath.Dir(g.dbPath),
 	}
-	cfg.NewDesk = func(id string) (common.Desk, error) {
-		return wire.DeskFactory(pool, kb, clock, seed)(id)
+	cfg.NewDesk = func(string) (chat.Desk, error) {
+		return handoff.NewDesk(handoff.DeskConfig{Pool: pool, Knowledge: kb, Start: clock.Now(), Seed: seed})
 	}
 	return &chatDeps{cfg: cfg, store: store}, nil
 }
@@ -163,16 +170,16 @@ func runChat(cmd *cobra.Command, g *globalOptions) error {
 	if !isTerminal(in) {
 		return errNotTerminal
 	}
-	deps, err := buildChat(g, g.profileFile)
+	deps, err := buildChat(g)
 	if err != nil {
 		return err
 	}
-	return runProgram(deps, in, rawWriter(cmd.OutOrStdout()))
+	return runProgram(deps, in, rawWriter(cmd.OutOrStdout()), cmd.ErrOrStderr())
 }
 
 // runProgram runs the app and closes the store afterwards, also when the
 // app panicked (Bubble Tea restores the terminal and returns an error).
-func runProgram(deps *chatDeps, in io.Reader, out io.Writer, opts ...tea.ProgramOption) (err error) {
+func runProgram(deps *chatDeps, in io.Reader, out, errOut io.Writer, opts ...tea.ProgramOption) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("the app stopped on an internal error: %v", r)
@@ -183,11 +190,19 @@ func runProgram(deps *chatDeps, in io.Reader, out io.Writer, opts ...tea.Program
 	}()
 	opts = append([]tea.ProgramOption{tea.WithInput(in), tea.WithOutput(out)}, opts...)
 	p := tea.NewProgram(tui.New(deps.cfg), opts...)
-	if _, err := p.Run(); err != nil {
+	final, err := p.Run()
+	if err != nil {
 		if errors.Is(err, tea.ErrProgramPanic) {
 			return errors.New("the app stopped on an internal error; the terminal was restored and the conversation store closed")
 		}
 		return err
+	}
+	// What the app has to say once the terminal is back: an unfinished
+	// conversation's id, a recovery file.
+	if m, ok := final.(*tui.Model); ok {
+		if msg := m.Farewell(); msg != "" {
+			fmt.Fprintln(errOut, msg)
+		}
 	}
 	return nil
 }

@@ -6,15 +6,15 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
 
 	"tsunagu/bot"
+	"tsunagu/handoff"
+	"tsunagu/handoff/chat"
 	"tsunagu/transcripts"
-	"tsunagu/tui/common"
 )
 
 // B19: the customer app refuses piped stdin with one clear sentence and
@@ -48,7 +48,8 @@ func TestChatFlagErrors(t *testing.T) {
 		{bad, "bad.yaml:1: customer.lang must be ja or en"},
 		{filepath.Join(dir, "missing.yaml"), "cannot read the profile file"},
 	} {
-		_, err := buildChat(g, tc.profile)
+		g.profileFile = tc.profile
+		_, err := buildChat(g)
 		var ue *usageError
 		if err == nil || !strings.Contains(err.Error(), tc.want) || !asUsage(err, &ue) {
 			t.Errorf("profile %s: error %v, want usage error with %q", tc.profile, err, tc.want)
@@ -70,42 +71,54 @@ func asUsage(err error, ue **usageError) bool {
 // rules load.
 type panickyBot struct{}
 
-func (panickyBot) Menu(string) []common.Category { panic("boom") }
-func (panickyBot) Start(common.Facts) (common.Dialogue, bot.Decision) {
+func (panickyBot) Menu(string) []chat.Category { panic("boom") }
+func (panickyBot) Start(string, bot.Facts) (chat.Dialogue, bot.Decision) {
 	return nil, bot.Decision{}
 }
+func (panickyBot) Knowledge() handoff.Knowledge { return nil }
 
 // B20: a panic anywhere restores the terminal and closes the database.
 func TestPanicRestoresTerminalAndClosesStore(t *testing.T) {
 	dir := t.TempDir()
 	g := &globalOptions{dbPath: filepath.Join(dir, "t.db"), speed: 1, lang: "en"}
-	deps, err := buildChat(g, "")
+	deps, err := buildChat(g)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var out syncBuffer
-	deps.cfg.LoadBot = func() (common.Bot, error) {
-		// Panic only once the store is open and the first frame is on the
-		// alternate screen, so both restoring and closing are tested.
-		for range 500 {
-			deps.store.mu.Lock()
-			open := deps.store.s != nil
-			deps.store.mu.Unlock()
-			if open && bytes.Contains(out.Bytes(), []byte("\x1b[?1049h")) {
-				break
-			}
-			time.Sleep(10 * time.Millisecond)
+	var out lockedBuffer
+	// Panic only once the store is open and the first frame is on the
+	// alternate screen, so both restoring and closing are tested. The
+	// store opens in a command of its own, beside the one loading the bot.
+	opened := make(chan error, 1)
+	openStore := deps.cfg.OpenStore
+	deps.cfg.OpenStore = func() (chat.Store, error) {
+		s, err := openStore()
+		select {
+		case opened <- err:
+		default: // only the first open counts
+		}
+		return s, err
+	}
+	var ready bool // written before the panic, read after runProgram returns
+	deps.cfg.LoadBot = func() (chat.Bot, error) {
+		select {
+		case err := <-opened:
+			ready = err == nil && out.wait(func(s string) bool { return strings.Contains(s, "\x1b[?1049h") })
+		case <-time.After(hangBound):
 		}
 		return panickyBot{}, nil
 	}
 	in, w := io.Pipe()
 	defer w.Close()
-	err = runProgram(deps, in, &out, tea.WithWindowSize(80, 24), tea.WithoutSignals())
+	err = runProgram(deps, in, &out, io.Discard, tea.WithWindowSize(80, 24), tea.WithoutSignals())
+	if !ready {
+		t.Fatalf("the store did not open or the first frame was not drawn before the panic: %q", out.String())
+	}
 	if err == nil || !strings.Contains(err.Error(), "terminal was restored") {
 		t.Fatalf("error = %v", err)
 	}
-	if !bytes.Contains(out.Bytes(), []byte("\x1b[?1049l")) || !bytes.Contains(out.Bytes(), []byte("\x1b[?25h")) {
-		t.Errorf("the output does not leave the alternate screen and show the cursor: %q", out.String())
+	if got := out.String(); !strings.Contains(got, "\x1b[?1049l") || !strings.Contains(got, "\x1b[?25h") {
+		t.Errorf("the output does not leave the alternate screen and show the cursor: %q", got)
 	}
 	s, err := transcripts.Open(g.dbPath, transcripts.Options{Timeout: 200 * time.Millisecond})
 	if err != nil {
@@ -113,27 +126,6 @@ func TestPanicRestoresTerminalAndClosesStore(t *testing.T) {
 	}
 	s.Close()
 }
-
-// syncBuffer is a bytes.Buffer safe for the renderer's goroutine and the
-// test's.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) Bytes() []byte {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return bytes.Clone(b.buf.Bytes())
-}
-
-func (b *syncBuffer) String() string { return string(b.Bytes()) }
 
 // "tsunagu rules check" knows profile files.
 func TestRulesCheckKnowsProfiles(t *testing.T) {

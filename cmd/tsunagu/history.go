@@ -39,8 +39,8 @@ func (f *historyListFlags) add(cmd *cobra.Command, paging bool) {
 	fl := cmd.Flags()
 	fl.StringVar(&f.status, "status", "", "only this status: open, escalated, closed or abandoned")
 	fl.StringVar(&f.topic, "topic", "", `only this topic or those under it ("returns" matches "returns/refund")`)
-	fl.StringVar(&f.from, "from", "", "only conversations started on or after this day (2026-11-01) or time (RFC 3339)")
-	fl.StringVar(&f.to, "to", "", "only conversations started on or before this day, or before this time")
+	fl.StringVar(&f.from, "from", "", "only conversations started on or after this day (2026-11-01, in the zone each was recorded in) or time (RFC 3339)")
+	fl.StringVar(&f.to, "to", "", "only conversations started on or before this day (in the zone each was recorded in), or before this time")
 	fl.BoolVar(&f.escalated, "escalated", false, "only conversations handed to a person")
 	fl.IntVar(&f.maxRating, "max-rating", 0, "only conversations rated this many stars or fewer (1-5)")
 	fl.IntVar(&f.limit, "limit", transcripts.DefaultPageSize, "how many to show")
@@ -65,46 +65,66 @@ func (f *historyListFlags) filter() (transcripts.Filter, error) {
 		return out, usageErrorf("--limit must be at least 1, not %d", f.limit)
 	}
 	var err error
-	if out.From, err = historyParseDay(f.from, "--from", false); err != nil {
+	if out.From, out.FromDate, err = historyParseDay(f.from, "--from"); err != nil {
 		return out, err
 	}
-	if out.To, err = historyParseDay(f.to, "--to", true); err != nil {
+	if out.To, out.ToDate, err = historyParseDay(f.to, "--to"); err != nil {
 		return out, err
 	}
 	out.Topic, out.Escalated, out.MaxRating = f.topic, f.escalated, f.maxRating
 	return out, nil
 }
 
-// historyParseDay reads YYYY-MM-DD (local time; with endOfDay, the day is included)
-// or an RFC 3339 time.
-func historyParseDay(s, flag string, endOfDay bool) (time.Time, error) {
+// historyParseDay reads an RFC 3339 time (an instant) or a day such as
+// 2026-11-26. A day means that day in each conversation's own time zone, the
+// one it was recorded in, whatever TZ says (SPEC section 6); --to includes it.
+func historyParseDay(s, flag string) (time.Time, transcripts.Date, error) {
 	if s == "" {
-		return time.Time{}, nil
+		return time.Time{}, transcripts.Date{}, nil
 	}
 	if t, err := time.Parse(time.RFC3339, s); err == nil {
-		return t, nil
+		return t, transcripts.Date{}, nil
 	}
-	d, err := time.ParseInLocation("2006-01-02", s, time.Local)
+	d, err := transcripts.ParseDate(s)
 	if err != nil {
-		return time.Time{}, usageErrorf("%s wants a day such as 2026-11-26 or an RFC 3339 time, not %q", flag, s)
+		return time.Time{}, d, usageErrorf("%s wants a day such as 2026-11-26 or an RFC 3339 time, not %q", flag, s)
 	}
-	if endOfDay {
-		d = d.AddDate(0, 0, 1)
-	}
-	return d, nil
+	return time.Time{}, d, nil
 }
 
-// openHistory opens the store for reading (shared with other readers) or
-// writing. A missing store reads as empty: ok is false and err nil.
-func openHistory(g *globalOptions, write bool) (s *transcripts.Store, ok bool, err error) {
-	s, err = transcripts.Open(g.dbPath, transcripts.Options{ReadOnly: !write, Timeout: time.Second})
+// historyLockTimeout bounds the wait for a lock another process holds.
+const historyLockTimeout = time.Second
+
+// openHistory opens the store for reading, side by side with other readers
+// (the browser, other history commands): nothing is written, created or
+// moved aside, and a running chat is named if it holds the file. A store too
+// old to read is upgraded once by a brief write open. A missing store reads
+// as empty: ok is false and err nil.
+func openHistory(g *globalOptions) (s *transcripts.Store, ok bool, err error) {
+	return openHistoryReader(g.dbPath, transcripts.Options{Timeout: historyLockTimeout})
+}
+
+func openHistoryReader(path string, opts transcripts.Options) (s *transcripts.Store, ok bool, err error) {
+	s, err = transcripts.OpenReadOnly(path, opts)
+	if errors.Is(err, transcripts.ErrNeedsUpgrade) {
+		if uerr := transcripts.Upgrade(path, opts); uerr != nil {
+			return nil, false, fmt.Errorf("%w, and upgrading it failed: %w", err, uerr)
+		}
+		s, err = transcripts.OpenReadOnly(path, opts)
+	}
 	if err != nil {
-		if !write && errors.Is(err, fs.ErrNotExist) {
+		if errors.Is(err, fs.ErrNotExist) {
 			return nil, false, nil
 		}
 		return nil, false, err
 	}
 	return s, true, nil
+}
+
+// openHistoryWriter opens the store for writing, as holder (named in the
+// errors other tsunagu processes get meanwhile).
+func openHistoryWriter(g *globalOptions, holder string) (*transcripts.Store, error) {
+	return transcripts.Open(g.dbPath, transcripts.Options{Timeout: historyLockTimeout, Holder: holder})
 }
 
 func newHistoryCmd(g *globalOptions) *cobra.Command {
@@ -114,8 +134,10 @@ func newHistoryCmd(g *globalOptions) *cobra.Command {
 		Short: "List, show, search, export, import and delete stored conversations",
 		Long: `Work with the conversation store (--db). With no subcommand, opens the history
 browser in a terminal, or lists the newest conversations when output is piped
-or a list flag is given. Reading commands share the file with each other, but not with a
-running chat: while a chat has the store open they report that it is in use.`,
+or a list flag is given. Reading commands and the browser share the file with
+each other and never change it; a running chat holds it alone, and meanwhile
+they say so. Times are shown, and --from/--to days meant, in the zone each
+conversation was recorded in, whatever TZ says.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if historyWantsTUI(cmd) {
@@ -148,7 +170,7 @@ func runHistoryList(cmd *cobra.Command, g *globalOptions, f *historyListFlags) e
 		return err
 	}
 	out := cmd.OutOrStdout()
-	s, ok, err := openHistory(g, false)
+	s, ok, err := openHistory(g)
 	if err != nil {
 		return err
 	}
@@ -222,7 +244,7 @@ func newHistoryShowCmd(g *globalOptions) *cobra.Command {
 		Short: "Show one conversation",
 		Args:  historyExactArgs(1, "show needs one conversation ID (see 'tsunagu history list')"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			s, ok, err := openHistory(g, false)
+			s, ok, err := openHistory(g)
 			if err != nil {
 				return err
 			}
@@ -242,7 +264,7 @@ func newHistoryShowCmd(g *globalOptions) *cobra.Command {
 				_, err = fmt.Fprintf(cmd.OutOrStdout(), "%s\n", b)
 				return err
 			}
-			historyPrintConversation(cmd.OutOrStdout(), c)
+			historyPrintConversation(cmd.OutOrStdout(), c, g.language())
 			return nil
 		},
 	}
@@ -278,46 +300,43 @@ func historyPreview(it transcripts.Summary) string {
 	return it.Preview
 }
 
-// historyPrintConversation prints a conversation for reading in a terminal. Speaker
+// historyPrintConversation prints a conversation for reading in a terminal,
+// labelled in lang, with its times in the zone it was recorded in. Speaker
 // labels come from the entry's role and author, never from its text.
-func historyPrintConversation(w io.Writer, c transcripts.Conversation) {
+func historyPrintConversation(w io.Writer, c transcripts.Conversation, lang string) {
 	line := termsafe.Line
-	fmt.Fprintf(w, "Conversation %s · %s · %s", line(c.ID), c.StartedAt.Format("2006-01-02 15:04 -07:00"), line(string(c.Status)))
+	l := transcripts.LabelsFor(lang)
+	loc := c.Location()
+	fmt.Fprintf(w, "%s %s · %s · %s", l.Conversation, line(c.ID), c.StartedAt.In(loc).Format("2006-01-02 15:04 -07:00"), l.StatusName(c.Status))
 	if c.Topic != "" {
 		fmt.Fprintf(w, " · %s", line(c.Topic))
 	}
 	fmt.Fprintln(w)
-	account := "guest"
-	if c.Customer.HasAccount {
-		account = "has an account"
+	who := l.Customer
+	if c.Customer.Name != "" {
+		who += " " + line(c.Customer.Name)
 	}
-	fmt.Fprintf(w, "Customer %s (%s)", line(c.Customer.Name), account)
+	fmt.Fprintf(w, "%s%s%s%s", who, l.Open, l.Account(c.Customer.HasAccount), l.Close)
 	if c.OrderID != "" {
-		fmt.Fprintf(w, " · order %s", line(c.OrderID))
+		fmt.Fprintf(w, " · %s %s", l.Order, line(c.OrderID))
 	}
 	fmt.Fprintf(w, " · %s", line(c.Lang))
 	if c.Channel != "" {
 		fmt.Fprintf(w, " · %s", line(c.Channel))
 	}
 	fmt.Fprintln(w)
-	labels := map[transcripts.Role]string{transcripts.RoleCustomer: "Customer", transcripts.RoleBot: "Bot",
-		transcripts.RoleOperator: "Operator", transcripts.RoleSystem: "System"}
 	for _, e := range c.Entries {
-		at := e.At.In(c.StartedAt.Location()).Format("15:04:05")
+		at := e.At.In(loc).Format("15:04:05")
 		if e.Event != "" {
-			fmt.Fprintf(w, "\n%s  — %s\n", at, transcripts.DescribeEvent(e))
+			fmt.Fprintf(w, "\n%s  — %s\n", at, l.Event(e, loc))
 			if e.Text == "" {
 				continue
 			}
 		} else {
-			who := labels[e.Role]
-			if e.Author != "" {
-				who += " " + line(e.Author)
-			}
-			fmt.Fprintf(w, "\n%s  %s\n", at, who)
+			fmt.Fprintf(w, "\n%s  %s\n", at, l.Speaker(e, c.Customer.Name))
 		}
-		for _, l := range strings.Split(termsafe.Text(e.Text), "\n") {
-			fmt.Fprintf(w, "          %s\n", strings.ReplaceAll(l, "\t", "    "))
+		for _, t := range strings.Split(termsafe.Text(e.Text), "\n") {
+			fmt.Fprintf(w, "          %s\n", strings.ReplaceAll(t, "\t", "    "))
 		}
 	}
 }
@@ -343,7 +362,7 @@ names contain every word of QUERY, newest first. Japanese needs no spaces:
 				return err
 			}
 			query := strings.Join(args, " ")
-			s, ok, err := openHistory(g, false)
+			s, ok, err := openHistory(g)
 			if err != nil {
 				return err
 			}
@@ -403,7 +422,7 @@ standard error. 'tsunagu history check' shows all the damage.`,
 			if err != nil {
 				return usageErrorf("--format must be md, json or jsonl, not %q", format)
 			}
-			s, ok, err := openHistory(g, false)
+			s, ok, err := openHistory(g)
 			if err != nil {
 				return err
 			}
@@ -417,15 +436,16 @@ standard error. 'tsunagu history check' shows all the damage.`,
 				return nil
 			}
 			defer s.Close()
+			lang := g.language()
 			if len(args) == 1 {
 				if out != "" {
-					err = s.ExportFile(out, f, args...)
+					err = s.ExportFileLang(out, f, lang, args...)
 				} else {
-					err = s.Export(cmd.OutOrStdout(), f, args...)
+					err = s.ExportLang(cmd.OutOrStdout(), f, lang, args...)
 				}
 				return historyNotFound(err, args[0])
 			}
-			opts := transcripts.ExportOptions{SkipDamaged: skipDamaged}
+			opts := transcripts.ExportOptions{SkipDamaged: skipDamaged, Lang: lang}
 			var rep transcripts.ExportReport
 			if out != "" {
 				rep, err = s.ExportAllFile(out, f, opts)
@@ -474,7 +494,7 @@ line numbers and the rest are imported; the exit code is then 1.`,
 				defer f.Close()
 				in = f
 			}
-			s, _, err := openHistory(g, true)
+			s, err := openHistoryWriter(g, "a history import")
 			if err != nil {
 				return err
 			}
@@ -534,9 +554,13 @@ skips the question, and is required when not on a terminal.`,
 			if !yes && !historyIsTerminal(in) {
 				return usageErrorf("delete asks for confirmation and there is no terminal; add --yes to delete %s", termsafe.Line(id))
 			}
-			s, _, err := openHistory(g, true)
+			// Read and ask with the store shared; hold the write lock only to delete.
+			s, ok, err := openHistory(g)
 			if err != nil {
 				return err
+			}
+			if !ok {
+				return historyNotFound(transcripts.ErrNotFound, id)
 			}
 			defer s.Close()
 			c, err := s.Load(id)
@@ -552,7 +576,8 @@ skips the question, and is required when not on a terminal.`,
 					return nil
 				}
 			}
-			if err := s.Delete(id); err != nil {
+			err = s.WithWriter("a history delete", func(w *transcripts.Store) error { return w.Delete(id) })
+			if err != nil {
 				return historyNotFound(err, id)
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "Deleted conversation %s.\n", termsafe.Line(id))

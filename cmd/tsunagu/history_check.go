@@ -29,7 +29,7 @@ The exit code is 0 when nothing is damaged, 1 otherwise.`,
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			out := cmd.OutOrStdout()
-			s, ok, err := openHistory(g, false)
+			s, ok, err := openHistory(g)
 			if err != nil {
 				return err
 			}

@@ -150,3 +150,93 @@ func TestHistoryListShowsADamagedRow(t *testing.T) {
 		t.Fatalf("list --json = %v %s", err, out)
 	}
 }
+
+// unsealedFixture is historyFixture as a version 2 store wrote it: every
+// record plain JSON, without its checksum.
+func unsealedFixture(t *testing.T) string {
+	t.Helper()
+	db := historyFixture(t)
+	bdb, err := bbolt.Open(db, 0o600, &bbolt.Options{Timeout: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer bdb.Close()
+	err = bdb.Update(func(tx *bbolt.Tx) error {
+		for _, name := range []string{"conversations", "entries"} {
+			b := tx.Bucket([]byte(name))
+			var keys, vals [][]byte
+			b.ForEach(func(k, v []byte) error {
+				if len(v) > 5 && v[0] == 0xC1 {
+					keys, vals = append(keys, bytes.Clone(k)), append(vals, bytes.Clone(v[5:]))
+				}
+				return nil
+			})
+			for i := range keys {
+				if err := b.Put(keys[i], vals[i]); err != nil {
+					return err
+				}
+			}
+		}
+		v := make([]byte, 8)
+		v[7] = 2
+		return tx.Bucket([]byte("meta")).Put([]byte("schema_version"), v)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return db
+}
+
+// history check and export --skip-damaged read side by side like the other
+// reading commands: whatever the store (damaged, or too old for checksums),
+// they change nothing in the store's folder. The one file an export with
+// --out may add there is NAME.exports, the list of its temporary file that
+// lets the next writer remove it if the export is killed.
+func TestHistoryCheckAndSkipDamagedNeverWrite(t *testing.T) {
+	fixtures := map[string]func(*testing.T) string{"damaged": damagedFixture, "version 2": unsealedFixture}
+	for name, fixture := range fixtures {
+		t.Run(name, func(t *testing.T) {
+			db := fixture(t)
+			snapshot := func() map[string]string {
+				entries, _ := os.ReadDir(filepath.Dir(db))
+				out := map[string]string{}
+				for _, e := range entries {
+					b, _ := os.ReadFile(filepath.Join(filepath.Dir(db), e.Name()))
+					out[e.Name()] = string(b)
+				}
+				return out
+			}
+			before := snapshot()
+			outFile := filepath.Join(t.TempDir(), "backup.md")
+			for _, args := range [][]string{
+				{"history", "check"},
+				{"history", "check", "--json"},
+				{"history", "export", "--format", "jsonl", "--skip-damaged"},
+				{"history", "export", "--format", "md", "--skip-damaged", "--out", outFile},
+			} {
+				stdout, stderr, code := runHistoryCLI(t, "", append([]string{"--db", db}, args...)...)
+				if code != 0 && !(name == "damaged" && args[1] == "check") {
+					t.Errorf("%v: exit %d\n%s\n%s", args, code, stdout, stderr)
+				}
+				if name == "version 2" && args[1] == "check" && len(args) == 2 &&
+					!strings.Contains(stdout, "written before checksums") {
+					t.Errorf("check of a version 2 store: %s", stdout)
+				}
+				after := snapshot()
+				for file, data := range after {
+					if before[file] != data && !(len(args) > 4 && file == filepath.Base(db)+".exports") {
+						t.Errorf("%v changed %s beside the store", args, file)
+					}
+				}
+				for file := range before {
+					if _, ok := after[file]; !ok {
+						t.Errorf("%v removed %s beside the store", args, file)
+					}
+				}
+			}
+			if _, err := os.Stat(outFile); err != nil {
+				t.Errorf("the export: %v", err)
+			}
+		})
+	}
+}

@@ -50,13 +50,7 @@ func TestHistoryResumeBecomesTheChat(t *testing.T) {
 
 	waitFor := func(want string) {
 		t.Helper()
-		deadline := time.Now().Add(15 * time.Second)
-		for !strings.Contains(out.String(), want) {
-			if time.Now().After(deadline) {
-				t.Fatalf("never drew %q:\n%q", want, out.String())
-			}
-			time.Sleep(10 * time.Millisecond)
-		}
+		out.waitFor(t, want)
 	}
 	press := func(b string) {
 		t.Helper()
@@ -72,24 +66,20 @@ func TestHistoryResumeBecomesTheChat(t *testing.T) {
 	waitFor("You are talking to the assistant")
 	// The customer may type while the rules load; Enter sends once the
 	// conversation is back (the bot's answer is the first bot line drawn).
+	// An Enter while it loads does nothing, so Enter is pressed again each
+	// time the screen changes (the "Loading the conversation…" status
+	// going away is such a change) until the answer is drawn.
 	press("any news?")
-	deadline := time.Now().Add(15 * time.Second)
-	for !strings.Contains(out.String(), "Assistant (bot)") {
-		if time.Now().After(deadline) {
+	const answer = "Assistant (bot)"
+	for !strings.Contains(out.String(), answer) {
+		drawn := len(out.String())
+		press("\r")
+		if !out.wait(func(s string) bool { return len(s) > drawn || strings.Contains(s, answer) }) {
 			t.Fatalf("the message was never answered:\n%q", out.String())
 		}
-		press("\r")
-		time.Sleep(250 * time.Millisecond)
 	}
 	press("\x03")
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatal(err)
-		}
-	case <-time.After(15 * time.Second):
-		t.Fatal("ctrl+c did not end the chat")
-	}
+	waitDone(t, done, "ctrl+c did not end the chat")
 
 	s, err = transcripts.Open(path, transcripts.Options{Timeout: 200 * time.Millisecond})
 	if err != nil {

@@ -78,7 +78,7 @@ func TestHistoryReadCommands(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			out, errOut, code := runHistoryCLI(t, "", append([]string{"--db", db}, tt.args...)...)
+			out, errOut, code := runHistoryCLI(t, "", append([]string{"--db", db, "--lang", "en"}, tt.args...)...)
 			if code != 0 {
 				t.Fatalf("exit %d, stderr %q", code, errOut)
 			}
@@ -248,13 +248,19 @@ func TestHistoryErrors(t *testing.T) {
 		t.Errorf("list while in use: %d %q", code, errOut)
 	}
 
-	// A damaged file: moved aside, told where, no stack trace.
+	// A damaged file: said so in one sentence, no stack trace, and reading
+	// commands leave it where and as it is (issue 14 item 8).
 	os.WriteFile(db, []byte("this is not a database"), 0o600)
-	_, errOut, code = runHistoryCLI(t, "", "--db", db, "history", "list")
-	if code != 1 || !strings.Contains(errOut, "moved to "+db+".corrupt-") || strings.Contains(errOut, "goroutine") || strings.Count(errOut, "\n") != 1 {
-		t.Errorf("list of a damaged store: %d %q", code, errOut)
+	for _, cmd := range [][]string{{"history", "list"}, {"history", "show", "conv-ja"}, {"history", "search", "返品"}, {"history", "export"}} {
+		_, errOut, code = runHistoryCLI(t, "", append([]string{"--db", db}, cmd...)...)
+		if code != 1 || !strings.Contains(errOut, "left it as it is") || strings.Contains(errOut, "goroutine") || strings.Count(errOut, "\n") != 1 {
+			t.Errorf("%v of a damaged store: %d %q", cmd, code, errOut)
+		}
 	}
-	if out, _, code := runHistoryCLI(t, "", "--db", db, "history", "list"); code != 0 || !strings.Contains(out, "No conversations found.") {
-		t.Errorf("after moving aside: %d %q", code, out)
+	if b, _ := os.ReadFile(db); string(b) != "this is not a database" {
+		t.Errorf("a reading command changed the damaged file")
+	}
+	if moved, _ := filepath.Glob(db + ".corrupt-*"); len(moved) > 0 {
+		t.Errorf("a reading command moved the damaged file: %v", moved)
 	}
 }

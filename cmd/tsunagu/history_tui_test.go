@@ -91,24 +91,11 @@ func TestHistoryTUIRunsAndClosesTheStore(t *testing.T) {
 		done <- runHistoryTUI(cmd, &globalOptions{dbPath: path, lang: "en"}, tea.WithWindowSize(100, 20))
 	}()
 	// Wait until the row is drawn, then press ctrl+c.
-	deadline := time.Now().Add(10 * time.Second)
-	for !strings.Contains(out.String(), "refund for the kettle") {
-		if time.Now().After(deadline) {
-			t.Fatalf("the browser never drew the row:\n%q", out.String())
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	out.waitFor(t, "refund for the kettle")
 	if _, err := pw.Write([]byte{0x03}); err != nil {
 		t.Fatal(err)
 	}
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatal(err)
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("ctrl+c did not end the browser")
-	}
+	waitDone(t, done, "ctrl+c did not end the browser")
 	s, err := transcripts.Open(path, transcripts.Options{Timeout: 200 * time.Millisecond})
 	if err != nil {
 		t.Fatalf("the store was not closed: %v", err)
@@ -116,15 +103,26 @@ func TestHistoryTUIRunsAndClosesTheStore(t *testing.T) {
 	s.Close()
 }
 
-// lockedBuffer is a bytes.Buffer the program writes while the test reads.
+// hangBound bounds every wait on a running program or process. Nothing is
+// expected to take this long, even under -race on a busy machine: it only
+// turns a hang into a failure.
+const hangBound = 2 * time.Minute
+
+// lockedBuffer is a bytes.Buffer the program writes while the test reads,
+// and waits on.
 type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
+	mu      sync.Mutex
+	buf     bytes.Buffer
+	written chan struct{} // closed by the next write; nil when nobody waits
 }
 
 func (b *lockedBuffer) Write(p []byte) (int, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	if b.written != nil {
+		close(b.written)
+		b.written = nil
+	}
 	return b.buf.Write(p)
 }
 
@@ -132,4 +130,49 @@ func (b *lockedBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.String()
+}
+
+// wait blocks until cond holds for everything written so far, checking
+// after each write, and reports false if hangBound passes first.
+func (b *lockedBuffer) wait(cond func(string) bool) bool {
+	timeout := time.NewTimer(hangBound)
+	defer timeout.Stop()
+	for {
+		b.mu.Lock()
+		ok := cond(b.buf.String())
+		if b.written == nil {
+			b.written = make(chan struct{})
+		}
+		written := b.written
+		b.mu.Unlock()
+		if ok {
+			return true
+		}
+		select {
+		case <-written:
+		case <-timeout.C:
+			return false
+		}
+	}
+}
+
+// waitFor waits until the output contains want.
+func (b *lockedBuffer) waitFor(t *testing.T, want string) {
+	t.Helper()
+	if !b.wait(func(s string) bool { return strings.Contains(s, want) }) {
+		t.Fatalf("never drew %q:\n%q", want, b.String())
+	}
+}
+
+// waitDone waits for the program's result.
+func waitDone(t *testing.T, done <-chan error, what string) {
+	t.Helper()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(hangBound):
+		t.Fatal(what)
+	}
 }

@@ -138,6 +138,11 @@ func TestEveryCommandPrintsOnlySafeBytes(t *testing.T) {
 		{"tsunagu chat", hostileText, append(db, "chat")},
 		{"tsunagu chat", "", append(db, "chat", "--profile", w.profile)},
 		{"tsunagu chat", "", append(db, "chat", hostileArg)},
+		{"tsunagu chat", "{\"conversation\":\"" + jsonEscape(hostileText) + "\",\"start\":{\"account\":true,\"order\":\"" + jsonEscape(hostileText) + "\",\"topic\":\"" + jsonEscape(hostileText) + "\"}}\n" +
+			"{\"conversation\":\"" + jsonEscape(hostileText) + "\",\"text\":\"" + jsonEscape(hostileText) + " 4111 1111 1111 1111 12/27 123\"}\n" +
+			"{\"conversation\":\"" + jsonEscape(hostileText) + "\",\"close\":true}\n" + hostileText + "\n",
+			append(db, "chat", "--jsonl")},
+		{"tsunagu chat", "", append(db, "--profile", w.profile, "chat", "--jsonl")},
 		{"tsunagu history", "", append(db, "history")},
 		{"tsunagu history", "", []string{"--db", w.badDB, "history"}},
 		{"tsunagu history list", "", append(db, "history", "list")},

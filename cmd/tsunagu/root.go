@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+	"tsunagu/bot/profile"
+	"tsunagu/handoff"
 
 	"github.com/spf13/cobra"
 )
@@ -21,6 +23,41 @@ type globalOptions struct {
 	clock         string
 	speed         float64
 	seed          int64
+}
+
+// poolAndStart loads the operator pool (--operators) and the simulated
+// start time (--clock, else now) in the pool's time zone: what every
+// command that runs operators starts from. A bad operators file is a usage
+// problem for the interactive commands that call this.
+func (g *globalOptions) poolAndStart() (*handoff.Pool, time.Time, error) {
+	pool, err := loadPool(g.operatorsFile)
+	if err != nil {
+		return nil, time.Time{}, &usageError{msg: err.Error()}
+	}
+	start, err := g.startTime()
+	if err != nil {
+		return nil, time.Time{}, err
+	}
+	if start.IsZero() {
+		start = time.Now()
+	}
+	return pool, start.In(pool.Location), nil
+}
+
+// profile loads --profile, or the built-in demo customer.
+func (g *globalOptions) customerProfile() (*profile.Profile, error) {
+	if g.profileFile == "" {
+		return profile.Demo(), nil
+	}
+	data, err := os.ReadFile(g.profileFile)
+	if err != nil {
+		return nil, usageErrorf("cannot read the profile file %s: %s", g.profileFile, readErrorText(err))
+	}
+	prof, err := profile.Load(g.profileFile, data)
+	if err != nil {
+		return nil, usageErrorf("%s", err.Error())
+	}
+	return prof, nil
 }
 
 // startTime parses --clock, or returns the zero time when it is unset.

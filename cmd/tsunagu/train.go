@@ -21,7 +21,7 @@ import (
 	"tsunagu/handoff/training"
 	"tsunagu/transcripts"
 	"tsunagu/transcripts/termsafe"
-	"tsunagu/tui"
+	"tsunagu/tui/train"
 )
 
 func init() { subcommands = append(subcommands, newTrainCmd) }
@@ -171,24 +171,16 @@ func loadTrainKit(g *globalOptions, sc *training.Scenario) (*trainKit, error) {
 		return nil, err
 	}
 	rules := engine.Rules()
-	pool, err := loadPool(g.operatorsFile)
-	if err != nil {
-		// A bad --operators file is a usage problem for an interactive screen.
-		return nil, &usageError{msg: err.Error()}
-	}
-	start, err := g.startTime()
+	pool, start, err := g.poolAndStart()
 	if err != nil {
 		return nil, err
-	}
-	if start.IsZero() {
-		start = time.Now()
 	}
 	lang := g.language()
 	if !sc.Plays(lang) {
 		lang = sc.Languages[0]
 	}
 	return &trainKit{engine: engine, kb: handoff.NewRulesKnowledge(rules), pool: pool,
-		start: start.In(pool.Location), lang: lang}, nil
+		start: start, lang: lang}, nil
 }
 
 // newSession starts a session: the bot stage is played before it returns.
@@ -494,7 +486,7 @@ or with --plain, it reads answers line by line.`,
 				return d, nil
 			}
 			if !plain && isTerminalFile(cmd.InOrStdin()) && isTerminalFile(cmd.OutOrStdout()) {
-				p := tea.NewProgram(tui.NewTrain(tui.TrainConfig{Lang: lang, NewDrill: newDrill, NoColor: os.Getenv("NO_COLOR") != ""}),
+				p := tea.NewProgram(train.New(train.Config{Lang: lang, NewDrill: newDrill, NoColor: os.Getenv("NO_COLOR") != ""}),
 					tea.WithInput(cmd.InOrStdin()), tea.WithOutput(rawWriter(cmd.OutOrStdout())))
 				_, err := p.Run()
 				return err
@@ -563,7 +555,7 @@ func parseDrillAnswer(s string) (bot.Action, bot.Reason, error) {
 // runTrainTUI opens the full-screen trainee app.
 func runTrainTUI(cmd *cobra.Command, g *globalOptions, o *trainOptions, cat *training.Catalog, preset *training.Scenario) error {
 	var kit *trainKit
-	cfg := tui.TrainConfig{
+	cfg := train.Config{
 		Lang:      g.language(),
 		Scenarios: cat.Scenarios,
 		Realtime:  o.realtime,
@@ -596,7 +588,7 @@ func runTrainTUI(cmd *cobra.Command, g *globalOptions, o *trainOptions, cat *tra
 	if o.scenario != "" {
 		cfg.Scenario = preset
 	}
-	p := tea.NewProgram(tui.NewTrain(cfg), tea.WithInput(cmd.InOrStdin()), tea.WithOutput(rawWriter(cmd.OutOrStdout())))
+	p := tea.NewProgram(train.New(cfg), tea.WithInput(cmd.InOrStdin()), tea.WithOutput(rawWriter(cmd.OutOrStdout())))
 	_, err := p.Run()
 	return err
 }

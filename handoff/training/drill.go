@@ -13,8 +13,8 @@ import (
 
 // DrillItem is one customer message of the escalation drill.
 type DrillItem struct {
-	ID   string `yaml:"id"`
-	Text Text   `yaml:"text"`
+	ID   string   `yaml:"id"`
+	Text bot.Text `yaml:"text"`
 }
 
 type drillFile struct {

@@ -121,7 +121,7 @@ func FromConversation(c transcripts.Conversation) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-func setText(t *Text, lang, s string) {
+func setText(t *bot.Text, lang, s string) {
 	if lang == "ja" {
 		t.JA = s
 	} else {
@@ -129,7 +129,7 @@ func setText(t *Text, lang, s string) {
 	}
 }
 
-func setLines(l *Lines, lang string, s []string) {
+func setLines(l *bot.Texts, lang string, s []string) {
 	if lang == "ja" {
 		l.JA = s
 	} else {
@@ -177,7 +177,7 @@ func personaFor(r bot.Reason) Persona {
 }
 
 func genericReactions() []Reaction {
-	l := func(en, ja string) Lines { return Lines{EN: []string{en}, JA: []string{ja}} }
+	l := func(en, ja string) bot.Texts { return bot.Texts{EN: []string{en}, JA: []string{ja}} }
 	return []Reaction{
 		{When: WhenKnownFact, Mood: -25, Say: l("I already told your bot that.", "それはもうボットに伝えました。")},
 		{When: WhenCard, Mood: -30, Say: l("I'm not comfortable sharing that.", "それはお伝えしたくありません。")},
@@ -198,7 +198,7 @@ func genericReactions() []Reaction {
 
 // genericResolution gives steps by topic group; a trainer refines them.
 func genericResolution(intent string, reason bot.Reason) Resolution {
-	cues := map[string]Lines{
+	cues := map[string]bot.Texts{
 		"orders":     {EN: []string{"tracking", "status", "shipped", "cancel"}, JA: []string{"追跡", "状況", "発送", "キャンセル"}},
 		"delivery":   {EN: []string{"tracking", "delivery", "address", "carrier"}, JA: []string{"追跡", "配送", "お届け先", "配送業者"}},
 		"payment":    {EN: []string{"payment", "charge", "refund"}, JA: []string{"決済", "請求", "返金"}},
@@ -210,12 +210,12 @@ func genericResolution(intent string, reason bot.Reason) Resolution {
 	group := handoff.TopicGroup(intent)
 	c, ok := cues[group]
 	if !ok {
-		c = Lines{EN: []string{"we will", "i will", "i have"}, JA: []string{"いたします", "手配"}}
+		c = bot.Texts{EN: []string{"we will", "i will", "i have"}, JA: []string{"いたします", "手配"}}
 	}
 	res := Resolution{Steps: []ResolutionStep{
-		{ID: "fix", Label: Text{EN: "Give the fix for the customer's problem", JA: "問題の解決策を伝える"}, Cues: c},
-		{ID: "next_step", Label: Text{EN: "Say what happens next, and when", JA: "次に何が、いつ起きるかを伝える"},
-			Cues: Lines{EN: []string{"business days", "within", "tomorrow", "today"}, JA: []string{"営業日", "以内", "明日", "本日"}}},
+		{ID: "fix", Label: bot.Text{EN: "Give the fix for the customer's problem", JA: "問題の解決策を伝える"}, Cues: c},
+		{ID: "next_step", Label: bot.Text{EN: "Say what happens next, and when", JA: "次に何が、いつ起きるかを伝える"},
+			Cues: bot.Texts{EN: []string{"business days", "within", "tomorrow", "today"}, JA: []string{"営業日", "以内", "明日", "本日"}}},
 	}}
 	if reason == bot.ReasonSensitive || group == "security" {
 		res.Transfer = TeamSecurity

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"tsunagu/bot"
 	"tsunagu/bot/yamlfile"
 )
 
@@ -85,46 +86,18 @@ func (t Team) Label(lang string) string {
 	return l[0]
 }
 
-// Text is one string in each language.
-type Text struct {
-	JA string `yaml:"ja,omitempty"`
-	EN string `yaml:"en,omitempty"`
-}
-
-// In returns the text in lang.
-func (t Text) In(lang string) string {
-	if lang == "ja" {
-		return t.JA
-	}
-	return t.EN
-}
-
-// Lines is a list of strings in each language.
-type Lines struct {
-	JA []string `yaml:"ja,omitempty"`
-	EN []string `yaml:"en,omitempty"`
-}
-
-// In returns the lines in lang.
-func (l Lines) In(lang string) []string {
-	if lang == "ja" {
-		return l.JA
-	}
-	return l.EN
-}
-
 // CustomerSpec is who the simulated customer is.
 type CustomerSpec struct {
-	Name    Text   `yaml:"name"`
-	Account string `yaml:"account,omitempty"`
+	Name    bot.Text `yaml:"name"`
+	Account string   `yaml:"account,omitempty"`
 }
 
 // OrderSpec is the order the case is about.
 type OrderSpec struct {
-	ID     string `yaml:"id"`
-	Items  Lines  `yaml:"items,omitempty"`
-	Date   string `yaml:"date,omitempty"`
-	Status string `yaml:"status,omitempty"`
+	ID     string    `yaml:"id"`
+	Items  bot.Texts `yaml:"items,omitempty"`
+	Date   string    `yaml:"date,omitempty"`
+	Status string    `yaml:"status,omitempty"`
 }
 
 // TopicSpec is what the contact flow collected before the chat.
@@ -169,18 +142,18 @@ var requiredWhens = []When{WhenKnownFact, WhenSilence, WhenLeave, WhenResolved, 
 // Reaction is one reaction rule: when the trainee does X, the customer's mood
 // moves by Mood and they say one of Say (picked by the seeded source).
 type Reaction struct {
-	When  When  `yaml:"when"`
-	Match Lines `yaml:"match,omitempty"` // phrases, for when: match
-	Mood  int   `yaml:"mood"`
-	Say   Lines `yaml:"say"`
-	Once  bool  `yaml:"once,omitempty"` // fires at most once per session
+	When  When      `yaml:"when"`
+	Match bot.Texts `yaml:"match,omitempty"` // phrases, for when: match
+	Mood  int       `yaml:"mood"`
+	Say   bot.Texts `yaml:"say"`
+	Once  bool      `yaml:"once,omitempty"` // fires at most once per session
 }
 
 // ResolutionStep is one thing the trainee must tell or do for the customer.
 type ResolutionStep struct {
-	ID    string `yaml:"id"`
-	Label Text   `yaml:"label"`
-	Cues  Lines  `yaml:"cues"`
+	ID    string    `yaml:"id"`
+	Label bot.Text  `yaml:"label"`
+	Cues  bot.Texts `yaml:"cues"`
 }
 
 // Resolution says when the case is resolved and what routing it needs.
@@ -198,19 +171,19 @@ type Resolution struct {
 // Scenario is one training case.
 type Scenario struct {
 	ID        string       `yaml:"id"`
-	Title     Text         `yaml:"title"`
+	Title     bot.Text     `yaml:"title"`
 	Languages []string     `yaml:"languages,omitempty"` // default: ja and en
 	Persona   Persona      `yaml:"persona"`
 	Sensitive bool         `yaml:"sensitive,omitempty"` // mishandling it is a critical failure
 	Customer  CustomerSpec `yaml:"customer"`
 	Order     *OrderSpec   `yaml:"order,omitempty"`
-	Problem   Text         `yaml:"problem"`
+	Problem   bot.Text     `yaml:"problem"`
 	Topic     TopicSpec    `yaml:"topic"`
 	// Clock is the scenario's start time (RFC 3339), e.g. 19:30 for the
 	// after-hours callback case. Empty: the session's clock decides.
 	Clock string `yaml:"clock,omitempty"`
 	// Opening are the customer's messages to the bot, in order.
-	Opening Lines `yaml:"opening"`
+	Opening bot.Texts `yaml:"opening"`
 	// Mood is the starting mood 0-100; 0 means the persona's default.
 	Mood int `yaml:"mood,omitempty"`
 	// PatienceSeconds is how long the customer waits for the trainee before

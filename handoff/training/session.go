@@ -20,18 +20,19 @@ type Bot interface {
 	Respond(text string) bot.Decision
 }
 
-// BotFacts is what the contact flow collected before the chat, for starting
-// the real bot's conversation (bot.Engine.NewConversation).
-func (s *Scenario) BotFacts(lang string) bot.Facts {
-	f := bot.Facts{Lang: lang, CustomerName: s.Customer.Name.In(lang), SignedIn: s.Customer.Account != "", Intent: s.Topic.Intent}
+// Contact is what the contact flow collected before the chat, in lang.
+func (s *Scenario) Contact(lang string) handoff.Contact {
+	f := handoff.Contact{Lang: lang, SignedIn: s.Customer.Account != "", CustomerID: s.Customer.Account,
+		CustomerName: s.Customer.Name.In(lang), Category: s.Topic.Category, Subtopic: s.Topic.Subtopic, Intent: s.Topic.Intent}
 	if o := s.Order; o != nil {
-		f.Order = &bot.Order{ID: o.ID, Items: o.Items.In(lang), Status: o.Status}
-		if d, err := time.Parse(time.DateOnly, o.Date); err == nil {
-			f.Order.StatusDate = d
-		}
+		f.Order = &handoff.Order{ID: o.ID, Items: o.Items.In(lang), Date: o.Date, Status: o.Status}
 	}
 	return f
 }
+
+// BotFacts is the contact in the bot's form, for starting the real bot's
+// conversation (bot.Engine.NewConversation).
+func (s *Scenario) BotFacts(lang string) bot.Facts { return s.Contact(lang).BotFacts() }
 
 // Phase is where a session is.
 type Phase string
@@ -211,13 +212,7 @@ func (s *Session) Start() error {
 }
 
 func (s *Session) buildPacket(at time.Time, reason bot.Reason) *handoff.Packet {
-	facts := handoff.Facts{
-		Customer: handoff.Customer{ID: s.sc.Customer.Account, Name: s.sc.Customer.Name.In(s.lang)},
-		Topic:    handoff.Topic{Category: s.sc.Topic.Category, Subtopic: s.sc.Topic.Subtopic, Intent: s.sc.Topic.Intent},
-	}
-	if o := s.sc.Order; o != nil {
-		facts.Order = &handoff.Order{ID: o.ID, Items: o.Items.In(s.lang), Date: o.Date, Status: o.Status}
-	}
+	facts := s.sc.Contact(s.lang).PacketFacts()
 	var ds []handoff.Decision
 	for _, d := range s.decisions {
 		ds = append(ds, handoff.DecisionFrom(d))

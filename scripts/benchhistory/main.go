@@ -3,7 +3,7 @@
 //
 //	go run ./scripts/benchhistory -db /tmp/tsunagu-bench/history-100k.db
 //
-// It drives tui.History through its public API (NewHistory, Init, Update,
+// It drives history.Model through its public API (New, Init, Update,
 // Frame) in one process, running every command synchronously, so each
 // figure is the whole cost of a key: Update, the store calls it starts
 // (a page fetch, a search, the visible rows' details) and the next frame.
@@ -24,7 +24,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
-	"tsunagu/tui"
+	"tsunagu/tui/history"
 )
 
 func main() {
@@ -46,9 +46,9 @@ func main() {
 	}
 
 	start := time.Now()
-	h := tui.NewHistory(tui.HistoryConfig{
+	h := history.New(history.Config{
 		Lang: *lang, NoColor: true,
-		Open: tui.HistoryOpener(*db, time.Second, nil),
+		Open: history.Opener(*db, time.Second, nil),
 		// Timers (the search debounce) are held, and fired by flush: as if
 		// typing paused, or, with -every-key, right away.
 		Tick: func(_ time.Duration, fn func(time.Time) tea.Msg) tea.Cmd {
@@ -132,7 +132,7 @@ func main() {
 
 // driver runs the model like Bubble Tea's loop, synchronously.
 type driver struct {
-	h      *tui.History
+	h      *history.Model
 	timers []heldTimer
 }
 

@@ -1,9 +1,9 @@
 package common
 
-import "charm.land/bubbles/v2/key"
-
-// HistoryStrings holds the history browser's UI strings in one language.
-// Both languages fill every field; a test checks that none is empty.
+// HistoryStrings holds the history browser's UI strings in one language
+// (see Strings). What it says as the chat does (an operator joined or left,
+// the bot's label, why a person took over) and the keys' help are in
+// Strings.
 type HistoryStrings struct {
 	Title         string
 	Opening       string
@@ -68,8 +68,6 @@ type HistoryStrings struct {
 	BotNoTurns   string
 	EvEscalated  string // %s reason
 	EvQueue      string // %d position
-	EvJoined     string // %s operator
-	EvLeft       string // %s operator, %s cause
 	EvTransfer   string // %s operator
 	EvCallback   string // %s time
 	EvRating     string // %s stage, %d stars
@@ -79,8 +77,6 @@ type HistoryStrings struct {
 	StageOp      string
 	LoadFailed   string // %s error
 	CustomerWord string
-
-	Help map[string]string
 }
 
 // HistoryText returns the history strings for lang ("ja", or English).
@@ -155,8 +151,6 @@ var historyEN = HistoryStrings{
 	BotNoTurns:   "The bot made no decisions here.",
 	EvEscalated:  "handed to a person: %s",
 	EvQueue:      "in the queue, position %d",
-	EvJoined:     "%s joined",
-	EvLeft:       "%s left (%s)",
 	EvTransfer:   "transferred to %s",
 	EvCallback:   "phone callback booked for %s",
 	EvRating:     "rated the %s %d/5",
@@ -166,13 +160,6 @@ var historyEN = HistoryStrings{
 	StageOp:      "operator",
 	LoadFailed:   "Could not load: %s",
 	CustomerWord: "customer",
-
-	Help: map[string]string{
-		"open": "open", "search": "type to search", "filter": "filters", "mark": "mark", "export": "export",
-		"delete": "delete", "quit": "quit", "back": "back", "page": "page", "hits": "next/prev hit",
-		"panel": "side panel", "copy": "copy", "resume": "resume in chat", "scroll": "scroll", "help": "more keys",
-		"retry": "retry", "top": "top",
-	},
 }
 
 var historyJA = HistoryStrings{
@@ -239,8 +226,6 @@ var historyJA = HistoryStrings{
 	BotNoTurns:   "ボットの判断はありません。",
 	EvEscalated:  "担当者に引き継ぎ: %s",
 	EvQueue:      "順番待ち %d番目",
-	EvJoined:     "%s が参加しました",
-	EvLeft:       "%s が退出しました（%s）",
 	EvTransfer:   "%s へ引き継ぎました",
 	EvCallback:   "折り返し電話を %s に予約",
 	EvRating:     "%sの評価 %d/5",
@@ -250,66 +235,4 @@ var historyJA = HistoryStrings{
 	StageOp:      "担当者",
 	LoadFailed:   "読み込めませんでした: %s",
 	CustomerWord: "お客様",
-
-	Help: map[string]string{
-		"open": "開く", "search": "入力で検索", "filter": "絞り込み", "mark": "選択", "export": "書き出し",
-		"delete": "削除", "quit": "終了", "back": "戻る", "page": "ページ", "hits": "次／前の一致",
-		"panel": "サイドパネル", "copy": "コピー", "resume": "チャットで再開", "scroll": "スクロール", "help": "キー一覧",
-		"retry": "再試行", "top": "先頭",
-	},
-}
-
-// HistoryKeys are the history browser's bindings. In the list, printable
-// keys type into the search, so every list action is a control or
-// navigation key; the open conversation has no text input, so it uses
-// letters.
-type HistoryKeys struct {
-	Up, Down, PageUp, PageDown, Home key.Binding
-	Open, Back, Quit, Help           key.Binding
-	Filter, Mark, Export, Delete     key.Binding
-
-	// Open conversation.
-	ScrollUp, ScrollDown, PgUp, PgDown key.Binding
-	NextHit, PrevHit, Panel            key.Binding
-	Copy, ConvExport, ConvDelete       key.Binding
-	Resume                             key.Binding
-
-	Retry key.Binding
-}
-
-// NewHistoryKeys builds the bindings with help in the UI language.
-func NewHistoryKeys(t *HistoryStrings) HistoryKeys {
-	h := t.Help
-	b := func(help, label string, keys ...string) key.Binding {
-		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(label, help))
-	}
-	return HistoryKeys{
-		Up:       b(h["scroll"], "↑/↓", "up"),
-		Down:     b(h["scroll"], "↓", "down"),
-		PageUp:   b(h["page"], "pgup/pgdn", "pgup"),
-		PageDown: b(h["page"], "pgdn", "pgdown"),
-		Home:     b(h["top"], "home", "home"),
-		Open:     b(h["open"], "enter", "enter"),
-		Back:     b(h["back"], "esc", "esc"),
-		Quit:     b(h["quit"], "ctrl+c", "ctrl+c"),
-		Help:     b(h["help"], "f1", "f1"),
-		Filter:   b(h["filter"], "ctrl+f", "ctrl+f"),
-		Mark:     b(h["mark"], "ctrl+t", "ctrl+t"),
-		Export:   b(h["export"], "ctrl+e", "ctrl+e"),
-		Delete:   b(h["delete"], "ctrl+d", "ctrl+d"),
-
-		ScrollUp:   b(h["scroll"], "↑/↓", "up", "k"),
-		ScrollDown: b(h["scroll"], "↓", "down", "j"),
-		PgUp:       b(h["page"], "pgup/pgdn", "pgup", "b"),
-		PgDown:     b(h["page"], "pgdn", "pgdown", "f", "space"),
-		NextHit:    b(h["hits"], "n/N", "n"),
-		PrevHit:    b(h["hits"], "N", "N"),
-		Panel:      b(h["panel"], "tab", "tab"),
-		Copy:       b(h["copy"], "y", "y"),
-		ConvExport: b(h["export"], "e", "e"),
-		ConvDelete: b(h["delete"], "d", "d"),
-		Resume:     b(h["resume"], "r", "r"),
-
-		Retry: b(h["retry"], "r", "r"),
-	}
 }

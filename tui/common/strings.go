@@ -1,8 +1,20 @@
 package common
 
-// Strings holds every UI string of the customer app in one language. Both
-// languages fill every field; a test checks that none is empty. Texts with
-// verbs take fmt arguments, noted beside them.
+import (
+	"fmt"
+	"time"
+)
+
+// Strings holds every UI string of the customer app in one language, and
+// the help of every key of the three apps. Both languages fill every field
+// with the same fmt verbs (a test checks); texts with verbs take fmt
+// arguments, noted beside them, and a language that needs them in another
+// order says so with explicit indexes (%[2]s).
+//
+// This, with HistoryStrings and TrainStrings, is the one way the UI holds a
+// string in two languages: a struct per app, filled once per language and
+// chosen by Text, HistoryText or TrainText. A text that two apps say alike
+// lives here once.
 type Strings struct {
 	AppTitle        string
 	TooSmall        string
@@ -35,8 +47,8 @@ type Strings struct {
 	PhoneBookSlot   string // %s slot
 	PhoneChatNow    string
 	BookedTitle     string
-	BookedWithin    string // %s phone, %d minutes
-	BookedSlot      string // %s phone, %s time
+	BookedWithin    string // %[1]s phone, %[2]d minutes
+	BookedSlot      string // %[1]s phone, %[2]s time
 	BookedSaved     string // %s id
 	Status          map[string]string
 
@@ -53,21 +65,21 @@ type Strings struct {
 	NotSaved         string
 	Placeholder      string
 	NewBelow         string
-	PasteCut         string // %d chars, %d lines
-	PasteManyLines   string // %d lines
-	Escalated        string // %s reason
-	Reasons          map[string]string
+	PasteCut         string            // %d chars, %d lines
+	PasteManyLines   string            // %d lines
+	Escalated        string            // %s reason
+	Reasons          map[string]string // escalation reasons, for the customer (ReasonText)
 	ChoiceTitle      string
 	ChoiceFirst      string // %s eta
 	ChoiceNative     string // %s language, %s eta
 	ChoiceNoNative   string
 	ChoiceHint       string
-	EventJoined      string // %s label
-	EventBack        string // %s label: the same operator takes the chat back
-	EventLeft        string // %s name, %s cause
-	EventTransfer    string // %s from, %s to
-	EventBooked      string // %s phone %s time
-	Causes           map[string]string
+	EventJoined      string            // %s label
+	EventBack        string            // %s label: the same operator takes the chat back
+	EventLeft        string            // %s name, %s cause
+	EventTransfer    string            // %s from, %s to
+	EventBooked      string            // %s phone %s time
+	Causes           map[string]string // why an operator left (CauseText)
 	Resolved         string
 	ReceiptTitle     string
 	ReceiptReason    string
@@ -102,11 +114,22 @@ type Strings struct {
 	EventResumed   string // the inline event when a conversation is resumed
 	ResumeLoading  string // the status line while it loads
 	SavingQuit     string // shown while quitting waits for queued writes
+	SavingWaiting  string // quitting waits for %d writes the store has refused so far (%s: why)
+	QuitKept       string // after the app: the conversation %s was kept, unfinished
+	QuitRecovered  string // after the app: %d entries not stored are in file %s; %s again
+	QuitLost       string // after the app: %d entries could not be stored nor written to a file (%s)
 	ResumeFailed   string // %s: the error
 	ResumeClosed   string // the history's answer to resuming a closed one
 	ResumeReadOnly string // the history's answer when the store is read-only
 
-	// Help.
+	// Times, waits and languages.
+	SlotLayout    string            // time.Format layout of a callback's time
+	ETAUnder      string            // a wait under a minute
+	ETAOne        string            // a wait of about one minute
+	ETAMinutes    string            // %d minutes
+	LanguageNames map[string]string // language codes named in the UI language
+
+	// Help names what each key does, in every app.
 	Help map[string]string
 }
 
@@ -150,8 +173,8 @@ var stringsEN = Strings{
 	PhoneBookSlot:   "Enter: book a call for %s",
 	PhoneChatNow:    "Tab: chat now instead",
 	BookedTitle:     "Callback booked",
-	BookedWithin:    "We will call %s within %d minutes.",
-	BookedSlot:      "We will call %s at %s.",
+	BookedWithin:    "We will call %[1]s within %[2]d minutes.",
+	BookedSlot:      "We will call %[1]s at %[2]s.",
 	BookedSaved:     "Saved as %s.",
 	Status:          map[string]string{"delivered": "delivered", "in_transit": "in transit", "cancelled": "cancelled", "returned": "returned"},
 
@@ -186,6 +209,10 @@ var stringsEN = Strings{
 	EventResumed:     "Conversation resumed",
 	ResumeLoading:    "Loading the conversation…",
 	SavingQuit:       "Saving… the app closes when everything is written (ctrl+c again: quit now).",
+	SavingWaiting:    "Saving… %d entries wait for the store (%s); retrying. Ctrl+C again quits now and keeps them in a recovery file.",
+	QuitKept:         "The conversation was kept unfinished: tsunagu history show %s (continue it from tsunagu history).",
+	QuitRecovered:    "%d entries could not be stored; they are in %s. Once the store works, run: tsunagu history import %s",
+	QuitLost:         "%d entries could not be stored, nor written to a recovery file (%s).",
 	ResumeFailed:     "This conversation cannot be resumed: %s",
 	ResumeClosed:     "This conversation is closed, so it cannot be resumed.",
 	ResumeReadOnly:   "The store is read-only, so conversations cannot be resumed from here.",
@@ -217,11 +244,26 @@ var stringsEN = Strings{
 	ClosedLater:   "View it in history later: %s",
 	ClosedNotSave: "Some messages could not be saved.",
 
+	SlotLayout:    "Mon 2 Jan 15:04",
+	ETAUnder:      "under a minute",
+	ETAOne:        "about 1 minute",
+	ETAMinutes:    "about %d minutes",
+	LanguageNames: map[string]string{"ja": "Japanese", "en": "English"},
+
 	Help: map[string]string{
+		// Every app.
 		"quit": "quit", "help": "more keys", "back": "back", "up": "up", "down": "down", "choose": "choose",
-		"filter": "filter", "send": "send", "newline": "new line", "human": "ask for a person", "receipt": "receipt",
-		"why": "why?", "call": "phone call", "end": "rate & close", "scroll": "scroll", "tab": "chat instead",
-		"history": "view in history",
+		"send": "send", "newline": "new line", "scroll": "scroll",
+		// The customer app.
+		"human": "ask for a person", "receipt": "receipt", "why": "why?", "call": "phone call", "end": "rate & close",
+		"tab": "chat instead", "history": "view in history",
+		// The history browser.
+		"open": "open", "search": "type to search", "filter": "filters", "mark": "mark", "export": "export",
+		"delete": "delete", "page": "page", "hits": "next/prev hit", "panel": "side panel", "copy": "copy",
+		"resume": "resume in chat", "retry": "retry", "top": "top",
+		// The trainee app.
+		"play": "play", "transfer": "transfer", "callback": "callback", "wait": "wait 30s", "close": "close chat",
+		"team": "team", "cancel": "cancel", "list": "scenario list",
 	},
 }
 
@@ -257,8 +299,8 @@ var stringsJA = Strings{
 	PhoneBookSlot:   "Enter: %s に予約",
 	PhoneChatNow:    "Tab: 代わりに今すぐチャット",
 	BookedTitle:     "お電話の予約を承りました",
-	BookedWithin:    "%d分以内に %s へお電話します。",
-	BookedSlot:      "%s に %s へお電話します。",
+	BookedWithin:    "%[2]d分以内に %[1]s へお電話します。",
+	BookedSlot:      "%[2]s に %[1]s へお電話します。",
 	BookedSaved:     "%s として保存しました。",
 	Status:          map[string]string{"delivered": "配達済み", "in_transit": "配送中", "cancelled": "キャンセル済み", "returned": "返品済み"},
 
@@ -293,6 +335,10 @@ var stringsJA = Strings{
 	EventResumed:     "会話を再開しました",
 	ResumeLoading:    "会話を読み込んでいます…",
 	SavingQuit:       "保存しています…書き込みが終わると終了します（もう一度 ctrl+c ですぐ終了）。",
+	SavingWaiting:    "保存しています… %d 件が保存待ちです（%s）。再試行しています。もう一度 Ctrl+C で今すぐ終了し、復旧ファイルに残します。",
+	QuitKept:         "会話は未完了のまま保存されました: tsunagu history show %s（tsunagu history から続けられます）",
+	QuitRecovered:    "%d 件を保存できなかったため、%s に書き出しました。保存先が使えるようになったら次を実行してください: tsunagu history import %s",
+	QuitLost:         "%d 件を保存できず、復旧ファイルにも書き出せませんでした（%s）。",
 	ResumeFailed:     "この会話は再開できません: %s",
 	ResumeClosed:     "この会話は終了しているため、再開できません。",
 	ResumeReadOnly:   "保存先が読み取り専用のため、ここから会話を再開できません。",
@@ -324,23 +370,66 @@ var stringsJA = Strings{
 	ClosedLater:   "あとから履歴で見る: %s",
 	ClosedNotSave: "一部のメッセージを保存できませんでした。",
 
+	SlotLayout:    "1月2日 15:04",
+	ETAUnder:      "1分未満",
+	ETAOne:        "約1分",
+	ETAMinutes:    "約%d分",
+	LanguageNames: map[string]string{"ja": "日本語", "en": "英語"},
+
 	Help: map[string]string{
+		// Every app.
 		"quit": "終了", "help": "キー一覧", "back": "戻る", "up": "上", "down": "下", "choose": "選択",
-		"filter": "絞り込み", "send": "送信", "newline": "改行", "human": "担当者と話す", "receipt": "引き継ぎ内容",
-		"why": "理由", "call": "電話", "end": "評価して終了", "scroll": "スクロール", "tab": "チャットへ",
-		"history": "履歴で見る",
+		"send": "送信", "newline": "改行", "scroll": "スクロール",
+		// The customer app.
+		"human": "担当者と話す", "receipt": "引き継ぎ内容", "why": "理由", "call": "電話", "end": "評価して終了",
+		"tab": "チャットへ", "history": "履歴で見る",
+		// The history browser.
+		"open": "開く", "search": "入力で検索", "filter": "絞り込み", "mark": "選択", "export": "書き出し",
+		"delete": "削除", "page": "ページ", "hits": "次／前の一致", "panel": "サイドパネル", "copy": "コピー",
+		"resume": "チャットで再開", "retry": "再試行", "top": "先頭",
+		// The trainee app.
+		"play": "開始", "transfer": "転送", "callback": "折り返し予約", "wait": "30秒待つ", "close": "対応終了",
+		"team": "担当", "cancel": "キャンセル", "list": "シナリオ一覧",
 	},
 }
 
-// LangName names a language code in the UI language.
-func LangName(code, ui string) string {
-	names := map[string][2]string{"ja": {"日本語", "Japanese"}, "en": {"英語", "English"}}
-	n, ok := names[code]
-	if !ok {
-		return code
+// Slot says when a callback is due.
+func (t *Strings) Slot(at time.Time) string { return at.Format(t.SlotLayout) }
+
+// ETA rounds a wait to whole minutes, or "under a minute".
+func (t *Strings) ETA(d time.Duration) string {
+	switch mins := int((d + 30*time.Second) / time.Minute); {
+	case mins < 1:
+		return t.ETAUnder
+	case mins == 1:
+		return t.ETAOne
+	default:
+		return fmt.Sprintf(t.ETAMinutes, mins)
 	}
-	if ui == "ja" {
-		return n[0]
+}
+
+// Language names a language code, or gives the code when it has no name.
+func (t *Strings) Language(code string) string {
+	if n, ok := t.LanguageNames[code]; ok {
+		return n
 	}
-	return n[1]
+	return code
+}
+
+// ReasonText says why a conversation was handed to a person, from the
+// escalation reason's code; an unknown code is shown as it is.
+func (t *Strings) ReasonText(code string) string {
+	if r, ok := t.Reasons[code]; ok {
+		return r
+	}
+	return code
+}
+
+// CauseText says why an operator left, from the cause's code; an unknown
+// code is shown as it is.
+func (t *Strings) CauseText(code string) string {
+	if c := t.Causes[code]; c != "" {
+		return c
+	}
+	return code
 }

@@ -26,9 +26,10 @@ const (
 // Input is the chat's multi-line message box. Enter is left to the caller
 // (it sends); the Newline binding inserts a line break.
 type Input struct {
-	ta     textarea.Model
-	text   *common.Strings
-	notice string
+	common.NoKeys // Enter and the newline key are the screen's
+	ta            textarea.Model
+	text          *common.Strings
+	notice        string
 }
 
 // NewInput returns a focused input.

@@ -107,6 +107,14 @@ func Why(st *common.Styles, t *common.Strings, d *bot.Decision, width, height in
 	return panel(st, t.WhyTitle, rows, width, height)
 }
 
+// Panel draws a titled side panel of rows (the history's list of the bot's
+// decisions) in the same bordered box as the receipt and "why?" panels:
+// exactly width×height, every row wrapped and cut to fit. Rows must already
+// be sanitised.
+func Panel(st *common.Styles, title string, rows []string, width, height int) string {
+	return panel(st, title, rows, width, height)
+}
+
 // panel draws a bordered box of exactly width×height (when there is room).
 // Every row is sanitised and wrapped, then cut to fit.
 func panel(st *common.Styles, title string, rows []string, width, height int) string {

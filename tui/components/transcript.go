@@ -60,9 +60,10 @@ type cachedMessage struct {
 // the visible window. The scroll position is a (message, line) anchor for the
 // bottom row, so a resize re-wraps only what becomes visible.
 type Transcript struct {
-	st   *common.Styles
-	text *common.Strings
-	msgs []cachedMessage
+	common.NoKeys // its keys are the screen's (the chat scrolls it)
+	st            *common.Styles
+	text          *common.Strings
+	msgs          []cachedMessage
 
 	width, height int
 
@@ -344,4 +345,17 @@ func wordWrap(text string, width int) []string {
 		out = append(out, strings.Split(ansi.Hardwrap(l, width, true), "\n")...)
 	}
 	return out
+}
+
+// RevealMessage scrolls so that message i starts on the top row (or, near
+// the end, is visible with the last line at the bottom). The history screen
+// uses it to open a conversation at its start and to jump between hits.
+func (t *Transcript) RevealMessage(i int) {
+	if len(t.msgs) == 0 || t.height <= 0 {
+		return
+	}
+	i = min(max(i, 0), len(t.msgs)-1)
+	t.follow, t.unread = false, false
+	t.anchorMsg, t.anchorLine = i, 0
+	t.forward(t.height - 1)
 }
