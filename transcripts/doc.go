@@ -2,7 +2,8 @@
 // holding every conversation, its messages and events, the indexes that list
 // and search them, and trainees' training sessions. It also owns the record
 // format of SPEC section 8, export (Markdown, JSON, JSON Lines), import, card
-// number masking (MaskCards) and deletion that really removes text.
+// number masking (MaskCards, MaskCardDetails), deletion that really removes
+// text, and the checksums and checks that find bit rot.
 //
 // # API
 //
@@ -15,8 +16,10 @@
 //	page, err := s.List(transcripts.Filter{Status: ..., Topic: ..., From: ..., Escalated: true}, page.Next, 20)
 //	conv, err := s.Load(id)
 //	res, err := s.Search("返品", transcripts.Filter{}, 20)
-//	err = s.Delete(id)                       // then compacts the file
-//	err = s.Export(w, transcripts.FormatMarkdown, ids...) // ExportFile writes atomically, 0600
+//	err = s.Delete(id)                       // then purges the file (purge.go)
+//	err = s.ExportLang(w, transcripts.FormatMarkdown, "ja", ids...) // Export: English; ExportFile(Lang) writes atomically, 0600
+//	rep, err := s.ExportAll(w, transcripts.FormatJSONLines, transcripts.ExportOptions{SkipDamaged: true})
+//	rep, err := r.Check()                    // every page, record and checksum; changes nothing (readers too)
 //	rep, err := s.Import(r)                  // JSON Lines
 //	id, err := s.SaveTraining(transcripts.TrainingSession{...}); list, err := s.ListTraining(trainee, 0)
 //
@@ -25,8 +28,24 @@
 // Batch is never used: it waits to gather work. AppendEntry is idempotent for
 // a retried identical entry. Everything returned is copied out of the
 // transaction. Stored text is cleaned first: invalid UTF-8 becomes U+FFFD and
-// card numbers are masked (MaskCards), in messages, names, packets and kept
-// unknown fields alike, so they never reach the file or the index.
+// card numbers are masked (MaskCards), with a CVV or expiry next to them, in
+// messages, names, ids, packets and kept unknown fields alike, so they never
+// reach the file or the index. MaskCardDetails(text) also reports whether it
+// found one.
+//
+// # Integrity
+//
+// Every record (header, entry, training session) is stored with a CRC-32C of
+// its key and JSON (checksum.go) and checked on every read; a header counts
+// its entries, so a lost one is noticed. Damage is a *DamagedError
+// (ErrDamaged) naming the conversation; nothing else is affected, and List
+// shows the conversation's row with Summary.Damaged set. Transactions run
+// with debug.SetPanicOnFault, so a read past the memory map is an error, not
+// a crash. ExportAll and Check read the file through their own checking
+// reader (rawread.go) instead of bbolt's, which trusts its pages: on any
+// damage they neither crash nor hang nor return changed text. ExportAll
+// stops at the first damaged conversation with an *ExportStoppedError, or
+// with SkipDamaged writes every other one and lists it.
 //
 // # Errors
 //
@@ -40,9 +59,12 @@
 // Upgrade), ErrNewerSchema
 // (*SchemaError), ErrDiskFull (*DiskFullError: ENOSPC or EFBIG, the
 // transaction was rolled back, the file is valid, retry later), ErrNotFound,
-// ErrExists, ErrInvalid, ErrClosed. Panics inside bbolt (damaged pages) are
-// recovered around Open and every transaction; the store then shuts and moves
-// the file aside. Nothing here prints a stack trace.
+// ErrExists, ErrInvalid, ErrClosed, ErrDamaged (*DamagedError,
+// *ExportStoppedError). Delete adds *DeleteFailedError (disk full, nothing
+// deleted) and *PurgePendingError (deleted, but its text is wiped only at
+// the next open). Panics inside bbolt (damaged pages) are recovered around
+// Open and every transaction; the store then shuts and moves the file
+// aside. Nothing here prints a stack trace.
 //
 // # One writer, many readers
 //
@@ -63,6 +85,9 @@
 //
 //	meta/
 //	    schema_version          -> BE version (see migrations in schema.go)
+//	    purge_pending           -> present while a delete's purge is owed
+//	    seal_from               -> present while records without checksums
+//	                               may remain: the last conversation sealed
 //	conversations/
 //	    <id>                    -> JSON header: the conversation without entries,
 //	                               plus counters (entries, last_at, escalated,
@@ -78,6 +103,10 @@
 //	training/
 //	    <BE seq>                -> JSON TrainingSession
 //
+// Header, entry and training values are sealed: 0xC1, then CRC-32C(key ||
+// json) big-endian, then the JSON (records written before version 4 may
+// still be the JSON alone until a writer seals them).
+//
 // Ids never contain 0x00 or control characters, and terms never contain
 // 0x00, so the separators are unambiguous.
 //
@@ -89,6 +118,17 @@
 // (writing). Version 1 holds the records; version 2 adds by_time and terms,
 // built from the records; version 3 makes the records faithful (one close
 // event per conversation, customer authors as names, never "You"; see
-// faithful.go). A read-only open never migrates: it reads version 2 as if it
-// had version 3, and asks for a write open (Upgrade) for version 1.
+// faithful.go); version 4 adds checksums, sealed by the next writer in
+// transactions of 2,000 conversations (seal_from). A read-only open never
+// migrates: it reads version 2 as if it had version 3 (fixing what it reads
+// in memory), reads records without checksums as they are, and asks for a
+// write open (Upgrade) for version 1.
+//
+// # After a crash
+//
+// A writer's Open removes NAME.compact-* and dead processes' NAME.new-PID
+// copies, seals what is left unsealed, finishes a purge that was owed, and
+// removes the .NAME.tmp-PID-* files of exports (listed in NAME.exports)
+// whose process died. A read-only open leaves all of them for the next
+// writer: it changes nothing on disk.
 package transcripts

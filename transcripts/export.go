@@ -4,8 +4,6 @@ import (
 	"bufio"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"strings"
 
 	"tsunagu/transcripts/termsafe"
@@ -48,8 +46,10 @@ func EncodeJSON(c Conversation) ([]byte, error) {
 // decodes to the same values.
 func SafeJSON(v any) ([]byte, error) { return marshalJSON(v) }
 
-// Export writes the conversations with the given ids (all of them, newest
-// first, when ids is empty) to w. Markdown is labelled in English.
+// Export writes the conversations with the given ids to w, with the
+// Markdown labelled in English. With no ids it exports all of them, newest
+// first, as ExportAll does: a damaged conversation stops it with an
+// *ExportStoppedError naming it.
 func (s *Store) Export(w io.Writer, format Format, ids ...string) error {
 	return s.ExportLang(w, format, "en", ids...)
 }
@@ -57,39 +57,17 @@ func (s *Store) Export(w io.Writer, format Format, ids ...string) error {
 // ExportLang is Export with the Markdown labelled in lang (see LabelsFor);
 // JSON is the same in every language.
 func (s *Store) ExportLang(w io.Writer, format Format, lang string, ids ...string) error {
-	bw := bufio.NewWriterSize(w, 64<<10)
-	first := true
-	write := func(c Conversation) error {
-		switch format {
-		case FormatMarkdown:
-			if !first {
-				bw.WriteString("\n---\n\n")
-			}
-			bw.WriteString(MarkdownIn(c, lang))
-		case FormatJSON, FormatJSONLines:
-			b, err := EncodeJSON(c)
-			if err != nil {
-				return err
-			}
-			bw.Write(b)
-			bw.WriteByte('\n')
-		default:
-			return fmt.Errorf("%w: unknown export format %q", ErrInvalid, format)
-		}
-		first = false
-		return nil
-	}
 	if len(ids) == 0 {
-		if err := s.ForEach(write); err != nil {
-			return err
-		}
+		_, err := s.ExportAll(w, format, ExportOptions{Lang: lang})
+		return err
 	}
-	for _, id := range ids {
+	bw := bufio.NewWriterSize(w, 64<<10)
+	for i, id := range ids {
 		c, err := s.Load(id)
 		if err != nil {
 			return err
 		}
-		if err := write(c); err != nil {
+		if err := writeExported(bw, format, lang, c, i == 0); err != nil {
 			return err
 		}
 	}
@@ -98,47 +76,21 @@ func (s *Store) ExportLang(w io.Writer, format Format, lang string, ids ...strin
 
 // ExportFile writes an export to path atomically with mode 0600: to a
 // temporary file in the same folder, fsynced, then renamed into place, so a
-// crash leaves either the old file or the whole new one.
+// crash leaves either the old file or the whole new one (and the next open
+// of the store for writing removes the temporary file).
 func (s *Store) ExportFile(path string, format Format, ids ...string) error {
 	return s.ExportFileLang(path, format, "en", ids...)
 }
 
 // ExportFileLang is ExportFile with the Markdown labelled in lang.
 func (s *Store) ExportFileLang(path string, format Format, lang string, ids ...string) error {
-	return WriteFileAtomic(path, func(w io.Writer) error { return s.ExportLang(w, format, lang, ids...) })
+	return s.writeExportFile(path, func(w io.Writer) error { return s.ExportLang(w, format, lang, ids...) })
 }
 
 // WriteFileAtomic creates path with mode 0600 (whatever the umask) from what
 // fill writes, atomically.
-func WriteFileAtomic(path string, fill func(io.Writer) error) (err error) {
-	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return fmt.Errorf("cannot write %s: %w", path, err)
-	}
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(f.Name())
-		}
-	}()
-	if err = f.Chmod(fileMode); err != nil {
-		return err
-	}
-	if err = fill(f); err != nil {
-		return err
-	}
-	if err = f.Sync(); err != nil {
-		return diskErr(path, err)
-	}
-	if err = f.Close(); err != nil {
-		return diskErr(path, err)
-	}
-	if err = os.Rename(f.Name(), path); err != nil {
-		return err
-	}
-	syncDir(dir)
-	return nil
+func WriteFileAtomic(path string, fill func(io.Writer) error) error {
+	return writeFileAtomic(path, nil, fill)
 }
 
 // --- Markdown --------------------------------------------------------------------

@@ -103,7 +103,8 @@ func faithfulEntries(entries []Entry, customerName string) []Entry {
 }
 
 // rawMarkers are quick byte tests on stored entries (compact JSON written by
-// marshalJSON), so that the migration decodes only entries it may change.
+// marshalJSON, sealed or not: the JSON follows the checksum as it is), so
+// that the migration decodes only entries it may change.
 var rawMarkers = func() [][]byte {
 	out := [][]byte{[]byte(`"event":"closed"`), []byte(`"event":"resumed"`)}
 	for _, w := range customerUIWords {
@@ -137,8 +138,12 @@ func lastClose(tx *bbolt.Tx, id string) (uint64, bool) {
 		if !rawMayNeedFix(v) {
 			continue
 		}
-		var e Entry
-		if json.Unmarshal(v, &e) != nil || e.Role != RoleSystem {
+		js, _, err := unseal(k, v)
+		if err != nil {
+			continue // damaged: Check reports it
+		}
+		e, err := decodeEntry(js)
+		if err != nil || e.Role != RoleSystem {
 			continue
 		}
 		switch e.Event {

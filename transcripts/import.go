@@ -58,6 +58,9 @@ func (s *Store) Import(r io.Reader) (ImportReport, error) {
 		return rep, s.readOnly
 	}
 	br := bufio.NewReaderSize(r, 1<<20)
+	if head, _ := br.Peek(len(utf8BOM)); bytes.Equal(head, utf8BOM) {
+		br.Discard(len(utf8BOM)) // editors on Windows start files with one
+	}
 	seen := map[string]bool{}
 	var batch []Conversation
 	var batchLines []int
@@ -67,7 +70,7 @@ func (s *Store) Import(r io.Reader) (ImportReport, error) {
 	bad := func(line int, msg string) {
 		rep.BadLines++
 		if len(rep.Errors) < MaxImportErrors {
-			rep.Errors = append(rep.Errors, LineError{Line: line, Err: msg})
+			rep.Errors = append(rep.Errors, LineError{Line: line, Err: MaskCards(msg)}) // messages may quote values
 		}
 	}
 	flush := func() error {
@@ -143,6 +146,7 @@ func (s *Store) Import(r io.Reader) (ImportReport, error) {
 			continue
 		}
 		record = nil
+		c.ID = MaskCards(c.ID) // as stored; also what reports show
 		if seen[c.ID] {
 			rep.Skipped = append(rep.Skipped, Skipped{Line: recordLine, ID: c.ID})
 			continue
@@ -164,6 +168,8 @@ func (s *Store) Import(r io.Reader) (ImportReport, error) {
 }
 
 var errLineTooLong = errors.New("line too long")
+
+var utf8BOM = []byte("\xEF\xBB\xBF")
 
 // readLine returns the next line without its newline, at most limit bytes.
 func readLine(br *bufio.Reader, limit int) ([]byte, error) {

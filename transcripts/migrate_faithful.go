@@ -2,8 +2,7 @@ package transcripts
 
 import (
 	"bytes"
-	"encoding/json"
-	"fmt"
+	"errors"
 
 	"go.etcd.io/bbolt"
 )
@@ -16,7 +15,9 @@ const faithfulVersion = 3
 // faithfulRecords is version 3: it removes duplicate close events (keeping
 // the first of each run) and replaces customer authors stored as the UI
 // word "You"/「あなた」 with the customer's name, or none. The headers'
-// counters and the search index follow.
+// counters and the search index follow. A damaged conversation (a record
+// that fails its checksum or does not decode) is left as it is, for Check
+// to report: damage in one conversation never stops an upgrade.
 func faithfulRecords(tx *bbolt.Tx) error {
 	eb := tx.Bucket(bucketEntries)
 	// Walk every entry once, in key order (a conversation's entries are
@@ -27,7 +28,8 @@ func faithfulRecords(tx *bbolt.Tx) error {
 		entry *Entry // nil: delete
 	}
 	var changes []change
-	var ids []string // conversations with changes, in order
+	var ids []string          // conversations with changes, in order
+	skip := map[string]bool{} // damaged conversations, left alone
 	var current string
 	var closes closeTracker
 	c := eb.Cursor()
@@ -42,9 +44,14 @@ func faithfulRecords(tx *bbolt.Tx) error {
 		if !rawMayNeedFix(v) {
 			continue
 		}
+		js, _, err := unseal(k, v)
 		var e Entry
-		if err := json.Unmarshal(v, &e); err != nil {
-			return fmt.Errorf("conversation %s entry %x: stored record is unreadable: %w", current, k[i+1:], err)
+		if err == nil {
+			e, err = decodeEntry(js)
+		}
+		if err != nil {
+			skip[current] = true
+			continue
 		}
 		var ch *change
 		switch {
@@ -67,30 +74,44 @@ func faithfulRecords(tx *bbolt.Tx) error {
 	// Terms before, per changed conversation, to drop the ones that go.
 	before := map[string]map[string]struct{}{}
 	headers := map[string]*header{}
+	kept := ids[:0]
 	for _, id := range ids {
-		h, err := getHeader(tx, id)
-		if err != nil {
-			return err
+		if skip[id] {
+			continue
 		}
-		entries, err := loadEntries(tx, id)
+		h, err := getHeader(tx, id)
+		var entries []Entry
+		if err == nil {
+			entries, err = loadEntries(tx, id)
+		}
+		if errors.Is(err, ErrDamaged) || errors.Is(err, ErrNotFound) {
+			skip[id] = true // damaged, or entries without a header: left for Check
+			continue
+		}
 		if err != nil {
 			return err
 		}
 		headers[id], before[id] = h, conversationTerms(h, entries)
+		kept = append(kept, id)
 	}
+	ids = kept
 	for _, ch := range changes {
+		h := headers[string(ch.key[:bytes.IndexByte(ch.key, 0)])]
+		if h == nil {
+			continue // a damaged conversation, left alone
+		}
 		if ch.entry == nil {
 			if err := eb.Delete(ch.key); err != nil {
 				return err
 			}
 			continue
 		}
-		ch.entry.Author = headers[string(ch.key[:bytes.IndexByte(ch.key, 0)])].Customer.Name
+		ch.entry.Author = h.Customer.Name
 		b, err := marshalJSON(ch.entry)
 		if err != nil {
 			return err
 		}
-		if err := eb.Put(ch.key, b); err != nil {
+		if err := eb.Put(ch.key, seal(ch.key, b)); err != nil {
 			return err
 		}
 	}

@@ -60,6 +60,14 @@ func runHelper(mode, path string) int {
 		return helperReadOnly(path)
 	case "rss":
 		return helperPeakRSS(path)
+	case "bitflip":
+		return helperBitFlips(path)
+	case "delete-kill":
+		return helperDeleteKill(path)
+	case "delete-disk-full":
+		return helperDeleteDiskFull(path)
+	case "export-kill":
+		return helperExportKill(path)
 	}
 	fmt.Fprintln(os.Stderr, "unknown helper mode", mode)
 	return 3

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -17,20 +18,9 @@ import (
 func (s *Store) Load(id string) (Conversation, error) {
 	var c Conversation
 	err := s.view(func(tx *bbolt.Tx) error {
-		h, err := getHeader(tx, id)
-		if err != nil {
-			return err
-		}
-		entries, err := loadEntries(tx, id)
-		if err != nil {
-			return err
-		}
-		if legacyRecords(tx) {
-			entries = faithfulEntries(entries, h.Customer.Name)
-		}
-		c = Conversation{ID: h.ID, StartedAt: h.StartedAt, Lang: h.Lang, Customer: h.Customer, OrderID: h.OrderID,
-			Topic: h.Topic, Channel: h.Channel, Status: h.Status, Entries: entries, Extra: h.Extra}
-		return nil
+		var err error
+		c, err = loadConversation(tx, id, legacyRecords(tx))
+		return err
 	})
 	return c, err
 }
@@ -115,6 +105,9 @@ func (s *Store) List(f Filter, cursor string, limit int) (Page, error) {
 			stopAt = timeKey(from)
 		}
 		for ; k != nil; k, row = c.Next() {
+			if len(k) <= 8 {
+				continue // a damaged index key names no conversation
+			}
 			if stopAt != nil && bytes.Compare(k[:8], stopAt) > 0 {
 				break
 			}
@@ -126,11 +119,11 @@ func (s *Store) List(f Filter, cursor string, limit int) (Page, error) {
 			}
 			var h *header
 			if f.hasDates() {
+				var ok bool
 				var err error
-				if h, err = getHeader(tx, string(k[8:])); err != nil {
+				if h, ok, err = datesMatchAt(tx, &f, k); err != nil {
 					return err
-				}
-				if !f.datesMatch(h.StartedAt) {
+				} else if !ok {
 					continue
 				}
 			}
@@ -138,13 +131,14 @@ func (s *Store) List(f Filter, cursor string, limit int) (Page, error) {
 				page.Next = base64.RawURLEncoding.EncodeToString(lastKey(page.Items))
 				break
 			}
-			if h == nil {
-				var err error
-				if h, err = getHeader(tx, string(k[8:])); err != nil {
-					return err
-				}
+			sum, err := summaryAt(tx, h, k, row)
+			if errors.Is(err, ErrNotFound) {
+				continue // a damaged index key names a conversation that is not there
 			}
-			page.Items = append(page.Items, h.summary())
+			if err != nil {
+				return err
+			}
+			page.Items = append(page.Items, sum)
 		}
 		return nil
 	})
@@ -217,29 +211,79 @@ func (s *Store) Search(query string, f Filter, limit int) (SearchResult, error) 
 					continue
 				}
 				if f.hasDates() && !f.datesSure(keyTime([]byte(p))) {
+					var ok bool
 					var err error
-					if h, err = getHeader(tx, p[8:]); err != nil {
+					if h, ok, err = datesMatchAt(tx, &f, []byte(p)); err != nil {
 						return err
-					}
-					if !f.datesMatch(h.StartedAt) {
+					} else if !ok {
 						continue
 					}
 				}
 			}
 			res.Total++
 			if len(res.Items) < limit {
-				if h == nil {
-					var err error
-					if h, err = getHeader(tx, p[8:]); err != nil {
-						return err
-					}
+				sum, err := summaryAt(tx, h, []byte(p), cb.Get([]byte(p)))
+				if errors.Is(err, ErrNotFound) {
+					res.Total--
+					continue
 				}
-				res.Items = append(res.Items, h.summary())
+				if err != nil {
+					return err
+				}
+				res.Items = append(res.Items, sum)
 			}
 		}
 		return nil
 	})
 	return res, err
+}
+
+// summaryAt is the list row of the conversation whose by_time key is k
+// (row is that key's value, or nil), from its header h when the caller
+// read it already (nil: read here). A damaged header does not hide the
+// conversation or stop the list: its row is made from the index and says
+// it is damaged, with its start in UTC (its own zone is in the header).
+func summaryAt(tx *bbolt.Tx, h *header, k, row []byte) (Summary, error) {
+	if h != nil {
+		return h.summary(), nil
+	}
+	h, err := getHeader(tx, string(k[8:]))
+	if err == nil {
+		return h.summary(), nil
+	}
+	var de *DamagedError
+	if !errors.As(err, &de) {
+		return Summary{}, err
+	}
+	sum := Summary{ID: string(k[8:]), StartedAt: keyTime(k).UTC(), Damaged: de.What}
+	sum.LastAt = sum.StartedAt
+	if len(row) >= 3 {
+		if int(row[0]) < len(statusCodes) {
+			sum.Status = statusCodes[row[0]]
+		}
+		sum.Escalated = row[1]&1 != 0
+		sum.Rating = int(row[2])
+		sum.Topic = string(row[3:])
+	}
+	return sum, nil
+}
+
+// datesMatchAt reads the header of the conversation whose by_time key (or
+// posting) is k and reports whether it started on f's dates in its own
+// zone. A damaged header's zone is unknown: its day is taken in UTC, so the
+// list can still show it as damaged. A key naming no stored conversation
+// (a damaged index key) matches nothing.
+func datesMatchAt(tx *bbolt.Tx, f *Filter, k []byte) (h *header, ok bool, err error) {
+	h, err = getHeader(tx, string(k[8:]))
+	switch {
+	case errors.Is(err, ErrNotFound):
+		return nil, false, nil
+	case errors.Is(err, ErrDamaged):
+		return nil, f.datesMatch(keyTime(k).UTC()), nil
+	case err != nil:
+		return nil, false, err
+	}
+	return h, f.datesMatch(h.StartedAt), nil
 }
 
 // Count returns how many conversations the store holds.
@@ -259,20 +303,13 @@ func (s *Store) ForEach(fn func(Conversation) error) error {
 		legacy := legacyRecords(tx)
 		c := tx.Bucket(bucketByTime).Cursor()
 		for k, _ := c.First(); k != nil; k, _ = c.Next() {
-			id := string(k[8:])
-			h, err := getHeader(tx, id)
+			if len(k) <= 8 {
+				continue // a damaged index key names no conversation
+			}
+			conv, err := loadConversation(tx, string(k[8:]), legacy)
 			if err != nil {
 				return err
 			}
-			entries, err := loadEntries(tx, id)
-			if err != nil {
-				return err
-			}
-			if legacy {
-				entries = faithfulEntries(entries, h.Customer.Name)
-			}
-			conv := Conversation{ID: h.ID, StartedAt: h.StartedAt, Lang: h.Lang, Customer: h.Customer, OrderID: h.OrderID,
-				Topic: h.Topic, Channel: h.Channel, Status: h.Status, Entries: entries, Extra: h.Extra}
 			if err := fn(conv); err != nil {
 				return err
 			}
@@ -323,7 +360,7 @@ func (s *Store) SaveTraining(t TrainingSession) (uint64, error) {
 		if err != nil {
 			return err
 		}
-		return b.Put(u64(id), v)
+		return b.Put(u64(id), seal(u64(id), v))
 	})
 	return t.ID, err
 }
@@ -336,8 +373,12 @@ func (s *Store) ListTraining(trainee string, limit int) ([]TrainingSession, erro
 		c := tx.Bucket(bucketTraining).Cursor()
 		for k, v := c.Last(); k != nil; k, v = c.Prev() {
 			var t TrainingSession
-			if err := json.Unmarshal(v, &t); err != nil {
-				return fmt.Errorf("training session %x: stored record is unreadable: %w", k, err)
+			js, _, err := unseal(k, v)
+			if err == nil {
+				err = json.Unmarshal(js, &t)
+			}
+			if err != nil {
+				return &DamagedError{What: fmt.Sprintf("training session %s is damaged or unreadable", keyHex(k))}
 			}
 			if trainee != "" && t.Trainee != trainee {
 				continue

@@ -6,7 +6,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"runtime/debug"
 	"strings"
 	"time"
 
@@ -180,27 +179,33 @@ func (s *Store) WithWriter(holder string, fn func(w *Store) error) error {
 }
 
 // sharedView runs one read transaction on the file opened just for it.
-func (s *Store) sharedView(fn func(tx *bbolt.Tx) error) (err error) {
+func (s *Store) sharedView(fn func(tx *bbolt.Tx) error) error {
+	return s.sharedViewFile(func(tx *bbolt.Tx, _ *os.File) error { return fn(tx) })
+}
+
+// sharedViewFile is sharedView that also hands fn the open file the
+// transaction reads (the checking reader maps the same file, rawread.go).
+func (s *Store) sharedViewFile(fn func(tx *bbolt.Tx, f *os.File) error) (err error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	if s.closed != nil {
 		return s.closed
 	}
-	db, err := s.openShared()
+	db, f, err := s.openShared()
 	if err != nil {
 		return err
 	}
 	var panicked any
 	func() {
+		// A damaged page can fault on the mapped file; make that a panic
+		// recovered here rather than a crash.
+		defer faultsPanic()()
 		defer func() {
 			if r := recover(); r != nil {
 				panicked = r
 			}
 		}()
-		// A damaged page can fault on the mapped file; make that a panic
-		// recovered here rather than a crash.
-		defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
-		err = db.View(fn)
+		err = db.View(func(tx *bbolt.Tx) error { return fn(tx, f) })
 	}()
 	closeBolt(db)
 	if panicked != nil {
@@ -212,16 +217,18 @@ func (s *Store) sharedView(fn func(tx *bbolt.Tx) error) (err error) {
 // openShared opens the file read-only under the shared lock. The file is
 // opened once: the header pages are checked (precheck) on the same open file
 // that bbolt then maps, so the checked file is the one read even if a writer
-// swaps a compacted file in meanwhile.
-func (s *Store) openShared() (db *bbolt.DB, err error) {
-	f, err := os.Open(s.path)
+// swaps a compacted file in meanwhile. f is that file, owned by db (closed
+// with it).
+func (s *Store) openShared() (db *bbolt.DB, f *os.File, err error) {
+	f, err = os.Open(s.path)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
-			return nil, fmt.Errorf("there is no conversation store at %s yet: %w", s.path, fs.ErrNotExist)
+			return nil, nil, fmt.Errorf("there is no conversation store at %s yet: %w", s.path, fs.ErrNotExist)
 		}
-		return nil, fmt.Errorf("cannot open the conversation store %s: %w", s.path, err)
+		return nil, nil, fmt.Errorf("cannot open the conversation store %s: %w", s.path, err)
 	}
 	handed := false // bbolt owns f from then on, and closes it
+	defer faultsPanic()()
 	defer func() {
 		if r := recover(); r != nil {
 			db, err = nil, s.damaged(fmt.Sprint("bbolt: ", r))
@@ -229,20 +236,21 @@ func (s *Store) openShared() (db *bbolt.DB, err error) {
 		}
 		if !handed {
 			f.Close()
+			f = nil
 		}
 	}()
 	if info, err := f.Stat(); err != nil || info.IsDir() {
-		return nil, fmt.Errorf("cannot open the conversation store %s: it is not a file", s.path)
+		return nil, nil, fmt.Errorf("cannot open the conversation store %s: it is not a file", s.path)
 	}
 	if err := lockShared(f, s.opts.Timeout); err != nil {
 		if errors.Is(err, unix.EWOULDBLOCK) {
-			return nil, inUseError(s.path, true)
+			return nil, nil, inUseError(s.path, true)
 		}
-		return nil, fmt.Errorf("cannot open the conversation store %s: %w", s.path, err)
+		return nil, nil, fmt.Errorf("cannot open the conversation store %s: %w", s.path, err)
 	}
 	reason, oneHeaderBad := precheckLocked(f)
 	if reason != "" {
-		return nil, s.damaged(reason)
+		return nil, nil, s.damaged(reason)
 	}
 	s.oneHeaderBad.Store(oneHeaderBad)
 	db, err = bbolt.Open(s.path, fileMode, &bbolt.Options{ReadOnly: true, Timeout: s.opts.Timeout,
@@ -252,15 +260,15 @@ func (s *Store) openShared() (db *bbolt.DB, err error) {
 			return f, nil
 		}})
 	if err == nil {
-		return db, nil
+		return db, f, nil
 	}
 	switch {
 	case errors.Is(err, berrors.ErrTimeout):
-		return nil, inUseError(s.path, true)
+		return nil, nil, inUseError(s.path, true)
 	case errors.Is(err, berrors.ErrInvalid), errors.Is(err, berrors.ErrVersionMismatch), errors.Is(err, berrors.ErrChecksum):
-		return nil, s.damaged(err.Error())
+		return nil, nil, s.damaged(err.Error())
 	}
-	return nil, fmt.Errorf("cannot open the conversation store %s: %w", s.path, err)
+	return nil, nil, fmt.Errorf("cannot open the conversation store %s: %w", s.path, err)
 }
 
 // lockShared takes the shared flock on f, waiting up to timeout for a

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf16"
 	"unicode/utf8"
 )
 
@@ -146,6 +147,9 @@ type Summary struct {
 	Escalated bool      `json:"escalated"`
 	Rating    int       `json:"rating,omitempty"` // last rating given, 0 if none
 	Preview   string    `json:"preview,omitempty"`
+	// Damaged is set when the conversation's record is damaged: it says
+	// what is wrong, and the row holds only what the list index knows.
+	Damaged string `json:"damaged,omitempty"`
 }
 
 // header is the stored form of a conversation without its entries.
@@ -165,6 +169,11 @@ type header struct {
 	Escalated bool      `json:"escalated,omitempty"`
 	Rating    int       `json:"rating,omitempty"`
 	Preview   string    `json:"preview,omitempty"`
+}
+
+func (h *header) conversation(entries []Entry) Conversation {
+	return Conversation{ID: h.ID, StartedAt: h.StartedAt, Lang: h.Lang, Customer: h.Customer, OrderID: h.OrderID,
+		Topic: h.Topic, Channel: h.Channel, Status: h.Status, Entries: entries, Extra: h.Extra}
 }
 
 func (h *header) summary() Summary {
@@ -206,8 +215,8 @@ func unsafeRune(r rune) bool {
 	switch {
 	case r == 0x7f, r >= 0x80 && r <= 0x9f:
 		return true
-	case r == 0xad, r == 0x061c, r == 0x180e, r >= 0x200b && r <= 0x200f, r >= 0x202a && r <= 0x202e,
-		r >= 0x2060 && r <= 0x206f, r == 0xfeff, r >= 0xfff9 && r <= 0xfffb:
+	case r == 0xad, r == 0x034f, r == 0x061c, r == 0x180e, r >= 0x200b && r <= 0x200f, r >= 0x202a && r <= 0x202e,
+		r >= 0x2060 && r <= 0x206f, r == 0xfeff, r >= 0xfff9 && r <= 0xfffb, r >= 0xe0000 && r <= 0xe007f:
 		return true
 	}
 	return false
@@ -227,6 +236,11 @@ func escapeUnsafeRunes(b []byte) []byte {
 	var out bytes.Buffer
 	for _, r := range string(b) {
 		if unsafeRune(r) {
+			if r > 0xffff { // JSON escapes beyond the BMP as a surrogate pair
+				r1, r2 := utf16.EncodeRune(r)
+				fmt.Fprintf(&out, `\u%04x\u%04x`, r1, r2)
+				continue
+			}
 			fmt.Fprintf(&out, `\u%04x`, r)
 			continue
 		}
@@ -464,16 +478,20 @@ func (c *Conversation) decodeKnownOnly(data []byte) bool {
 		out.Entries = make([]Entry, len(w.Entries))
 	}
 	for i, we := range w.Entries {
-		e := Entry{At: we.At, Role: we.Role, Author: we.Author, Text: we.Text, Event: we.Event}
-		if m := we.Meta; m != nil {
-			e.Meta = &Meta{Intent: m.Intent, Action: m.Action, Confidence: m.Confidence, Reason: m.Reason,
-				Rules: m.Rules, OperatorID: m.OperatorID, Operator: m.Operator, QueuePosition: m.QueuePosition,
-				Rating: m.Rating, CallbackAt: m.CallbackAt, Packet: m.Packet, Case: m.Case}
-		}
-		out.Entries[i] = e
+		out.Entries[i] = we.entry()
 	}
 	*c = out
 	return true
+}
+
+func (we *wireEntry) entry() Entry {
+	e := Entry{At: we.At, Role: we.Role, Author: we.Author, Text: we.Text, Event: we.Event}
+	if m := we.Meta; m != nil {
+		e.Meta = &Meta{Intent: m.Intent, Action: m.Action, Confidence: m.Confidence, Reason: m.Reason,
+			Rules: m.Rules, OperatorID: m.OperatorID, Operator: m.Operator, QueuePosition: m.QueuePosition,
+			Rating: m.Rating, CallbackAt: m.CallbackAt, Packet: m.Packet, Case: m.Case}
+	}
+	return e
 }
 
 // --- validation and cleaning before storage --------------------------------
@@ -496,6 +514,27 @@ func validID(id string) error {
 		}
 	}
 	return nil
+}
+
+// Conversations are kept in time order by their start in nanoseconds since
+// 1970 (int64), which reaches from 1677 to 2262: whole years inside that.
+const (
+	minYear = 1678
+	maxYear = 2261
+)
+
+// storableTime clamps a filter's time into the years a start can have, so
+// that "from 3000-01-01" finds nothing instead of wrapping around.
+func storableTime(t time.Time) time.Time {
+	lo := time.Date(minYear, 1, 1, 0, 0, 0, 0, time.UTC)
+	hi := time.Date(maxYear+1, 1, 1, 0, 0, 0, 0, time.UTC)
+	switch {
+	case t.Before(lo):
+		return lo
+	case t.After(hi):
+		return hi
+	}
+	return t
 }
 
 func validateEntry(e *Entry) error {
@@ -524,6 +563,10 @@ func validateHeader(c *Conversation) error {
 	}
 	if c.StartedAt.IsZero() {
 		return fmt.Errorf("%w: conversation %s has no started_at", ErrInvalid, c.ID)
+	}
+	if y := c.StartedAt.UTC().Year(); y < minYear || y > maxYear {
+		return fmt.Errorf("%w: conversation %s starts in the year %d; tsunagu keeps conversations started from %d to %d",
+			ErrInvalid, c.ID, y, minYear, maxYear)
 	}
 	if c.Lang == "" {
 		return fmt.Errorf("%w: conversation %s has no lang", ErrInvalid, c.ID)
@@ -556,7 +599,7 @@ func cleanRaw(raw json.RawMessage) json.RawMessage {
 	if err := dec.Decode(&v); err != nil {
 		return nil
 	}
-	v = cleanAny(v)
+	v, _ = cleanAny(v)
 	b, err := marshalJSON(v)
 	if err != nil {
 		return nil
@@ -564,27 +607,80 @@ func cleanRaw(raw json.RawMessage) json.RawMessage {
 	return b
 }
 
-func cleanAny(v any) any {
+// cleanAny cleans every string (keys too) in a decoded JSON value, and
+// reports whether it masked a card number.
+func cleanAny(v any) (any, bool) {
 	switch x := v.(type) {
 	case string:
-		return cleanText(x)
+		s := x
+		if !utf8.ValidString(s) {
+			s = strings.ToValidUTF8(s, "\uFFFD")
+		}
+		return MaskCardDetails(s)
 	case json.Number:
-		if m := MaskCards(string(x)); m != string(x) {
-			return m
+		if m, found := MaskCardDetails(string(x)); found {
+			return m, true
 		}
-		return x
+		return x, false
 	case []any:
+		card := false
 		for i := range x {
-			x[i] = cleanAny(x[i])
+			var found bool
+			x[i], found = cleanAny(x[i])
+			card = card || found
 		}
-		return x
+		return x, card
 	case map[string]any:
+		out := make(map[string]any, len(x))
+		card := false
 		for k, val := range x {
-			x[k] = cleanAny(val)
+			c, found := cleanAny(val)
+			ck, kfound := cleanAny(k)
+			card = card || found || kfound
+			out[ck.(string)] = c
 		}
-		return x
+		if card {
+			maskCardFields(out)
+		}
+		return out, card
 	}
-	return v
+	return v, false
+}
+
+// maskCardFields masks, in an object that held a card number, the fields
+// whose names say they hold its security code or expiry date.
+func maskCardFields(obj map[string]any) {
+	for k, v := range obj {
+		if !cardFieldName(k) {
+			continue
+		}
+		switch x := v.(type) {
+		case string:
+			obj[k] = maskDigits(x)
+		case json.Number:
+			obj[k] = maskDigits(string(x))
+		}
+	}
+}
+
+func cardFieldName(k string) bool {
+	k = strings.ToLower(k)
+	for _, w := range []string{"cvv", "cvc", "cv2", "csc", "security", "exp", "セキュリティ", "有効期限"} {
+		if strings.Contains(k, w) {
+			return true
+		}
+	}
+	return false
+}
+
+func maskDigits(s string) string {
+	r := []rune(s)
+	for i := range r {
+		if digitValue(r[i]) >= 0 {
+			r[i] = '*'
+		}
+	}
+	return string(r)
 }
 
 func cleanExtra(e Extra) Extra {
@@ -628,6 +724,7 @@ func cleanEntry(e Entry) Entry {
 }
 
 func cleanHeader(c Conversation) Conversation {
+	c.ID = MaskCards(c.ID)
 	c.Lang = cleanText(c.Lang)
 	c.Customer.Name = cleanText(c.Customer.Name)
 	c.Customer.Extra = cleanExtra(c.Customer.Extra)

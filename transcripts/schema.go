@@ -2,7 +2,6 @@ package transcripts
 
 import (
 	"encoding/binary"
-	"encoding/json"
 	"fmt"
 
 	"go.etcd.io/bbolt"
@@ -30,7 +29,8 @@ type migration struct {
 var migrations = []migration{
 	{1, createRecordBuckets},
 	{2, buildIndexes},
-	{faithfulVersion, faithfulRecords}, // migrate_faithful.go
+	{faithfulVersion, faithfulRecords}, // 3: migrate_faithful.go
+	{sealVersion, markUnsealed},        // 4: checksum.go
 }
 
 // SchemaVersion is the storage version this code writes.
@@ -56,24 +56,28 @@ func buildIndexes(tx *bbolt.Tx) error {
 	}
 	convs := tx.Bucket(bucketConversations)
 	return convs.ForEach(func(k, v []byte) error {
-		var h header
-		if err := json.Unmarshal(v, &h); err != nil {
-			return fmt.Errorf("conversation %q: %w", k, err)
+		js, _, err := unseal(k, v)
+		if err != nil {
+			return fmt.Errorf("conversation %s: %w", printableID(k), err)
+		}
+		h, err := decodeHeader(js)
+		if err != nil {
+			return fmt.Errorf("conversation %s: %w", printableID(k), err)
 		}
 		entries, err := loadEntries(tx, h.ID)
 		if err != nil {
 			return err
 		}
-		rebuildHeaderStats(&h, entries)
-		if err := putHeader(txWriter{tx}, &h); err != nil {
+		rebuildHeaderStats(h, entries)
+		if err := putHeader(txWriter{tx}, h); err != nil {
 			return err
 		}
 		terms := map[string]struct{}{}
-		headerTerms(&h, terms)
+		headerTerms(h, terms)
 		for i := range entries {
 			indexTerms(entries[i].Text, terms)
 		}
-		return putTerms(txWriter{tx}, &h, terms)
+		return putTerms(txWriter{tx}, h, terms)
 	})
 }
 

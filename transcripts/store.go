@@ -135,6 +135,7 @@ func Open(path string, opts Options) (*Store, error) {
 			return nil, err
 		}
 	}
+	s.recoverInterrupted() // purge.go
 	if s.readOnly == nil {
 		writePIDFile(abs, opts.Holder)
 	}
@@ -208,6 +209,7 @@ func notWritable(path string) string {
 
 func (s *Store) openBolt() (db *bbolt.DB, err error) {
 	bopts := &bbolt.Options{Timeout: s.opts.Timeout, ReadOnly: s.readOnly != nil, FreelistType: bbolt.FreelistMapType}
+	defer faultsPanic()()
 	defer func() {
 		if r := recover(); r != nil {
 			// A damaged file can panic inside bbolt.Open. The lock it took is
@@ -448,6 +450,7 @@ func (s *Store) guarded(write bool, fn func(tx *bbolt.Tx) error) error {
 	}
 	var panicked any
 	err := func() (err error) {
+		defer faultsPanic()()
 		defer func() {
 			if r := recover(); r != nil {
 				panicked = r
@@ -507,11 +510,6 @@ func removePIDFile(path string) {
 	if first, _, _ := bytes.Cut(b, []byte("\n")); err == nil && string(bytes.TrimSpace(first)) == strconv.Itoa(os.Getpid()) {
 		_ = os.Remove(pidPath(path))
 	}
-}
-
-func readPIDFile(path string) int {
-	pid, _ := readHolder(path)
-	return pid
 }
 
 // readHolder reads the writer's pid and holder from the sidecar; 0 and ""

@@ -54,12 +54,17 @@ func cleanTrainingLines(ls []TrainingLine) []TrainingLine {
 func (s *Store) TrainingByID(id uint64) (TrainingSession, error) {
 	var t TrainingSession
 	err := s.view(func(tx *bbolt.Tx) error {
-		v := tx.Bucket(bucketTraining).Get(u64(id))
+		k := u64(id)
+		v := tx.Bucket(bucketTraining).Get(k)
 		if v == nil {
 			return fmt.Errorf("%w: there is no training session %d", ErrNotFound, id)
 		}
-		if err := json.Unmarshal(v, &t); err != nil {
-			return fmt.Errorf("training session %d: stored record is unreadable: %w", id, err)
+		js, _, err := unseal(k, v)
+		if err == nil {
+			err = json.Unmarshal(js, &t)
+		}
+		if err != nil {
+			return &DamagedError{What: fmt.Sprintf("training session %d is damaged or unreadable: %v", id, err)}
 		}
 		return nil
 	})

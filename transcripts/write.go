@@ -3,17 +3,13 @@ package transcripts
 import (
 	"bytes"
 	"encoding/binary"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"unicode/utf8"
 
 	"go.etcd.io/bbolt"
-	berrors "go.etcd.io/bbolt/errors"
 )
 
 // --- keys ------------------------------------------------------------------
@@ -126,7 +122,7 @@ func putHeader(w writer, h *header) error {
 	if err != nil {
 		return err
 	}
-	if err := w.put(bucketConversations, []byte(h.ID), b); err != nil {
+	if err := w.put(bucketConversations, []byte(h.ID), seal([]byte(h.ID), b)); err != nil {
 		return err
 	}
 	return w.put(bucketByTime, byTimeKey(h), byTimeRow(h))
@@ -137,12 +133,7 @@ func getHeader(tx *bbolt.Tx, id string) (*header, error) {
 	if v == nil {
 		return nil, fmt.Errorf("%w: %s", ErrNotFound, id)
 	}
-	var h header
-	if err := json.Unmarshal(v, &h); err != nil {
-		return nil, fmt.Errorf("conversation %s: stored record is unreadable: %w", id, err)
-	}
-	h.inRecordedZone()
-	return &h, nil
+	return readHeader([]byte(id), v)
 }
 
 func putTerms(w writer, h *header, terms map[string]struct{}) error {
@@ -214,18 +205,48 @@ func rebuildHeaderStats(h *header, entries []Entry) {
 	}
 }
 
+// loadEntries reads a conversation's entries, checking each one's checksum
+// (a *DamagedError names the first that fails).
 func loadEntries(tx *bbolt.Tx, id string) ([]Entry, error) {
 	var out []Entry
 	prefix := entryPrefix(id)
 	c := tx.Bucket(bucketEntries).Cursor()
 	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
-		var e Entry
-		if err := json.Unmarshal(v, &e); err != nil {
-			return nil, fmt.Errorf("conversation %s entry %x: stored record is unreadable: %w", id, k[len(prefix):], err)
+		e, err := readEntry(id, len(out)+1, k, v)
+		if err != nil {
+			return nil, err
 		}
 		out = append(out, e)
 	}
 	return out, nil
+}
+
+// loadConversation reads a whole conversation, checking every record and
+// that no entry is missing. legacy (legacyRecords) applies the faithful fix
+// of version 3 in memory, for a reader of an older file.
+func loadConversation(tx *bbolt.Tx, id string, legacy bool) (Conversation, error) {
+	h, err := getHeader(tx, id)
+	if errors.Is(err, ErrNotFound) {
+		// Entries without a header: the header's key was damaged.
+		prefix := entryPrefix(id)
+		if k, _ := tx.Bucket(bucketEntries).Cursor().Seek(prefix); k != nil && bytes.HasPrefix(k, prefix) {
+			return Conversation{}, &DamagedError{ID: id, What: "its record is missing (its key in the file is probably damaged)"}
+		}
+	}
+	if err != nil {
+		return Conversation{}, err
+	}
+	entries, err := loadEntries(tx, id)
+	if err != nil {
+		return Conversation{}, err
+	}
+	if len(entries) != h.Entries {
+		return Conversation{}, entriesMissing(id, len(entries), h.Entries)
+	}
+	if legacy {
+		entries = faithfulEntries(entries, h.Customer.Name)
+	}
+	return h.conversation(entries), nil
 }
 
 // --- writes ------------------------------------------------------------------
@@ -264,10 +285,10 @@ func insertConversation(tx *bbolt.Tx, w writer, c Conversation) (Conversation, e
 	if err := validateHeader(&c); err != nil {
 		return c, err
 	}
+	c = cleanHeader(c)
 	if tx.Bucket(bucketConversations).Get([]byte(c.ID)) != nil {
 		return c, fmt.Errorf("%w: %s", ErrExists, c.ID)
 	}
-	c = cleanHeader(c)
 	c.Entries = faithfulEntries(c.Entries, c.Customer.Name)
 	h := &header{ID: c.ID, StartedAt: c.StartedAt, Lang: c.Lang, Customer: c.Customer, OrderID: c.OrderID,
 		Topic: c.Topic, Channel: c.Channel, Status: c.Status, Extra: c.Extra, LastAt: c.StartedAt}
@@ -288,7 +309,8 @@ func insertConversation(tx *bbolt.Tx, w writer, c Conversation) (Conversation, e
 		if err != nil {
 			return c, err
 		}
-		if err := w.put(bucketEntries, entryKey(c.ID, seq), b); err != nil {
+		key := entryKey(c.ID, seq)
+		if err := w.put(bucketEntries, key, seal(key, b)); err != nil {
 			return c, err
 		}
 		applyEntry(h, e)
@@ -353,15 +375,18 @@ func (s *Store) AppendEntry(id string, e Entry) (uint64, error) {
 		} else {
 			k, v = c.Prev()
 		}
-		if prefix := entryPrefix(id); k != nil && bytes.HasPrefix(k, prefix) && bytes.Equal(v, value) {
-			seq = binary.BigEndian.Uint64(k[len(prefix):])
-			return nil // a retry of what is already stored
+		if prefix := entryPrefix(id); k != nil && bytes.HasPrefix(k, prefix) && len(k) == len(prefix)+8 {
+			if last, _, err := unseal(k, v); err == nil && bytes.Equal(last, value) {
+				seq = binary.BigEndian.Uint64(k[len(prefix):])
+				return nil // a retry of what is already stored
+			}
 		}
 		seq, err = entries.NextSequence()
 		if err != nil {
 			return err
 		}
-		if err := entries.Put(entryKey(id, seq), value); err != nil {
+		key := entryKey(id, seq)
+		if err := entries.Put(key, seal(key, value)); err != nil {
 			return err
 		}
 		oldRow := byTimeRow(h)
@@ -370,7 +395,7 @@ func (s *Store) AppendEntry(id string, e Entry) (uint64, error) {
 		if err != nil {
 			return err
 		}
-		if err := tx.Bucket(bucketConversations).Put([]byte(id), b); err != nil {
+		if err := tx.Bucket(bucketConversations).Put([]byte(id), seal([]byte(id), b)); err != nil {
 			return err
 		}
 		if row := byTimeRow(h); !bytes.Equal(row, oldRow) {
@@ -413,104 +438,4 @@ func (s *Store) CloseConversation(id string) error {
 		return err
 	}
 	return s.SetStatus(id, StatusClosed)
-}
-
-// Delete removes a conversation, its entries and its index keys, then
-// compacts the file so that its text is gone from the raw bytes (bbolt keeps
-// freed pages' old contents otherwise). Compaction rewrites the whole file,
-// so it takes about as long as copying it.
-func (s *Store) Delete(id string) error {
-	err := s.update(func(tx *bbolt.Tx) error {
-		h, err := getHeader(tx, id)
-		if err != nil {
-			return err
-		}
-		entries, err := loadEntries(tx, id)
-		if err != nil {
-			return err
-		}
-		terms := map[string]struct{}{}
-		headerTerms(h, terms)
-		for i := range entries {
-			entryTerms(&entries[i], terms)
-		}
-		tb := tx.Bucket(bucketTerms)
-		p := posting(h)
-		for t := range terms {
-			if err := removePosting(tb, blockKey(t, h.StartedAt), p); err != nil {
-				return err
-			}
-		}
-		eb := tx.Bucket(bucketEntries)
-		prefix := entryPrefix(id)
-		c := eb.Cursor()
-		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Seek(prefix) {
-			if err := c.Delete(); err != nil {
-				return err
-			}
-		}
-		if err := tx.Bucket(bucketByTime).Delete(byTimeKey(h)); err != nil {
-			return err
-		}
-		return tx.Bucket(bucketConversations).Delete([]byte(id))
-	})
-	if err != nil {
-		return err
-	}
-	return s.Compact()
-}
-
-// Compact rewrites the store into a fresh file and swaps it in, dropping the
-// free pages that still hold deleted text.
-func (s *Store) Compact() error {
-	if s.readOnly != nil {
-		return s.readOnly
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.closed != nil {
-		return s.closed
-	}
-	tmp := fmt.Sprintf("%s.compact-%d", s.path, os.Getpid())
-	_ = os.Remove(tmp)
-	dst, err := bbolt.Open(tmp, fileMode, &bbolt.Options{Timeout: s.opts.Timeout, NoSync: true})
-	if err != nil {
-		return diskErr(s.path, err)
-	}
-	err = bbolt.Compact(dst, s.db, 32<<20)
-	if err == nil {
-		err = dst.Sync()
-	}
-	if cerr := dst.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		_ = os.Remove(tmp)
-		return fmt.Errorf("compacting %s: %w", s.path, diskErr(s.path, err))
-	}
-	if err := os.Chmod(tmp, fileMode); err != nil {
-		_ = os.Remove(tmp)
-		return err
-	}
-	// Swap: close ours, rename the compacted file over it, reopen.
-	_ = closeBolt(s.db)
-	s.db = nil
-	renameErr := os.Rename(tmp, s.path)
-	if renameErr != nil {
-		_ = os.Remove(tmp)
-	}
-	syncDir(filepath.Dir(s.path))
-	db, err := bbolt.Open(s.path, fileMode, &bbolt.Options{Timeout: s.opts.Timeout, FreelistType: bbolt.FreelistMapType})
-	if err != nil {
-		s.closed = fmt.Errorf("reopening %s after compaction: %w", s.path, err)
-		if errors.Is(err, berrors.ErrTimeout) {
-			s.closed = &InUseError{Path: s.path, PID: readPIDFile(s.path)}
-		}
-		return s.closed
-	}
-	s.db = db
-	if renameErr != nil {
-		return fmt.Errorf("compacting %s: the deleted text may remain in the file until the next delete: %w", s.path, renameErr)
-	}
-	return nil
 }

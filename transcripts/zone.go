@@ -118,10 +118,18 @@ var (
 func (f *Filter) hasDates() bool { return !f.FromDate.IsZero() || !f.ToDate.IsZero() }
 
 // instantBounds are the From/To instants the by_time walk uses: f's own
-// From and To narrowed to the instants its dates can match in any zone.
+// From and To (clamped to storable years) narrowed to the instants its dates can match in any zone.
 // Zero means unbounded.
 func (f *Filter) instantBounds() (from, to time.Time) {
 	from, to = f.From, f.To
+	// Instants beyond the years a start can have are clamped, so that "from
+	// 3000-01-01" finds nothing instead of wrapping around.
+	if !from.IsZero() {
+		from = storableTime(from)
+	}
+	if !to.IsZero() {
+		to = storableTime(to)
+	}
 	if !f.FromDate.IsZero() {
 		lo := f.FromDate.midnightUTC().Add(-zoneSlack)
 		if lo.After(minKeyTime) && (from.IsZero() || lo.After(from)) {

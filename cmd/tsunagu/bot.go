@@ -81,8 +81,6 @@ type botError struct {
 func runBotFilter(e *bot.Engine, lang string, in io.Reader, out io.Writer) error {
 	r := bufio.NewReaderSize(in, 64<<10)
 	w := bufio.NewWriter(out)
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
 	convs := map[string]*bot.Conversation{}
 	for n := 1; ; n++ {
 		line, tooLong, err := readLine(r, maxBotLine)
@@ -104,7 +102,7 @@ func runBotFilter(e *bot.Engine, lang string, in io.Reader, out io.Writer) error
 			}
 			v = c.Respond(*msg.Text)
 		}
-		if werr := enc.Encode(v); werr != nil {
+		if werr := printSafeJSON(w, v); werr != nil {
 			return fmt.Errorf("cannot write standard output: %v", werr)
 		}
 		if werr := w.Flush(); werr != nil {

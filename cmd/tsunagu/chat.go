@@ -174,7 +174,7 @@ func runChat(cmd *cobra.Command, g *globalOptions) error {
 	if err != nil {
 		return err
 	}
-	return runProgram(deps, in, cmd.OutOrStdout(), cmd.ErrOrStderr())
+	return runProgram(deps, in, rawWriter(cmd.OutOrStdout()), cmd.ErrOrStderr())
 }
 
 // runProgram runs the app and closes the store afterwards, also when the

@@ -91,7 +91,6 @@ type jsonlRunner struct {
 	clock *handoff.VirtualClock
 	convs map[string]*chat.Conversation
 	order []string // conversations in the order they started
-	enc   *json.Encoder
 	w     *bufio.Writer
 	// recoveryDir receives what the store would not take at the end.
 	recoveryDir string
@@ -102,9 +101,7 @@ type jsonlRunner struct {
 // the app does on quit.
 func runChatJSONL(cfg chat.Config, clock *handoff.VirtualClock, recoveryDir string, in io.Reader, out io.Writer) error {
 	w := bufio.NewWriter(out)
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	r := &jsonlRunner{cfg: cfg, clock: clock, convs: map[string]*chat.Conversation{}, enc: enc, w: w, recoveryDir: recoveryDir}
+	r := &jsonlRunner{cfg: cfg, clock: clock, convs: map[string]*chat.Conversation{}, w: w, recoveryDir: recoveryDir}
 	br := bufio.NewReaderSize(in, 64<<10)
 	for n := 1; ; n++ {
 		line, tooLong, err := readLine(br, maxBotLine)
@@ -397,8 +394,11 @@ func (r *jsonlRunner) emit(key string, c *chat.Conversation, res chat.Result) er
 	return nil
 }
 
+// write prints v as one JSON line whose terminal-unsafe runes are \u
+// escapes, so it decodes to the same values after the sanitising printer
+// (printer.go).
 func (r *jsonlRunner) write(v any) error {
-	if err := r.enc.Encode(v); err != nil {
+	if err := printSafeJSON(r.w, v); err != nil {
 		return fmt.Errorf("cannot write standard output: %v", err)
 	}
 	return nil

@@ -163,7 +163,7 @@ func TestChatJSONLDeterministic(t *testing.T) {
 func FuzzChatJSONLLine(f *testing.F) {
 	for _, s := range []string{
 		`{"conversation":"c1","text":"hello"}`,
-		`{"conversation":"c1","start":{"account":false,"topic":"delivery/not_arrived"}}`,
+		`{"conversation":"c1","start":{"account":true,"order":"250-1234567-1234567","topic":"delivery/not_arrived"}}`,
 		`{"conversation":"c1","close":true,"rating":{"bot":9}}`,
 		`{"conversation":"c1","wait":"-5s"}`,
 		`{"conversation":"c1","callback":"+81 90 1234 5678"}`,
@@ -184,4 +184,24 @@ func FuzzChatJSONLLine(f *testing.F) {
 			t.Fatalf("the line after %q was not handled:\n%s", line, out.String())
 		}
 	})
+}
+
+// Output lines pass the sanitising printer (printer.go) and still decode to
+// the same values: what the printer would remove is written as \u escapes.
+func TestChatJSONLOutputSurvivesThePrinter(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "t.db")
+	key := "c\u202e\x1b[2J\u0085"
+	esc := jsonEscape(key)
+	input := `{"conversation":"` + esc + `","start":{"account":true,"order":"250-1234567-1234567","topic":"delivery/not_arrived"}}
+{"conversation":"` + esc + `","text":"where is my parcel \u2066\u009b31m"}
+`
+	lines := runJSONL(t, db, "en", input)
+	if len(lines) == 0 {
+		t.Fatal("no output")
+	}
+	for _, l := range lines {
+		if l["conversation"] != key {
+			t.Fatalf("conversation %q, want %q: %v", l["conversation"], key, l)
+		}
+	}
 }

@@ -148,7 +148,7 @@ conversation was recorded in, whatever TZ says.`,
 	}
 	bare.add(history, true)
 	history.AddCommand(newHistoryListCmd(g), newHistoryShowCmd(g), newHistorySearchCmd(g),
-		newHistoryExportCmd(g), newHistoryImportCmd(g), newHistoryDeleteCmd(g))
+		newHistoryExportCmd(g), newHistoryImportCmd(g), newHistoryDeleteCmd(g), newHistoryCheckCmd(g))
 	return history
 }
 
@@ -198,14 +198,7 @@ func runHistoryList(cmd *cobra.Command, g *globalOptions, f *historyListFlags) e
 	return nil
 }
 
-func historyPrintJSON(w io.Writer, v any) error {
-	b, err := transcripts.SafeJSON(v)
-	if err != nil {
-		return err
-	}
-	_, err = fmt.Fprintf(w, "%s\n", b)
-	return err
-}
+func historyPrintJSON(w io.Writer, v any) error { return printSafeJSON(w, v) }
 
 // historyPrintSummaries prints an aligned table. Widths are terminal cells
 // (ansi.StringWidth), so Japanese names line up.
@@ -223,7 +216,7 @@ func historyPrintSummaries(w io.Writer, items []transcripts.Summary) {
 			fmt.Sprint(it.Entries),
 			ansi.Truncate(termsafe.Line(it.Topic), 24, "…"),
 			ansi.Truncate(termsafe.Line(it.Customer.Name), 16, "…"),
-			ansi.Truncate(termsafe.Line(it.Preview), 40, "…"),
+			ansi.Truncate(termsafe.Line(historyPreview(it)), 40, "…"),
 		})
 	}
 	widths := make([]int, len(rows[0]))
@@ -283,7 +276,28 @@ func historyNotFound(err error, id string) error {
 	if errors.Is(err, transcripts.ErrNotFound) {
 		return fmt.Errorf("there is no conversation %s (see 'tsunagu history list')", termsafe.Line(id))
 	}
+	return historyDamaged(err)
+}
+
+// historyDamaged adds what to do to an error about damage in the store.
+func historyDamaged(err error) error {
+	var stopped *transcripts.ExportStoppedError
+	switch {
+	case errors.As(err, &stopped):
+		others := stopped.Total - 1
+		return fmt.Errorf("%w; run 'tsunagu history check' to see all the damage, or add --skip-damaged to export the %d others", err, others)
+	case errors.Is(err, transcripts.ErrDamaged):
+		return fmt.Errorf("%w; run 'tsunagu history check' to see all the damage, and 'tsunagu history export --skip-damaged' saves everything else", err)
+	}
 	return err
+}
+
+// historyPreview is a list row's first message, or what is wrong with it.
+func historyPreview(it transcripts.Summary) string {
+	if it.Damaged != "" {
+		return "(damaged: " + it.Damaged + ")"
+	}
+	return it.Preview
 }
 
 // historyPrintConversation prints a conversation for reading in a terminal,
@@ -383,6 +397,7 @@ names contain every word of QUERY, newest first. Japanese needs no spaces:
 
 func newHistoryExportCmd(g *globalOptions) *cobra.Command {
 	var format, out string
+	var skipDamaged bool
 	cmd := &cobra.Command{
 		Use:   "export [ID] --format md|json|jsonl [--out FILE]",
 		Short: "Export one conversation, or all of them, as Markdown, JSON or JSON Lines",
@@ -390,7 +405,12 @@ func newHistoryExportCmd(g *globalOptions) *cobra.Command {
 first). md is for reading; json and jsonl write one conversation per line,
 which 'tsunagu history import' reads back, so an export is also a backup.
 --out writes the file atomically with mode 0600; otherwise the export goes to
-standard output.`,
+standard output.
+
+Every conversation exported has passed its checksums. When one is damaged,
+the export stops there and names it (with --out nothing is written);
+--skip-damaged exports all the others instead and lists what it skipped on
+standard error. 'tsunagu history check' shows all the damage.`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) > 1 {
 				return usageErrorf("export takes at most one conversation ID")
@@ -416,18 +436,40 @@ standard output.`,
 				return nil
 			}
 			defer s.Close()
-			if out != "" {
-				err = s.ExportFileLang(out, f, g.language(), args...)
-			} else {
-				err = s.ExportLang(cmd.OutOrStdout(), f, g.language(), args...)
-			}
+			lang := g.language()
 			if len(args) == 1 {
+				if out != "" {
+					err = s.ExportFileLang(out, f, lang, args...)
+				} else {
+					err = s.ExportLang(cmd.OutOrStdout(), f, lang, args...)
+				}
 				return historyNotFound(err, args[0])
 			}
-			return err
+			opts := transcripts.ExportOptions{SkipDamaged: skipDamaged, Lang: lang}
+			var rep transcripts.ExportReport
+			if out != "" {
+				rep, err = s.ExportAllFile(out, f, opts)
+			} else {
+				rep, err = s.ExportAll(cmd.OutOrStdout(), f, opts)
+			}
+			if err != nil {
+				if out != "" && errors.Is(err, transcripts.ErrDamaged) {
+					err = fmt.Errorf("%w; nothing was written to %s", err, out)
+				}
+				return historyDamaged(err)
+			}
+			if n := len(rep.Skipped); n > 0 {
+				errOut := cmd.ErrOrStderr()
+				for _, d := range rep.Skipped {
+					fmt.Fprintf(errOut, "tsunagu: skipped damaged %s\n", termsafe.Line(historySkipped(d)))
+				}
+				fmt.Fprintf(errOut, "tsunagu: exported %d conversations and skipped %d damaged (listed above); 'tsunagu history check' tells more.\n", rep.Exported, n)
+			}
+			return nil
 		},
 	}
 	cmd.Flags().StringVar(&format, "format", "md", "md, json or jsonl")
+	cmd.Flags().BoolVar(&skipDamaged, "skip-damaged", false, "export every sound conversation, skipping damaged ones (listed on standard error)")
 	cmd.Flags().StringVar(&out, "out", "", "write to FILE (atomically, mode 0600) instead of standard output")
 	return cmd
 }

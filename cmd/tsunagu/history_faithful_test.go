@@ -79,7 +79,18 @@ func TestHistoryShowIsFaithful(t *testing.T) {
 			if code != 0 {
 				t.Fatalf("export: exit %d, %q", code, errOut)
 			}
-			for name, out := range map[string]string{"show": show, "markdown": md} {
+			// The whole store's export goes through the checking reader
+			// (ExportAll), labelled alike.
+			all, errOut, code := runHistoryCLI(t, "", "--db", path, "--lang", tt.lang, "history", "export", "--format", "md", "--skip-damaged")
+			if code != 0 {
+				t.Fatalf("export of everything: exit %d, %q", code, errOut)
+			}
+			for _, w := range tt.markdown {
+				if !strings.Contains(all, w) {
+					t.Errorf("markdown of everything lacks %q:\n%s", w, all)
+				}
+			}
+			for name, out := range map[string]string{"show": show, "markdown": md, "markdown of everything": all} {
 				if n := strings.Count(out, tt.closed); n != 1 {
 					t.Errorf("%s prints %d close events, want 1:\n%s", name, n, out)
 				}

@@ -33,6 +33,8 @@ func TestHistoryReadersSideBySide(t *testing.T) {
 		{[]string{"history", "show", "conv-ja"}, "田中と申します。"},
 		{[]string{"history", "search", "返品"}, "conv-ja"},
 		{[]string{"history", "export", "--format", "jsonl"}, `"id":"conv-en"`},
+		{[]string{"history", "export", "--format", "jsonl", "--skip-damaged"}, `"id":"conv-ja"`},
+		{[]string{"history", "check"}, "Nothing is damaged."},
 	}
 	err = browser.ForEach(func(transcripts.Conversation) error {
 		for _, tt := range tests {

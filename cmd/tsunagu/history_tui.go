@@ -37,7 +37,7 @@ func historyWantsTUI(cmd *cobra.Command) bool {
 
 // historyOutIsTerminal is a variable so tests can pretend.
 var historyOutIsTerminal = func(w io.Writer) bool {
-	f, ok := w.(*os.File)
+	f, ok := rawWriter(w).(*os.File)
 	return ok && historyIsTerminal(f)
 }
 
@@ -103,7 +103,7 @@ func runHistoryTUI(cmd *cobra.Command, g *globalOptions, opts ...tea.ProgramOpti
 		}
 	}()
 	chatOpts := opts
-	opts = append([]tea.ProgramOption{tea.WithInput(cmd.InOrStdin()), tea.WithOutput(cmd.OutOrStdout())}, opts...)
+	opts = append([]tea.ProgramOption{tea.WithInput(cmd.InOrStdin()), tea.WithOutput(rawWriter(cmd.OutOrStdout()))}, opts...)
 	if _, err := tea.NewProgram(h, opts...).Run(); err != nil {
 		if errors.Is(err, tea.ErrProgramPanic) {
 			return errors.New("the history stopped on an internal error; the terminal was restored and the conversation store closed")
@@ -147,7 +147,7 @@ func runHistoryTUI(cmd *cobra.Command, g *globalOptions, opts ...tea.ProgramOpti
 	mu.Unlock()
 	deps.store.s = s
 	deps.cfg.ResumeID = id
-	return runProgram(deps, cmd.InOrStdin(), cmd.OutOrStdout(), cmd.ErrOrStderr(), chatOpts...)
+	return runProgram(deps, cmd.InOrStdin(), rawWriter(cmd.OutOrStdout()), cmd.ErrOrStderr(), chatOpts...)
 }
 
 // historyReader is the browser's store (SPEC section 6: browsing never locks

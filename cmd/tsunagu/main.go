@@ -9,6 +9,8 @@ import (
 	"io"
 	"os"
 	"time"
+
+	"tsunagu/transcripts/termsafe"
 )
 
 // mainStarted is when the program's own code began: after the Go runtime
@@ -29,14 +31,19 @@ func main() {
 
 // run executes one command line and returns the process exit code. It is the
 // seam the end-to-end tests drive, so nothing in it may call os.Exit.
+//
+// Both outputs go through the one sanitising printer (printer.go).
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	root := newRootCmd(stdin, stdout, stderr)
+	out, errOut := termsafe.NewWriter(stdout), termsafe.NewWriter(stderr)
+	defer out.Flush()
+	defer errOut.Flush()
+	root := newRootCmd(stdin, out, errOut)
 	root.SetArgs(args)
 	err := root.Execute()
 	if err == nil {
 		return exitOK
 	}
-	fmt.Fprintf(stderr, "tsunagu: %s\n", oneSentence(err))
+	fmt.Fprintf(errOut, "tsunagu: %s\n", termsafe.Line(oneSentence(err)))
 	var ue *usageError
 	if errors.As(err, &ue) {
 		return exitUsage

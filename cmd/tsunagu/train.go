@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -94,6 +93,9 @@ func defaultTrainee() string {
 }
 
 func isTerminalFile(v any) bool {
+	if w, ok := v.(io.Writer); ok {
+		v = rawWriter(w)
+	}
 	f, ok := v.(interface{ Fd() uintptr })
 	return ok && term.IsTerminal(f.Fd())
 }
@@ -122,9 +124,7 @@ func listScenarios(w io.Writer, cat *training.Catalog, lang string, asJSON bool)
 		rows = append(rows, row{s.ID, termsafe.Line(s.TitleIn(lang)), string(s.Persona), s.Languages, termsafe.Line(s.Source)})
 	}
 	if asJSON {
-		enc := json.NewEncoder(w)
-		enc.SetEscapeHTML(false)
-		return enc.Encode(rows)
+		return printSafeJSON(w, rows)
 	}
 	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tPERSONA\tLANG\tTITLE")
@@ -419,7 +419,7 @@ or with --plain, it reads answers line by line.`,
 			}
 			if !plain && isTerminalFile(cmd.InOrStdin()) && isTerminalFile(cmd.OutOrStdout()) {
 				p := tea.NewProgram(train.New(train.Config{Lang: lang, NewDrill: newDrill, NoColor: os.Getenv("NO_COLOR") != ""}),
-					tea.WithInput(cmd.InOrStdin()), tea.WithOutput(cmd.OutOrStdout()))
+					tea.WithInput(cmd.InOrStdin()), tea.WithOutput(rawWriter(cmd.OutOrStdout())))
 				_, err := p.Run()
 				return errors.Join(err, saveDrill(g, trainee, drill, cmd.OutOrStdout()))
 			}
@@ -526,7 +526,7 @@ func runTrainTUI(cmd *cobra.Command, g *globalOptions, o *trainOptions, cat *tra
 		cfg.Scenario = preset
 	}
 	m := train.New(cfg)
-	p := tea.NewProgram(m, tea.WithInput(cmd.InOrStdin()), tea.WithOutput(cmd.OutOrStdout()))
+	p := tea.NewProgram(m, tea.WithInput(cmd.InOrStdin()), tea.WithOutput(rawWriter(cmd.OutOrStdout())))
 	_, err := p.Run()
 	if cards := m.Unsaved(); len(cards) > 0 {
 		return errors.Join(err, keepUnsaved(g, cards, errors.New("the scorecard could not be saved")))

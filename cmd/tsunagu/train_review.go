@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -55,9 +54,7 @@ the same (sessions with ids, trends, and the per-scenario progress).`,
 			review := training.NewReview(sessions)
 			w := cmd.OutOrStdout()
 			if asJSON {
-				enc := json.NewEncoder(w)
-				enc.SetEscapeHTML(false)
-				return enc.Encode(review)
+				return printSafeJSON(w, review)
 			}
 			if len(review.Sessions) == 0 {
 				fmt.Fprintln(w, say(g.language(), "No training sessions yet.", "研修セッションはまだありません。"))
