@@ -425,6 +425,8 @@ func (m *Model) render(res engine.Result) {
 		case engine.KindCallback:
 			b := ev.Booking
 			eventLine(ev, fmt.Sprintf(t.EventBooked, b.Display, t.Slot(b.At)))
+		case engine.KindCardNotice:
+			eventLine(ev, ev.Text)
 		case engine.KindResumed:
 			eventLine(ev, t.EventResumed)
 		}

@@ -141,7 +141,8 @@ type Conversation struct {
 	resolved  bool
 	booking   *handoff.Booking
 
-	problem error // see State.Problem
+	problem    error // see State.Problem
+	cardWarned bool  // the customer was told card details are not needed
 
 	out   []Event
 	saves []Save
@@ -350,9 +351,15 @@ func (c *Conversation) Send(text string) Result {
 	if strings.TrimSpace(text) == "" || c.closed {
 		return c.take()
 	}
+	// Card details never go further than this: not to the screen, the
+	// store, the bot or an operator.
+	text, card := transcripts.MaskCardDetails(text)
 	c.ensureCreated("chat")
 	c.started = true
 	c.customerSays(text)
+	if card {
+		c.cardNotice()
+	}
 	switch {
 	case c.escalated && !c.queued:
 		// The customer has not chosen who answers yet: the message joins the
@@ -405,6 +412,30 @@ func (c *Conversation) customerSays(text string) {
 	}
 	c.write(job{line: line, entry: &transcripts.Entry{At: at, Role: transcripts.RoleCustomer,
 		Author: c.customerName(), Text: text}})
+}
+
+// EventCardNotice is the system event that told the customer their card
+// details were hidden.
+const EventCardNotice transcripts.Event = "card_notice"
+
+// cardNoticeText tells the customer, in their language, that card details
+// are not needed in chat.
+var cardNoticeText = map[string]string{
+	"en": "We hid the card details in your message: they are never needed in chat, so please don't send your card number, security code or expiry date here.",
+	"ja": "メッセージ内のカード情報は伏せました。チャットでカード番号・セキュリティコード・有効期限をお伝えいただく必要はありません。",
+}
+
+// cardNotice tells the customer once per conversation that card details
+// are not needed here.
+func (c *Conversation) cardNotice() {
+	if c.cardWarned {
+		return
+	}
+	c.cardWarned = true
+	at, text := c.now(), cardNoticeText[c.cfg.Lang]
+	line := c.nextLine()
+	c.emit(Event{Kind: KindCardNotice, At: at, Line: line, Text: text})
+	c.write(job{line: line, entry: &transcripts.Entry{At: at, Role: transcripts.RoleSystem, Event: EventCardNotice, Text: text}})
 }
 
 func (c *Conversation) nextLine() int {

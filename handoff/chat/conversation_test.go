@@ -633,3 +633,43 @@ func TestUnsavedGoesToARecoveryFile(t *testing.T) {
 		}
 	}
 }
+
+// Issue 14: card details typed in chat are masked before the screen, the
+// store, the bot and the operator see them, CVV and expiry included, and
+// the customer is told once that they are not needed.
+func TestCardDetailsAreHiddenAndTheCustomerToldOnce(t *testing.T) {
+	r := newRig(t)
+	c := New(r.cfg, Contact{SignedIn: true})
+	c.StartChat()
+	res := c.Send("my card 4111\u00a01111\u00a01111\u00a01111 cvv 123 exp 12/29 was charged twice")
+	notices := 0
+	for _, ev := range res.Events {
+		if ev.Kind == KindCustomer && (strings.Contains(ev.Text, "4111") || strings.Contains(ev.Text, "123") || strings.Contains(ev.Text, "12/29")) {
+			t.Fatalf("shown in clear: %q", ev.Text)
+		}
+		if ev.Kind == KindCardNotice {
+			notices++
+		}
+	}
+	res = c.Send("again 5500 0000 0000 0004")
+	for _, ev := range res.Events {
+		if ev.Kind == KindCardNotice {
+			notices++
+		}
+	}
+	if notices != 1 {
+		t.Fatalf("%d card notices, want 1", notices)
+	}
+	c.AskForPerson("A person, please.")
+	c.Choose(false)
+	for _, l := range c.State().Packet.Transcript {
+		if strings.Contains(l.Text, "4111") || strings.Contains(l.Text, "5500") {
+			t.Fatalf("the operator's packet holds a card: %q", l.Text)
+		}
+	}
+	for _, e := range r.load(c.ID()).Entries {
+		if strings.Contains(e.Text, "4111") || strings.Contains(e.Text, "12/29") {
+			t.Fatalf("stored in clear: %q", e.Text)
+		}
+	}
+}

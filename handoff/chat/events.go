@@ -28,6 +28,7 @@ const (
 	KindResumed    Kind = "resumed"     // a stored conversation goes on
 	KindClosed     Kind = "closed"      // the conversation is over
 	KindCase       Kind = "case"        // the case after a customer message, and when the operators change it: Issues
+	KindCardNotice Kind = "card_notice" // card details were hidden: Text tells the customer, once
 )
 
 // Event is one thing that happened, at simulated time At. Line numbers the
