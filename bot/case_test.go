@@ -14,8 +14,7 @@ func order(status string, daysAgo int) *Order {
 		StatusDate: today.AddDate(0, 0, -daysAgo)}
 }
 
-// TestAnswersFromTheOrder: replies use the order's status and dates (SPEC
-// section 4a), in both languages.
+// TestAnswersFromTheOrder: replies use the order's status and dates, in both languages.
 func TestAnswersFromTheOrder(t *testing.T) {
 	e := testEngine(t)
 	for _, tc := range []struct {

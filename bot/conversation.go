@@ -136,7 +136,7 @@ func (c *Conversation) topicLabel(intent, lang string) string {
 	return r.Label(intent, lang)
 }
 
-// Respond reads one customer message and decides what to do (SPEC 4).
+// Respond reads one customer message and decides what to do.
 func (c *Conversation) Respond(text string) Decision {
 	c.turn++
 	c.text = text
@@ -351,7 +351,7 @@ func hasKey(m map[string]string, k string) bool {
 }
 
 // issues returns the distinct issues a message raises, in order: one per
-// clause that raises one (SPEC section 4a). A clause raises an issue when it
+// clause that raises one. A clause raises an issue when it
 // reads as a problem (rules/clauses.yaml) about a confidently read intent;
 // the first one may also be a remedy or a detail ("I'd like to return the
 // dress"). A remedy or a detail after it is about the same issue ("broken,
@@ -737,7 +737,7 @@ func (c *Conversation) values(lang string) map[string]string {
 	return v
 }
 
-// orderLine says what the bot knows about the order, as VOICE.md asks:
+// orderLine says what the bot knows about the order:
 // "order 250-1234567-1234567 (wireless earbuds, shipped 24 Nov)".
 func (c *Conversation) orderLine(id, lang string) string {
 	o := c.facts.Order

@@ -21,7 +21,7 @@ type turn struct {
 }
 
 // TestMultiTurn drives whole conversations in both languages: every
-// escalation reason of SPEC section 4, clarify-then-pick, out of scope, and
+// escalation reason of the product contract, clarify-then-pick, out of scope, and
 // the no_progress and unresolved state rules.
 func TestMultiTurn(t *testing.T) {
 	tests := []struct {
@@ -220,7 +220,7 @@ func TestChoiceNumber(t *testing.T) {
 	}
 }
 
-// TestOpeningSaysWhatItKnows checks VOICE.md: the first message states the
+// TestOpeningSaysWhatItKnows checks the house style: the first message states the
 // order and topic from the contact flow, and never asks for them again.
 func TestOpeningSaysWhatItKnows(t *testing.T) {
 	order := &Order{ID: "250-1234567-1234567", Items: []string{"wireless earbuds"}, Status: "shipped",

@@ -1,7 +1,7 @@
 // Package bot is the first-line support bot. It owns the rules format (YAML,
 // with a complete default embedded), text normalisation, language detection,
 // slot extraction (sub-package slots), intent scoring, the clarify/escalate
-// policy of SPEC section 4 and the per-conversation dialogue state. It turns
+// policy of the product contract and the per-conversation dialogue state. It turns
 // one customer message into a Decision that explains itself. It never
 // imports a UI package.
 //
@@ -24,10 +24,10 @@
 // goroutine.
 package bot
 
-// Action is what the bot does with one message (SPEC section 4).
+// Action is what the bot does with one message.
 type Action string
 
-// The three actions of SPEC section 4.
+// The three actions of the product contract.
 const (
 	ActionAnswer   Action = "answer"
 	ActionClarify  Action = "clarify"
@@ -38,7 +38,7 @@ const (
 // ActionEscalate.
 type Reason string
 
-// The escalation reasons of SPEC section 4.
+// The escalation reasons of the product contract.
 const (
 	ReasonNone           Reason = ""
 	ReasonHumanRequested Reason = "human_requested"
@@ -87,7 +87,7 @@ type Explanation struct {
 }
 
 // Decision is the bot's answer to one customer message. Its JSON form is the
-// output line of `tsunagu bot` (SPEC section 5) plus the explanation.
+// output line of `tsunagu bot` plus the explanation.
 type Decision struct {
 	Conversation string            `json:"conversation,omitempty"`
 	Turn         int               `json:"turn"`

@@ -6,7 +6,7 @@ import (
 )
 
 // TestEnglishAngerEscalates checks that anger, frustration and repeated
-// contact, said in everyday English, escalate as a complaint (SPEC section 4)
+// contact, said in everyday English, escalate as a complaint
 // whether the message is only the feeling or also names a shop problem. The
 // messages are hand-written.
 func TestEnglishAngerEscalates(t *testing.T) {

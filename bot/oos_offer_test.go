@@ -7,7 +7,7 @@ import (
 
 // TestOutOfScopeOffersNumberedTopics: a message outside the shop's topics is
 // a clarification with intent "" that says what the bot can help with and
-// offers numbered topics; a number then picks one (SPEC section 4).
+// offers numbered topics; a number then picks one.
 func TestOutOfScopeOffersNumberedTopics(t *testing.T) {
 	tests := []struct {
 		lang, offTopic, pick, wantIntent, wantText string

@@ -74,7 +74,7 @@ func trainClauses() *classify.Model {
 // DefaultRulesName is the name the embedded rules report in messages.
 const DefaultRulesName = "default rules"
 
-// Intents lists the 33 intents of SPEC section 3, in taxonomy order. A rules
+// Intents lists the 33 intents of the product contract, in taxonomy order. A rules
 // file may define a subset; a name outside this list is an error.
 var Intents = []string{
 	"cancel_order", "change_order", "place_order", "track_order",
@@ -141,7 +141,7 @@ type Shop struct {
 	Web        string `yaml:"web"`
 }
 
-// Policy holds the thresholds of the clarify and escalate policy (SPEC 4).
+// Policy holds the thresholds of the clarify and escalate policy.
 type Policy struct {
 	// MinConfidence: below it, the bot clarifies instead of answering.
 	// Per language, because Japanese is learnt from far fewer examples and
@@ -171,7 +171,7 @@ type Policy struct {
 	MaxChoices int `yaml:"max_choices"`
 	// OutOfScopeOffer are the intents offered as numbered choices when a
 	// message is outside the shop's topics, so "1" or "2" still leads
-	// somewhere (SPEC section 4).
+	// somewhere.
 	OutOfScopeOffer []string `yaml:"out_of_scope_offer"`
 	// PatternBoost is added to an intent's score when one of its patterns
 	// matches.
@@ -235,7 +235,7 @@ type Category struct {
 	NeedsAccount bool `yaml:"needs_account"`
 }
 
-// Triggers are the escalation triggers of SPEC section 4, as patterns per
+// Triggers are the escalation triggers of the product contract, as patterns per
 // language. Patterns are phrases, or Go regexps prefixed with "re:", matched
 // against the normalised message.
 type Triggers struct {

@@ -28,7 +28,7 @@ func TestDefaultRulesAreComplete(t *testing.T) {
 			t.Errorf("%s: no group", name)
 		}
 	}
-	// Every intent a customer can reach from the menu, and the SPEC's
+	// Every intent a customer can reach from the menu, and the product's
 	// examples of the menu.
 	for _, want := range []struct{ cat, topic, intent string }{
 		{"delivery", "not_arrived", "track_order"}, {"delivery", "late", "delivery_period"},
@@ -61,7 +61,7 @@ func TestDefaultRulesAreComplete(t *testing.T) {
 	}
 }
 
-// TestDefaultRulesShopIsFictional guards SPEC section 2: the demo shop has its
+// TestDefaultRulesShopIsFictional guards the product contract: the demo shop has its
 // own name and clearly fictional contact details.
 func TestDefaultRulesShopIsFictional(t *testing.T) {
 	r := DefaultRules()
@@ -200,7 +200,7 @@ func TestCheckReportsProblemsWithLines(t *testing.T) {
 	}
 }
 
-// TestLoadRulesD34 covers RELIABILITY.md D34 for the rules loader: hostile
+// TestLoadRulesD34 covers reliability case D34 for the rules loader: hostile
 // files are refused with one clear NAME:LINE message, never a panic or hang.
 func TestLoadRulesD34(t *testing.T) {
 	bomb := "a: &a [x,x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d,*d]\nf: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e,*e]\ng: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f,*f]\nh: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g,*g]\nintents: *h\n"

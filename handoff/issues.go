@@ -1,6 +1,6 @@
 package handoff
 
-// Issue statuses (SPEC section 4a), as the packet carries them.
+// Issue statuses, as the packet carries them.
 const (
 	IssueOpen     = "open"     // nobody has dealt with it yet, or what was done did not help
 	IssueAnswered = "answered" // a question about it was answered

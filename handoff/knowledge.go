@@ -198,7 +198,7 @@ func itemPhrase(lang string, f *Facts) string {
 	return "the " + strings.Join(low[:len(low)-1], ", ") + " and " + low[len(low)-1]
 }
 
-// TopicGroup maps an intent (SPEC section 3) to the skill group an operator
+// TopicGroup maps an intent to the skill group an operator
 // needs for it.
 func TopicGroup(intent string) string {
 	switch intent {

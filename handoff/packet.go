@@ -138,7 +138,7 @@ type Transfer struct {
 }
 
 // Issue is one of the customer's issues as the conversation's case holds it
-// (SPEC section 4a): its intent, where it stands ("open", "answered",
+// : its intent, where it stands ("open", "answered",
 // "resolved"), the customer's own words that raised it, and its facts
 // (order, items, amounts, dates).
 type Issue struct {

@@ -187,7 +187,7 @@ func TestLoadPoolReportsProblemsWithLines(t *testing.T) {
   call`), "6: phone hours \"18:00-09:00\" must end after they start"},
 		{"fault rate above 1", edit("  timezone: Asia/Tokyo\n", "  timezone: Asia/Tokyo\n  line_fault_rate: 1.5\n"), "4: line_fault_rate must be between 0 and 1"},
 		{"no phone team", edit("    team: phone\n", ""), "9: the pool has no phone team"},
-		// RELIABILITY D34: the hostile-file cases come back from yamlfile with lines.
+		// reliability case D34: the hostile-file cases come back from yamlfile with lines.
 		{"duplicate key", edit("    name: A\n", "    name: A\n    name: B\n"), "11:"},
 		{"wrong type", edit("concurrent: 1\n    handle: {dist: exp", "concurrent: lots\n    handle: {dist: exp"), "14:"},
 		{"unknown field", edit("    name: A\n", "    nickname: A\n"), "10:"},

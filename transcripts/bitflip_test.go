@@ -16,7 +16,7 @@ import (
 )
 
 // Bit rot: single bits flipped anywhere in a store never crash or hang the
-// export, and never change a text silently (SPEC section 6, Integrity).
+// export, and never change a text silently.
 //
 // A helper process (TSUNAGU_HELPER=bitflip) takes the flips one by one: it
 // writes the template store with one bit flipped, exports everything with

@@ -1,7 +1,7 @@
 // Package transcripts owns tsunagu's conversation store: one bbolt file
 // holding every conversation, its messages and events, the indexes that list
 // and search them, and trainees' training sessions. It also owns the record
-// format of SPEC section 8, export (Markdown, JSON, JSON Lines), import, card
+// format of the product contract, export (Markdown, JSON, JSON Lines), import, card
 // number masking (MaskCards, MaskCardDetails), deletion that really removes
 // text, and the checksums and checks that find bit rot.
 //

@@ -12,7 +12,7 @@ import (
 // Format is an export format.
 type Format string
 
-// Export formats (SPEC section 8).
+// Export formats.
 const (
 	FormatMarkdown  Format = "md"
 	FormatJSON      Format = "json"  // one object per conversation (see EncodeJSON)

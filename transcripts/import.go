@@ -205,7 +205,7 @@ func isIncomplete(err error) bool {
 }
 
 // DecodeRecord parses one exported conversation and checks the fields that
-// import requires (SPEC section 8). It never panics, and unknown fields are
+// import requires. It never panics, and unknown fields are
 // kept. The fuzz tests drive it directly.
 func DecodeRecord(data []byte) (Conversation, error) { return decodeRecord(data) }
 

@@ -16,7 +16,7 @@ import (
 	"tsunagu/transcripts/termsafe"
 )
 
-// Readers share the file (SPEC section 6: browsing history never locks other
+// Readers share the file (the product contract: browsing history never locks other
 // readers out; only a writer holds the file alone).
 //
 // bbolt locks the file with flock: a writer exclusively, for as long as it

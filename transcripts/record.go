@@ -16,7 +16,7 @@ import (
 // from here, never from the text.
 type Role string
 
-// The roles of SPEC section 8.
+// The roles of the product contract.
 const (
 	RoleCustomer Role = "customer"
 	RoleBot      Role = "bot"
@@ -80,7 +80,7 @@ func statusCode(s Status) byte {
 }
 
 // Extra holds JSON fields this version does not know, so that an import keeps
-// them and an export writes them back (SPEC section 8).
+// them and an export writes them back.
 type Extra map[string]json.RawMessage
 
 // Customer is the customer profile given by the contact flow.
@@ -118,7 +118,7 @@ type Entry struct {
 	Extra  Extra     `json:"-"`
 }
 
-// Conversation is one conversation, as exported (SPEC section 8).
+// Conversation is one conversation, as exported.
 type Conversation struct {
 	ID        string    `json:"id"`
 	StartedAt time.Time `json:"started_at"`

@@ -7,7 +7,7 @@ import (
 	"time"
 )
 
-// One time zone rule (SPEC section 6): a conversation's times are shown,
+// One time zone rule: a conversation's times are shown,
 // listed and filtered in the zone it was recorded in, whatever TZ says.
 //
 // Every stored time is RFC 3339 with its offset (the chat's clock, the shop's

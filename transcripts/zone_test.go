@@ -41,7 +41,7 @@ func day(t *testing.T, s string) Date {
 	return d
 }
 
-// SPEC section 6: --from/--to days mean days in each conversation's own
+// the product contract: --from/--to days mean days in each conversation's own
 // zone, for List (every page) and Search alike.
 func TestDateFiltersUseEachConversationsZone(t *testing.T) {
 	s := zoneStore(t)

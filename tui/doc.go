@@ -1,5 +1,4 @@
-// Package tui is the customer's terminal app: the contact flow of SPEC
-// section 2 (who are you, which order, which topic, which channel), the chat
+// Package tui is the customer's terminal app: the contact flow (who are you, which order, which topic, which channel), the chat
 // with the first-line bot, the live handoff to an operator, phone callbacks,
 // ratings and closing, and the history browser as one of its screens.
 //

@@ -11,7 +11,7 @@ import (
 	"tsunagu/tui/internal/tuitest"
 )
 
-// The whole journey of SPEC section 2, driven through Update: signed in, an
+// The whole journey of the product contract, driven through Update: signed in, an
 // order, a topic, chat with the bot, an escalation, an operator joining, a
 // transfer, ratings, closed. It checks the screen and the store.
 func TestJourneyChatEscalateTransferRateClose(t *testing.T) {

@@ -24,7 +24,7 @@ import (
 	"tsunagu/tui/internal/tuitest"
 )
 
-// Hostile texts of RELIABILITY.md section A. Each carries the marker EVIL
+// Hostile texts of the reliability cases section A. Each carries the marker EVIL
 // inside the part that must never reach the terminal as a control.
 var hostile = []struct {
 	name, text string
@@ -319,7 +319,7 @@ func TestPastedLineEndingsBecomeSingleNewlines(t *testing.T) {
 	}
 }
 
-// wideSample has every width trap of RELIABILITY B15.
+// wideSample has every width trap of reliability case B15.
 const wideSample = "日本語 ｱｲｳｴｵ 👨‍👩‍👧‍👦 🇯🇵 👍🏽 ⚠️ か\u3099 e\u0301\ttab\t|"
 
 // B15: golden views with wide, combining and emoji text: every line fits
@@ -432,7 +432,7 @@ func (f *failingStore) AppendEntry(id string, e transcripts.Entry) (uint64, erro
 }
 
 // A store failure keeps the message on screen marked "not saved", retries,
-// and shows it saved once the store works again (RELIABILITY C23).
+// and shows it saved once the store works again.
 func TestNotSavedMarkAndRetry(t *testing.T) {
 	base := newHarness(t, harnessOpts{})
 	fs := &failingStore{Store: base.store}

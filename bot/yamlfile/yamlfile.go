@@ -1,5 +1,5 @@
 // Package yamlfile decodes the hand-written YAML files tsunagu loads (rules,
-// operator pools, scenarios) with the defences of RELIABILITY.md case D34: a
+// operator pools, scenarios) with the defences of reliability case D34: a
 // size cap, a UTF-8 check, a nesting-depth cap, alias-bomb and duplicate-key
 // refusal, unknown fields and wrong types. Every problem is reported as
 // "NAME:LINE: message" so a trainer can fix the file in an editor.

@@ -20,7 +20,7 @@ import (
 	"tsunagu/transcripts"
 )
 
-// `tsunagu chat --jsonl` (SPEC section 5): the whole customer conversation
+// `tsunagu chat --jsonl`: the whole customer conversation
 // without a terminal, on the same engine as the app, in simulated time.
 
 // Simulated time after each input line runs until the conversation waits
@@ -348,7 +348,7 @@ func (r *jsonlRunner) emitErr(key string, c *chat.Conversation, res chat.Result,
 	return ""
 }
 
-// emit writes the events of res that SPEC section 5 defines.
+// emit writes the events of res that the product contract defines.
 func (r *jsonlRunner) emit(key string, c *chat.Conversation, res chat.Result) error {
 	id := c.ID()
 	for _, ev := range res.Events {

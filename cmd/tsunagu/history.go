@@ -77,7 +77,7 @@ func (f *historyListFlags) filter() (transcripts.Filter, error) {
 
 // historyParseDay reads an RFC 3339 time (an instant) or a day such as
 // 2026-11-26. A day means that day in each conversation's own time zone, the
-// one it was recorded in, whatever TZ says (SPEC section 6); --to includes it.
+// one it was recorded in, whatever TZ says; --to includes it.
 func historyParseDay(s, flag string) (time.Time, transcripts.Date, error) {
 	if s == "" {
 		return time.Time{}, transcripts.Date{}, nil

@@ -150,7 +150,7 @@ func runHistoryTUI(cmd *cobra.Command, g *globalOptions, opts ...tea.ProgramOpti
 	return runProgram(deps, cmd.InOrStdin(), rawWriter(cmd.OutOrStdout()), cmd.ErrOrStderr(), chatOpts...)
 }
 
-// historyReader is the browser's store (SPEC section 6: browsing never locks
+// historyReader is the browser's store (the product contract: browsing never locks
 // other readers out). It reads side by side with other readers and takes
 // the write lock only while it deletes; resuming takes it for the chat's run.
 // Its Markdown exports are labelled in the browser's language.

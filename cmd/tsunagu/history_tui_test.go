@@ -42,7 +42,7 @@ func pretendTerminal(t *testing.T, in, out bool) {
 }
 
 // Bare "tsunagu history" opens the browser only on a terminal and with no
-// list flag; piped (RELIABILITY B19) it prints the list so scripts work.
+// list flag; piped it prints the list so scripts work.
 func TestHistoryBareOpensTUIOnlyOnATerminal(t *testing.T) {
 	path := historyTUIStore(t)
 	cases := []struct {

@@ -34,7 +34,7 @@ func TestHistoryZoneHelper(t *testing.T) {
 	}
 }
 
-// SPEC section 6, issue 15: with any TZ, a conversation started 2026-02-01
+// the product contract, issue 15: with any TZ, a conversation started 2026-02-01
 // 03:00 +09:00 is listed by --from/--to 2026-02-01 (and not by a day
 // before), and list and show print it at 03:00.
 func TestHistoryTimesIgnoreTZ(t *testing.T) {

@@ -18,7 +18,7 @@ import (
 // start (`tsunagu bot --timing` reports from it).
 var mainStarted = time.Now()
 
-// Exit codes from SPEC section 5.
+// Exit codes from the product contract.
 const (
 	exitOK      = 0
 	exitRuntime = 1

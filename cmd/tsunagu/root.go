@@ -13,7 +13,7 @@ import (
 	"github.com/spf13/cobra"
 )
 
-// globalOptions holds the flags of SPEC section 5 that every subcommand shares.
+// globalOptions holds the flags of the product contract that every subcommand shares.
 type globalOptions struct {
 	dbPath        string
 	lang          string
@@ -94,7 +94,7 @@ func langFromEnv(vars ...string) string {
 	return "en"
 }
 
-// defaultDBPath follows SPEC section 5: $XDG_DATA_HOME/tsunagu/tsunagu.db, or
+// defaultDBPath follows the product contract: $XDG_DATA_HOME/tsunagu/tsunagu.db, or
 // ~/.local/share/tsunagu/tsunagu.db.
 func defaultDBPath() string {
 	if x := os.Getenv("XDG_DATA_HOME"); x != "" && filepath.IsAbs(x) {
@@ -116,7 +116,7 @@ func usageErrorf(format string, a ...any) error {
 	return &usageError{msg: fmt.Sprintf(format, a...)}
 }
 
-// oneSentence flattens an error onto one line, as SPEC section 5 asks.
+// oneSentence flattens an error onto one line.
 func oneSentence(err error) string {
 	s := strings.Join(strings.Fields(err.Error()), " ")
 	if s == "" {

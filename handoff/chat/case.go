@@ -12,7 +12,7 @@ import (
 // IssueStatus is where one of the customer's issues stands.
 type IssueStatus string
 
-// Issue statuses (SPEC section 4a).
+// Issue statuses.
 const (
 	IssueOpen     IssueStatus = "open"     // nobody has dealt with it yet, or the answer did not help
 	IssueAnswered IssueStatus = "answered" // the bot or an operator answered it

@@ -16,7 +16,7 @@
 //     that keep that order (a failed write holds back the ones after it);
 //   - the escalation: the packet is built and stored with the intent that
 //     both the wait quote and the routing use;
-//   - the case: the customer's issues and their status (SPEC section 4a);
+//   - the case: the customer's issues and their status;
 //   - abandon on quit, close with ratings, and resume.
 //
 // A Conversation serialises its methods with a mutex, so a caller may run

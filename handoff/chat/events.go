@@ -8,7 +8,7 @@ import (
 )
 
 // Kind names one thing that happened in a conversation. The names are the
-// `kind` values of `tsunagu chat --jsonl` (SPEC section 5), plus a few the
+// `kind` values of `tsunagu chat --jsonl`, plus a few the
 // screen shows and the JSON Lines runner does not print.
 type Kind string
 

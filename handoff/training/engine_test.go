@@ -295,7 +295,7 @@ func TestFromConversationReplaysThroughTheBot(t *testing.T) {
 	}
 }
 
-// TestMarkdownCannotBreakOut covers RELIABILITY D33 for scorecard export.
+// TestMarkdownCannotBreakOut covers reliability case D33 for scorecard export.
 func TestMarkdownCannotBreakOut(t *testing.T) {
 	s := newTestSession(t, "parcel-not-arrived", "en", 1)
 	evil := "# Heading\n```\n<script>alert(1)</script> [x](javascript:alert(1)) | cell \x1b[31mred"

@@ -10,7 +10,7 @@ import (
 
 // mdEscaper escapes everything that means something in Markdown, so a
 // trainee's quoted line can never open a code block, a link, a heading or
-// HTML in the exported file (RELIABILITY D33).
+// HTML in the exported file.
 var mdEscaper = strings.NewReplacer(
 	`\`, `\\`, "`", "\\`", "*", `\*`, "_", `\_`, "[", `\[`, "]", `\]`, "<", "&lt;", ">", "&gt;",
 	"#", `\#`, "|", `\|`, "!", `\!`, "(", `\(`, ")", `\)`, "~", `\~`, "&", "&amp;",

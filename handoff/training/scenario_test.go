@@ -92,7 +92,7 @@ func TestLoadReportsProblemsWithLineNumbers(t *testing.T) {
 	}
 }
 
-// TestLoadD34 covers RELIABILITY.md case D34 for scenario files: each hostile
+// TestLoadD34 covers reliability case D34 for scenario files: each hostile
 // file gives an error naming the file and a line, and never a panic.
 func TestLoadD34(t *testing.T) {
 	bomb := "a: &a [x, x, x, x, x, x, x, x, x]\n"

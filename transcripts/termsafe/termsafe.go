@@ -1,5 +1,5 @@
-// Package termsafe is tsunagu's one terminal sanitiser (SPEC section 7,
-// RELIABILITY.md section A). Every text that reaches a screen or a Markdown
+// Package termsafe is tsunagu's one terminal sanitiser (the product contract,
+// the reliability cases section A). Every text that reaches a screen or a Markdown
 // export passes through it, whatever its source: the customer, rules,
 // operator and scenario files, stored history, names.
 //

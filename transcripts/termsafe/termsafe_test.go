@@ -6,7 +6,7 @@ import (
 	"unicode/utf8"
 )
 
-// TestTextNeutralisesTerminalAttacks covers RELIABILITY.md A1-A9 at the
+// TestTextNeutralisesTerminalAttacks covers reliability case A1-A9 at the
 // function level.
 func TestTextNeutralisesTerminalAttacks(t *testing.T) {
 	tests := []struct {

@@ -71,7 +71,7 @@ func (in *Input) SetSize(width, height int) {
 
 // replacementStandIn stands for U+FFFD inside the textarea, whose input
 // filter drops U+FFFD. Invalid UTF-8 must stay visible as U+FFFD on screen
-// and in the store (RELIABILITY B11), so pastes swap it in and Value and
+// and in the store, so pastes swap it in and Value and
 // View swap it back. U+E000 is a private-use character with no meaning of
 // its own.
 const (

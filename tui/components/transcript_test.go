@@ -17,7 +17,7 @@ func newTestTranscript(w, h int) Transcript {
 	return tr
 }
 
-// clusters are the width traps of RELIABILITY B15/B16, plus plain words.
+// clusters are the width traps of reliability case B15/B16, plus plain words.
 var clusters = []string{"日", "本", "語", "ｱ", "ｲ", "👨‍👩‍👧‍👦", "🇯🇵", "👍🏽", "⚠️", "か\u3099", "e\u0301", "a", "b", "word", "-", " ", "。", "、", "\t"}
 
 // B16: wrapping never splits a grapheme cluster or a wide character, and

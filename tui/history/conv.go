@@ -133,7 +133,7 @@ func (c *convPage) loaded(msg convMsg) {
 
 // Messages are the transcript messages the history shows for a stored
 // conversation, in lang, with times in the zone the conversation was
-// recorded in (SPEC section 6). The chat shows a resumed conversation with
+// recorded in. The chat shows a resumed conversation with
 // them, so it reads exactly as the history does.
 func Messages(conv transcripts.Conversation, lang string) []components.Message {
 	c := convPage{e: pageEnv{text: common.HistoryText(lang), ct: common.Text(lang), lang: lang}, conv: &conv}

@@ -25,7 +25,7 @@ func inUTC(t *testing.T) {
 	t.Cleanup(func() { time.Local = saved })
 }
 
-// One time zone rule (SPEC section 6, issue 15): whatever TZ says, the
+// One time zone rule: whatever TZ says, the
 // browser shows a conversation's times in the zone it was recorded in, and
 // the date filters mean days in that zone.
 func TestHistoryTimesInTheRecordedZone(t *testing.T) {

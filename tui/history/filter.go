@@ -144,7 +144,7 @@ func (f *filterForm) build() string {
 	out := f.filter
 	out.Status = filterStatuses[f.status]
 	out.Topic = strings.TrimSpace(f.topic)
-	// Dates are days in each conversation's own zone (SPEC section 6), so
+	// Dates are days in each conversation's own zone, so
 	// the form never turns them into instants in the machine's zone.
 	out.From, out.To = time.Time{}, time.Time{}
 	out.FromDate, out.ToDate = transcripts.Date{}, transcripts.Date{}

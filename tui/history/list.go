@@ -701,7 +701,7 @@ func (l *listPage) rowView(i int, cols []int, words []string) string {
 			problem = d.snippet
 		}
 	}
-	when := row.StartedAt.In(row.Location()) // the zone it was recorded in (SPEC section 6)
+	when := row.StartedAt.In(row.Location()) // the zone it was recorded in
 	whenText := when.Format("01-02 15:04")
 	if cols[0] >= 16 {
 		whenText = when.Format("2006-01-02 15:04")

@@ -20,7 +20,7 @@ import (
 	"tsunagu/tui/internal/tuitest"
 )
 
-// hostileConversation carries every RELIABILITY A attack in the fields the
+// hostileConversation carries every terminal-safety attack (reliability cases A) in the fields the
 // history shows: names, ids of operators, topic, order, text and events.
 func hostileConversation() transcripts.Conversation {
 	osc52 := "\x1b]52;c;RVZJTA==\x07"
@@ -39,7 +39,7 @@ func hostileConversation() transcripts.Conversation {
 
 // checkHistoryClean fails when a frame holds anything but SGR styling: any other
 // escape, a C0 control but newline, a C1 control, bidi or zero-width
-// characters (RELIABILITY A1-A8).
+// characters.
 func checkHistoryClean(t testing.TB, frame string) {
 	t.Helper()
 	if !utf8.ValidString(frame) {
@@ -68,7 +68,7 @@ func checkHistoryClean(t testing.TB, frame string) {
 	}
 }
 
-// RELIABILITY A: stored history, names and events are sanitised on every
+// Reliability cases A: stored history, names and events are sanitised on every
 // screen, and a speaker line typed into a message stays inside it.
 func TestHistorySanitisesStoredText(t *testing.T) {
 	s, _ := historyFixtureStore(t, append(historyFixtures(), hostileConversation()))
@@ -110,7 +110,7 @@ func TestHistorySanitisesStoredText(t *testing.T) {
 	}
 }
 
-// RELIABILITY A on the program's real output bytes: the browser runs in a
+// Reliability cases A on the program's real output bytes: the browser runs in a
 // Bubble Tea program writing to a buffer; the hostile conversation is
 // listed and opened, and the bytes hold no OSC but the program's own window
 // title (set, then cleared on exit) and colour query, no DCS, no C1 and no cursor query.
@@ -135,7 +135,7 @@ func TestHistoryProgramOutputIsClean(t *testing.T) {
 	}
 }
 
-// RELIABILITY B11: invalid UTF-8 that reaches the browser (a store that
+// reliability case B11: invalid UTF-8 that reaches the browser (a store that
 // did not clean it) is shown as U+FFFD, never a panic.
 func TestHistoryInvalidUTF8(t *testing.T) {
 	bad := "\xff\xfe broken \xc3"
@@ -214,7 +214,7 @@ func (m *memoryHistory) ExportFile(string, transcripts.Format, ...string) error 
 func (m *memoryHistory) Count() (int, error)                                    { return len(m.convs), nil }
 func (m *memoryHistory) ReadOnlyReason() error                                  { return nil }
 
-// RELIABILITY B18: every screen at 0×0, 1×1, 10×3, 20×5, 80×24 and
+// reliability case B18: every screen at 0×0, 1×1, 10×3, 20×5, 80×24 and
 // 300×100, and through a burst of resizes: no panic, "too small" when
 // needed, no line wider or frame taller than the terminal.
 func TestHistoryTinyAndHugeSizes(t *testing.T) {
@@ -251,7 +251,7 @@ func TestHistoryTinyAndHugeSizes(t *testing.T) {
 	}
 }
 
-// RELIABILITY C21: a store held by a running chat gives a clear "in use"
+// reliability case C21: a store held by a running chat gives a clear "in use"
 // message after the lock timeout, never a hang; r retries once it is free.
 func TestHistoryStoreInUse(t *testing.T) {
 	_, path := historyFixtureStore(t, historyFixtures()) // held open by the fixture
@@ -267,7 +267,7 @@ func TestHistoryStoreInUse(t *testing.T) {
 	hh.mustShow("4 conversations")
 }
 
-// RELIABILITY C24: a read-only store opens with a banner, and delete is
+// reliability case C24: a read-only store opens with a banner, and delete is
 // refused with a clear notice.
 func TestHistoryReadOnlyBanner(t *testing.T) {
 	_, path := historyFixtureStore(t, historyFixtures())
@@ -289,7 +289,7 @@ func TestHistoryReadOnlyBanner(t *testing.T) {
 	hh.mustNotShow("Delete this conversation?")
 }
 
-// RELIABILITY C25: a damaged file is moved aside by the store, the message
+// reliability case C25: a damaged file is moved aside by the store, the message
 // says where, and r then starts an empty history; no stack trace.
 func TestHistoryCorruptStore(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "history.db")
@@ -321,7 +321,7 @@ func closeHistoryFixture(t testing.TB, path string) {
 	}
 }
 
-// RELIABILITY B12-B14, B17 in the search box: a 1 MB paste is capped, a
+// reliability case B12-B14, B17 in the search box: a 1 MB paste is capped, a
 // multi-line paste becomes one line, right-to-left text is fine; the
 // search stays one line that fits.
 func TestHistorySearchPaste(t *testing.T) {

@@ -1,4 +1,4 @@
-// Package flow holds the contact flow's screens (SPEC section 2): who are
+// Package flow holds the contact flow's screens: who are
 // you, which order, which topic, and which channel. Each is a plain struct
 // with SetSize, View, Update and its keys; it reports a choice by leaving
 // one of the messages below for the root (common.Choice), which starts the
