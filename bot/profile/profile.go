@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"tsunagu/bot/yamlfile"
@@ -74,12 +75,28 @@ type Profile struct {
 
 // Demo returns the embedded demo profile. It is valid by construction (a test
 // checks it), so it cannot fail.
-func Demo() *Profile {
+// It is parsed once; each call returns its own copy, which the caller may
+// change.
+func Demo() *Profile { return demo().clone() }
+
+var demo = sync.OnceValue(func() *Profile {
 	p, err := Load("demo_profile.yaml", demoYAML)
 	if err != nil {
 		panic("profile: embedded demo profile is invalid: " + err.Error())
 	}
 	return p
+})
+
+// clone is a deep copy of p.
+func (p *Profile) clone() *Profile {
+	cp := *p
+	cp.Shop.Contacts = slices.Clone(p.Shop.Contacts)
+	cp.Orders = make([]Order, len(p.Orders))
+	for i, o := range p.Orders {
+		o.Items, o.ItemsEN = slices.Clone(o.Items), slices.Clone(o.ItemsEN)
+		cp.Orders[i] = o
+	}
+	return &cp
 }
 
 // Load parses and checks a profile file called name. Problems are reported as

@@ -82,3 +82,14 @@ func TestCheck(t *testing.T) {
 		t.Fatalf("Check = %q", got)
 	}
 }
+
+// Demo is parsed once, but each caller gets its own copy to change.
+func TestDemoCopiesAreIndependent(t *testing.T) {
+	a, b := Demo(), Demo()
+	a.Customer.NameEN = "changed"
+	a.Orders[0].ItemsEN[0] = "changed"
+	a.Shop.Contacts[0].Number = "changed"
+	if b.Customer.NameEN == "changed" || b.Orders[0].ItemsEN[0] == "changed" || b.Shop.Contacts[0].Number == "changed" {
+		t.Fatal("a change to one demo profile shows in another")
+	}
+}
