@@ -269,13 +269,33 @@ func runTrainPlain(cmd *cobra.Command, g *globalOptions, o *trainOptions, sc *tr
 		printed = len(lines)
 		out.Flush()
 	}
-	for s.Phase() == training.PhaseHuman {
-		line, tooLong, err := readLine(in, 8<<10)
-		if tooLong {
+	// While the session runs, Ctrl+C asks before ending it (the card is
+	// scored and saved either way it ends).
+	interrupts, stop := plainInterrupts()
+	defer stop()
+	done := make(chan struct{})
+	defer close(done)
+	lines := lineFeed(in, 8<<10, done)
+	ended := goOn
+	for s.Phase() == training.PhaseHuman && ended == goOn {
+		var l plainLine
+		select {
+		case got, ok := <-lines:
+			if l = got; !ok {
+				l.err = io.EOF // the feed stopped: end of input
+			}
+		case <-interrupts:
+			flushLines()
+			if ended = askToEnd(out, lang, lines, interrupts); ended != goOn {
+				s.Close()
+			}
+			continue
+		}
+		if l.tooLong {
 			fmt.Fprintln(out, "!", "line too long; keep a reply under 8 KB")
 			continue
 		}
-		text := strings.TrimSpace(string(line))
+		text, err := strings.TrimSpace(l.text), l.err
 		if text == "" && errors.Is(err, io.EOF) {
 			// End of input: the trainee walked away; close the chat.
 			s.Close()
@@ -295,11 +315,25 @@ func runTrainPlain(cmd *cobra.Command, g *globalOptions, o *trainOptions, sc *tr
 			s.Close()
 		}
 	}
+	if ended == endNow {
+		fmt.Fprintln(out, say(lang, "Session ended (Ctrl+C twice); the scorecard is saved.", "セッションを終了しました（Ctrl+C 2 回）。スコアカードを保存します。"))
+	}
 	flushLines()
 	card := s.Scorecard()
 	fmt.Fprint(out, training.ScorecardText(card))
 	out.Flush()
-	id, err := saveOrKeepPlain(g, o, card, in, out)
+	answer := func() (string, error) {
+		select {
+		case <-interrupts:
+			return "", errInterrupted
+		case l, ok := <-lines:
+			if !ok {
+				return "", io.EOF
+			}
+			return l.text, l.err
+		}
+	}
+	id, err := saveOrKeepPlain(g, o, card, answer, out)
 	if err != nil {
 		return err
 	}

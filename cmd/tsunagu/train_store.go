@@ -234,8 +234,9 @@ func waitForTrainStorePlain(g *globalOptions, in *bufio.Reader, out io.Writer, l
 
 // saveOrKeepPlain saves the scorecard; while it cannot, it says why and
 // asks to retry (Enter or r) or quit. On quit the card goes to a recovery
-// file and the error says where.
-func saveOrKeepPlain(g *globalOptions, o *trainOptions, card training.Scorecard, in *bufio.Reader, out io.Writer) (uint64, error) {
+// file and the error says where. answer reads the next line; Ctrl+C there
+// (errInterrupted) quits.
+func saveOrKeepPlain(g *globalOptions, o *trainOptions, card training.Scorecard, answer func() (string, error), out io.Writer) (uint64, error) {
 	lang := card.Lang
 	for {
 		id, err := saveScorecard(g, o, card)
@@ -248,9 +249,9 @@ func saveOrKeepPlain(g *globalOptions, o *trainOptions, card training.Scorecard,
 		if f, ok := out.(interface{ Flush() error }); ok {
 			f.Flush()
 		}
-		line, _, rerr := readLine(in, 4<<10)
-		answer := strings.ToLower(strings.TrimSpace(string(line)))
-		if (answer == "" && rerr == nil) || answer == "r" {
+		line, rerr := answer()
+		a := strings.ToLower(strings.TrimSpace(line))
+		if (a == "" && rerr == nil) || a == "r" {
 			continue
 		}
 		return 0, keepUnsaved(g, []training.Scorecard{card}, err)
