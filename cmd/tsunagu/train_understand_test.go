@@ -144,7 +144,9 @@ func insulted(out string, _ float64) string {
 	if strings.Contains(out, "Gave all") || strings.Contains(out, "すべて案内") {
 		return "an insult counted as a resolution step"
 	}
-	moods := moodRE.FindAllStringSubmatch(out, -1)
+	// The customer's goodbye after the close does not move the mood.
+	inChat, _, _ := strings.Cut(out, "system: close")
+	moods := moodRE.FindAllStringSubmatch(inChat, -1)
 	if len(moods) == 0 {
 		return "the customer did not react"
 	}

@@ -124,6 +124,7 @@ type Session struct {
 	mood      int
 	stepsDone map[string]int // step id → index of the line that gave it
 	usedOnce  map[int]bool
+	said      map[string]bool // the customer's lines so far: none is said twice
 	transfer  Team
 	booking   *handoff.Booking
 	resolved  bool
@@ -154,7 +155,7 @@ func NewSession(cfg Config) (*Session, error) {
 	}
 	s := &Session{cfg: cfg, sc: cfg.Scenario, lang: cfg.Lang, phase: PhaseBot,
 		rng:       rand.New(rand.NewPCG(cfg.Seed, cfg.Seed^0x5deece66d)),
-		stepsDone: map[string]int{}, usedOnce: map[int]bool{}, pool: cfg.Pool}
+		stepsDone: map[string]int{}, usedOnce: map[int]bool{}, said: map[string]bool{}, pool: cfg.Pool}
 	if s.pool == nil {
 		s.pool = defaultPool()
 	}
@@ -345,7 +346,8 @@ func (s *Session) conditionsMet() bool {
 }
 
 // react applies every fired rule's mood change and answers with the
-// highest-priority one. With nothing fired, the "other" rule answers.
+// highest-priority one whose mood change goes the way the mood went (see
+// answerFor and lineFor). With nothing fired, the "other" rule answers.
 func (s *Session) react(trainee int, fired []When, matches []int) Turn {
 	if len(fired) == 0 {
 		fired = []When{WhenOther}
@@ -353,8 +355,7 @@ func (s *Session) react(trainee int, fired []When, matches []int) Turn {
 	if trainee >= 0 {
 		s.lines[trainee].Fired = fired
 	}
-	var answer *Reaction
-	answerRank := len(whenOrder)
+	var applied []*Reaction
 	delta := 0
 	for i := range s.sc.Reactions {
 		r := &s.sc.Reactions[i]
@@ -367,19 +368,17 @@ func (s *Session) react(trainee int, fired []When, matches []int) Turn {
 		if r.Once {
 			s.usedOnce[i] = true
 		}
-		delta += r.Mood
-		if rank := slices.Index(whenOrder, r.When); rank < answerRank {
-			answer, answerRank = r, rank
+		// Once the case is resolved, small talk and goodbyes no longer
+		// puzzle the customer: "other" costs no mood.
+		if !(s.resolved && r.When == WhenOther) {
+			delta += r.Mood
 		}
+		applied = append(applied, r)
 	}
+	answer := answerFor(applied, delta)
 	if answer == nil {
 		// Every fired rule was used up: the customer still answers.
-		for i := range s.sc.Reactions {
-			if s.sc.Reactions[i].When == WhenOther {
-				answer = &s.sc.Reactions[i]
-				break
-			}
-		}
+		answer = s.rule(WhenOther)
 	}
 	s.mood = min(100, max(0, s.mood+delta))
 	turn := Turn{Fired: fired}
@@ -387,7 +386,7 @@ func (s *Session) react(trainee int, fired []When, matches []int) Turn {
 		if s.mood == 0 {
 			turn.Customer = s.leave()
 		} else {
-			turn.Customer = s.say(answer)
+			turn.Customer = s.speak(s.lineFor(answer, applied, delta))
 		}
 	}
 	turn.Mood = s.mood
@@ -395,13 +394,15 @@ func (s *Session) react(trainee int, fired []When, matches []int) Turn {
 	return turn
 }
 
-// say appends one of the rule's lines as the customer's answer.
-func (s *Session) say(r *Reaction) *Line {
-	options := nonBlank(r.Say.In(s.lang))
-	if len(options) == 0 {
+// say appends one of the rule's lines not said yet as the customer's answer.
+func (s *Session) say(r *Reaction) *Line { return s.speak(s.pickFresh(r.Say.In(s.lang))) }
+
+// speak appends text as the customer's line; "" says nothing.
+func (s *Session) speak(text string) *Line {
+	if text == "" {
 		return nil
 	}
-	text := options[s.rng.IntN(len(options))]
+	s.said[sayKey(text)] = true
 	s.tick(typingTime(text))
 	l := Line{At: s.clock.Now(), Speaker: SpeakerCustomer, Text: text, Mood: s.mood}
 	s.lines = append(s.lines, l)
@@ -425,7 +426,12 @@ func (s *Session) leave() *Line {
 	var l *Line
 	if r := s.rule(WhenLeave); r != nil {
 		s.mood = min(100, max(0, s.mood+r.Mood))
-		l = s.say(r)
+		if s.resolved {
+			// A resolved customer left waiting says goodbye, not "I'll try again".
+			l = s.speak(s.pickFresh(sharedLines().Goodbye.In(s.lang)))
+		} else {
+			l = s.say(r)
+		}
 	}
 	s.end(OutcomeLeft)
 	return l
@@ -481,7 +487,11 @@ func (s *Session) checkSilence(now time.Time) {
 	case waited >= p && !s.impatient:
 		if r := s.rule(WhenSilence); r != nil {
 			s.mood = min(100, max(0, s.mood+r.Mood))
-			s.say(r)
+			if s.resolved {
+				s.speak(s.pickFresh(sharedLines().SettledSilence.In(s.lang)))
+			} else {
+				s.say(r)
+			}
 			// say resets the wait, so a second silence is measured from
 			// the complaint; the customer stays impatient.
 			s.impatient = true
@@ -565,7 +575,9 @@ func (s *Session) BookCallback(number string) (Turn, error) {
 	return s.react(idx, fired, nil), nil
 }
 
-// Close ends the chat.
+// Close ends the chat. The customer has the last word: thanks and goodbye
+// when the case is resolved, otherwise that nothing was sorted out. Their
+// line comes after the close and is not charged to the handle time.
 func (s *Session) Close() error {
 	if s.phase != PhaseHuman {
 		return ErrEnded
@@ -573,6 +585,15 @@ func (s *Session) Close() error {
 	s.tick(5 * time.Second)
 	s.lines = append(s.lines, Line{At: s.clock.Now(), Speaker: SpeakerSystem, Action: "close"})
 	s.end(OutcomeClosed)
+	bye := sharedLines().GoodbyeUnresolved
+	if s.resolved {
+		bye = sharedLines().Goodbye
+	}
+	if text := s.pickFresh(bye.In(s.lang)); text != "" {
+		s.said[sayKey(text)] = true
+		s.lines = append(s.lines, Line{At: s.endedAt, Speaker: SpeakerCustomer, Text: text, Mood: s.mood})
+		s.packet.Add(handoff.Line{At: s.endedAt, Speaker: handoff.SpeakerCustomer, Text: text})
+	}
 	return nil
 }
 
