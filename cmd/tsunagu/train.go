@@ -479,7 +479,17 @@ func runDrill(d *training.Drill, lang string, in io.Reader, w io.Writer) error {
 		if !ok {
 			break
 		}
-		fmt.Fprintf(w, "\n%d/%d  %s\n> ", q.Number, d.Len(), termsafe.Line(q.Text))
+		fmt.Fprintf(w, "\n%d/%d  ", q.Number, d.Len())
+		if len(q.Before) > 0 {
+			// A multi-turn item: the chat so far, then the message to decide on.
+			fmt.Fprintln(w, say(lang, "The chat so far:", "これまでのやり取り："))
+			for _, b := range q.Before {
+				fmt.Fprintf(w, "       %s %s\n       %s %s\n", say(lang, "customer:", "お客様："), termsafe.Line(b.Customer),
+					say(lang, "bot:", "ボット："), termsafe.Line(b.Bot))
+			}
+			fmt.Fprintf(w, "       %s ", say(lang, "then:", "続けて："))
+		}
+		fmt.Fprintf(w, "%s\n> ", termsafe.Line(q.Text))
 		line, _, err := readLine(r, 4<<10)
 		text := strings.TrimSpace(string(line))
 		if text == "" && err != nil {

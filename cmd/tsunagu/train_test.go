@@ -194,3 +194,44 @@ func TestTrainDrill(t *testing.T) {
 		t.Errorf("the drill is not in the history:\n%s", out)
 	}
 }
+
+// TestTrainDrillMultiTurnPlain: the plain drill prints a multi-turn item's
+// chat so far before the message to decide on, and scores it with that
+// history, in both languages.
+func TestTrainDrillMultiTurnPlain(t *testing.T) {
+	engine, err := trainEngine("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		id, lang, answer string
+		want             []string
+	}{
+		{"answer-did-not-help", "en", "e unresolved", []string{"The chat so far:", "customer: How do I cancel my membership?", "bot: ", "then: I already tried that", "✓ 2/2"}},
+		{"answer-did-not-help", "ja", "e unresolved", []string{"これまでのやり取り：", "お客様： 有料会員を解約", "ボット： ", "続けて： その方法で試しましたが", "✓ 2/2"}},
+		{"still-unclear", "en", "e no_progress", []string{"customer: I have a question about something.", "customer: What's the weather like tomorrow?", "✓ 2/2"}},
+		{"still-unclear", "ja", "c", []string{"お客様： 明日の天気はどうですか？", "✗ 0/2"}},
+	}
+	for _, c := range cases {
+		t.Run(c.id+" "+c.lang, func(t *testing.T) {
+			var items []training.DrillItem
+			for _, it := range training.DrillItems() {
+				if it.ID == c.id {
+					items = append(items, it)
+				}
+			}
+			d := training.NewDrill(items, c.lang, 1, func(id string) training.Bot {
+				return engine.NewConversation(id, bot.Facts{Lang: c.lang, SignedIn: true})
+			})
+			var out bytes.Buffer
+			if err := runDrill(d, c.lang, strings.NewReader(c.answer+"\n"), &out); err != nil {
+				t.Fatal(err)
+			}
+			for _, w := range c.want {
+				if !strings.Contains(out.String(), w) {
+					t.Errorf("output lacks %q:\n%s", w, out.String())
+				}
+			}
+		})
+	}
+}

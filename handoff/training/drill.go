@@ -12,10 +12,14 @@ import (
 	"tsunagu/handoff"
 )
 
-// DrillItem is one customer message of the escalation drill.
+// DrillItem is one customer message of the escalation drill. Before, when
+// given, are the customer's earlier messages in the same conversation: the
+// bot answers them first and the trainee decides on Text with that history
+// (multi-turn items, for unresolved and no_progress).
 type DrillItem struct {
-	ID   string   `yaml:"id"`
-	Text bot.Text `yaml:"text"`
+	ID     string    `yaml:"id"`
+	Before bot.Texts `yaml:"before,omitempty"`
+	Text   bot.Text  `yaml:"text"`
 }
 
 type drillFile struct {
@@ -38,7 +42,18 @@ func DrillItems() []DrillItem {
 type DrillQuestion struct {
 	Number int // 1-based
 	ID     string
+	// Before is the conversation so far, for multi-turn items.
+	Before []DrillTurn
 	Text   string
+}
+
+// DrillTurn is one earlier exchange of a multi-turn item: the customer's
+// message and the bot's reply.
+type DrillTurn struct {
+	Customer string
+	Bot      string
+	// Action is what the bot did with the message (answer or clarify).
+	Action bot.Action
 }
 
 // DrillResult explains one answer against the bot's policy.
@@ -84,11 +99,14 @@ func NewDrill(items []DrillItem, lang string, seed uint64, newBot func(id string
 		if text == "" {
 			continue
 		}
-		d.questions = append(d.questions, DrillQuestion{Number: len(d.questions) + 1, ID: it.ID, Text: text})
-	}
-	d.expected = make([]bot.Decision, len(d.questions))
-	for i, q := range d.questions {
-		d.expected[i] = newBot("drill-" + q.ID).Respond(q.Text)
+		q := DrillQuestion{Number: len(d.questions) + 1, ID: it.ID, Text: text}
+		b := newBot("drill-" + it.ID)
+		for _, m := range nonBlank(it.Before.In(lang)) {
+			r := b.Respond(m)
+			q.Before = append(q.Before, DrillTurn{Customer: m, Bot: r.Reply, Action: r.Action})
+		}
+		d.questions = append(d.questions, q)
+		d.expected = append(d.expected, b.Respond(text))
 	}
 	return d
 }

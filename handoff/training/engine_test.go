@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -219,7 +220,12 @@ func TestDrillScoresAgainstTheRealBot(t *testing.T) {
 		if !ok {
 			break
 		}
-		want := realEngine().NewConversation("check", bot.Facts{Lang: "en", SignedIn: true}).Respond(q.Text)
+		// A multi-turn item is decided with the conversation so far.
+		conv := realEngine().NewConversation("check", bot.Facts{Lang: "en", SignedIn: true})
+		for _, b := range q.Before {
+			conv.Respond(b.Customer)
+		}
+		want := conv.Respond(q.Text)
 		actions[want.Action]++
 		r, err := d.Answer(want.Action, want.Reason)
 		if err != nil {
@@ -375,5 +381,68 @@ func TestNonNativeCustomerNeedsPlainWords(t *testing.T) {
 	turn, _ = p.Reply(hard)
 	if turn.Customer != nil && strings.Contains(turn.Customer.Text, "More simple") {
 		t.Error("a native speaker asked for simpler words")
+	}
+}
+
+// TestDrillMultiTurnItems: the multi-turn items carry the conversation so
+// far (which the bot answers or clarifies, never escalates) and are decided
+// with it: unresolved after an answer that did not help, no_progress after
+// two clarifications, in both languages.
+func TestDrillMultiTurnItems(t *testing.T) {
+	cases := []struct {
+		id, lang string
+		before   []bot.Action
+		reason   bot.Reason
+	}{
+		{"answer-did-not-help", "en", []bot.Action{bot.ActionAnswer}, bot.ReasonUnresolved},
+		{"answer-did-not-help", "ja", []bot.Action{bot.ActionAnswer}, bot.ReasonUnresolved},
+		{"password-answer-did-not-help", "en", []bot.Action{bot.ActionAnswer}, bot.ReasonUnresolved},
+		{"password-answer-did-not-help", "ja", []bot.Action{bot.ActionAnswer}, bot.ReasonUnresolved},
+		{"still-unclear", "en", []bot.Action{bot.ActionClarify, bot.ActionClarify}, bot.ReasonNoProgress},
+		{"still-unclear", "ja", []bot.Action{bot.ActionClarify, bot.ActionClarify}, bot.ReasonNoProgress},
+	}
+	for _, c := range cases {
+		t.Run(c.id+" "+c.lang, func(t *testing.T) {
+			var item []DrillItem
+			for _, it := range DrillItems() {
+				if it.ID == c.id {
+					item = append(item, it)
+				}
+			}
+			if len(item) != 1 {
+				t.Fatalf("%d drill items called %s", len(item), c.id)
+			}
+			newBot := func(id string) Bot { return realEngine().NewConversation(id, bot.Facts{Lang: c.lang, SignedIn: true}) }
+			d := NewDrill(item, c.lang, 1, newBot)
+			q, ok := d.Current()
+			if !ok {
+				t.Fatal("no question")
+			}
+			var got []bot.Action
+			for _, b := range q.Before {
+				if b.Customer == "" || b.Bot == "" {
+					t.Errorf("an empty turn in the history: %+v", b)
+				}
+				got = append(got, b.Action)
+			}
+			if !slices.Equal(got, c.before) {
+				t.Errorf("the bot did %v with the earlier messages, want %v", got, c.before)
+			}
+			// The last message alone is not enough: the history decides.
+			if alone := newBot("alone").Respond(q.Text); alone.Reason == c.reason {
+				t.Errorf("the last message alone already escalates as %s", c.reason)
+			}
+			wrong, _ := NewDrill(item, c.lang, 1, newBot).Answer(bot.ActionEscalate, bot.ReasonComplaint)
+			r, err := d.Answer(bot.ActionEscalate, c.reason)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r.ExpectedAction != bot.ActionEscalate || r.ExpectedReason != c.reason || r.Points != 2 {
+				t.Errorf("expected %s %s, scored %d/%d", r.ExpectedAction, r.ExpectedReason, r.Points, r.MaxPoints)
+			}
+			if wrong.Points != 1 || wrong.ReasonRight {
+				t.Errorf("escalate for the wrong reason scored %d/%d", wrong.Points, wrong.MaxPoints)
+			}
+		})
 	}
 }

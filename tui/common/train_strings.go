@@ -43,6 +43,9 @@ type TrainStrings struct {
 	DrillFinished string // %d points, %d possible
 	DrillQuit     string
 	DrillMessage  string
+	DrillSoFar    string // before the earlier turns of a multi-turn item
+	DrillBot      string // labels the bot's earlier replies
+	DrillThen     string // before the message to decide on, after the history
 	DrillRight    string
 	DrillWrong    string // what the bot would do follows
 	DrillRules    string // the rules follow
@@ -98,6 +101,9 @@ var trainEN = TrainStrings{
 	DrillFinished: "Finished: %d of %d points.",
 	DrillQuit:     "ctrl+c quit",
 	DrillMessage:  "The customer writes:",
+	DrillSoFar:    "The chat so far:",
+	DrillBot:      "bot: ",
+	DrillThen:     "Then the customer writes:",
 	DrillRight:    "✓ Right.",
 	DrillWrong:    "✗ The bot would: ",
 	DrillRules:    "Rules fired: ",
@@ -145,6 +151,9 @@ var trainJA = TrainStrings{
 	DrillFinished: "終了：%d / %d 点",
 	DrillQuit:     "ctrl+c 終了",
 	DrillMessage:  "お客様のメッセージ：",
+	DrillSoFar:    "これまでのやり取り：",
+	DrillBot:      "ボット：",
+	DrillThen:     "続けてお客様のメッセージ：",
 	DrillRight:    "✓ 正解です。",
 	DrillWrong:    "✗ ボットの判断：",
 	DrillRules:    "発火したルール：",

@@ -128,7 +128,20 @@ func (p drillPage) View() string {
 		rows = append(rows, "", p.st.Muted.Render(p.text.DrillQuit))
 		return fitRows(rows, w, p.height)
 	}
-	rows = append(rows, p.text.DrillMessage)
+	message := p.text.DrillMessage
+	if len(q.Before) > 0 {
+		// A multi-turn item: the chat so far, then the message to decide on.
+		rows = append(rows, p.text.DrillSoFar)
+		for _, b := range q.Before {
+			for _, l := range strings.Split(ansi.Wrap("“"+termsafe.Line(b.Customer)+"”", max(w-2, 1), ""), "\n") {
+				rows = append(rows, "  "+p.st.Customer.Render(l))
+			}
+			// One row per bot reply, so the message to decide on stays in view.
+			rows = append(rows, "    "+p.st.Muted.Render(ansi.Truncate(p.text.DrillBot+termsafe.Line(b.Bot), max(w-4, 1), "…")))
+		}
+		message = p.text.DrillThen
+	}
+	rows = append(rows, message)
 	for _, l := range strings.Split(ansi.Wrap("“"+termsafe.Line(q.Text)+"”", max(w-2, 1), ""), "\n") {
 		rows = append(rows, "  "+p.st.Customer.Render(l))
 	}

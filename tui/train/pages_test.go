@@ -285,3 +285,43 @@ func TestDrillPage(t *testing.T) {
 		}
 	}
 }
+
+// TestDrillPageMultiTurn: a multi-turn item shows the chat so far (the
+// customer's earlier messages and the bot's replies, one row each) and then
+// the message to decide on, in both languages.
+func TestDrillPageMultiTurn(t *testing.T) {
+	var items []training.DrillItem
+	for _, it := range training.DrillItems() {
+		if len(it.Before.EN) > 0 {
+			items = append(items, it)
+		}
+	}
+	if len(items) < 2 {
+		t.Fatalf("%d multi-turn drill items, want at least 2", len(items))
+	}
+	for _, size := range []struct{ w, h int }{{100, 30}, {60, 20}} {
+		for _, lang := range []string{"en", "ja"} {
+			t.Run(fmt.Sprintf("%s %dx%d", lang, size.w, size.h), func(t *testing.T) {
+				d := training.NewDrill(items, lang, 1, func(id string) training.Bot {
+					return realEngine().NewConversation(id, bot.Facts{Lang: lang, SignedIn: true})
+				})
+				p := newDrillPage(common.NewStyles(true, true), lang, d)
+				p.SetSize(size.w, size.h)
+				text := common.TrainText(lang)
+				for range d.Len() {
+					q, _ := d.Current()
+					frame := p.View()
+					checkFrame(t, frame, size.w, size.h)
+					first := []rune(q.Before[0].Customer)
+					for _, want := range []string{text.DrillSoFar, text.DrillThen, text.DrillBot, string(first[:min(8, len(first))]), string([]rune(q.Text)[:6])} {
+						if !strings.Contains(frame, want) {
+							t.Fatalf("%s: %q not shown:\n%s", q.ID, want, frame)
+						}
+					}
+					p, _ = p.Update(tea.KeyPressMsg{Code: 'a', Text: "a"})
+					p, _ = p.Update(tea.KeyPressMsg{Code: tea.KeyEnter})
+				}
+			})
+		}
+	}
+}
