@@ -17,6 +17,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"tsunagu/bot"
+	"tsunagu/bot/yamlfile"
 	"tsunagu/handoff"
 	"tsunagu/handoff/training"
 	"tsunagu/transcripts"
@@ -421,7 +422,7 @@ func newTrainFromHistoryCmd(g *globalOptions) *cobra.Command {
 
 func newTrainDrillCmd(g *globalOptions) *cobra.Command {
 	var plain bool
-	var trainee string
+	var trainee, file string
 	var drill *training.Drill // the run, for saving its results
 	cmd := &cobra.Command{
 		Use:   "drill",
@@ -433,10 +434,20 @@ func newTrainDrillCmd(g *globalOptions) *cobra.Command {
                sensitive, complaint, multi_issue, unresolved or no_progress
 Each answer is scored against what the real bot decides, with an explanation.
 In a terminal the drill is full-screen (keys a, c, e then 1-6); without one,
-or with --plain, it reads answers line by line.`,
+or with --plain, it reads answers line by line.
+--file plays the items of a drill file instead of the built-in ones (the same
+format: a top-level "drill:" list of items with id, text and optionally
+before; check it with tsunagu rules check FILE).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			lang := g.language()
+			items := training.DrillItems()
+			if file != "" {
+				var err error
+				if items, err = loadDrillFile(file, lang, cmd.ErrOrStderr()); err != nil {
+					return err
+				}
+			}
 			// Training the bot is the slow part; in the full-screen drill it
 			// runs as a command after the first frame.
 			newDrill := func() (*training.Drill, error) {
@@ -444,7 +455,7 @@ or with --plain, it reads answers line by line.`,
 				if err != nil {
 					return nil, err
 				}
-				d := training.NewDrill(training.DrillItems(), lang, uint64(g.seed), func(id string) training.Bot {
+				d := training.NewDrill(items, lang, uint64(g.seed), func(id string) training.Bot {
 					return engine.NewConversation(id, bot.Facts{Lang: lang, SignedIn: true})
 				})
 				d.SetRules(engine.Rules())
@@ -469,7 +480,43 @@ or with --plain, it reads answers line by line.`,
 	}
 	cmd.Flags().BoolVar(&plain, "plain", false, "read answers line by line, without the full-screen UI")
 	cmd.Flags().StringVar(&trainee, "trainee", defaultTrainee(), "your name, for the progress history")
+	cmd.Flags().StringVar(&file, "file", "", "play the drill items of this YAML file instead of the built-in ones")
 	return cmd
+}
+
+// loadDrillFile reads and validates a drill file; every problem is reported
+// on w as FILE:LINE: message, one a line. A file with no item in lang is
+// refused too.
+func loadDrillFile(name, lang string, w io.Writer) ([]training.DrillItem, error) {
+	data, err := readDrillFile(name)
+	if err != nil {
+		return nil, errors.New(say(lang, "cannot read the drill file ", "ドリルファイルを読めません：") + name + ": " + readErrorText(err))
+	}
+	items, err := training.LoadDrill(name, data)
+	if err != nil {
+		problems := yamlfile.Lines(name, err)
+		for _, p := range problems {
+			fmt.Fprintln(w, termsafe.Line(p))
+		}
+		return nil, fmt.Errorf(say(lang, "the drill file %s has %d problems", "ドリルファイル %s に問題が %d 件あります"), name, len(problems))
+	}
+	for _, it := range items {
+		if strings.TrimSpace(it.Text.In(lang)) != "" {
+			return items, nil
+		}
+	}
+	return nil, fmt.Errorf("%s:1: %s", name, say(lang, "no drill item has a text in English (en)", "日本語（ja）の問題文を持つドリル項目がありません"))
+}
+
+// readDrillFile reads at most one byte over the loader's size cap, so a
+// huge file is refused by the loader without being read whole.
+func readDrillFile(name string) ([]byte, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return io.ReadAll(io.LimitReader(f, yamlfile.MaxBytes+1))
 }
 
 func runDrill(d *training.Drill, lang string, in io.Reader, w io.Writer) error {

@@ -31,11 +31,69 @@ var drillYAML []byte
 
 // DrillItems returns the built-in drill messages.
 func DrillItems() []DrillItem {
-	var f drillFile
-	if err := yamlfile.Decode("drill.yaml", drillYAML, &f); err != nil {
+	items, err := LoadDrill("drill.yaml", drillYAML)
+	if err != nil {
 		panic(err)
 	}
-	return f.Drill
+	return items
+}
+
+// DrillTopKey is the top-level key of a drill file; `rules check` tells
+// drill files from other kinds by it.
+const DrillTopKey = "drill"
+
+// LoadDrill parses and validates a drill file (the format of the built-in
+// drill.yaml) with the hardened loader. Problems are reported as
+// NAME:LINE: message (a *yamlfile.Error).
+func LoadDrill(name string, data []byte) ([]DrillItem, error) {
+	var f drillFile
+	doc, err := yamlfile.DecodeDoc(name, data, &f)
+	if err != nil {
+		return nil, err
+	}
+	if len(f.Drill) == 0 {
+		return nil, yamlfile.Errorf(name, max(1, doc.ValueLine(DrillTopKey)), "the file has no drill items: give a %q list of items with id and text", DrillTopKey)
+	}
+	var ps []yamlfile.Problem
+	add := func(line int, format string, a ...any) {
+		ps = append(ps, yamlfile.Problem{Line: line, Message: fmt.Sprintf(format, a...)})
+	}
+	seen := map[string]int{}
+	for i, it := range f.Drill {
+		line := doc.Line(DrillTopKey, i)
+		switch {
+		case !idRE.MatchString(it.ID):
+			add(doc.ValueLine(DrillTopKey, i, "id"), "drill item %d: id must be 1-64 lower-case letters, digits, '-' or '_', starting with a letter or digit; got %q", i+1, it.ID)
+		case seen[it.ID] > 0:
+			add(doc.ValueLine(DrillTopKey, i, "id"), "drill item %q is given twice (first at line %d)", it.ID, seen[it.ID])
+		default:
+			seen[it.ID] = line
+		}
+		if strings.TrimSpace(it.Text.EN) == "" && strings.TrimSpace(it.Text.JA) == "" {
+			add(doc.ValueLine(DrillTopKey, i, "text"), "drill item %q: text needs the customer's message in en, ja or both", it.ID)
+		}
+		for _, l := range []string{"en", "ja"} {
+			for j, b := range it.Before.In(l) {
+				if strings.TrimSpace(b) == "" {
+					add(doc.ValueLine(DrillTopKey, i, "before", l, j), "drill item %q: before.%s message %d is blank", it.ID, l, j+1)
+				}
+			}
+			if len(it.Before.In(l)) > 0 && strings.TrimSpace(it.Text.In(l)) == "" {
+				add(doc.Line(DrillTopKey, i, "before", l), "drill item %q: before.%s is given but text.%s is not", it.ID, l, l)
+			}
+		}
+	}
+	if len(ps) > 0 {
+		return nil, &yamlfile.Error{Name: name, Problems: ps}
+	}
+	return f.Drill, nil
+}
+
+// CheckDrill returns every problem in a drill file as NAME:LINE: message,
+// for `tsunagu rules check`. An empty result means the file is valid.
+func CheckDrill(name string, data []byte) []string {
+	_, err := LoadDrill(name, data)
+	return yamlfile.Lines(name, err)
 }
 
 // DrillQuestion is one question as the trainee sees it.
