@@ -521,6 +521,7 @@ func readDrillFile(name string) ([]byte, error) {
 
 func runDrill(d *training.Drill, lang string, in io.Reader, w io.Writer) error {
 	r := bufio.NewReader(in)
+	fmt.Fprint(w, drillIntro(lang))
 	for {
 		q, ok := d.Current()
 		if !ok {
@@ -542,7 +543,7 @@ func runDrill(d *training.Drill, lang string, in io.Reader, w io.Writer) error {
 		if text == "" && err != nil {
 			break
 		}
-		action, reason, perr := parseDrillAnswer(text)
+		action, reason, perr := parseDrillAnswer(text, lang)
 		if perr != nil {
 			fmt.Fprintln(w, "!", perr.Error())
 			continue
@@ -556,14 +557,33 @@ func runDrill(d *training.Drill, lang string, in io.Reader, w io.Writer) error {
 		fmt.Fprintf(w, "%s %d/%d  %s\n", mark, res.Points, res.MaxPoints, res.Explanation)
 	}
 	p, m := d.Score()
-	fmt.Fprintf(w, "\n%s %d/%d\n", map[bool]string{true: "得点", false: "Score"}[lang == "ja"], p, m)
+	fmt.Fprintf(w, "\n%s %d/%d\n", say(lang, "Score", "得点"), p, m)
 	return nil
 }
 
-func parseDrillAnswer(s string) (bot.Action, bot.Reason, error) {
+// drillIntro says, in lang, how to answer the plain drill, with the
+// numbered escalation reasons (the same numbers as the full-screen keys).
+func drillIntro(lang string) string {
+	var b strings.Builder
+	b.WriteString(say(lang,
+		"For each customer message, type a (the bot should answer), c (it should ask to clarify)\nor e and the reason (it should escalate), by number or name, e.g. e 3 or e complaint:\n",
+		"お客様のメッセージごとに、a（ボットが回答する）、c（内容を確認する）、\ne と理由の番号（担当者に引き継ぐ）を入力してください。例：e 3\n"))
+	for i, r := range training.Reasons {
+		if lang == "ja" {
+			fmt.Fprintf(&b, "  %d %s\n", i+1, training.ReasonLabel(r, lang))
+		} else {
+			fmt.Fprintf(&b, "  %d %-16s %s\n", i+1, r, training.ReasonLabel(r, lang))
+		}
+	}
+	return b.String()
+}
+
+// parseDrillAnswer reads a plain drill answer: a, c, or e with a reason
+// given by number (1-6, as listed in the intro) or by name. Errors are in lang.
+func parseDrillAnswer(s, lang string) (bot.Action, bot.Reason, error) {
 	f := strings.Fields(s)
 	if len(f) == 0 {
-		return "", "", errors.New("type a, c or e REASON")
+		return "", "", errors.New(say(lang, "type a, c or e REASON", "a、c、または e と理由の番号を入力してください"))
 	}
 	switch strings.ToLower(f[0]) {
 	case "a", "answer":
@@ -572,9 +592,18 @@ func parseDrillAnswer(s string) (bot.Action, bot.Reason, error) {
 		return bot.ActionClarify, "", nil
 	case "e", "escalate":
 		if len(f) < 2 {
-			return "", "", errors.New("an escalation needs a reason, e.g. 'e complaint'")
+			return "", "", errors.New(say(lang, "an escalation needs a reason, e.g. 'e complaint' or 'e 3'", "エスカレーションには理由が必要です。例：e 3"))
+		}
+		if n, err := strconv.Atoi(f[1]); err == nil {
+			if n < 1 || n > len(training.Reasons) {
+				return "", "", fmt.Errorf(say(lang, "the reason number must be 1 to %d", "理由の番号は 1〜%d です"), len(training.Reasons))
+			}
+			return bot.ActionEscalate, training.Reasons[n-1], nil
 		}
 		return bot.ActionEscalate, bot.Reason(f[1]), nil
+	}
+	if lang == "ja" {
+		return "", "", fmt.Errorf("「%s」は a、c、e のどれでもありません", termsafe.Line(f[0]))
 	}
 	return "", "", fmt.Errorf("%q is not a, c or e REASON", f[0])
 }

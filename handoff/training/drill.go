@@ -2,6 +2,7 @@ package training
 
 import (
 	_ "embed"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"slices"
@@ -192,17 +193,17 @@ func (d *Drill) Results() []DrillResult { return slices.Clone(d.results) }
 func (d *Drill) Answer(action bot.Action, reason bot.Reason) (DrillResult, error) {
 	q, ok := d.Current()
 	if !ok {
-		return DrillResult{}, fmt.Errorf("the drill is finished")
+		return DrillResult{}, errors.New(msg(d.lang, "the drill is finished", "ドリルは終了しています"))
 	}
 	switch action {
 	case bot.ActionAnswer, bot.ActionClarify:
 		reason = bot.ReasonNone
 	case bot.ActionEscalate:
 		if !slices.Contains(Reasons, reason) {
-			return DrillResult{}, fmt.Errorf("an escalation needs a reason: one of %s", joinReasons())
+			return DrillResult{}, errors.New(msg(d.lang, "an escalation needs a reason: one of %s", "エスカレーションには理由が必要です。次のいずれか：%s", joinReasons(d.lang)))
 		}
 	default:
-		return DrillResult{}, fmt.Errorf("the action must be answer, clarify or escalate, not %q", action)
+		return DrillResult{}, errors.New(msg(d.lang, "the action must be answer, clarify or escalate, not %q", "判断は回答・確認・エスカレーションのいずれかです（%q ではありません）", action))
 	}
 	exp := d.expected[len(d.results)]
 	r := DrillResult{Question: q, Action: action, Reason: reason, ExpectedAction: exp.Action, ExpectedReason: exp.Reason,
@@ -236,12 +237,18 @@ func (d *Drill) Score() (points, max int) {
 var Reasons = []bot.Reason{bot.ReasonHumanRequested, bot.ReasonSensitive, bot.ReasonComplaint,
 	bot.ReasonMultiIssue, bot.ReasonUnresolved, bot.ReasonNoProgress}
 
-func joinReasons() string {
+// joinReasons lists the reasons: by name in English, numbered with their
+// labels in Japanese (the plain drill takes numbers too).
+func joinReasons(lang string) string {
 	var s []string
-	for _, r := range Reasons {
-		s = append(s, string(r))
+	for i, r := range Reasons {
+		if lang == "ja" {
+			s = append(s, fmt.Sprintf("%d %s", i+1, ReasonLabel(r, lang)))
+		} else {
+			s = append(s, string(r))
+		}
 	}
-	return strings.Join(s, ", ")
+	return strings.Join(s, msg(lang, ", ", "、"))
 }
 
 // ReasonLabel names an escalation reason in lang.

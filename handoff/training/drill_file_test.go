@@ -4,6 +4,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"tsunagu/bot"
 )
 
 // TestLoadDrillBuiltIn: the built-in drill.yaml passes the file checks a
@@ -52,3 +54,24 @@ func TestLoadDrillProblems(t *testing.T) {
 		})
 	}
 }
+
+// TestDrillAnswerErrorsInLanguage: the drill's own errors are in its language.
+func TestDrillAnswerErrorsInLanguage(t *testing.T) {
+	for lang, want := range map[string]string{"en": "an escalation needs a reason: one of human_requested", "ja": "エスカレーションには理由が必要です。次のいずれか：1 "} {
+		d := NewDrill(DrillItems()[:1], lang, 1, func(string) Bot { return fakeDrillBot{} })
+		if _, err := d.Answer("escalate", "nope"); err == nil || !strings.HasPrefix(err.Error(), want) {
+			t.Errorf("%s: %v, want prefix %q", lang, err, want)
+		}
+		if _, err := d.Answer("answer", ""); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := d.Answer("answer", ""); err == nil || (lang == "ja") != strings.Contains(err.Error(), "ドリルは終了しています") {
+			t.Errorf("%s: after the end: %v", lang, err)
+		}
+	}
+}
+
+// fakeDrillBot answers everything.
+type fakeDrillBot struct{}
+
+func (fakeDrillBot) Respond(string) bot.Decision { return bot.Decision{Action: bot.ActionAnswer} }
