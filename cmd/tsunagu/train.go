@@ -17,6 +17,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"tsunagu/bot"
+	"tsunagu/bot/yamlfile"
 	"tsunagu/handoff"
 	"tsunagu/handoff/training"
 	"tsunagu/transcripts"
@@ -421,7 +422,7 @@ func newTrainFromHistoryCmd(g *globalOptions) *cobra.Command {
 
 func newTrainDrillCmd(g *globalOptions) *cobra.Command {
 	var plain bool
-	var trainee string
+	var trainee, file string
 	var drill *training.Drill // the run, for saving its results
 	cmd := &cobra.Command{
 		Use:   "drill",
@@ -433,10 +434,20 @@ func newTrainDrillCmd(g *globalOptions) *cobra.Command {
                sensitive, complaint, multi_issue, unresolved or no_progress
 Each answer is scored against what the real bot decides, with an explanation.
 In a terminal the drill is full-screen (keys a, c, e then 1-6); without one,
-or with --plain, it reads answers line by line.`,
+or with --plain, it reads answers line by line.
+--file plays the items of a drill file instead of the built-in ones (the same
+format: a top-level "drill:" list of items with id, text and optionally
+before; check it with tsunagu rules check FILE).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			lang := g.language()
+			items := training.DrillItems()
+			if file != "" {
+				var err error
+				if items, err = loadDrillFile(file, lang, cmd.ErrOrStderr()); err != nil {
+					return err
+				}
+			}
 			// Training the bot is the slow part; in the full-screen drill it
 			// runs as a command after the first frame.
 			newDrill := func() (*training.Drill, error) {
@@ -444,7 +455,7 @@ or with --plain, it reads answers line by line.`,
 				if err != nil {
 					return nil, err
 				}
-				d := training.NewDrill(training.DrillItems(), lang, uint64(g.seed), func(id string) training.Bot {
+				d := training.NewDrill(items, lang, uint64(g.seed), func(id string) training.Bot {
 					return engine.NewConversation(id, bot.Facts{Lang: lang, SignedIn: true})
 				})
 				d.SetRules(engine.Rules())
@@ -469,11 +480,48 @@ or with --plain, it reads answers line by line.`,
 	}
 	cmd.Flags().BoolVar(&plain, "plain", false, "read answers line by line, without the full-screen UI")
 	cmd.Flags().StringVar(&trainee, "trainee", defaultTrainee(), "your name, for the progress history")
+	cmd.Flags().StringVar(&file, "file", "", "play the drill items of this YAML file instead of the built-in ones")
 	return cmd
+}
+
+// loadDrillFile reads and validates a drill file; every problem is reported
+// on w as FILE:LINE: message, one a line. A file with no item in lang is
+// refused too.
+func loadDrillFile(name, lang string, w io.Writer) ([]training.DrillItem, error) {
+	data, err := readDrillFile(name)
+	if err != nil {
+		return nil, errors.New(say(lang, "cannot read the drill file ", "ドリルファイルを読めません：") + name + ": " + readErrorText(err))
+	}
+	items, err := training.LoadDrill(name, data)
+	if err != nil {
+		problems := yamlfile.Lines(name, err)
+		for _, p := range problems {
+			fmt.Fprintln(w, termsafe.Line(p))
+		}
+		return nil, fmt.Errorf(say(lang, "the drill file %s has %d problems", "ドリルファイル %s に問題が %d 件あります"), name, len(problems))
+	}
+	for _, it := range items {
+		if strings.TrimSpace(it.Text.In(lang)) != "" {
+			return items, nil
+		}
+	}
+	return nil, fmt.Errorf("%s:1: %s", name, say(lang, "no drill item has a text in English (en)", "日本語（ja）の問題文を持つドリル項目がありません"))
+}
+
+// readDrillFile reads at most one byte over the loader's size cap, so a
+// huge file is refused by the loader without being read whole.
+func readDrillFile(name string) ([]byte, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return io.ReadAll(io.LimitReader(f, yamlfile.MaxBytes+1))
 }
 
 func runDrill(d *training.Drill, lang string, in io.Reader, w io.Writer) error {
 	r := bufio.NewReader(in)
+	fmt.Fprint(w, drillIntro(lang))
 	for {
 		q, ok := d.Current()
 		if !ok {
@@ -495,7 +543,7 @@ func runDrill(d *training.Drill, lang string, in io.Reader, w io.Writer) error {
 		if text == "" && err != nil {
 			break
 		}
-		action, reason, perr := parseDrillAnswer(text)
+		action, reason, perr := parseDrillAnswer(text, lang)
 		if perr != nil {
 			fmt.Fprintln(w, "!", perr.Error())
 			continue
@@ -509,14 +557,33 @@ func runDrill(d *training.Drill, lang string, in io.Reader, w io.Writer) error {
 		fmt.Fprintf(w, "%s %d/%d  %s\n", mark, res.Points, res.MaxPoints, res.Explanation)
 	}
 	p, m := d.Score()
-	fmt.Fprintf(w, "\n%s %d/%d\n", map[bool]string{true: "得点", false: "Score"}[lang == "ja"], p, m)
+	fmt.Fprintf(w, "\n%s %d/%d\n", say(lang, "Score", "得点"), p, m)
 	return nil
 }
 
-func parseDrillAnswer(s string) (bot.Action, bot.Reason, error) {
+// drillIntro says, in lang, how to answer the plain drill, with the
+// numbered escalation reasons (the same numbers as the full-screen keys).
+func drillIntro(lang string) string {
+	var b strings.Builder
+	b.WriteString(say(lang,
+		"For each customer message, type a (the bot should answer), c (it should ask to clarify)\nor e and the reason (it should escalate), by number or name, e.g. e 3 or e complaint:\n",
+		"お客様のメッセージごとに、a（ボットが回答する）、c（内容を確認する）、\ne と理由の番号（担当者に引き継ぐ）を入力してください。例：e 3\n"))
+	for i, r := range training.Reasons {
+		if lang == "ja" {
+			fmt.Fprintf(&b, "  %d %s\n", i+1, training.ReasonLabel(r, lang))
+		} else {
+			fmt.Fprintf(&b, "  %d %-16s %s\n", i+1, r, training.ReasonLabel(r, lang))
+		}
+	}
+	return b.String()
+}
+
+// parseDrillAnswer reads a plain drill answer: a, c, or e with a reason
+// given by number (1-6, as listed in the intro) or by name. Errors are in lang.
+func parseDrillAnswer(s, lang string) (bot.Action, bot.Reason, error) {
 	f := strings.Fields(s)
 	if len(f) == 0 {
-		return "", "", errors.New("type a, c or e REASON")
+		return "", "", errors.New(say(lang, "type a, c or e REASON", "a、c、または e と理由の番号を入力してください"))
 	}
 	switch strings.ToLower(f[0]) {
 	case "a", "answer":
@@ -525,9 +592,18 @@ func parseDrillAnswer(s string) (bot.Action, bot.Reason, error) {
 		return bot.ActionClarify, "", nil
 	case "e", "escalate":
 		if len(f) < 2 {
-			return "", "", errors.New("an escalation needs a reason, e.g. 'e complaint'")
+			return "", "", errors.New(say(lang, "an escalation needs a reason, e.g. 'e complaint' or 'e 3'", "エスカレーションには理由が必要です。例：e 3"))
+		}
+		if n, err := strconv.Atoi(f[1]); err == nil {
+			if n < 1 || n > len(training.Reasons) {
+				return "", "", fmt.Errorf(say(lang, "the reason number must be 1 to %d", "理由の番号は 1〜%d です"), len(training.Reasons))
+			}
+			return bot.ActionEscalate, training.Reasons[n-1], nil
 		}
 		return bot.ActionEscalate, bot.Reason(f[1]), nil
+	}
+	if lang == "ja" {
+		return "", "", fmt.Errorf("「%s」は a、c、e のどれでもありません", termsafe.Line(f[0]))
 	}
 	return "", "", fmt.Errorf("%q is not a, c or e REASON", f[0])
 }

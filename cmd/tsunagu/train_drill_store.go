@@ -38,7 +38,9 @@ func saveDrill(g *globalOptions, trainee string, d *training.Drill, w io.Writer)
 	}
 	path, werr := writeRecoveryRecords(filepath.Dir(g.dbPath), []transcripts.TrainingSession{rec})
 	if werr != nil {
-		return fmt.Errorf("the drill results were not saved (%w) and no recovery file could be written: %s", err, readErrorText(werr))
+		return fmt.Errorf(say(g.language(), "the drill results were not saved (%w) and no recovery file could be written: %s",
+			"ドリルの結果を保存できず（%w）、復旧ファイルも書けませんでした：%s"), err, readErrorText(werr))
 	}
-	return fmt.Errorf("the drill results were not saved (%w); they are kept in %s: tsunagu train import %s", err, path, path)
+	return fmt.Errorf(say(g.language(), "the drill results were not saved (%w); they are kept in %s: tsunagu train import %s",
+		"ドリルの結果を保存できませんでした（%w）。%s に残してあります：tsunagu train import %s"), err, path, path)
 }

@@ -2,6 +2,7 @@ package training
 
 import (
 	_ "embed"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"slices"
@@ -31,11 +32,69 @@ var drillYAML []byte
 
 // DrillItems returns the built-in drill messages.
 func DrillItems() []DrillItem {
-	var f drillFile
-	if err := yamlfile.Decode("drill.yaml", drillYAML, &f); err != nil {
+	items, err := LoadDrill("drill.yaml", drillYAML)
+	if err != nil {
 		panic(err)
 	}
-	return f.Drill
+	return items
+}
+
+// DrillTopKey is the top-level key of a drill file; `rules check` tells
+// drill files from other kinds by it.
+const DrillTopKey = "drill"
+
+// LoadDrill parses and validates a drill file (the format of the built-in
+// drill.yaml) with the hardened loader. Problems are reported as
+// NAME:LINE: message (a *yamlfile.Error).
+func LoadDrill(name string, data []byte) ([]DrillItem, error) {
+	var f drillFile
+	doc, err := yamlfile.DecodeDoc(name, data, &f)
+	if err != nil {
+		return nil, err
+	}
+	if len(f.Drill) == 0 {
+		return nil, yamlfile.Errorf(name, max(1, doc.ValueLine(DrillTopKey)), "the file has no drill items: give a %q list of items with id and text", DrillTopKey)
+	}
+	var ps []yamlfile.Problem
+	add := func(line int, format string, a ...any) {
+		ps = append(ps, yamlfile.Problem{Line: line, Message: fmt.Sprintf(format, a...)})
+	}
+	seen := map[string]int{}
+	for i, it := range f.Drill {
+		line := doc.Line(DrillTopKey, i)
+		switch {
+		case !idRE.MatchString(it.ID):
+			add(doc.ValueLine(DrillTopKey, i, "id"), "drill item %d: id must be 1-64 lower-case letters, digits, '-' or '_', starting with a letter or digit; got %q", i+1, it.ID)
+		case seen[it.ID] > 0:
+			add(doc.ValueLine(DrillTopKey, i, "id"), "drill item %q is given twice (first at line %d)", it.ID, seen[it.ID])
+		default:
+			seen[it.ID] = line
+		}
+		if strings.TrimSpace(it.Text.EN) == "" && strings.TrimSpace(it.Text.JA) == "" {
+			add(doc.ValueLine(DrillTopKey, i, "text"), "drill item %q: text needs the customer's message in en, ja or both", it.ID)
+		}
+		for _, l := range []string{"en", "ja"} {
+			for j, b := range it.Before.In(l) {
+				if strings.TrimSpace(b) == "" {
+					add(doc.ValueLine(DrillTopKey, i, "before", l, j), "drill item %q: before.%s message %d is blank", it.ID, l, j+1)
+				}
+			}
+			if len(it.Before.In(l)) > 0 && strings.TrimSpace(it.Text.In(l)) == "" {
+				add(doc.Line(DrillTopKey, i, "before", l), "drill item %q: before.%s is given but text.%s is not", it.ID, l, l)
+			}
+		}
+	}
+	if len(ps) > 0 {
+		return nil, &yamlfile.Error{Name: name, Problems: ps}
+	}
+	return f.Drill, nil
+}
+
+// CheckDrill returns every problem in a drill file as NAME:LINE: message,
+// for `tsunagu rules check`. An empty result means the file is valid.
+func CheckDrill(name string, data []byte) []string {
+	_, err := LoadDrill(name, data)
+	return yamlfile.Lines(name, err)
 }
 
 // DrillQuestion is one question as the trainee sees it.
@@ -134,17 +193,17 @@ func (d *Drill) Results() []DrillResult { return slices.Clone(d.results) }
 func (d *Drill) Answer(action bot.Action, reason bot.Reason) (DrillResult, error) {
 	q, ok := d.Current()
 	if !ok {
-		return DrillResult{}, fmt.Errorf("the drill is finished")
+		return DrillResult{}, errors.New(msg(d.lang, "the drill is finished", "ドリルは終了しています"))
 	}
 	switch action {
 	case bot.ActionAnswer, bot.ActionClarify:
 		reason = bot.ReasonNone
 	case bot.ActionEscalate:
 		if !slices.Contains(Reasons, reason) {
-			return DrillResult{}, fmt.Errorf("an escalation needs a reason: one of %s", joinReasons())
+			return DrillResult{}, errors.New(msg(d.lang, "an escalation needs a reason: one of %s", "エスカレーションには理由が必要です。次のいずれか：%s", joinReasons(d.lang)))
 		}
 	default:
-		return DrillResult{}, fmt.Errorf("the action must be answer, clarify or escalate, not %q", action)
+		return DrillResult{}, errors.New(msg(d.lang, "the action must be answer, clarify or escalate, not %q", "判断は回答・確認・エスカレーションのいずれかです（%q ではありません）", action))
 	}
 	exp := d.expected[len(d.results)]
 	r := DrillResult{Question: q, Action: action, Reason: reason, ExpectedAction: exp.Action, ExpectedReason: exp.Reason,
@@ -178,12 +237,18 @@ func (d *Drill) Score() (points, max int) {
 var Reasons = []bot.Reason{bot.ReasonHumanRequested, bot.ReasonSensitive, bot.ReasonComplaint,
 	bot.ReasonMultiIssue, bot.ReasonUnresolved, bot.ReasonNoProgress}
 
-func joinReasons() string {
+// joinReasons lists the reasons: by name in English, numbered with their
+// labels in Japanese (the plain drill takes numbers too).
+func joinReasons(lang string) string {
 	var s []string
-	for _, r := range Reasons {
-		s = append(s, string(r))
+	for i, r := range Reasons {
+		if lang == "ja" {
+			s = append(s, fmt.Sprintf("%d %s", i+1, ReasonLabel(r, lang)))
+		} else {
+			s = append(s, string(r))
+		}
 	}
-	return strings.Join(s, ", ")
+	return strings.Join(s, msg(lang, ", ", "、"))
 }
 
 // ReasonLabel names an escalation reason in lang.
