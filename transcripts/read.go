@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -161,81 +160,8 @@ type SearchResult struct {
 // cut: bigrams for Japanese, words and prefixes for Latin scripts). Results
 // are newest first; limit 0 means DefaultPageSize.
 func (s *Store) Search(query string, f Filter, limit int) (SearchResult, error) {
-	if limit <= 0 {
-		limit = DefaultPageSize
-	}
-	terms := queryTerms(query)
-	if len(terms) == 0 {
-		return SearchResult{}, fmt.Errorf("%w: the search has no words in it", ErrInvalid)
-	}
-	var res SearchResult
-	err := s.view(func(tx *bbolt.Tx) error {
-		tb := tx.Bucket(bucketTerms)
-		// Postings are ^time+id, so sorting them sorts newest first.
-		var hits map[string]struct{}
-		for _, t := range terms {
-			found := map[string]struct{}{}
-			c := tb.Cursor()
-			prefix := []byte(t.text)
-			if t.kind == termExact {
-				prefix = append(prefix, 0)
-			}
-			for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
-				forEachPosting(v, func(p []byte) {
-					if hits == nil {
-						found[string(p)] = struct{}{}
-					} else if _, ok := hits[string(p)]; ok {
-						found[string(p)] = struct{}{}
-					}
-				})
-			}
-			hits = found
-			if len(hits) == 0 {
-				break
-			}
-		}
-		posts := make([]string, 0, len(hits))
-		for p := range hits {
-			if len(p) > 8 {
-				posts = append(posts, p)
-			}
-		}
-		slices.Sort(posts)
-		cb := tx.Bucket(bucketByTime)
-		from, to := f.instantBounds()
-		for _, p := range posts {
-			var h *header
-			if f != (Filter{}) {
-				row := cb.Get([]byte(p))
-				if row == nil || !f.matchRow(row) || !inInstants([]byte(p), from, to) {
-					continue
-				}
-				if f.hasDates() && !f.datesSure(keyTime([]byte(p))) {
-					var ok bool
-					var err error
-					if h, ok, err = datesMatchAt(tx, &f, []byte(p)); err != nil {
-						return err
-					} else if !ok {
-						continue
-					}
-				}
-			}
-			res.Total++
-			if len(res.Items) < limit {
-				sum, err := summaryAt(tx, h, []byte(p), cb.Get([]byte(p)))
-				if errors.Is(err, ErrNotFound) {
-					res.Total--
-					continue
-				}
-				if err != nil {
-					return err
-				}
-				res.Items = append(res.Items, sum)
-			}
-		}
-		return nil
-	})
-	return res, err
+	page, err := s.SearchAfter(query, f, "", limit)
+	return page.SearchResult, err
 }
 
 // summaryAt is the list row of the conversation whose by_time key is k

@@ -3,6 +3,7 @@ package transcripts
 import (
 	"bytes"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"slices"
 
@@ -49,11 +50,11 @@ func (s *Store) SearchAfter(query string, f Filter, cursor string, limit int) (S
 					continue
 				}
 				if f.hasDates() && !f.datesSure(keyTime([]byte(p))) {
+					var ok bool
 					var err error
-					if h, err = getHeader(tx, p[8:]); err != nil {
+					if h, ok, err = datesMatchAt(tx, &f, []byte(p)); err != nil {
 						return err
-					}
-					if !f.datesMatch(h.StartedAt) {
+					} else if !ok {
 						continue
 					}
 				}
@@ -65,13 +66,17 @@ func (s *Store) SearchAfter(query string, f Filter, cursor string, limit int) (S
 			}
 			switch {
 			case len(page.Items) < limit:
-				if h == nil {
-					var err error
-					if h, err = getHeader(tx, p[8:]); err != nil {
-						return err
-					}
+				// A damaged header still lists (marked damaged) instead of
+				// stopping the search.
+				sum, err := summaryAt(tx, h, []byte(p), cb.Get([]byte(p)))
+				if errors.Is(err, ErrNotFound) {
+					page.Total--
+					continue
 				}
-				page.Items = append(page.Items, h.summary())
+				if err != nil {
+					return err
+				}
+				page.Items = append(page.Items, sum)
 			case page.Next == "":
 				page.Next = base64.RawURLEncoding.EncodeToString(lastKey(page.Items))
 			}
