@@ -6,11 +6,13 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
 
 	"tsunagu/bot"
+	"tsunagu/bot/yamlfile"
 	"tsunagu/handoff"
 	"tsunagu/transcripts"
 )
@@ -196,39 +198,39 @@ func genericReactions() []Reaction {
 	}
 }
 
+// fromHistoryExamples are the example sentences of the generic steps
+// (understand/from_history.yaml).
+type fromHistoryExamples struct {
+	Fixes    map[string]bot.Texts `yaml:"fixes"`
+	NextStep bot.Texts            `yaml:"next_step"`
+}
+
+var fromHistorySteps = sync.OnceValue(func() fromHistoryExamples {
+	data, err := understandFS.ReadFile("understand/from_history.yaml")
+	var f fromHistoryExamples
+	if err == nil {
+		err = yamlfile.Decode("handoff/training/understand/from_history.yaml", data, &f)
+	}
+	if err != nil || len(f.Fixes["default"].EN) == 0 || len(f.NextStep.JA) == 0 {
+		panic(fmt.Sprintf("training: the embedded from_history.yaml is broken: %v", err)) // embedded; a test loads it
+	}
+	return f
+})
+
 // genericResolution gives steps by topic group, each with example sentences
 // the scorecard learns from; a trainer refines them.
 func genericResolution(intent string, reason bot.Reason) Resolution {
-	ex := func(en, ja []string) bot.Texts { return bot.Texts{EN: en, JA: ja} }
-	fixes := map[string]bot.Texts{
-		"orders": ex([]string{"I've checked the status of your order", "your order has shipped and is on its way", "I've cancelled the order for you", "I can see where your order is now"},
-			[]string{"ご注文の状況を確認しました", "ご注文は発送済みで配送中です", "ご注文をキャンセルいたしました", "ご注文の現在の状況をお調べしました"}),
-		"delivery": ex([]string{"I've checked the tracking with the carrier", "I've asked the courier to look into the delivery", "I've changed the delivery address for you", "we will send the parcel again"},
-			[]string{"配送業者の追跡情報を確認しました", "配送業者に調査を依頼しました", "お届け先を変更いたしました", "商品を再送いたします"}),
-		"payment": ex([]string{"I've looked at the charge on your account", "the extra payment will be refunded", "I've corrected the charge for you", "we will return the amount to your card"},
-			[]string{"ご請求の内容を確認しました", "二重のお支払いは返金いたします", "ご請求を訂正いたしました", "カードへ返金いたします"}),
-		"refunds": ex([]string{"your refund has been approved", "I've sent you a free return label", "we will send you a replacement", "the refund has been issued to your card"},
-			[]string{"返金を承認いたしました", "無料の返送ラベルをお送りしました", "交換品をお送りします", "カードへの返金手続きを行いました"}),
-		"account": ex([]string{"I've sent you a link to reset your password", "you can sign in again with the new link", "I've unlocked your account"},
-			[]string{"パスワード再設定のリンクをお送りしました", "新しいリンクから再度ログインいただけます", "アカウントのロックを解除しました"}),
-		"security": ex([]string{"our security team will lock your account", "I'm passing this to the security team now", "the security team will stop the order"},
-			[]string{"セキュリティ担当がアカウントを保護します", "セキュリティ担当におつなぎします", "セキュリティ担当が注文を止めます"}),
-		"membership": ex([]string{"I've cancelled your membership", "your membership benefits end at the end of the month", "the membership fee will be refunded"},
-			[]string{"会員の解約手続きを行いました", "特典は月末までご利用いただけます", "会費を返金いたします"}),
-	}
-	group := handoff.TopicGroup(intent)
-	fix, ok := fixes[group]
+	steps := fromHistorySteps()
+	fix, ok := steps.Fixes[handoff.TopicGroup(intent)]
 	if !ok {
-		fix = ex([]string{"I have sorted this out for you", "I've arranged the fix for you", "we will take care of it for you"},
-			[]string{"こちらで手配いたしました", "解決のための手続きを行いました", "こちらで対応いたします"})
+		fix = steps.Fixes["default"]
 	}
 	res := Resolution{Steps: []ResolutionStep{
 		{ID: "fix", Label: bot.Text{EN: "Give the fix for the customer's problem", JA: "問題の解決策を伝える"}, Examples: fix},
 		{ID: "next_step", Label: bot.Text{EN: "Say what happens next, and when", JA: "次に何が、いつ起きるかを伝える"},
-			Examples: ex([]string{"you will hear from us within 2 business days", "it will be done by tomorrow", "you'll see it within 5 days", "I'll update you by Friday"},
-				[]string{"2営業日以内にご連絡いたします", "明日までに完了いたします", "5日以内に反映されます", "金曜日までにご連絡します"})},
+			Examples: steps.NextStep},
 	}}
-	if reason == bot.ReasonSensitive || group == "security" {
+	if reason == bot.ReasonSensitive || handoff.TopicGroup(intent) == "security" {
 		res.Transfer = TeamSecurity
 	}
 	return res
