@@ -22,31 +22,19 @@ import (
 //go:embed knowledge/*.yaml
 var knowledgeFS embed.FS
 
-type textYAML struct {
-	EN string `yaml:"en"`
-	JA string `yaml:"ja"`
-}
-
-func (t textYAML) in(lang string) string {
-	if lang == "ja" {
-		return t.JA
-	}
-	return t.EN
-}
-
 type sayYAML struct {
 	When  []string  `yaml:"when"`
 	EN    string    `yaml:"en"`
 	JA    string    `yaml:"ja"`
-	Basic *textYAML `yaml:"basic"`
+	Basic *bot.Text `yaml:"basic"`
 }
 
 type playbookYAML struct {
 	Asks     []string  `yaml:"asks"`
 	Replaces []string  `yaml:"replaces"`
-	Problem  textYAML  `yaml:"problem"`
-	Want     textYAML  `yaml:"want"`
-	Outcome  textYAML  `yaml:"outcome"`
+	Problem  bot.Text  `yaml:"problem"`
+	Want     bot.Text  `yaml:"want"`
+	Outcome  bot.Text  `yaml:"outcome"`
 	Steps    []sayYAML `yaml:"steps"`
 	Answer   []sayYAML `yaml:"answer"`
 	Retry    []sayYAML `yaml:"retry"`
@@ -87,7 +75,7 @@ func (p *phraseYAML) at(lv Level, lang string) string {
 type phrasesFile struct {
 	Phrases map[string]*phraseYAML `yaml:"phrases"`
 	Asks    map[string]*phraseYAML `yaml:"asks"`
-	Teams   map[string]*textYAML   `yaml:"teams"`
+	Teams   map[string]*bot.Text   `yaml:"teams"`
 }
 
 // The phrases the code says, each with the placeholders it fills.
@@ -137,7 +125,7 @@ type operatorWords struct {
 	playbooks map[string]map[string]Playbook // intent → lang → spoken playbook
 	phrases   map[string]*phraseYAML
 	asks      map[string]*phraseYAML
-	teams     map[string]*textYAML
+	teams     map[string]*bot.Text
 }
 
 var words = sync.OnceValue(func() *operatorWords {
@@ -241,11 +229,11 @@ func loadOperatorWords(playbooks, phrases []byte) (*operatorWords, error) {
 		}
 		byLang := map[string]Playbook{}
 		for _, lang := range []string{"en", "ja"} {
-			checkText(name+" problem "+lang, y.Problem.in(lang), playbookPlaceholders)
+			checkText(name+" problem "+lang, y.Problem.In(lang), playbookPlaceholders)
 			if lang == "ja" && !strings.HasSuffix(y.Problem.JA, "件") {
 				bad("intent %s: the Japanese problem must end in 件: %q", name, y.Problem.JA)
 			}
-			pb := Playbook{Problem: y.Problem.in(lang), Want: y.Want.in(lang), Outcome: y.Outcome.in(lang),
+			pb := Playbook{Problem: y.Problem.In(lang), Want: y.Want.In(lang), Outcome: y.Outcome.In(lang),
 				Replaces: y.Replaces, Needs: y.Asks}
 			convert := func(part string, in []sayYAML) []Say {
 				out := make([]Say, 0, len(in))
@@ -263,7 +251,7 @@ func loadOperatorWords(playbooks, phrases []byte) (*operatorWords, error) {
 					checkText(where, text, playbookPlaceholders)
 					say := Say{When: s.When, Text: text}
 					if s.Basic != nil {
-						say.Basic = s.Basic.in(lang)
+						say.Basic = s.Basic.In(lang)
 						checkText(where+" basic", say.Basic, playbookPlaceholders)
 					}
 					out = append(out, say)
@@ -310,7 +298,7 @@ func askText(lv Level, lang, fact string) string {
 // teamName names the team of skill group g.
 func teamName(g, lang string) string {
 	if t := words().teams[g]; t != nil {
-		return t.in(lang)
+		return t.In(lang)
 	}
-	return words().teams["general"].in(lang)
+	return words().teams["general"].In(lang)
 }
