@@ -761,14 +761,6 @@ func sameIssue(a, b Issue) bool {
 	return a.Intent == b.Intent && a.Status == b.Status && a.Text == b.Text && maps.Equal(a.Facts, b.Facts)
 }
 
-// Offer is what the callbacks service promises now, for the phone page.
-func (c *Conversation) Offer() (handoff.CallbackOffer, bool) {
-	if c.cfg.Callbacks == nil {
-		return handoff.CallbackOffer{}, false
-	}
-	return c.cfg.Callbacks.Offer(c.now()), true
-}
-
 // ErrNoCallbacks is returned by Book when no callbacks service is set up.
 var ErrNoCallbacks = errors.New("phone callbacks are not available")
 

@@ -104,11 +104,3 @@ func (b *botEngine) Start(id string, f bot.Facts) (Dialogue, bot.Decision) {
 }
 
 func (b *botEngine) Knowledge() handoff.Knowledge { return b.kb }
-
-// Engine is the rules engine behind b, when b came from NewBot.
-func Engine(b Bot) *bot.Engine {
-	if be, ok := b.(*botEngine); ok {
-		return be.e
-	}
-	return nil
-}
