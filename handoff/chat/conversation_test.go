@@ -577,6 +577,17 @@ func TestBookCallback(t *testing.T) {
 	if conv.Channel != "callback" || len(conv.Entries) != 1 || conv.Entries[0].Text == "" {
 		t.Fatalf("stored %+v", conv)
 	}
+	// Issue 10: the stored text is the booking's own confirmation, not a
+	// screen's string.
+	var b *handoff.Booking
+	for _, ev := range res.Events {
+		if ev.Kind == KindCallback {
+			b = ev.Booking
+		}
+	}
+	if want := b.Text("en", b.At.Location()); conv.Entries[0].Text != want {
+		t.Fatalf("stored %q, want the booking's confirmation %q", conv.Entries[0].Text, want)
+	}
 	if again, _ := c.Book("090-1234-5678"); has(again, KindCallback) {
 		t.Fatal("booked twice")
 	}
