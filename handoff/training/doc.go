@@ -15,6 +15,11 @@
 // [Read] into [Signals]; the scenario's reaction rules turn signals into the
 // customer's mood change and answer. [Session.Scorecard] grades the whole run.
 //
+// A live session ([NewLiveSession]) has a person play the customer instead:
+// it starts from the packet of a real escalated chat, takes the customer's
+// lines from [Session.CustomerSays], and grades the trainee with the same
+// scorecard while the mood meter moves by the same rules.
+//
 // Time comes from a [handoff.Clock] and every random choice from a seeded
 // math/rand/v2 source, so a session replays exactly for a given seed.
 package training

@@ -33,6 +33,9 @@ func (c Scorecard) Markdown() string {
 	fmt.Fprintf(&b, "- %s: %s\n", msg(lang, "Trainee", "研修生"), mdInline(c.Trainee))
 	fmt.Fprintf(&b, "- %s: `%s`\n", msg(lang, "Scenario", "シナリオ"), mdInline(c.ScenarioID))
 	fmt.Fprintf(&b, "- %s: %s\n", msg(lang, "Started", "開始"), c.At.Format(time.RFC3339))
+	if c.Live {
+		fmt.Fprintf(&b, "- %s: %s\n", msg(lang, "Customer", "お客様"), msg(lang, "played live by a person", "人がその場で担当"))
+	}
 	fmt.Fprintf(&b, "- %s: %s\n", msg(lang, "Outcome", "結果"), outcomeText(c.Outcome, c.Resolved, lang))
 	fmt.Fprintf(&b, "- %s: %d/100\n", msg(lang, "Customer mood at the end", "最後のお客様の気分"), c.Mood)
 	fmt.Fprintf(&b, "- %s: **%.1f** / 100", msg(lang, "Score", "得点"), c.Total)

@@ -94,6 +94,8 @@ type Scorecard struct {
 	Weighted       float64       `json:"weighted"` // 0..100 before critical failures
 	Total          float64       `json:"total"`    // 0..100; 0 when a critical item failed
 	CriticalFailed bool          `json:"critical_failed"`
+	// Live is set when a person played the customer (NewLiveSession).
+	Live bool `json:"live,omitempty"`
 	// Transcript is the session line by line; it is stored beside the
 	// card (transcripts.TrainingSession.Transcript), not inside it.
 	Transcript []transcripts.TrainingLine `json:"-"`
@@ -153,7 +155,7 @@ func seconds(d time.Duration) string {
 func (s *Session) Scorecard() Scorecard {
 	lang := s.lang
 	c := Scorecard{ScenarioID: s.sc.ID, Title: s.sc.TitleIn(lang), Lang: lang, Trainee: s.cfg.Trainee,
-		Seed: s.cfg.Seed, At: s.packetAt, Outcome: s.outcome, Resolved: s.resolved, Mood: s.mood, Transcript: s.transcriptLines()}
+		Seed: s.cfg.Seed, At: s.packetAt, Outcome: s.outcome, Resolved: s.resolved, Mood: s.mood, Live: s.live, Transcript: s.transcriptLines()}
 	end := s.endedAt
 	if end.IsZero() {
 		end = s.clock.Now()
@@ -220,7 +222,10 @@ func (s *Session) Scorecard() Scorecard {
 		}
 	}
 	paused := ""
-	if s.Paused() {
+	switch {
+	case s.live:
+		paused = msg(lang, " A person played the customer; the clock ran the whole time.", "お客様役は人が担当し、時計は常に進んでいました。")
+	case s.Paused():
 		paused = msg(lang, " The clock was paused while you typed; only the customer's typing and /wait count.", "入力中は時計が止まっていました。お客様の入力時間と /wait だけを数えています。")
 	}
 	if len(real) == 0 {
@@ -443,6 +448,8 @@ func (s *Session) Scorecard() Scorecard {
 		target = 10 * time.Minute
 	}
 	switch {
+	case s.outcome == OutcomeLeft && s.live:
+		ht.Why = msg(lang, "The customer left the chat after %s.", "お客様は%s後にチャットを退出しました。", seconds(c.HandleTime))
 	case s.outcome == OutcomeLeft:
 		ht.Why = msg(lang, "The customer gave up and left after %s.", "お客様は%s後に諦めて退出しました。", seconds(c.HandleTime))
 	case !s.resolved:

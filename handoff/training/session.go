@@ -111,6 +111,7 @@ type Session struct {
 	rng     *rand.Rand
 	clock   handoff.Clock
 	virtual *handoff.VirtualClock // set when paused
+	live    bool                  // a person plays the customer (NewLiveSession)
 	pool    *handoff.Pool
 	calls   *handoff.Callbacks
 
@@ -263,12 +264,14 @@ func (s *Session) StepsDone() []string {
 // Turn is what one trainee action led to.
 type Turn struct {
 	Fired    []When
-	Customer *Line // the customer's answer, if any
+	Customer *Line // the simulated customer's answer, if any; never in a live session
 	Mood     int
 	Ended    bool
 }
 
 // Reply sends a trainee line to the customer and returns their reaction.
+// In a live session the reaction is the mood and the fired rules only: the
+// person playing the customer answers with CustomerSays.
 func (s *Session) Reply(text string) (Turn, error) {
 	if s.phase != PhaseHuman {
 		return Turn{}, ErrEnded
@@ -382,7 +385,9 @@ func (s *Session) react(trainee int, fired []When, matches []int) Turn {
 	}
 	s.mood = min(100, max(0, s.mood+delta))
 	turn := Turn{Fired: fired}
-	if answer != nil && answer.When != WhenLeave {
+	// In a live session a person answers and decides whether to leave: the
+	// meter moves for the card, but no line is written for them.
+	if answer != nil && answer.When != WhenLeave && !s.live {
 		if s.mood == 0 {
 			turn.Customer = s.leave()
 		} else {
@@ -455,6 +460,7 @@ func (s *Session) lastCustomer() *Line {
 // Tick tells the session the time (the real clock's screens call it every
 // second). A customer kept waiting past their patience complains once; at
 // twice their patience they leave. It returns the customer's line, if any.
+// In a live session it does nothing.
 func (s *Session) Tick() *Line {
 	if s.phase != PhaseHuman {
 		return nil
@@ -479,6 +485,10 @@ func (s *Session) Wait(d time.Duration) *Line {
 }
 
 func (s *Session) checkSilence(now time.Time) {
+	if s.live {
+		// A person's silence is their own choice, not a sign of impatience.
+		return
+	}
 	waited := now.Sub(s.lastHeard)
 	p := s.sc.patience()
 	switch {
@@ -577,7 +587,8 @@ func (s *Session) BookCallback(number string) (Turn, error) {
 
 // Close ends the chat. The customer has the last word: thanks and goodbye
 // when the case is resolved, otherwise that nothing was sorted out. Their
-// line comes after the close and is not charged to the handle time.
+// line comes after the close and is not charged to the handle time. In a
+// live session no goodbye is written for the person.
 func (s *Session) Close() error {
 	if s.phase != PhaseHuman {
 		return ErrEnded
@@ -585,6 +596,9 @@ func (s *Session) Close() error {
 	s.tick(5 * time.Second)
 	s.lines = append(s.lines, Line{At: s.clock.Now(), Speaker: SpeakerSystem, Action: "close"})
 	s.end(OutcomeClosed)
+	if s.live {
+		return nil // the person playing the customer says their own goodbye
+	}
 	bye := sharedLines().GoodbyeUnresolved
 	if s.resolved {
 		bye = sharedLines().Goodbye
