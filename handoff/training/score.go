@@ -221,12 +221,13 @@ func (s *Session) Scorecard() Scorecard {
 			real = append(real, i)
 		}
 	}
-	paused := ""
+	// clockNote tells how the time on the card was measured.
+	clockNote := ""
 	switch {
 	case s.live:
-		paused = msg(lang, " A person played the customer; the clock ran the whole time.", "お客様役は人が担当し、時計は常に進んでいました。")
+		clockNote = msg(lang, " A person played the customer; the clock ran the whole time.", "お客様役は人が担当し、時計は常に進んでいました。")
 	case s.Paused():
-		paused = msg(lang, " The clock was paused while you typed; only the customer's typing and /wait count.", "入力中は時計が止まっていました。お客様の入力時間と /wait だけを数えています。")
+		clockNote = msg(lang, " The clock was paused while you typed; only the customer's typing and /wait count.", "入力中は時計が止まっていました。お客様の入力時間と /wait だけを数えています。")
 	}
 	if len(real) == 0 {
 		fr.Why = msg(lang, "The customer never got a reply in sentences.", "お客様に文章で一度も返信していません。")
@@ -246,7 +247,7 @@ func (s *Session) Scorecard() Scorecard {
 		}
 	}
 	if len(real) > 0 {
-		fr.Why += paused
+		fr.Why += clockNote
 	}
 	// Acknowledging the handover.
 	ack := ItemResult{Item: ItemAcknowledge, Weight: w[ItemAcknowledge],

@@ -597,7 +597,7 @@ func (s *Session) Close() error {
 	s.lines = append(s.lines, Line{At: s.clock.Now(), Speaker: SpeakerSystem, Action: "close"})
 	s.end(OutcomeClosed)
 	if s.live {
-		return nil // the person playing the customer says their own goodbye
+		return nil // no words are put in the mouth of the person playing the customer
 	}
 	bye := sharedLines().GoodbyeUnresolved
 	if s.resolved {
