@@ -22,6 +22,10 @@ const (
 	EventLeft     EventKind = "left"     // the operator left: Cause says why; the packet goes to the next
 	EventResolved EventKind = "resolved" // the case is resolved; the operator offered to close
 	EventClosed   EventKind = "closed"   // the chat is over
+	// EventCallback: an operator booked a phone callback for the customer
+	// (Booking). Only the shared desk's people do this; simulated operators
+	// leave it to the customer.
+	EventCallback EventKind = "callback"
 )
 
 // OperatorInfo is how an operator is shown to the customer.
@@ -46,6 +50,7 @@ type Event struct {
 	Back     bool          `json:"back,omitempty"`     // EventJoined: the same operator takes the chat back
 	Step     *Step         `json:"step,omitempty"`     // EventMessage
 	Cause    Cause         `json:"cause,omitempty"`    // EventLeft
+	Booking  *Booking      `json:"booking,omitempty"`  // EventCallback
 }
 
 // DeskConfig sets up a desk.
@@ -408,8 +413,11 @@ func (d *Desk) emit(ev Event) {
 }
 
 func (d *Desk) info(oi int32) *OperatorInfo {
-	op := d.e.ops[oi].op
-	lang := d.focus.packet.Lang
+	return InfoOf(d.e.ops[oi].op, d.focus.packet.Lang)
+}
+
+// InfoOf is how op is shown to a customer writing in lang.
+func InfoOf(op *Operator, lang string) *OperatorInfo {
 	langs := make(map[string]string, len(op.Languages))
 	for _, l := range op.Languages {
 		langs[l.Code] = l.Level.String()

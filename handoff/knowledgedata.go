@@ -286,6 +286,11 @@ func phrase(id string, lv Level, lang string, pairs ...string) string {
 	return strings.NewReplacer(args...).Replace(text)
 }
 
+// AskText is how a native speaker of lang asks a customer for fact (one of
+// the Fact names): the shared desk's people ask with the same words the
+// simulated operators use.
+func AskText(lang, fact string) string { return askText(LevelNative, lang, fact) }
+
 // askText is how an operator at level lv asks for fact in lang.
 func askText(lv Level, lang, fact string) string {
 	p := words().asks[fact]

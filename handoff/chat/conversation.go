@@ -709,6 +709,13 @@ func (c *Conversation) deskEvents(evs []handoff.Event) {
 			c.emit(Event{Kind: KindOfferClose, At: ev.At, Operator: op})
 			c.write(job{entry: &transcripts.Entry{At: ev.At, Role: transcripts.RoleSystem, Event: transcripts.EventCloseOffered,
 				Meta: &transcripts.Meta{Operator: op.Name, OperatorID: op.ID}}})
+		case handoff.EventCallback:
+			// A person at the shared desk booked the call for the customer.
+			if ev.Booking != nil && c.booking == nil {
+				b := *ev.Booking
+				c.booking = &b
+				c.bookedEvent(ev.At, b)
+			}
 		case handoff.EventClosed:
 			// The operator closed the chat after the customer stayed silent
 			// (or the customer closed it, which Close records itself).
@@ -782,15 +789,19 @@ func (c *Conversation) Book(phone string) (Result, error) {
 	}
 	c.booking = &b
 	c.ensureCreated("callback")
-	at, when := c.now(), b.At
+	c.bookedEvent(c.now(), b)
+	c.flush()
+	return c.take(), nil
+}
+
+// bookedEvent shows and stores a booked callback.
+func (c *Conversation) bookedEvent(at time.Time, b handoff.Booking) {
+	when := b.At
 	line := c.nextLine()
-	bc := b
-	c.emit(Event{Kind: KindCallback, At: at, Line: line, Booking: &bc})
+	c.emit(Event{Kind: KindCallback, At: at, Line: line, Booking: &b})
 	c.write(job{line: line, entry: &transcripts.Entry{At: at, Role: transcripts.RoleSystem,
 		Event: transcripts.EventCallbackBooked, Text: b.Text(c.cfg.Lang, when.Location()),
 		Meta: &transcripts.Meta{CallbackAt: &when}}})
-	c.flush()
-	return c.take(), nil
 }
 
 // Close ends the conversation with the customer's ratings (0: not rated)
