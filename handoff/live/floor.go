@@ -251,18 +251,18 @@ type Refusal struct {
 
 // Refusal codes.
 const (
-	NoSuchChat   = "no_such_chat"  // the chat is not on the floor
-	NotWaiting   = "not_waiting"   // someone else has it, or it is over
-	NotYours     = "not_yours"     // the chat is with someone else
-	WrongRole    = "wrong_role"    // the role cannot do this
-	NoLanguage   = "no_language"   // the person does not speak the customer's language
-	NotNative    = "not_native"    // the customer asked for a native speaker
-	NoSkill      = "no_skill"      // not the person's topic group
-	Full         = "full"          // the person has as many chats as they can handle
-	Reserved     = "reserved"      // kept for another person (a named transfer, a role-play)
-	Closed       = "closed"        // the chat is over
-	EmptyText    = "empty"         // nothing to send
-	UnknownFact  = "unknown_fact"  // not a fact operators ask for
+	NoSuchChat   = "no_such_chat" // the chat is not on the floor
+	NotWaiting   = "not_waiting"  // someone else has it, or it is over
+	NotYours     = "not_yours"    // the chat is with someone else
+	WrongRole    = "wrong_role"   // the role cannot do this
+	NoLanguage   = "no_language"  // the person does not speak the customer's language
+	NotNative    = "not_native"   // the customer asked for a native speaker
+	NoSkill      = "no_skill"     // not the person's topic group
+	Full         = "full"         // the person has as many chats as they can handle
+	Reserved     = "reserved"     // kept for another person (a named transfer, a role-play)
+	Closed       = "closed"       // the chat is over
+	EmptyText    = "empty"        // nothing to send
+	UnknownFact  = "unknown_fact" // not a fact operators ask for
 	NoSuchPerson = "no_such_person"
 	SignedOut    = "signed_out"
 )
