@@ -308,7 +308,7 @@ func (f *Floor) whyNot(s *Seat, e *entry) string {
 		return NoLanguage
 	case e.nativeOnly && lv != handoff.LevelNative:
 		return NotNative
-	case e.play == nil && !s.op.HasSkill(e.group):
+	case e.play == nil && (s.op.Phone || !s.op.HasSkill(e.group)):
 		return NoSkill
 	case f.holding(s) >= capacity(s.op):
 		return Full
@@ -773,3 +773,33 @@ func validText(s string) bool { return utf8.ValidString(s) && strings.TrimSpace(
 
 // errSecondChat: a conversation reaches the floor once at a time.
 var errSecondChat = errors.New("this conversation already has a chat on the shared desk")
+
+// CoverPool is the pool a chat's simulated desk covers with: the people
+// signed in now serve as themselves, so their simulated doubles are off
+// shift (they stay in the pool, so a simulated colleague taking over from
+// one of them greets with the handover). When every chat operator is
+// signed in it is the whole pool, so a chat nobody takes is still answered.
+func (f *Floor) CoverPool() *handoff.Pool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if len(f.seats) == 0 {
+		return f.cfg.Pool
+	}
+	p := *f.cfg.Pool
+	p.Operators = slices.Clone(f.cfg.Pool.Operators)
+	covering := 0
+	for i := range p.Operators {
+		op := &p.Operators[i]
+		if _, in := f.seats[op.ID]; in {
+			op.Shifts = nil
+			continue
+		}
+		if !op.Phone {
+			covering++
+		}
+	}
+	if covering == 0 {
+		return f.cfg.Pool
+	}
+	return &p
+}
