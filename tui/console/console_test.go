@@ -8,6 +8,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"tsunagu/handoff"
+	"tsunagu/handoff/chat"
 	"tsunagu/handoff/live"
 	"tsunagu/handoff/training"
 	"tsunagu/tui/internal/tuitest"
@@ -292,3 +293,61 @@ func TestGoldens(t *testing.T) {
 	}
 }
 
+// Transfer to a signed-in colleague: the chat leaves my screen, the
+// customer sees me leave, and the colleague's queue offers it to them.
+func TestTransferToAColleague(t *testing.T) {
+	r := newRig(t)
+	op := r.console(r.signIn("smith", live.RoleOperator), "en", 100, 30)
+	colleague := r.console(r.signIn("tanaka", live.RoleOperator), "en", 100, 30)
+	conv := r.customer("en")
+	op.tick()
+	op.enter()
+	conv.Advance()
+	op.ctrl('t')
+	op.mustShow("Transfer to:", "Tanaka (0/2)", "the queue")
+	op.enter()
+	op.mustShow("Transferred to Tanaka (0/2).")
+	op.mustNotShow("Chat with")
+	if !slices.ContainsFunc(conv.Advance().Events, func(ev chat.Event) bool { return ev.Kind == chat.KindLeft }) {
+		t.Fatal("the customer did not see the operator leave")
+	}
+	colleague.tick()
+	colleague.mustShow("Yumi Sato", "waiting")
+	colleague.enter()
+	colleague.mustShow("Chat with Yumi Sato", "Transfers:", "Smith → Tanaka")
+}
+
+// A callback booked from the console reaches the customer; a bad number is
+// refused in words and books nothing.
+func TestBookACallback(t *testing.T) {
+	r := newRig(t)
+	op := r.console(r.signIn("smith", live.RoleOperator), "en", 100, 30)
+	conv := r.customer("en")
+	op.tick()
+	op.enter()
+	conv.Advance()
+	op.ctrl('b')
+	op.mustShow("Book a callback: phone number", "Empty uses the packet's number: none")
+	op.enter()
+	op.mustShow("Not done:")
+	op.ctrl('b')
+	op.typeText("090-1234-5678")
+	op.enter()
+	op.mustShow("Callback booked: 090-1234-5678")
+	if !slices.ContainsFunc(conv.Advance().Events, func(ev chat.Event) bool { return ev.Kind == chat.KindCallback }) {
+		t.Fatal("the customer did not get the booking")
+	}
+}
+
+// When the customer leaves, the console says so.
+func TestCustomerLeft(t *testing.T) {
+	r := newRig(t)
+	op := r.console(r.signIn("smith", live.RoleOperator), "ja", 100, 30)
+	conv := r.customer("en")
+	op.tick()
+	op.enter()
+	conv.Advance()
+	conv.Close(0, 0)
+	op.tick()
+	op.mustShow("お客さまが退出しました。")
+}

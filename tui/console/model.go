@@ -394,10 +394,10 @@ func (m *Model) acted(msg actMsg) tea.Cmd {
 	case "ask":
 		m.say(fmt.Sprintf(t.Asked, m.factName(msg.fact)), false)
 	case "transfer":
+		// The chat is no longer the person's to read (a trainee's part of
+		// a role-play ends here too).
+		m.toQueue()
 		m.say(fmt.Sprintf(t.Transferred, msg.to), false)
-		if m.chat == nil || !m.chat.RolePlay {
-			m.toQueue()
-		}
 	case "callback":
 		b := msg.booking
 		m.say(fmt.Sprintf(t.Booked, b.Display, b.At.Format("15:04")), false)
