@@ -157,6 +157,13 @@ func TestRolePlay(t *testing.T) {
 	trainee.enter()
 	trainer.tick()
 	trainer.mustShow("I am sorry for the trouble")
+	if debugFrames {
+		t.Log("\n" + trainer.view())
+	}
+
+	trainee.ctrl('t')
+	trainee.mustShow("Transfer to a team:", "Security team", "Billing team")
+	trainee.esc()
 
 	trainee.ctrl('x')
 	trainee.mustShow("Close this chat? y/n")
@@ -351,3 +358,6 @@ func TestCustomerLeft(t *testing.T) {
 	op.tick()
 	op.mustShow("お客さまが退出しました。")
 }
+
+// debugFrames logs a few frames, for a person looking at the layout.
+const debugFrames = false
