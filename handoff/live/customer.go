@@ -107,7 +107,7 @@ func (d *CustomerDesk) enqueue(now time.Time, p *handoff.Packet, class handoff.C
 		e.deadline = now.Add(f.cfg.ClaimWindow)
 	}
 	f.chats[d.id] = e
-	toSim := e.play == nil && !f.anyoneFor(e)
+	toSim := !e.playing() && !f.anyoneFor(e)
 	if toSim {
 		e.state = StateSimulated
 	}

@@ -159,7 +159,13 @@ type rolePlay struct {
 	session  *training.Session
 	card     *training.Scorecard
 	saveErr  error
+	// done: the trainee transferred the chat; colleagues serve the trainer
+	// from then on, and the entry keeps the card for both screens.
+	done bool
 }
+
+// playing reports that e is a role-play still routed to its trainee.
+func (e *entry) playing() bool { return e.play != nil && !e.play.done }
 
 // Seat is one signed-in person.
 type Seat struct {
@@ -215,7 +221,7 @@ func (s *Seat) SignOut() {
 	for _, e := range f.chats {
 		if e.state == StatePerson && e.holder == s {
 			f.leave(e, s, handoff.CauseShiftEnd, now)
-			if e.play != nil {
+			if e.playing() {
 				e.target = s.op.ID
 			} else {
 				e.target = ""
@@ -295,7 +301,7 @@ func (f *Floor) whyNot(s *Seat, e *entry) string {
 		return NotWaiting
 	case e.target != "" && e.target != s.op.ID:
 		return Reserved
-	case e.play != nil:
+	case e.playing():
 		if s.role != RoleTrainee {
 			return WrongRole
 		}
@@ -308,7 +314,7 @@ func (f *Floor) whyNot(s *Seat, e *entry) string {
 		return NoLanguage
 	case e.nativeOnly && lv != handoff.LevelNative:
 		return NotNative
-	case e.play == nil && (s.op.Phone || !s.op.HasSkill(e.group)):
+	case !e.playing() && (s.op.Phone || !s.op.HasSkill(e.group)):
 		return NoSkill
 	case f.holding(s) >= capacity(s.op):
 		return Full
@@ -363,7 +369,7 @@ func (s *Seat) Take(id string) error {
 	e.out = append(e.out, ev)
 	e.lines = append(e.lines, handoff.Line{At: now, Speaker: handoff.SpeakerSystem, Name: s.op.ID, Text: "joined"})
 	e.state, e.holder, e.target = StatePerson, s, ""
-	if p := e.play; p != nil && p.session == nil {
+	if p := e.play; e.playing() && p.session == nil {
 		p.session, err = training.NewLiveSession(training.Config{Scenario: p.scenario, Lang: p.lang,
 			Seed: f.cfg.Seed, Trainee: s.op.ID, Clock: f.cfg.Clock, Knowledge: f.knowledge(), Pool: f.cfg.Pool},
 			e.packet.Clone(), botStage(e.packet))
@@ -526,8 +532,8 @@ func (s *Seat) Transfer(id, to string, team training.Team) error {
 	}
 	f.leave(e, s, handoff.CauseSkill, now)
 	e.target = to
-	if e.play != nil {
-		e.play = nil // the trainee's part is over: colleagues carry on
+	if e.playing() {
+		e.play.done = true // the trainee's part is over: colleagues carry on
 		e.deadline = now
 	}
 	f.changed()
@@ -632,7 +638,8 @@ func (s *Seat) StartRolePlay(id string, sc *training.Scenario, lang, trainee str
 // Person is a signed-in person as screens show them.
 type Person struct {
 	Operator string
-	Name     string // in the viewer's language
+	Name     string // in English
+	NameJa   string // in Japanese
 	Role     Role
 	Holding  int
 	Capacity int
@@ -699,9 +706,9 @@ func (s *Seat) Snapshot() View {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	now := f.now()
-	v := View{Version: f.version, Me: f.person(s, s.op.DisplayName("en"))}
+	v := View{Version: f.version, Me: f.person(s)}
 	for _, o := range f.seats {
-		v.People = append(v.People, f.person(o, ""))
+		v.People = append(v.People, f.person(o))
 	}
 	sort.Slice(v.People, func(i, j int) bool { return v.People[i].Operator < v.People[j].Operator })
 	var es []*entry
@@ -735,11 +742,17 @@ func (s *Seat) Chat(id string) (ChatView, error) {
 	return f.view(s, e, f.now(), true), nil
 }
 
-func (f *Floor) person(s *Seat, name string) Person {
-	if name == "" {
-		name = s.op.Name
+func (f *Floor) person(s *Seat) Person {
+	return Person{Operator: s.op.ID, Name: s.op.DisplayName("en"), NameJa: s.op.DisplayName("ja"), Role: s.role,
+		Holding: f.holding(s), Capacity: capacity(s.op)}
+}
+
+// NameIn is the person's name in lang.
+func (p Person) NameIn(lang string) string {
+	if lang == "ja" && p.NameJa != "" {
+		return p.NameJa
 	}
-	return Person{Operator: s.op.ID, Name: name, Role: s.role, Holding: f.holding(s), Capacity: capacity(s.op)}
+	return p.Name
 }
 
 func (f *Floor) view(s *Seat, e *entry, now time.Time, full bool) ChatView {
@@ -802,4 +815,13 @@ func (f *Floor) CoverPool() *handoff.Pool {
 		return f.cfg.Pool
 	}
 	return &p
+}
+
+// NameOf is how the pool's operator id is named in lang (the id itself
+// when the pool has no such operator).
+func (s *Seat) NameOf(id, lang string) string {
+	if op, ok := s.f.cfg.Pool.Operator(id); ok {
+		return op.DisplayName(lang)
+	}
+	return id
 }

@@ -89,7 +89,7 @@ func (m *Model) openTransfer() {
 			if p.Role != live.RoleOperator || p.Operator == m.seat.Operator().ID {
 				continue
 			}
-			labels = append(labels, fmt.Sprintf("%s (%d/%d)", termsafe.Line(p.Name), p.Holding, p.Capacity))
+			labels = append(labels, fmt.Sprintf("%s (%d/%d)", termsafe.Line(p.NameIn(m.lang)), p.Holding, p.Capacity))
 			values = append(values, p.Operator)
 		}
 		labels = append(labels, m.text.TheQueue)

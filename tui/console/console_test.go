@@ -100,15 +100,20 @@ func TestWhoCannotTake(t *testing.T) {
 // it.
 func TestFullOperatorIsToldWhy(t *testing.T) {
 	r := newRig(t)
-	op := r.console(r.signIn("kobayashi", live.RoleOperator), "en", 100, 30)
+	op := r.console(r.signIn("suzuki", live.RoleOperator), "en", 100, 30)
 	r.signIn("sato", live.RoleOperator) // someone who can, so the chats wait
-	r.customer("ja")                    // kobayashi takes one Japanese chat: full (capacity 1)
-	op.tick()
-	op.enter()
-	op.esc()
+	for i := range 2 { // suzuki takes two Japanese chats: full (capacity 2)
+		r.customer("ja")
+		op.tick()
+		for range i {
+			op.down()
+		}
+		op.enter()
+		op.esc()
+	}
 	r.customer("ja")
 	op.tick()
-	op.down()
+	op.down() // from the chat just opened to the new one below it
 	op.mustShow("you already hold as many chats as you can")
 	op.enter()
 	op.mustShow("Cannot: you already hold as many chats as you can.")

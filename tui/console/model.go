@@ -633,17 +633,7 @@ func (m *Model) headerView() string {
 
 // personName names a signed-in person, or an operator id, in the UI
 // language when the person is known.
-func (m *Model) personName(id string) string {
-	if id == m.seat.Operator().ID {
-		return m.seat.Operator().DisplayName(m.lang)
-	}
-	for _, p := range m.view.People {
-		if p.Operator == id && p.Name != "" {
-			return p.Name
-		}
-	}
-	return id
-}
+func (m *Model) personName(id string) string { return m.seat.NameOf(id, m.lang) }
 
 // overlay replaces the last rows of body with box.
 func overlay(body, box string, height int) string {

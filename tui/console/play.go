@@ -60,7 +60,7 @@ func (m *Model) npItems() {
 		for _, p := range m.view.People {
 			if p.Role == live.RoleTrainee {
 				np.trainees = append(np.trainees, p)
-				items = append(items, termsafe.Line(p.Name))
+				items = append(items, termsafe.Line(p.NameIn(m.lang)))
 			}
 		}
 	}
