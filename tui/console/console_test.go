@@ -102,7 +102,7 @@ func TestFullOperatorIsToldWhy(t *testing.T) {
 	r := newRig(t)
 	op := r.console(r.signIn("suzuki", live.RoleOperator), "en", 100, 30)
 	r.signIn("sato", live.RoleOperator) // someone who can, so the chats wait
-	for i := range 2 { // suzuki takes two Japanese chats: full (capacity 2)
+	for i := range 2 {                  // suzuki takes two Japanese chats: full (capacity 2)
 		r.customer("ja")
 		op.tick()
 		for range i {
