@@ -526,3 +526,61 @@ func TestRolePlayIsScored(t *testing.T) {
 		t.Fatalf("the trainer cannot see the card: %v", err)
 	}
 }
+
+// TestRolePlayTransferKeepsTheCard: a trainee who transfers ends their
+// part; the card is stored and both the trainee and the trainer still see
+// it, while simulated colleagues carry on with the trainer's customer.
+func TestRolePlayTransferKeepsTheCard(t *testing.T) {
+	r := newRig(t)
+	trainer := r.signIn("li", RoleTrainer)
+	trainee := r.signIn("brown", RoleTrainee)
+	var sc *training.Scenario
+	for _, s := range training.Builtins() {
+		if s.ID == "parcel-not-arrived" {
+			sc = s
+		}
+	}
+	p, ct := RolePlayCustomer(sc, "en")
+	c := chat.New(r.config("en", p), ct)
+	c.StartChat()
+	if err := trainer.StartRolePlay(c.ID(), sc, "en", "brown"); err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range sc.Opening.In("en") {
+		c.Send(line)
+	}
+	if !c.State().Escalated {
+		c.AskForPerson("")
+	}
+	c.Choose(false)
+	if err := trainee.Take(c.ID()); err != nil {
+		t.Fatal(err)
+	}
+	if err := trainee.Reply(c.ID(), "Hi Yumi, I'm Alex. I've read your conversation: your earbuds are late. I'm sorry."); err != nil {
+		t.Fatal(err)
+	}
+	if err := trainee.Transfer(c.ID(), "", training.Teams[0]); err != nil {
+		t.Fatal(err)
+	}
+	if len(r.cards) != 1 {
+		t.Fatalf("%d cards saved after the transfer, want 1", len(r.cards))
+	}
+	for _, s := range []*Seat{trainee, trainer} {
+		cv, err := s.Chat(c.ID())
+		if err != nil || cv.Card == nil || cv.Trainee != "brown" {
+			t.Errorf("%s cannot see the card after the transfer: %v %+v", s.op.ID, err, cv.Card)
+		}
+	}
+	answered := false
+	for range 600 {
+		c.Advance()
+		if op := c.State().Operator; op != nil && op.ID != "brown" {
+			answered = true
+			break
+		}
+		r.clock.Advance(time.Second)
+	}
+	if !answered {
+		t.Error("after the trainee's transfer nobody served the trainer's customer")
+	}
+}
