@@ -493,3 +493,22 @@ func (b *syncBuffer) String() string {
 	defer b.mu.Unlock()
 	return b.b.String()
 }
+
+// A huge paste over SSH is cut by the customer app's input box, as it is
+// locally.
+func TestHugePasteIsCappedByTheApp(t *testing.T) {
+	st := start(t, serve.Config{Customer: customerApp(t), InputBytesPerSecond: 256 << 10})
+	c := dial(t, st.addr, "alice", nil)
+	waitText(t, c, "Who are you?")
+	// signed in → first order → Delivery → Not arrived → chat now
+	for _, want := range []string{"Which order is this about?", "What is it about?", "what exactly?", "How would you like to be contacted?", "> "} {
+		if err := c.Press("enter"); err != nil {
+			t.Fatal(err)
+		}
+		waitText(t, c, want)
+	}
+	if err := c.Type("\x1b[200~" + strings.Repeat("x", 50000) + "\x1b[201~"); err != nil {
+		t.Fatal(err)
+	}
+	waitText(t, c, "The paste was cut to 10000 characters")
+}
