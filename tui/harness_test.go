@@ -52,6 +52,7 @@ type harnessOpts struct {
 	height    int
 	callbacks chat.Callbacks
 	load      float64 // background arrivals per hour at the desk (0: the desk's default)
+	limit     MessageLimit
 }
 
 func newHarness(t testing.TB, o harnessOpts) *harness {
@@ -69,14 +70,15 @@ func newHarness(t testing.TB, o harnessOpts) *harness {
 	b := realBot(t)
 	pool := handoff.DefaultPool()
 	cfg := Config{
-		Lang:      o.lang,
-		Profile:   profile.Demo(),
-		Clock:     h.clock,
-		Seed:      7,
-		NoColor:   true,
-		LoadBot:   func() (chat.Bot, error) { return b, nil },
-		Callbacks: o.callbacks,
-		Tick:      tuitest.Tick,
+		Lang:         o.lang,
+		Profile:      profile.Demo(),
+		Clock:        h.clock,
+		Seed:         7,
+		NoColor:      true,
+		LoadBot:      func() (chat.Bot, error) { return b, nil },
+		Callbacks:    o.callbacks,
+		Tick:         tuitest.Tick,
+		MessageLimit: o.limit,
 		NewDesk: func(string) (chat.Desk, error) {
 			return handoff.NewDesk(handoff.DeskConfig{Pool: pool, Knowledge: b.Knowledge(), Start: h.clock.Now(), Seed: 7, Faults: o.faults, ArrivalsPerHour: o.load})
 		},

@@ -56,6 +56,17 @@ type Config struct {
 	ResumeID string
 	// Tick makes the tick command; tests replace it to drive time by hand.
 	Tick func(d time.Duration, fn func(time.Time) tea.Msg) tea.Cmd
+	// MessageLimit caps how fast the customer sends chat messages; the zero
+	// value is no limit (the local app). The SSH server sets one.
+	MessageLimit MessageLimit
+}
+
+// MessageLimit is a token bucket over the app's clock: Burst messages at
+// once, then PerMinute a minute. A message over the limit is held in the
+// input box with a notice, never dropped.
+type MessageLimit struct {
+	PerMinute int // 0: no limit
+	Burst     int // 0: PerMinute
 }
 
 type screen int
@@ -113,6 +124,10 @@ type Model struct {
 	convs      []*engine.Conversation // every conversation of this run, for quitting
 	hist       *history.Model         // the embedded history browser, once opened
 	histReturn screen                 // where leaving the history goes back to
+
+	sendTokens float64   // what MessageLimit has left
+	sendAt     time.Time // when sendTokens was counted
+	sendHeld   bool      // a message was held: the notice shows until one is sent
 }
 
 // New builds the app. Nothing slow happens here: Init starts the store and
@@ -316,6 +331,9 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		if m.screen != screenHistory && key.Matches(msg, m.keys.Global.Help) && !(typing && msg.Text == "?") {
 			m.fullHelp = !m.fullHelp
 			m.layout()
+			return nil
+		}
+		if m.holdSend(msg) {
 			return nil
 		}
 	}
@@ -529,6 +547,9 @@ func (m *Model) frame() string {
 	title := m.st.Title.Render(m.text.AppTitle)
 	if m.storeErr != nil {
 		title += "  " + m.st.Bad.Render(fmt.Sprintf(m.text.StoreFailed, termsafe.Line(common.OneLine(m.storeErr))))
+	}
+	if m.sendHeld && m.screen == screenChat {
+		title += "  " + m.st.Status.Render(m.text.SendTooFast)
 	}
 	if m.quitting {
 		return components.Fit(title+saving, m.width, m.height)

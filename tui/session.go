@@ -3,8 +3,10 @@ package tui
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
+	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
 	"tsunagu/handoff"
@@ -182,6 +184,7 @@ func (m *Model) updateSession(msg tea.Msg) (tea.Cmd, bool) {
 	case chat.RatedMsg:
 		return m.finish(msg), true
 	case chat.SendMsg:
+		m.spendSend()
 		return m.send(msg.Text), true
 	case chat.AskPersonMsg:
 		if m.sess.st.Escalated || m.sess.st.Answering {
@@ -277,6 +280,46 @@ func (m *Model) startChat() tea.Cmd {
 func (m *Model) send(text string) tea.Cmd {
 	conv := m.conversation()
 	return m.call(conv, opOther, func() (engine.Result, error) { return conv.Send(text), nil })
+}
+
+// sendTokensAt is what MessageLimit allows at now: the bucket refilled
+// since it was last counted.
+func (m *Model) sendTokensAt(now time.Time) float64 {
+	l := m.cfg.MessageLimit
+	burst := float64(l.Burst)
+	if l.Burst <= 0 {
+		burst = float64(l.PerMinute)
+	}
+	if m.sendAt.IsZero() {
+		return burst
+	}
+	gained := now.Sub(m.sendAt).Minutes() * float64(l.PerMinute)
+	return min(burst, m.sendTokens+max(gained, 0))
+}
+
+// holdSend keeps a message the limit does not allow yet in the input box,
+// with a notice: the key never reaches the chat screen, which would clear
+// the box. It reports whether it held the key.
+func (m *Model) holdSend(k tea.KeyPressMsg) bool {
+	if m.cfg.MessageLimit.PerMinute <= 0 || m.screen != screenChat || m.sess == nil || m.sess.resuming ||
+		!key.Matches(k, m.keys.Chat.Send) || strings.TrimSpace(m.chat.Input().Value()) == "" {
+		return false
+	}
+	if m.sendTokensAt(m.now()) >= 1 {
+		return false
+	}
+	m.sendHeld = true
+	return true
+}
+
+// spendSend counts a message sent against the limit.
+func (m *Model) spendSend() {
+	if m.cfg.MessageLimit.PerMinute <= 0 {
+		return
+	}
+	now := m.now()
+	m.sendTokens, m.sendAt = m.sendTokensAt(now)-1, now
+	m.sendHeld = false
 }
 
 // askForPerson is the "a person, please" key.

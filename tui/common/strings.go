@@ -66,6 +66,7 @@ type Strings struct {
 	Placeholder      string
 	NewBelow         string
 	PasteCut         string            // %d chars, %d lines
+	SendTooFast      string            // a message held by the message limit
 	PasteManyLines   string            // %d lines
 	Escalated        string            // %s reason
 	Reasons          map[string]string // escalation reasons, for the customer (ReasonText)
@@ -195,6 +196,7 @@ var stringsEN = Strings{
 	Placeholder:      "Type a message. Enter sends, Alt+Enter or Ctrl+J adds a line.",
 	NewBelow:         "↓ new messages (PgDn)",
 	PasteCut:         "The paste was cut to %d characters and %d lines.",
+	SendTooFast:      "Too many messages: wait a few seconds, then press Enter again.",
 	PasteManyLines:   "You pasted %d lines; only the first lines were kept.",
 	Escalated:        "Handing you to a person: %s",
 	Reasons:          map[string]string{"human_requested": "you asked for a person.", "sensitive": "this is about your account's safety, which a person should handle.", "complaint": "we are sorry; a person will look into this.", "multi_issue": "there are several problems at once.", "unresolved": "my answer did not solve it.", "no_progress": "I could not work out what you need."},
@@ -325,6 +327,7 @@ var stringsJA = Strings{
 	Placeholder:      "メッセージを入力。Enterで送信、Alt+EnterまたはCtrl+Jで改行。",
 	NewBelow:         "↓ 新しいメッセージ（PgDn）",
 	PasteCut:         "貼り付けた文章を%d文字・%d行までに切り詰めました。",
+	SendTooFast:      "送信が続いています。数秒待ってからもう一度 Enter を押してください。",
 	PasteManyLines:   "%d行が貼り付けられました。先頭の行だけを残しました。",
 	Escalated:        "担当者におつなぎします: %s",
 	Reasons:          map[string]string{"human_requested": "担当者との会話をご希望のためです。", "sensitive": "アカウントの安全に関わるため、担当者が対応します。", "complaint": "ご不便をおかけして申し訳ございません。担当者が確認します。", "multi_issue": "複数のご用件があるためです。", "unresolved": "ご案内で解決しなかったためです。", "no_progress": "ご用件を正しく理解できなかったためです。"},

@@ -1,0 +1,580 @@
+// Package serve serves the customer app and the operator console over SSH,
+// in one process: the host key, who may log in as what (customers with any
+// key or none, operators as the desk user with a key from the desk-keys
+// file), and what each session gets around its app: a recovered panic, a
+// terminal check, a cap on sessions, an input pacer and, for customers, an
+// idle timeout. Building the apps themselves is the caller's (Config.Customer
+// and Config.Desk).
+package serve
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"charm.land/ssh"
+	"charm.land/wish/v2"
+	"charm.land/wish/v2/bubbletea"
+	wishrecover "charm.land/wish/v2/recover"
+	gossh "golang.org/x/crypto/ssh"
+)
+
+// DeskUser is the user name operators log in as; every other name is a
+// customer.
+const DeskUser = "desk"
+
+// Defaults for the zero values of Config.
+const (
+	DefaultAddr                = "localhost:2222"
+	DefaultIdleTimeout         = 10 * time.Minute
+	DefaultMaxSessions         = 500
+	DefaultInputBytesPerSecond = 4 << 10
+	// inputBurst is how much input may arrive at once (a paste) before the
+	// pacer slows it down.
+	inputBurst = 16 << 10
+	// drainLimit bounds how long Shutdown waits for the apps to finish once
+	// their connections are closed.
+	drainLimit = 10 * time.Second
+)
+
+// Texts the server itself writes to a session. They are constants: nothing
+// the client sent is ever echoed.
+const (
+	msgFull    = "The desk is full, try again later."
+	msgNoPTY   = "tsunagu is a terminal app: connect with ssh -t so that a terminal is allocated."
+	msgCommand = "This server runs no commands: connect without one."
+	msgNoApp   = "This app is not available on this server."
+	msgRefused = "This login is not allowed here."
+	msgCrashed = "Sorry, something went wrong and this session was closed. Please connect again."
+	msgIdle    = "Closed after a while without input. Connect again to continue."
+)
+
+// Config is what New needs.
+type Config struct {
+	Addr        string // where ListenAndServe listens; "" is DefaultAddr
+	HostKeyPath string // the host key, created on the first start
+	DeskKeys    []DeskKey
+	// Customer builds the customer app for one session; Desk builds the
+	// operator console for a desk session. A nil Desk refuses desk logins.
+	Customer func(Session) tea.Model
+	Desk     func(Session, Person) tea.Model
+	// IdleTimeout closes a customer session after that long without input
+	// (0: DefaultIdleTimeout, negative: never). Desk sessions have none: an
+	// operator watching a queue is not idle.
+	IdleTimeout time.Duration
+	MaxSessions int // open sessions at once (0: DefaultMaxSessions)
+	// InputBytesPerSecond paces each session's input (0: the default,
+	// with bursts of 16 KiB or one second's worth, whichever is more).
+	InputBytesPerSecond int
+	Logger              *slog.Logger // nil: slog.Default()
+}
+
+// Session is what an app knows of its connection.
+type Session struct {
+	ID         string // unique in this server's run, for logs
+	User       string // as the client sent it: sanitise before showing
+	RemoteAddr net.Addr
+	Width      int
+	Height     int
+	Term       string
+	Environ    []string // the client's environment requests, and TERM
+	// Context ends when the connection does.
+	Context context.Context
+}
+
+// Getenv returns the value of key in the session's environment.
+func (s Session) Getenv(key string) string {
+	for _, kv := range s.Environ {
+		if k, v, ok := strings.Cut(kv, "="); ok && k == key {
+			return v
+		}
+	}
+	return ""
+}
+
+// NoColor reports that the client asked for no colour (NO_COLOR set).
+func (s Session) NoColor() bool { return s.Getenv("NO_COLOR") != "" }
+
+// Person is who logged in at the desk, from the desk-keys line of the key
+// they authenticated with.
+type Person struct {
+	Operator    string
+	Role        Role
+	Fingerprint string // SHA256 fingerprint of the key
+}
+
+// Server serves the apps over SSH.
+type Server struct {
+	cfg    Config
+	log    *slog.Logger
+	ssh    *ssh.Server
+	keys   map[string]DeskKey // marshalled key → line
+	active atomic.Int64
+	ids    atomic.Uint64
+	wg     sync.WaitGroup // sessions past the capacity check
+	ln     atomic.Pointer[net.Listener]
+
+	pacerHook func(*pacer) // tests see each session's pacer
+
+	mu       sync.Mutex
+	shutdown bool
+	serving  []net.Listener
+}
+
+// Permission extensions set at authentication. They decide the app; the
+// user name alone never does.
+const (
+	extApp      = "tsunagu-app"
+	extOperator = "tsunagu-operator"
+	extRole     = "tsunagu-role"
+	extFP       = "tsunagu-fingerprint"
+	appCustomer = "customer"
+	appDesk     = "desk"
+)
+
+// New checks cfg and loads (or creates) the host key.
+func New(cfg Config) (*Server, error) {
+	if cfg.Customer == nil {
+		return nil, errors.New("serve: Config.Customer is required")
+	}
+	if cfg.HostKeyPath == "" {
+		return nil, errors.New("serve: Config.HostKeyPath is required")
+	}
+	if cfg.Addr == "" {
+		cfg.Addr = DefaultAddr
+	}
+	if cfg.IdleTimeout == 0 {
+		cfg.IdleTimeout = DefaultIdleTimeout
+	}
+	if cfg.MaxSessions <= 0 {
+		cfg.MaxSessions = DefaultMaxSessions
+	}
+	if cfg.InputBytesPerSecond <= 0 {
+		cfg.InputBytesPerSecond = DefaultInputBytesPerSecond
+	}
+	s := &Server{cfg: cfg, log: cfg.Logger, keys: map[string]DeskKey{}}
+	if s.log == nil {
+		s.log = slog.Default()
+	}
+	for _, k := range cfg.DeskKeys {
+		if k.Key == nil || k.Operator == "" || !k.Role.valid() {
+			return nil, fmt.Errorf("serve: desk key on line %d is incomplete", k.Line)
+		}
+		m := string(k.Key.Marshal())
+		if first, dup := s.keys[m]; dup {
+			return nil, fmt.Errorf("serve: desk key on line %d is already listed on line %d", k.Line, first.Line)
+		}
+		s.keys[m] = k
+	}
+	signer, err := hostSigner(cfg.HostKeyPath)
+	if err != nil {
+		return nil, err
+	}
+	s.ssh = &ssh.Server{
+		Addr:                       cfg.Addr,
+		HostSigners:                []ssh.Signer{signer},
+		Version:                    "tsunagu",
+		HandshakeTimeout:           30 * time.Second,
+		PublicKeyHandler:           s.publicKey,
+		KeyboardInteractiveHandler: s.keyboardInteractive,
+		ServerConfigCallback:       s.serverConfig,
+	}
+	if err := s.ssh.SetOption(wish.WithMiddleware(
+		// Listed innermost first: the program runs inside everything else.
+		wishrecover.MiddlewareWithLogger(printfLogger{s.log},
+			bubbletea.MiddlewareWithProgramHandler(s.program),
+			s.route,
+			s.terminalOnly,
+			s.capacity,
+			s.logging,
+		),
+	)); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// Serve serves connections from ln until Shutdown, and then returns nil.
+func (s *Server) Serve(ln net.Listener) error {
+	s.mu.Lock()
+	if s.shutdown {
+		s.mu.Unlock()
+		_ = ln.Close()
+		return nil
+	}
+	s.serving = append(s.serving, ln)
+	s.mu.Unlock()
+	s.ln.Store(&ln)
+	err := s.ssh.Serve(ln)
+	s.mu.Lock()
+	down := s.shutdown
+	s.mu.Unlock()
+	if down || errors.Is(err, ssh.ErrServerClosed) {
+		return nil
+	}
+	return err
+}
+
+// ListenAndServe listens on Config.Addr and serves.
+func (s *Server) ListenAndServe() error {
+	ln, err := net.Listen("tcp", s.cfg.Addr)
+	if err != nil {
+		return err
+	}
+	return s.Serve(ln)
+}
+
+// Addr is the address being listened on, once Serve has started; nil
+// before.
+func (s *Server) Addr() net.Addr {
+	if ln := s.ln.Load(); ln != nil {
+		return (*ln).Addr()
+	}
+	return nil
+}
+
+// Shutdown stops accepting connections and waits for the open sessions to
+// end. When ctx ends first, it closes them, waits a little for their apps
+// to finish, and returns ctx's error.
+func (s *Server) Shutdown(ctx context.Context) error {
+	// The listeners are closed here too: a Serve that has not yet handed
+	// its listener to the SSH server would otherwise keep accepting.
+	s.mu.Lock()
+	s.shutdown = true
+	lns := s.serving
+	s.serving = nil
+	s.mu.Unlock()
+	for _, ln := range lns {
+		_ = ln.Close()
+	}
+	err := s.ssh.Shutdown(ctx)
+	if ctx.Err() == nil {
+		return err
+	}
+	_ = s.ssh.Close()
+	done := make(chan struct{})
+	go func() { s.wg.Wait(); close(done) }()
+	t := time.NewTimer(drainLimit)
+	defer t.Stop()
+	select {
+	case <-done:
+	case <-t.C:
+		s.log.Warn("serve: sessions still running after shutdown", "sessions", s.active.Load())
+	}
+	return ctx.Err()
+}
+
+// serverConfig lets customers in with no authentication at all ("none"),
+// which is how a person without keys gets in with a plain ssh; the desk
+// user is refused it and must use a key.
+func (s *Server) serverConfig(ssh.Context) *gossh.ServerConfig {
+	return &gossh.ServerConfig{
+		NoClientAuth: true,
+		NoClientAuthCallback: func(conn gossh.ConnMetadata) (*gossh.Permissions, error) {
+			if conn.User() == DeskUser {
+				return nil, errors.New("the desk needs a key")
+			}
+			return &gossh.Permissions{Extensions: map[string]string{extApp: appCustomer}}, nil
+		},
+	}
+}
+
+// publicKey accepts any key from a customer, and for the desk user only a
+// key from the desk-keys file, whose operator and role it records.
+func (s *Server) publicKey(ctx ssh.Context, key ssh.PublicKey) bool {
+	perms := ctx.Permissions()
+	if perms.Extensions == nil {
+		perms.Extensions = map[string]string{}
+	}
+	if ctx.User() != DeskUser {
+		perms.Extensions[extApp] = appCustomer
+		return true
+	}
+	dk, ok := s.keys[string(key.Marshal())]
+	if !ok {
+		return false
+	}
+	perms.Extensions[extApp] = appDesk
+	perms.Extensions[extOperator] = dk.Operator
+	perms.Extensions[extRole] = string(dk.Role)
+	perms.Extensions[extFP] = gossh.FingerprintSHA256(key)
+	return true
+}
+
+// keyboardInteractive lets a customer in without asking anything (clients
+// that do not try "none" end up here); never the desk user.
+func (s *Server) keyboardInteractive(ctx ssh.Context, _ gossh.KeyboardInteractiveChallenge) bool {
+	if ctx.User() == DeskUser {
+		return false
+	}
+	perms := ctx.Permissions()
+	if perms.Extensions == nil {
+		perms.Extensions = map[string]string{}
+	}
+	perms.Extensions[extApp] = appCustomer
+	return true
+}
+
+// conn is a session on its way to its app: the ssh.Session, with its input
+// paced, plus what route decided. The bubbletea middleware is handed it in
+// place of the session, so the program reads the paced input.
+type conn struct {
+	ssh.Session
+	in      *pacer
+	info    Session
+	app     string
+	person  Person
+	mu      sync.Mutex
+	prog    *tea.Program
+	idled   bool
+	crashed atomic.Bool
+}
+
+func (c *conn) Read(b []byte) (int, error) { return c.in.Read(b) }
+
+// who reads the app decided at authentication. A desk session whose key is
+// not (or no longer) listed is refused: ok is false.
+func (s *Server) who(sess ssh.Session) (app string, p Person, ok bool) {
+	ext := sess.Permissions().Extensions
+	if sess.User() != DeskUser {
+		return appCustomer, Person{}, ext[extApp] == appCustomer
+	}
+	key := sess.PublicKey()
+	if ext[extApp] != appDesk || key == nil {
+		return "", Person{}, false
+	}
+	dk, listed := s.keys[string(key.Marshal())]
+	if !listed || dk.Operator != ext[extOperator] {
+		return "", Person{}, false
+	}
+	return appDesk, Person{Operator: dk.Operator, Role: dk.Role, Fingerprint: gossh.FingerprintSHA256(key)}, true
+}
+
+// logging logs each session's start and end, never what was typed.
+func (s *Server) logging(next ssh.Handler) ssh.Handler {
+	return func(sess ssh.Session) {
+		start := time.Now()
+		app, p, _ := s.who(sess)
+		pty, _, _ := sess.Pty()
+		s.log.Info("serve: connect", "user", plain(sess.User()), "remote", sess.RemoteAddr().String(),
+			"app", app, "operator", p.Operator, "role", string(p.Role),
+			"term", plain(pty.Term), "width", pty.Window.Width, "height", pty.Window.Height)
+		next(sess)
+		s.log.Info("serve: disconnect", "user", plain(sess.User()), "remote", sess.RemoteAddr().String(),
+			"duration", time.Since(start).Round(time.Millisecond))
+	}
+}
+
+// capacity turns away sessions beyond MaxSessions.
+func (s *Server) capacity(next ssh.Handler) ssh.Handler {
+	return func(sess ssh.Session) {
+		if s.active.Add(1) > int64(s.cfg.MaxSessions) {
+			s.active.Add(-1)
+			s.log.Warn("serve: full", "remote", sess.RemoteAddr().String())
+			say(sess, msgFull)
+			_ = sess.Exit(1)
+			return
+		}
+		s.wg.Add(1)
+		defer func() {
+			s.active.Add(-1)
+			s.wg.Done()
+		}()
+		next(sess)
+	}
+}
+
+// terminalOnly refuses sessions without a terminal, and commands.
+func (s *Server) terminalOnly(next ssh.Handler) ssh.Handler {
+	return func(sess ssh.Session) {
+		if _, _, ok := sess.Pty(); !ok {
+			say(sess, msgNoPTY)
+			_ = sess.Exit(1)
+			return
+		}
+		if len(sess.Command()) > 0 || sess.Subsystem() != "" {
+			say(sess, msgCommand)
+			_ = sess.Exit(1)
+			return
+		}
+		next(sess)
+	}
+}
+
+// route picks the app, paces the input, watches a customer's idle time,
+// and says why a session ended when the app did not.
+func (s *Server) route(next ssh.Handler) ssh.Handler {
+	return func(sess ssh.Session) {
+		app, person, ok := s.who(sess)
+		if !ok {
+			say(sess, msgRefused)
+			_ = sess.Exit(1)
+			return
+		}
+		pty, _, _ := sess.Pty()
+		ctx := sess.Context()
+		rate := s.cfg.InputBytesPerSecond
+		c := &conn{Session: sess, app: app, person: person,
+			in: newPacer(ctx, sess, rate, max(rate, inputBurst)),
+			info: Session{ID: strconv.FormatUint(s.ids.Add(1), 10), User: sess.User(), RemoteAddr: sess.RemoteAddr(),
+				Width: pty.Window.Width, Height: pty.Window.Height, Term: pty.Term,
+				Environ: append(sess.Environ(), "TERM="+pty.Term), Context: ctx}}
+		if s.pacerHook != nil {
+			s.pacerHook(c.in)
+		}
+		stop := make(chan struct{})
+		if app == appCustomer && s.cfg.IdleTimeout > 0 {
+			go s.watchIdle(c, stop)
+		}
+		next(c)
+		close(stop)
+		c.mu.Lock()
+		idled, started := c.idled, c.prog != nil
+		c.mu.Unlock()
+		switch {
+		case c.crashed.Load():
+			say(sess, msgCrashed)
+		case idled:
+			say(sess, msgIdle)
+		case !started:
+			say(sess, msgNoApp)
+		}
+	}
+}
+
+// watchIdle quits a customer's program after IdleTimeout without input.
+func (s *Server) watchIdle(c *conn, stop <-chan struct{}) {
+	idle := s.cfg.IdleTimeout
+	t := time.NewTimer(idle)
+	defer t.Stop()
+	for {
+		select {
+		case <-stop:
+			return
+		case <-c.info.Context.Done():
+			return
+		case <-t.C:
+		}
+		since := time.Since(c.in.lastInput())
+		if since < idle {
+			t.Reset(idle - since)
+			continue
+		}
+		c.mu.Lock()
+		c.idled = true
+		p := c.prog
+		c.mu.Unlock()
+		s.log.Info("serve: idle", "session", c.info.ID)
+		if p != nil {
+			p.Quit()
+		}
+		return
+	}
+}
+
+// program builds the session's app; nil when there is none (the route
+// middleware then says so).
+func (s *Server) program(sess ssh.Session) (prog *tea.Program) {
+	c, ok := sess.(*conn)
+	if !ok {
+		return nil
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.idled {
+		return nil
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			s.log.Error("serve: building the app panicked", "session", c.info.ID, "panic", fmt.Sprint(r))
+			c.crashed.Store(true)
+			prog = nil
+		}
+	}()
+	var m tea.Model
+	switch c.app {
+	case appDesk:
+		if s.cfg.Desk != nil {
+			m = s.cfg.Desk(c.info, c.person)
+		}
+	case appCustomer:
+		m = s.cfg.Customer(c.info)
+	}
+	if m == nil {
+		return nil
+	}
+	c.prog = tea.NewProgram(&guarded{m: m, c: c, log: s.log}, bubbletea.MakeOptions(c)...)
+	return c.prog
+}
+
+// guarded keeps a panic in the app's Init, Update or View inside its
+// session: it is logged, and the program quits.
+type guarded struct {
+	m   tea.Model
+	c   *conn
+	log *slog.Logger
+}
+
+func (g *guarded) caught(r any) {
+	g.log.Error("serve: the app panicked", "session", g.c.info.ID, "panic", fmt.Sprint(r))
+	g.c.crashed.Store(true)
+}
+
+func (g *guarded) Init() (cmd tea.Cmd) {
+	defer func() {
+		if r := recover(); r != nil {
+			g.caught(r)
+			cmd = tea.Quit
+		}
+	}()
+	return g.m.Init()
+}
+
+func (g *guarded) Update(msg tea.Msg) (out tea.Model, cmd tea.Cmd) {
+	if g.c.crashed.Load() {
+		return g, tea.Quit
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			g.caught(r)
+			out, cmd = g, tea.Quit
+		}
+	}()
+	m, cmd := g.m.Update(msg)
+	g.m = m
+	return g, cmd
+}
+
+func (g *guarded) View() (v tea.View) {
+	if g.c.crashed.Load() {
+		return tea.NewView("")
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			g.caught(r)
+			v = tea.NewView("")
+		}
+	}()
+	return g.m.View()
+}
+
+// say writes one of the server's own lines to a session.
+func say(sess ssh.Session, msg string) {
+	_, _ = io.WriteString(sess, "\r\n"+msg+"\r\n")
+}
+
+// printfLogger hands wish's recover middleware the server's logger.
+type printfLogger struct{ l *slog.Logger }
+
+func (p printfLogger) Printf(format string, v ...any) {
+	p.l.Error("serve: " + strings.TrimSpace(fmt.Sprintf(format, v...)))
+}
