@@ -33,48 +33,53 @@ type ConsoleStrings struct {
 	NoTopic        string
 
 	// A chat.
-	ChatTitle      string // %s customer
-	WatchTitle     string // %s customer
-	ReadOnly       string
-	Customer       string // label of an anonymous customer
-	Bot            string
-	Joined         string // %s person
-	Left           string // %s person, %s cause
-	Closed         string
-	CustomerLeft   string
-	ChatOver       string
-	Awaiting       string // %s the fact asked for
-	PanelTitle     string
-	Summary        string
-	Reason         string
-	Facts          string
-	Issues         string
-	Transfers      string
-	TransferRow    string // %s from, %s to, %s cause
-	TheQueue       string
-	FactNames      map[string]string
-	AskTitle       string
-	Asked          string // %s the fact
-	KnownFact      string // %s the value
-	TransferTitle  string
-	TeamTitle      string
-	Transferred    string // %s to whom
-	NoColleague    string
-	CallbackTitle  string
-	CallbackHint   string // %s the packet's number, or none
-	CallbackNone   string
-	Booked         string // %s phone, %s time
-	CloseAsk       string
-	ClosedDone     string
-	Placeholder    string
-	ScoreTitle     string // %s scenario
-	ScoreTotal     string // %.1f total
-	ScoreCritical  string // %.1f before the critical failure
-	ScoreFail      string
-	ScorePass      string
-	CardError      string // %s the error
-	CardWaiting    string
-	TranscriptNone string
+	ChatTitle    string // %s customer
+	WatchTitle   string // %s customer
+	ReadOnly     string
+	Customer     string // label of an anonymous customer
+	Bot          string
+	Joined       string // %s person
+	Left         string // %s person, %s cause
+	Closed       string
+	CustomerLeft string
+	ChatOver     string
+	Awaiting     string // %s the fact asked for
+	PanelTitle   string
+	Summary      string
+	Reason       string
+	Facts        string
+	Issues       string
+	Transfers    string
+	TransferRow  string // %s from, %s to, %s cause
+	TheQueue     string
+
+	// A desk login that cannot open the console.
+	SignedInElsewhere string // %s operator id: already signed in
+	CannotOpen        string // %s why
+	AnyKeyCloses      string
+	FactNames         map[string]string
+	AskTitle          string
+	Asked             string // %s the fact
+	KnownFact         string // %s the value
+	TransferTitle     string
+	TeamTitle         string
+	Transferred       string // %s to whom
+	NoColleague       string
+	CallbackTitle     string
+	CallbackHint      string // %s the packet's number, or none
+	CallbackNone      string
+	Booked            string // %s phone, %s time
+	CloseAsk          string
+	ClosedDone        string
+	Placeholder       string
+	ScoreTitle        string // %s scenario
+	ScoreTotal        string // %.1f total
+	ScoreCritical     string // %.1f before the critical failure
+	ScoreFail         string
+	ScorePass         string
+	CardError         string // %s the error
+	CardWaiting       string
+	TranscriptNone    string
 
 	// The trainer's role-play.
 	NewPlayTitle  string
@@ -159,6 +164,10 @@ var consoleEN = ConsoleStrings{
 	Transfers:    "Transfers",
 	TransferRow:  "%s → %s (%s)",
 	TheQueue:     "the queue",
+
+	SignedInElsewhere: "%s is already signed in at the desk in another session. Sign out there (q), then connect again.",
+	CannotOpen:        "The operator console cannot open: %s",
+	AnyKeyCloses:      "Press any key to close.",
 	FactNames: map[string]string{"order_id": "order", "item": "items", "email": "email", "phone": "phone",
 		"amount": "amount", "customer": "customer"},
 	AskTitle:       "Ask the customer for:",
@@ -264,6 +273,10 @@ var consoleJA = ConsoleStrings{
 	Transfers:    "転送",
 	TransferRow:  "%s → %s（%s）",
 	TheQueue:     "待ち行列",
+
+	SignedInElsewhere: "%s は別のセッションですでにサインインしています。そちらでサインアウト（q）してから、もう一度接続してください。",
+	CannotOpen:        "オペレーター画面を開けません: %s",
+	AnyKeyCloses:      "何かキーを押すと閉じます。",
 	FactNames: map[string]string{"order_id": "注文番号", "item": "商品", "email": "メール", "phone": "電話番号",
 		"amount": "金額", "customer": "お客さま"},
 	AskTitle:       "お客さまに確認する項目:",

@@ -76,6 +76,10 @@ type Config struct {
 	// with bursts of 16 KiB or one second's worth, whichever is more).
 	InputBytesPerSecond int
 	Logger              *slog.Logger // nil: slog.Default()
+	// Ended, when set, is called once a session's app has stopped, however
+	// it stopped (quit, idle timeout, dropped connection, shutdown), with
+	// the app's last model: the place to wind up what the session held.
+	Ended func(Session, tea.Model)
 }
 
 // Session is what an app knows of its connection.
@@ -114,14 +118,16 @@ type Person struct {
 
 // Server serves the apps over SSH.
 type Server struct {
-	cfg    Config
-	log    *slog.Logger
-	ssh    *ssh.Server
-	keys   map[string]DeskKey // marshalled key → line
-	active atomic.Int64
-	ids    atomic.Uint64
-	wg     sync.WaitGroup // sessions past the capacity check
-	ln     atomic.Pointer[net.Listener]
+	cfg  Config
+	log  *slog.Logger
+	ssh  *ssh.Server
+	keys map[string]DeskKey // marshalled key → line
+	// fingerprint is the host key's SHA256 fingerprint.
+	fingerprint string
+	active      atomic.Int64
+	ids         atomic.Uint64
+	wg          sync.WaitGroup // sessions past the capacity check
+	ln          atomic.Pointer[net.Listener]
 
 	pacerHook func(*pacer) // tests see each session's pacer
 
@@ -179,6 +185,7 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	s.fingerprint = gossh.FingerprintSHA256(signer.PublicKey())
 	s.ssh = &ssh.Server{
 		Addr:                       cfg.Addr,
 		HostSigners:                []ssh.Signer{signer},
@@ -335,6 +342,7 @@ type conn struct {
 	person  Person
 	mu      sync.Mutex
 	prog    *tea.Program
+	running *guarded // the running app, for Ended
 	idled   bool
 	crashed atomic.Bool
 }
@@ -438,8 +446,13 @@ func (s *Server) route(next ssh.Handler) ssh.Handler {
 		next(c)
 		close(stop)
 		c.mu.Lock()
-		idled, started := c.idled, c.prog != nil
+		idled, started, running := c.idled, c.prog != nil, c.running
 		c.mu.Unlock()
+		if running != nil && s.cfg.Ended != nil {
+			// The program has stopped (quit, idle, dropped, shut down):
+			// the app's model is no longer updated and can be wound up.
+			s.cfg.Ended(c.info, running.m)
+		}
 		switch {
 		case c.crashed.Load():
 			say(sess, msgCrashed)
@@ -512,7 +525,8 @@ func (s *Server) program(sess ssh.Session) (prog *tea.Program) {
 	if m == nil {
 		return nil
 	}
-	c.prog = tea.NewProgram(&guarded{m: m, c: c, log: s.log}, bubbletea.MakeOptions(c)...)
+	c.running = &guarded{m: m, c: c, log: s.log}
+	c.prog = tea.NewProgram(c.running, bubbletea.MakeOptions(c)...)
 	return c.prog
 }
 
@@ -578,3 +592,7 @@ type printfLogger struct{ l *slog.Logger }
 func (p printfLogger) Printf(format string, v ...any) {
 	p.l.Error("serve: " + strings.TrimSpace(fmt.Sprintf(format, v...)))
 }
+
+// Fingerprint is the host key's SHA256 fingerprint, for people to check
+// the first time their ssh asks.
+func (s *Server) Fingerprint() string { return s.fingerprint }
