@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"tsunagu/tui/serve/servetest"
 	"unicode/utf8"
 
 	"github.com/spf13/cobra"
@@ -45,6 +46,8 @@ func unsafeOutput(out []byte) string {
 // hostileWorld writes the files and the store the hostile commands use.
 type hostileWorld struct {
 	dir, db, rules, operators, scenarios, profile, imports, badDB string
+	// deskKeys lists a real key for an operator id full of controls.
+	deskKeys string
 }
 
 func newHostileWorld(t *testing.T) hostileWorld {
@@ -67,6 +70,10 @@ func newHostileWorld(t *testing.T) hostileWorld {
 	write(w.rules, "intents:\n  \""+hostileYAML+"\":\n    en: {label: \""+hostileYAML+"\", reply: y}\n")
 	write(w.operators, "pool:\n  name: \""+hostileYAML+"\"\n  \""+hostileYAML+"\": 1\n")
 	write(w.profile, "profile:\n  \""+hostileYAML+"\": 1\n")
+	w.deskKeys = filepath.Join(dir, "desk_keys")
+	key := strings.TrimSpace(servetest.AuthorizedLine(servetest.NewSigner(t), "x", "operator"))
+	_, keyOnly, _ := strings.Cut(key, " ")
+	write(w.deskKeys, "operator=\""+strings.NewReplacer("\"", "", "\\", "").Replace(hostileText)+"\",role=\"operator\" "+keyOnly+"\n")
 	// A scenario whose title carries OSC 52, a screen clear and U+202E.
 	scenario, err := os.ReadFile(filepath.Join("..", "..", "handoff", "training", "scenarios", "cancel-membership.yaml"))
 	if err != nil {
@@ -189,6 +196,12 @@ func TestEveryCommandPrintsOnlySafeBytes(t *testing.T) {
 		{"tsunagu train from-history", "", append(db, "train", "from-history", "conv-h")},
 		{"tsunagu train from-history", "", append(db, "train", "from-history", hostileArg)},
 		{"tsunagu train drill", hostileText + "\n" + strings.Repeat("e "+hostileText+"\n", 20), []string{"train", "drill", "--plain"}},
+		{"tsunagu serve", "", append(db, "serve", hostileArg)},
+		{"tsunagu serve", "", append(db, "serve", "--desk-keys", w.rules)},
+		{"tsunagu serve", "", append(db, "serve", "--desk-keys", filepath.Join(w.dir, hostileArg))},
+		{"tsunagu serve", "", append(db, "serve", "--desk-keys", w.deskKeys)},
+		{"tsunagu serve", "", append(db, "serve", "--addr", hostileArg)},
+		{"tsunagu serve", "", []string{"--db", w.badDB, "serve", "--addr", "127.0.0.1:0"}},
 	}
 
 	covered := map[string]bool{}

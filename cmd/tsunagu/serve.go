@@ -130,7 +130,7 @@ func runServe(ctx context.Context, g *globalOptions, o *serveOptions, out, errOu
 		}
 		known := func(id string) bool { _, ok := pool.Operator(id); return ok }
 		if err := serve.CheckOperators(keys, known); err != nil {
-			return usageErrorf("%s", err.Error())
+			return usageErrorf("%s: %s (the pool is --operators, or the built-in one)", o.deskKeys, err.Error())
 		}
 	}
 	rules, err := loadBotRules(g.rulesFile)
