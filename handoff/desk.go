@@ -173,6 +173,7 @@ func NewDesk(cfg DeskConfig) (*Desk, error) {
 	e.patienceMean = cfg.Pool.Patience.Seconds()
 	e.kb = cfg.Knowledge
 	e.hooks = d
+	e.noWaitStats = true
 	e.gen = newArrivals(sc, e)
 	e.horizon = 0
 	e.onCallback = d.callbacks.add

@@ -242,6 +242,9 @@ type engine struct {
 	nextSerial   uint64
 	warmup       float64
 	hooks        engineHooks
+	// noWaitStats: nobody reads the wait percentiles (a live desk), so the
+	// 1.4 MB histogram is never allocated.
+	noWaitStats  bool
 	obs          Observer
 	kb           Knowledge
 	gen          *arrivals
@@ -457,7 +460,9 @@ func (e *engine) assign(ci int32, oi int32) {
 		wait := e.now - c.arrive
 		if c.counted {
 			e.st.answered++
-			e.st.waits.add(wait)
+			if !e.noWaitStats {
+				e.st.waits.add(wait)
+			}
 			if wait > 0 {
 				e.st.waitedAny++
 			}

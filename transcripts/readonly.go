@@ -39,6 +39,10 @@ import (
 // HolderChat is the Options.Holder of a chat, named in readers' errors.
 const HolderChat = "a running chat"
 
+// HolderServe is the Options.Holder of `tsunagu serve`, which holds the
+// store for as long as it serves.
+const HolderServe = "tsunagu serve"
+
 // minReadableVersion is the oldest storage version a read-only open reads:
 // version 2 added the indexes List and Search walk. Later versions' fixes
 // are applied in memory when an older file is read (see faithful.go).

@@ -141,7 +141,7 @@ func runServe(ctx context.Context, g *globalOptions, o *serveOptions, out, errOu
 	if err := os.MkdirAll(dataDir, 0o700); err != nil {
 		return fmt.Errorf("cannot create the data folder %s: %s", dataDir, readErrorText(err))
 	}
-	store, err := transcripts.Open(g.dbPath, transcripts.Options{Timeout: time.Second, Holder: transcripts.HolderChat})
+	store, err := transcripts.Open(g.dbPath, transcripts.Options{Timeout: time.Second, Holder: transcripts.HolderServe})
 	if err != nil {
 		return err
 	}

@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -61,7 +62,13 @@ func TestLoadServe(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv.Stderr = nil
+	logPath := filepath.Join(dir, "serve.log")
+	logFile, err := os.Create(logPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer logFile.Close()
+	srv.Stderr = logFile
 	if err := srv.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -88,6 +95,7 @@ func TestLoadServe(t *testing.T) {
 		for sc.Scan() {
 		}
 	}()
+	idleRSS := rssKiB(srv.Process.Pid, "VmRSS")
 
 	var (
 		mu       sync.Mutex
@@ -95,7 +103,8 @@ func TestLoadServe(t *testing.T) {
 		sent     = map[string]bool{} // every message a customer sent
 		failures []string
 	)
-	deadline := time.Now().Add(time.Duration(seconds) * time.Second)
+	started := time.Now()
+	deadline := started.Add(time.Duration(seconds) * time.Second)
 	var wg sync.WaitGroup
 	var peakRSS int
 	rssDone := make(chan struct{})
@@ -137,6 +146,8 @@ func TestLoadServe(t *testing.T) {
 	wg.Wait()
 	close(rssDone)
 	hwm := rssKiB(srv.Process.Pid, "VmHWM")
+	cpu := cpuSeconds(srv.Process.Pid)
+	ran := time.Since(started)
 	_ = srv.Process.Signal(os.Interrupt)
 	if err := srv.Wait(); err != nil {
 		t.Errorf("the server did not stop cleanly: %v", err)
@@ -144,6 +155,15 @@ func TestLoadServe(t *testing.T) {
 	stopped = true
 	for _, f := range failures {
 		t.Error(f)
+	}
+	if len(failures) > 0 {
+		if log, err := os.ReadFile(logPath); err == nil {
+			for _, line := range strings.Split(string(log), "\n") {
+				if strings.Contains(line, "level=WARN") || strings.Contains(line, "level=ERROR") || strings.Contains(line, "idle") {
+					t.Log(line)
+				}
+			}
+		}
 	}
 
 	st, err := transcripts.OpenReadOnly(db, transcripts.Options{Timeout: time.Second})
@@ -200,10 +220,35 @@ func TestLoadServe(t *testing.T) {
 	t.Logf("keystroke-to-frame: %d samples, p50 %v, p90 %v, p99 %v, max %v",
 		len(echoes), pct(0.50).Round(time.Millisecond), pct(0.90).Round(time.Millisecond),
 		pct(0.99).Round(time.Millisecond), pct(1).Round(time.Millisecond))
-	t.Logf("server memory: peak RSS %d MiB (VmHWM), sampled peak %d MiB", hwm/1024, peakRSS/1024)
+	t.Logf("server memory: peak RSS %d MiB (VmHWM; %d MiB before the first session, sampled peak %d MiB), %.1f MiB more per session",
+		hwm/1024, idleRSS/1024, peakRSS/1024, float64(hwm-idleRSS)/1024/float64(sessions))
+	t.Logf("server CPU: %.1f s over %.0f s, %.2f cores on average (this machine: %d cores, shared with the clients)",
+		cpu, ran.Seconds(), cpu/ran.Seconds(), runtime.NumCPU())
 	if lost > 0 {
 		t.Errorf("%d of %d messages were lost", lost, len(sent))
 	}
+}
+
+// cpuSeconds is the user and system CPU time a process has used, from
+// /proc (in clock ticks of 1/100 s on Linux).
+func cpuSeconds(pid int) float64 {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	// The command name is in parentheses and may hold spaces: count fields
+	// after the closing one.
+	_, rest, ok := strings.Cut(string(data), ") ")
+	if !ok {
+		return 0
+	}
+	f := strings.Fields(rest)
+	if len(f) < 13 {
+		return 0
+	}
+	utime, _ := strconv.Atoi(f[11])
+	stime, _ := strconv.Atoi(f[12])
+	return float64(utime+stime) / 100
 }
 
 // rssKiB reads a memory figure of a process from /proc, in KiB.
@@ -279,10 +324,16 @@ func loadCustomer(t *testing.T, addr string, n int, escalate bool, deadline time
 	if err := c.Press("ctrl+x"); err != nil {
 		return err
 	}
-	if _, err := c.WaitForText(limit, "How did we do?"); err != nil {
+	scr, err := c.WaitForText(limit, "How did we do?")
+	if err != nil {
 		return err
 	}
-	for _, k := range []string{"4", "enter", "5", "enter"} {
+	// The operator is rated only when one joined: one row, or two.
+	keys := []string{"4", "enter"}
+	if strings.Contains(scr, "The operator") {
+		keys = append(keys, "5", "enter")
+	}
+	for _, k := range keys {
 		press := c.Type
 		if k == "enter" {
 			press = c.Press
