@@ -343,3 +343,48 @@ func TestServeRolePlayIsScored(t *testing.T) {
 		t.Errorf("a good live session scored %.1f", cards[0].Score)
 	}
 }
+
+// TestServeStopsCleanly: Ctrl+C on the server with a customer waiting for
+// a person and another talking to the bot: both are told, both
+// conversations keep everything they wrote (kept as abandoned), the
+// server returns and the store is closed cleanly (it opens again).
+func TestServeStopsCleanly(t *testing.T) {
+	srv := startServe(t)
+	waiting, err := servetest.Dial(t, srv.addr, "yumi", nil, 100, 30)
+	must(t, err)
+	customerToPerson(t, waiting, "the parcel is lost")
+	talking, err := servetest.Dial(t, srv.addr, "ken", nil, 100, 30)
+	must(t, err)
+	see(t, talking, "Who are you?")
+	for _, next := range []string{"Which order is this about?", "What is it about?", "what exactly?", "How would you like to be contacted?", "talking to the assistant"} {
+		must(t, talking.Press("enter"))
+		see(t, talking, next)
+	}
+	must(t, talking.Type("is it coming today"))
+	must(t, talking.Press("enter"))
+	see(t, talking, "is it coming today")
+	srv.stop(t)
+	for _, c := range []*servetest.Client{waiting, talking} {
+		see(t, c, "The server is stopping")
+	}
+	st := srv.store(t)
+	page, err := st.List(transcripts.Filter{}, "", 10)
+	must(t, err)
+	if len(page.Items) != 2 {
+		t.Fatalf("the store holds %d conversations, want 2", len(page.Items))
+	}
+	for _, it := range page.Items {
+		conv, err := st.Load(it.ID)
+		must(t, err)
+		if conv.Status != transcripts.StatusAbandoned {
+			t.Errorf("%s is stored as %s after the server stopped, want abandoned", it.ID, conv.Status)
+		}
+		found := false
+		for _, e := range conv.Entries {
+			found = found || e.Role == transcripts.RoleCustomer && (e.Text == "the parcel is lost" || e.Text == "is it coming today")
+		}
+		if !found {
+			t.Errorf("%s lost what the customer wrote", it.ID)
+		}
+	}
+}

@@ -56,6 +56,7 @@ const (
 	msgRefused = "This login is not allowed here."
 	msgCrashed = "Sorry, something went wrong and this session was closed. Please connect again."
 	msgIdle    = "Closed after a while without input. Connect again to continue."
+	msgStop    = "The server is stopping; what you wrote is saved. Connect again later."
 )
 
 // Config is what New needs.
@@ -134,6 +135,7 @@ type Server struct {
 	mu       sync.Mutex
 	shutdown bool
 	serving  []net.Listener
+	conns    map[*conn]struct{} // sessions past routing, to quit on shutdown
 }
 
 // Permission extensions set at authentication. They decide the app; the
@@ -259,17 +261,37 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	s.shutdown = true
 	lns := s.serving
 	s.serving = nil
+	var open []*conn
+	for c := range s.conns {
+		open = append(open, c)
+	}
 	s.mu.Unlock()
 	for _, ln := range lns {
 		_ = ln.Close()
 	}
-	err := s.ssh.Shutdown(ctx)
-	if ctx.Err() == nil {
-		return err
+	// Every app is asked to quit, as if its person had: its session then
+	// winds up (Ended) and ends, instead of waiting for the person to
+	// leave or for the deadline to cut the connection.
+	for _, c := range open {
+		c.mu.Lock()
+		p := c.prog
+		c.mu.Unlock()
+		if p != nil {
+			// Quit waits for the program to take the message; an app stuck
+			// in Update must not hold up the shutdown (the deadline ends it).
+			go p.Quit()
+		}
 	}
-	_ = s.ssh.Close()
 	done := make(chan struct{})
 	go func() { s.wg.Wait(); close(done) }()
+	select {
+	case <-done:
+		// Every session has ended; what is left are idle connections (a
+		// client that has not hung up yet) and handshakes.
+		return s.ssh.Close()
+	case <-ctx.Done():
+	}
+	_ = s.ssh.Close()
 	t := time.NewTimer(drainLimit)
 	defer t.Stop()
 	select {
@@ -439,6 +461,23 @@ func (s *Server) route(next ssh.Handler) ssh.Handler {
 		if s.pacerHook != nil {
 			s.pacerHook(c.in)
 		}
+		s.mu.Lock()
+		if s.shutdown {
+			s.mu.Unlock()
+			say(sess, msgStop)
+			_ = sess.Exit(1)
+			return
+		}
+		if s.conns == nil {
+			s.conns = map[*conn]struct{}{}
+		}
+		s.conns[c] = struct{}{}
+		s.mu.Unlock()
+		defer func() {
+			s.mu.Lock()
+			delete(s.conns, c)
+			s.mu.Unlock()
+		}()
 		stop := make(chan struct{})
 		if app == appCustomer && s.cfg.IdleTimeout > 0 {
 			go s.watchIdle(c, stop)
@@ -453,9 +492,14 @@ func (s *Server) route(next ssh.Handler) ssh.Handler {
 			// the app's model is no longer updated and can be wound up.
 			s.cfg.Ended(c.info, running.m)
 		}
+		s.mu.Lock()
+		stopping := s.shutdown
+		s.mu.Unlock()
 		switch {
 		case c.crashed.Load():
 			say(sess, msgCrashed)
+		case stopping:
+			say(sess, msgStop)
 		case idled:
 			say(sess, msgIdle)
 		case !started:

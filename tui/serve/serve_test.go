@@ -425,24 +425,76 @@ func TestIdleCustomerIsClosed(t *testing.T) {
 	waitText(t, c, "Closed after a while without input.")
 }
 
+// TestShutdown: Shutdown asks every open app to quit, so its session
+// winds up (Ended sees its last model) and ends, and returns once they
+// have; no new connection is accepted.
 func TestShutdown(t *testing.T) {
-	st := start(t, serve.Config{})
+	var mu sync.Mutex
+	var ended []string
+	st := start(t, serve.Config{Ended: func(s serve.Session, _ tea.Model) {
+		mu.Lock()
+		ended = append(ended, s.User)
+		mu.Unlock()
+	}})
 	c := dial(t, st.addr, "alice", nil)
 	waitText(t, c, "CUSTOMER alice")
-	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	if err := st.srv.Shutdown(ctx); !errors.Is(err, context.DeadlineExceeded) {
-		t.Errorf("Shutdown with an open session: %v, want the deadline", err)
+	if err := st.srv.Shutdown(ctx); err != nil {
+		t.Errorf("Shutdown with an open session: %v", err)
 	}
 	if err := <-st.serve; err != nil {
 		t.Errorf("Serve returned %v after Shutdown", err)
 	}
-	if _, err := c.WaitFor(func(string) bool { return c.Ended() }, limit); err != nil && !c.Ended() {
-		t.Errorf("the open session was not closed: %v", err)
+	waitText(t, c, "The server is stopping")
+	mu.Lock()
+	if len(ended) != 1 || ended[0] != "alice" {
+		t.Errorf("Ended saw %q, want alice's session once", ended)
 	}
+	mu.Unlock()
 	if c2, err := servetest.Dial(t, st.addr, "bob", nil, 80, 24); err == nil {
 		c2.Close()
 		t.Error("a new connection was accepted after Shutdown")
+	}
+}
+
+// stuck is an app whose Update never returns once it sees a key: only the
+// deadline can end its session.
+type stuck struct {
+	echo
+	entered chan struct{}
+	release chan struct{}
+}
+
+func (m *stuck) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if _, ok := msg.(tea.KeyPressMsg); ok {
+		close(m.entered)
+		<-m.release
+	}
+	return m, nil
+}
+
+// TestShutdownDeadline: an app that does not quit is cut off at the
+// deadline, and Shutdown says so.
+func TestShutdownDeadline(t *testing.T) {
+	release, entered := make(chan struct{}), make(chan struct{})
+	defer close(release)
+	st := start(t, serve.Config{Customer: func(s serve.Session) tea.Model {
+		return &stuck{echo: echo{who: "STUCK " + s.User}, entered: entered, release: release}
+	}})
+	c := dial(t, st.addr, "carol", nil)
+	waitText(t, c, "STUCK carol")
+	if err := c.Type("x"); err != nil {
+		t.Fatal(err)
+	}
+	<-entered
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	if err := st.srv.Shutdown(ctx); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("Shutdown with a stuck session: %v, want the deadline", err)
+	}
+	if _, err := c.WaitFor(func(string) bool { return c.Ended() }, limit); err != nil && !c.Ended() {
+		t.Errorf("the stuck session's connection was not closed: %v", err)
 	}
 }
 
