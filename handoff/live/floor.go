@@ -222,7 +222,8 @@ func (s *Seat) SignOut() {
 		if e.state == StatePerson && e.holder == s {
 			f.leave(e, s, handoff.CauseShiftEnd, now)
 			if e.playing() {
-				e.target = s.op.ID
+				// A role-play waits for its trainee, however long.
+				e.target, e.deadline = s.op.ID, time.Time{}
 			} else {
 				e.target = ""
 				e.deadline = now // the simulated operators take it next

@@ -584,3 +584,42 @@ func TestRolePlayTransferKeepsTheCard(t *testing.T) {
 		t.Error("after the trainee's transfer nobody served the trainer's customer")
 	}
 }
+
+// TestRolePlayWaitsForItsTrainee: a trainee who drops out of a role-play
+// finds it waiting when they sign in again; no colleague takes it.
+func TestRolePlayWaitsForItsTrainee(t *testing.T) {
+	r := newRig(t)
+	trainer := r.signIn("li", RoleTrainer)
+	trainee := r.signIn("brown", RoleTrainee)
+	var sc *training.Scenario
+	for _, s := range training.Builtins() {
+		if s.ID == "parcel-not-arrived" {
+			sc = s
+		}
+	}
+	p, ct := RolePlayCustomer(sc, "en")
+	c := chat.New(r.config("en", p), ct)
+	c.StartChat()
+	if err := trainer.StartRolePlay(c.ID(), sc, "en", "brown"); err != nil {
+		t.Fatal(err)
+	}
+	c.AskForPerson("")
+	c.Choose(false)
+	if err := trainee.Take(c.ID()); err != nil {
+		t.Fatal(err)
+	}
+	trainee.SignOut()
+	r.clock.Advance(time.Hour)
+	c.Advance()
+	if op := c.State().Operator; op != nil {
+		t.Fatalf("%s took the role-play while its trainee was away", op.Name)
+	}
+	again := r.signIn("brown", RoleTrainee)
+	if err := again.Take(c.ID()); err != nil {
+		t.Fatalf("the trainee could not take their role-play back: %v", err)
+	}
+	res := c.Advance()
+	if j := events(res, chat.KindJoined); len(j) != 1 || !j[0].Back {
+		t.Errorf("the customer did not see the trainee come back: %v", res.Events)
+	}
+}
