@@ -13,6 +13,7 @@ import (
 	"tsunagu/bot"
 	"tsunagu/handoff"
 	"tsunagu/handoff/training"
+	"tsunagu/transcripts/termsafe"
 )
 
 // Role is what a signed-in person does at the desk.
@@ -421,23 +422,15 @@ func (f *Floor) held(s *Seat, id string) (*entry, error) {
 	return e, nil
 }
 
-// cleanText makes a person's line safe to store and send: valid UTF-8,
-// no control characters but newlines and tabs, trimmed, at most MaxText.
+// cleanText makes a person's line safe to store and send, as customers'
+// lines are: terminal controls and bidi overrides removed (the shared
+// sanitiser), invalid UTF-8 replaced, trimmed, at most MaxText characters.
 func cleanText(text string) string {
-	text = strings.ToValidUTF8(text, "\uFFFD")
-	var b strings.Builder
-	n := 0
-	for _, r := range text {
-		if n >= MaxText {
-			break
-		}
-		if r < 0x20 && r != '\n' && r != '\t' || r == 0x7f || r >= 0x80 && r < 0xa0 {
-			continue
-		}
-		b.WriteRune(r)
-		n++
+	text = termsafe.Text(text)
+	if utf8.RuneCountInString(text) > MaxText {
+		text = string([]rune(text)[:MaxText])
 	}
-	return strings.TrimSpace(b.String())
+	return strings.TrimSpace(text)
 }
 
 // say sends a person's line to the customer.
