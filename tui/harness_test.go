@@ -53,6 +53,7 @@ type harnessOpts struct {
 	callbacks chat.Callbacks
 	load      float64 // background arrivals per hour at the desk (0: the desk's default)
 	limit     MessageLimit
+	served    bool
 }
 
 func newHarness(t testing.TB, o harnessOpts) *harness {
@@ -79,6 +80,7 @@ func newHarness(t testing.TB, o harnessOpts) *harness {
 		Callbacks:    o.callbacks,
 		Tick:         tuitest.Tick,
 		MessageLimit: o.limit,
+		Served:       o.served,
 		NewDesk: func(string) (chat.Desk, error) {
 			return handoff.NewDesk(handoff.DeskConfig{Pool: pool, Knowledge: b.Knowledge(), Start: h.clock.Now(), Seed: 7, Faults: o.faults, ArrivalsPerHour: o.load})
 		},

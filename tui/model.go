@@ -51,6 +51,11 @@ type Config struct {
 	// the customer quits without waiting for them ("" is the current
 	// folder); `tsunagu history import` reads the file.
 	RecoveryDir string
+	// Served: the app runs for a customer of `tsunagu serve`, whose store
+	// holds everybody's conversations: no history browser (so no resume,
+	// export or delete of anyone's conversation) and no command to run
+	// offered at the close. ResumeID must be empty.
+	Served bool
 	// ResumeID, when set, opens the app on that stored conversation instead
 	// of the start screen ("tsunagu history" hands over to the chat).
 	ResumeID string
@@ -198,7 +203,7 @@ func onceOpened(open func() (engine.Store, error)) func() (engine.Store, error) 
 // env is what the screens read: the theme, strings, keys, language and
 // profile.
 func (m *Model) env() common.Env {
-	return common.Env{Styles: m.st, Text: m.text, Keys: m.keys, Lang: m.lang, Profile: m.cfg.Profile}
+	return common.Env{Styles: m.st, Text: m.text, Keys: m.keys, Lang: m.lang, Profile: m.cfg.Profile, Served: m.cfg.Served}
 }
 
 func (m *Model) setTheme(isDark bool) {
@@ -570,6 +575,9 @@ type historyClosedMsg struct{}
 // historyStore is the store as the history browser needs it, when the
 // store is the real one (it is in the app; tests may use narrower stores).
 func (m *Model) historyStore() history.Store {
+	if m.cfg.Served {
+		return nil // other people's conversations: never browsed or resumed from here
+	}
 	hs, _ := m.store.(history.Store)
 	return hs
 }

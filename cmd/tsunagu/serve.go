@@ -253,6 +253,7 @@ func (d *desk) customerApp(s serve.Session) tea.Model {
 		NewID:        d.newID,
 		RecoveryDir:  d.dataDir,
 		MessageLimit: tui.MessageLimit{PerMinute: d.rate, Burst: min(d.rate, 5)},
+		Served:       true, // the store holds everybody's conversations
 	})
 }
 

@@ -15,6 +15,10 @@ type Env struct {
 	Keys    Keys
 	Lang    string
 	Profile *profile.Profile
+	// Served: the app is served to a stranger over SSH (tsunagu serve). The
+	// store holds other people's conversations, so nothing offers the
+	// history, and the closing screen names no command to run.
+	Served bool
 }
 
 // Choice is where a screen leaves what it reports to the root (a choice, a

@@ -106,6 +106,9 @@ func (c Closed) bookedView() string {
 // historyOffer offers the history: in the app with h when the store can be
 // browsed, and always the command for later.
 func (c Closed) historyOffer() string {
+	if c.e.Served {
+		return ""
+	}
 	cmd := "tsunagu history show " + c.id
 	if c.browse {
 		return fmt.Sprintf(c.e.Text.ClosedHistory, cmd)
