@@ -814,6 +814,11 @@ func (c *Conversation) Close(botRating, operatorRating int) Result {
 	}
 	c.rated = true
 	at := c.now()
+	if !c.closed && c.desk != nil && c.queued {
+		// What the operator said before the close is the customer's too,
+		// shown or not yet: it is stored before the close.
+		c.deskEvents(c.desk.Advance(at))
+	}
 	for _, r := range []struct {
 		stage  string
 		rating int
@@ -824,8 +829,8 @@ func (c *Conversation) Close(botRating, operatorRating int) Result {
 		}
 	}
 	if c.closed {
-		// The operator closed the chat after the customer's silence; the
-		// ratings still count.
+		// The operator closed the chat (after the customer's silence, or
+		// just now); the ratings still count.
 		c.flush()
 		return c.take()
 	}
@@ -850,6 +855,10 @@ func (c *Conversation) closeStored(at time.Time) {
 func (c *Conversation) Abandon() Result {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if c.created && !c.closed && c.desk != nil && c.queued {
+		// What the operator said before the customer left is stored first.
+		c.deskEvents(c.desk.Advance(c.now()))
+	}
 	if c.created && !c.closed {
 		c.closed = true
 		if c.desk != nil && c.queued {

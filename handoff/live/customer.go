@@ -85,36 +85,44 @@ func (d *CustomerDesk) EnqueueResumed(now time.Time, p *handoff.Packet, class ha
 
 func (d *CustomerDesk) enqueue(now time.Time, p *handoff.Packet, class handoff.Class, nativeOnly bool, lastOperator string) ([]handoff.Event, error) {
 	f := d.f
-	f.mu.Lock()
-	if old := d.entry(); old != nil && old.state != StateClosed {
-		f.mu.Unlock()
-		return nil, errSecondChat
-	}
-	f.seq++
-	e := &entry{id: d.id, seq: f.seq, lang: p.Lang, packet: p, class: class, nativeOnly: nativeOnly,
-		group: handoff.TopicGroup(p.Facts.Topic.Intent), queuedAt: now, state: StateWaiting, sim: d.sim,
-		lines: append([]handoff.Line(nil), p.Transcript...), lastOp: lastOperator}
-	e.customer = p.Facts.Customer.Name
-	if lastOperator != "" {
-		if op, ok := f.cfg.Pool.Operator(lastOperator); ok {
-			e.lastOpName = op.DisplayName(p.Lang)
+	var e *entry
+	var toSim bool
+	err := f.locked(func() error {
+		if old := d.entry(); old != nil && old.state != StateClosed {
+			return errSecondChat
 		}
+		f.prune(now)
+		f.seq++
+		// The floor keeps its own copy: the conversation reads the one it
+		// passed under its own lock, and people write to this one under
+		// the floor's.
+		e = &entry{id: d.id, seq: f.seq, lang: p.Lang, packet: p.Clone(), class: class, nativeOnly: nativeOnly,
+			group: handoff.TopicGroup(p.Facts.Topic.Intent), queuedAt: now, state: StateWaiting, sim: d.sim,
+			lines: append([]handoff.Line(nil), p.Transcript...), lastOp: lastOperator, customer: p.Facts.Customer.Name}
+		if lastOperator != "" {
+			if op, ok := f.cfg.Pool.Operator(lastOperator); ok {
+				e.lastOpName = op.DisplayName(p.Lang)
+			}
+		}
+		if play := f.plays[d.id]; play != nil {
+			delete(f.plays, d.id)
+			e.play, e.target = play, play.trainee
+		} else {
+			e.deadline = now.Add(f.cfg.ClaimWindow)
+		}
+		f.chats[d.id] = e
+		toSim = !e.playing() && !f.anyoneFor(e)
+		if toSim {
+			e.state = StateSimulated
+		}
+		f.changed()
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
-	if play := f.plays[d.id]; play != nil {
-		delete(f.plays, d.id)
-		e.play, e.target = play, play.trainee
-	} else {
-		e.deadline = now.Add(f.cfg.ClaimWindow)
-	}
-	f.chats[d.id] = e
-	toSim := !e.playing() && !f.anyoneFor(e)
 	if toSim {
-		e.state = StateSimulated
-	}
-	f.changed()
-	f.mu.Unlock()
-	if toSim {
-		return d.toSim(now, e, p, lastOperator)
+		return d.toSim(now, e, e.packet, lastOperator)
 	}
 	return d.Advance(now), nil
 }
@@ -182,39 +190,49 @@ func (d *CustomerDesk) mirror(evs []handoff.Event) {
 // within the claim window goes to the simulated operators.
 func (d *CustomerDesk) Advance(now time.Time) []handoff.Event {
 	f := d.f
-	f.mu.Lock()
-	e := d.entry()
-	if e == nil {
-		f.mu.Unlock()
+	var out []handoff.Event
+	var e *entry
+	var handOver, simulated bool
+	var p *handoff.Packet
+	var last string
+	_ = f.locked(func() error {
+		if e = d.entry(); e == nil {
+			return nil
+		}
+		if e.state == StateSimulated {
+			simulated = true
+			return nil
+		}
+		out, e.out = e.out, nil
+		if e.state != StateWaiting {
+			return nil
+		}
+		if !e.deadline.IsZero() && !now.Before(e.deadline) {
+			e.state, e.target = StateSimulated, ""
+			p, last, handOver = e.packet, e.lastOp, true
+			f.changed()
+			return nil
+		}
+		out = append(out, f.queueEvent(e, now)...)
 		return nil
-	}
-	if e.state == StateSimulated {
-		f.mu.Unlock()
+	})
+	switch {
+	case simulated:
 		evs := d.sim.Advance(now)
 		d.mirror(evs)
 		return evs
-	}
-	out := e.out
-	e.out = nil
-	if e.state == StateWaiting {
-		if !e.deadline.IsZero() && !now.Before(e.deadline) {
-			e.state, e.target = StateSimulated, ""
-			p, last := e.packet, e.lastOp
-			f.changed()
-			f.mu.Unlock()
-			evs, err := d.toSim(now, e, p, last)
-			if err != nil {
-				// The simulated desk refused the chat (it cannot happen
-				// for a packet that was enqueued once): keep offering it.
-				f.mu.Lock()
+	case handOver:
+		evs, err := d.toSim(now, e, p, last)
+		if err != nil {
+			// The simulated desk refused the chat (it cannot happen for a
+			// packet that was enqueued once): keep offering it.
+			_ = f.locked(func() error {
 				e.state, e.deadline = StateWaiting, now.Add(f.cfg.ClaimWindow)
-				f.mu.Unlock()
-			}
-			return append(out, evs...)
+				return nil
+			})
 		}
-		out = append(out, f.queueEvent(e, now)...)
+		return append(out, evs...)
 	}
-	f.mu.Unlock()
 	return out
 }
 
@@ -244,58 +262,68 @@ func (f *Floor) queueEvent(e *entry, now time.Time) []handoff.Event {
 // chat reads it on their screen.
 func (d *CustomerDesk) CustomerMessage(now time.Time, text string) []handoff.Event {
 	f := d.f
-	f.mu.Lock()
-	e := d.entry()
-	if e == nil || e.state == StateClosed {
-		f.mu.Unlock()
-		return nil
-	}
-	l := handoff.Line{At: now, Speaker: handoff.SpeakerCustomer, Text: text}
-	if e.state == StateSimulated {
+	var out []handoff.Event
+	var simulated bool
+	_ = f.lockedSaving(func() error {
+		e := d.entry()
+		if e == nil || e.state == StateClosed {
+			return nil
+		}
+		l := handoff.Line{At: now, Speaker: handoff.SpeakerCustomer, Text: text}
 		e.lines = append(e.lines, l)
 		f.changed()
-		f.mu.Unlock()
+		if e.state == StateSimulated {
+			simulated = true
+			return nil
+		}
+		e.packet.Add(l)
+		if e.awaiting != "" && e.packet.Facts.Has(e.awaiting) {
+			e.awaiting = ""
+		}
+		if p := e.play; p != nil && p.session != nil && p.session.Phase() == training.PhaseHuman && validText(text) {
+			_, _ = p.session.CustomerSays(text)
+		}
+		out, e.out = e.out, nil
+		return nil
+	})
+	if simulated {
 		evs := d.sim.CustomerMessage(now, text)
 		d.mirror(evs)
 		return evs
 	}
-	e.packet.Add(l)
-	e.lines = append(e.lines, l)
-	if e.awaiting != "" && e.packet.Facts.Has(e.awaiting) {
-		e.awaiting = ""
-	}
-	if p := e.play; p != nil && p.session != nil && p.session.Phase() == training.PhaseHuman && validText(text) {
-		_, _ = p.session.CustomerSays(text)
-	}
-	f.changed()
-	out := e.out
-	e.out = nil
-	f.mu.Unlock()
 	return out
 }
 
 // Close: the customer closed the conversation or left the queue.
 func (d *CustomerDesk) Close(now time.Time) []handoff.Event {
 	f := d.f
-	f.mu.Lock()
-	delete(f.plays, d.id)
-	e := d.entry()
-	if e == nil || e.state == StateClosed {
-		f.mu.Unlock()
+	var out []handoff.Event
+	var simulated, open bool
+	_ = f.lockedSaving(func() error {
+		delete(f.plays, d.id)
+		e := d.entry()
+		if e == nil || e.state == StateClosed {
+			return nil
+		}
+		open, simulated = true, e.state == StateSimulated
+		// What people said that the customer's side has not taken yet goes
+		// with the close, so nothing said is lost.
+		out, e.out = e.out, nil
+		e.left = true
+		f.closeEntry(e, now)
+		if p := e.play; p != nil && p.session != nil && p.session.Phase() == training.PhaseHuman {
+			_ = p.session.CustomerLeft()
+			f.score(p)
+		}
+		return nil
+	})
+	switch {
+	case simulated:
+		return d.sim.Close(now)
+	case !open:
 		return nil
 	}
-	sim := e.state == StateSimulated
-	e.left = true
-	f.closeEntry(e, now)
-	if p := e.play; p != nil && p.session != nil && p.session.Phase() == training.PhaseHuman {
-		_ = p.session.CustomerLeft()
-		f.score(p)
-	}
-	f.mu.Unlock()
-	if sim {
-		return d.sim.Close(now)
-	}
-	return []handoff.Event{{At: now, Kind: handoff.EventClosed}}
+	return append(out, handoff.Event{At: now, Kind: handoff.EventClosed})
 }
 
 // PacketJSON is the packet as the operators hold it now.

@@ -58,8 +58,9 @@ const (
 // before the simulated operators take it.
 const DefaultClaimWindow = 45 * time.Second
 
-// MaxText is the longest line a person can send, in characters.
-const MaxText = 2000
+// MaxText is the longest line a person can send, in characters: what a
+// customer's input box takes too.
+const MaxText = 10000
 
 // Config sets up a floor.
 type Config struct {
@@ -88,6 +89,7 @@ type Floor struct {
 	chats   map[string]*entry
 	seats   map[string]*Seat
 	plays   map[string]*rolePlay // by conversation id, before the chat escalates
+	unsaved []*rolePlay          // scored, waiting to be stored (see saveCards)
 	seq     uint64               // arrival order of chats
 	version uint64
 }
@@ -121,6 +123,57 @@ func (f *Floor) Version() uint64 {
 
 func (f *Floor) changed() { f.version++ }
 
+// locked runs fn holding the floor's lock, and lets go of it even when fn
+// panics: one session's failure must not freeze the desk for everyone.
+func (f *Floor) locked(fn func() error) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return fn()
+}
+
+// lockedSaving is locked, then stores the scorecards fn made, outside the
+// lock: a store write (an fsync) must not hold up every screen.
+func (f *Floor) lockedSaving(fn func() error) error {
+	err := f.locked(fn)
+	f.saveCards()
+	return err
+}
+
+// saveCards stores the scorecards waiting to be stored.
+func (f *Floor) saveCards() {
+	var todo []*rolePlay
+	_ = f.locked(func() error {
+		todo, f.unsaved = f.unsaved, nil
+		return nil
+	})
+	if len(todo) == 0 {
+		return
+	}
+	errs := make([]error, len(todo))
+	if f.cfg.SaveScorecard != nil {
+		for i, p := range todo {
+			errs[i] = f.cfg.SaveScorecard(*p.card)
+		}
+	}
+	_ = f.locked(func() error {
+		for i, p := range todo {
+			p.saveErr = errs[i]
+		}
+		f.changed()
+		return nil
+	})
+}
+
+// prune forgets chats closed longer ago than closedShown, with their
+// packets and simulated desks; their conversations are in the store.
+func (f *Floor) prune(now time.Time) {
+	for id, e := range f.chats {
+		if e.state == StateClosed && now.Sub(e.closedAt) > closedShown {
+			delete(f.chats, id)
+		}
+	}
+}
+
 func (f *Floor) now() time.Time { return f.cfg.Clock.Now() }
 
 // entry is one chat on the floor.
@@ -148,6 +201,7 @@ type entry struct {
 	closedAt   time.Time
 	left       bool // the customer closed or left
 	awaiting   string
+	booked     bool // a person booked a call: one per chat
 	play       *rolePlay
 }
 
@@ -227,16 +281,27 @@ func (s *Seat) SignOut() {
 				e.target, e.deadline = s.op.ID, time.Time{}
 			} else {
 				e.target = ""
-				e.deadline = now // the simulated operators take it next
+				f.offer(e, now)
 			}
 		}
 	}
 	for id, p := range f.plays {
-		if p.trainer == s.op.ID {
+		// A role-play that has not reached a person yet is a customer's
+		// chat like any other once its trainer or trainee is gone.
+		if p.trainer == s.op.ID || p.trainee == s.op.ID {
 			delete(f.plays, id)
 		}
 	}
 	f.changed()
+}
+
+// offer gives the people who can take e the claim window, or hands it to
+// the simulated operators at once (the next Advance) when nobody can.
+func (f *Floor) offer(e *entry, now time.Time) {
+	e.deadline = now
+	if f.anyoneFor(e) {
+		e.deadline = now.Add(f.cfg.ClaimWindow)
+	}
 }
 
 // leave takes e from its person: the customer sees them leave; e waits.
@@ -273,7 +338,12 @@ const (
 	UnknownFact  = "unknown_fact" // not a fact operators ask for
 	NoSuchPerson = "no_such_person"
 	SignedOut    = "signed_out"
+	Booked       = "booked" // a call is already booked for this chat
 )
+
+// RefusalCodes lists every Refusal code, for screens that word them all.
+var RefusalCodes = []string{NoSuchChat, NotWaiting, NotYours, WrongRole, NoLanguage, NotNative, NoSkill, Full,
+	Reserved, Closed, EmptyText, UnknownFact, NoSuchPerson, SignedOut, Booked}
 
 func (r *Refusal) Error() string { return "refused: " + r.Code }
 
@@ -501,6 +571,7 @@ func (k *KnownFact) Error() string { return "the packet already has " + k.Fact }
 // scorecard marks; the simulated team carries on with the trainer.
 func (s *Seat) Transfer(id, to string, team training.Team) error {
 	f := s.f
+	defer f.saveCards() // after the lock is let go
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	e, err := f.held(s, id)
@@ -526,9 +597,12 @@ func (s *Seat) Transfer(id, to string, team training.Team) error {
 	}
 	f.leave(e, s, handoff.CauseSkill, now)
 	e.target = to
-	if e.playing() {
+	switch {
+	case e.playing():
 		e.play.done = true // the trainee's part is over: colleagues carry on
 		e.deadline = now
+	case to == "":
+		f.offer(e, now)
 	}
 	f.changed()
 	return nil
@@ -544,6 +618,9 @@ func (s *Seat) BookCallback(id, phone string) (handoff.Booking, error) {
 	if err != nil {
 		return handoff.Booking{}, err
 	}
+	if e.booked {
+		return handoff.Booking{}, refuse(Booked)
+	}
 	phone = cleanText(phone)
 	if phone == "" {
 		phone = e.packet.Facts.Value(handoff.FactPhone)
@@ -553,6 +630,7 @@ func (s *Seat) BookCallback(id, phone string) (handoff.Booking, error) {
 	if err != nil {
 		return handoff.Booking{}, err
 	}
+	e.booked = true
 	e.packet.Facts.Set(handoff.FactPhone, b.Phone)
 	bc := b
 	e.out = append(e.out, handoff.Event{At: now, Kind: handoff.EventCallback, Operator: handoff.InfoOf(s.op, e.lang), Booking: &bc})
@@ -568,6 +646,7 @@ func (s *Seat) BookCallback(id, phone string) (handoff.Booking, error) {
 // Close ends a chat the person has.
 func (s *Seat) Close(id string) error {
 	f := s.f
+	defer f.saveCards() // after the lock is let go
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	e, err := f.held(s, id)
@@ -591,16 +670,15 @@ func (f *Floor) closeEntry(e *entry, now time.Time) {
 	f.changed()
 }
 
-// score makes and stores a role-play's scorecard once.
+// score makes a role-play's scorecard once; it is stored when the floor's
+// lock is let go (saveCards).
 func (f *Floor) score(p *rolePlay) {
 	if p.card != nil || p.session == nil {
 		return
 	}
 	c := p.session.Scorecard()
 	p.card = &c
-	if f.cfg.SaveScorecard != nil {
-		p.saveErr = f.cfg.SaveScorecard(c)
-	}
+	f.unsaved = append(f.unsaved, p)
 	f.changed()
 }
 
@@ -620,6 +698,9 @@ func (s *Seat) StartRolePlay(id string, sc *training.Scenario, lang, trainee str
 	t, ok := f.seats[trainee]
 	if !ok || t.role != RoleTrainee {
 		return refuse(NoSuchPerson)
+	}
+	if t.op.Level(lang) == handoff.LevelNone {
+		return refuse(NoLanguage) // they could never take it
 	}
 	if sc == nil || !sc.Plays(lang) {
 		return fmt.Errorf("the scenario is not written in %s", lang)
@@ -700,6 +781,7 @@ func (s *Seat) Snapshot() View {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	now := f.now()
+	f.prune(now)
 	v := View{Version: f.version, Me: f.person(s)}
 	for _, o := range f.seats {
 		v.People = append(v.People, f.person(o))

@@ -623,3 +623,187 @@ func TestRolePlayWaitsForItsTrainee(t *testing.T) {
 		t.Errorf("the customer did not see the trainee come back: %v", res.Events)
 	}
 }
+
+// TestPeopleAndTheCustomerAtOnce: people write to the chat while the
+// customer's side reads its state; under -race this finds any packet both
+// sides share.
+func TestPeopleAndTheCustomerAtOnce(t *testing.T) {
+	r := newRig(t)
+	tanaka := r.signIn("tanaka", RoleOperator)
+	c := r.customer("en", false)
+	id := c.ID()
+	stop, done := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(done)
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			_ = c.State() // reads the packet the conversation holds
+		}
+	}()
+	if err := tanaka.Take(id); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 20 {
+		if err := tanaka.Reply(id, "line "+string(rune('a'+i))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := tanaka.BookCallback(id, "090-1234-5678"); err != nil {
+		t.Fatal(err)
+	}
+	close(stop)
+	<-done
+	if _, err := tanaka.BookCallback(id, "090-1234-5678"); refusal(err) != Booked {
+		t.Errorf("a second call for the same chat: %v", err)
+	}
+}
+
+// TestLastWordsBeforeTheCloseAreKept: what a person wrote just before the
+// customer closed or left is stored, though the customer's side had not
+// taken it yet.
+func TestLastWordsBeforeTheCloseAreKept(t *testing.T) {
+	for _, leave := range []string{"close", "abandon"} {
+		t.Run(leave, func(t *testing.T) {
+			r := newRig(t)
+			tanaka := r.signIn("tanaka", RoleOperator)
+			c := r.customer("en", false)
+			if err := tanaka.Take(c.ID()); err != nil {
+				t.Fatal(err)
+			}
+			if err := tanaka.Reply(c.ID(), "zz last words"); err != nil {
+				t.Fatal(err)
+			}
+			if leave == "close" {
+				c.Close(4, 5)
+			} else {
+				c.Abandon()
+			}
+			conv, err := r.store.Load(c.ID())
+			if err != nil {
+				t.Fatal(err)
+			}
+			var said, closedAt, saidAt int
+			for i, e := range conv.Entries {
+				if e.Role == transcripts.RoleOperator && e.Text == "zz last words" {
+					said++
+					saidAt = i
+				}
+				if e.Event == transcripts.EventClosed {
+					closedAt = i
+				}
+			}
+			if said != 1 {
+				t.Fatalf("the last words are stored %d times", said)
+			}
+			if leave == "close" && closedAt < saidAt {
+				t.Error("the last words are stored after the close")
+			}
+		})
+	}
+}
+
+// TestClosedChatsAreForgotten: the floor keeps a closed chat for a while
+// (people still see it) and then lets it go.
+func TestClosedChatsAreForgotten(t *testing.T) {
+	r := newRig(t)
+	li := r.signIn("li", RoleTrainer)
+	c := r.customer("en", false)
+	c.Close(0, 0)
+	if v := li.Snapshot(); len(v.Chats) != 1 || v.Chats[0].State != StateClosed {
+		t.Fatalf("just closed: %+v", v.Chats)
+	}
+	r.clock.Advance(closedShown + time.Second)
+	if v := li.Snapshot(); len(v.Chats) != 0 {
+		t.Fatalf("closed long ago and still listed: %+v", v.Chats)
+	}
+	if n := len(r.floor.chats); n != 0 {
+		t.Errorf("the floor still holds %d closed chats", n)
+	}
+}
+
+// TestRolePlayNeedsATraineeWhoCanTakeIt: a role-play for a trainee who does
+// not speak the language is refused at the start; one whose trainee left
+// before it reached a person goes to the desk like any customer's chat.
+func TestRolePlayNeedsATraineeWhoCanTakeIt(t *testing.T) {
+	r := newRig(t)
+	for i := range r.pool.Operators {
+		if r.pool.Operators[i].ID == "brown" {
+			r.pool.Operators[i].Languages = []handoff.Language{{Code: "ja", Level: handoff.LevelBasic}}
+		}
+	}
+	trainer := r.signIn("li", RoleTrainer)
+	brown := r.signIn("brown", RoleTrainee)
+	smith := r.signIn("smith", RoleTrainee)
+	var sc *training.Scenario
+	for _, s := range training.Builtins() {
+		if s.ID == "parcel-not-arrived" {
+			sc = s
+		}
+	}
+	if err := trainer.StartRolePlay("c-x", sc, "en", "brown"); refusal(err) != NoLanguage {
+		t.Errorf("a role-play in English for a trainee without English: %v", err)
+	}
+	_ = brown
+	p, ct := RolePlayCustomer(sc, "en")
+	c := chat.New(r.config("en", p), ct)
+	c.StartChat()
+	if err := trainer.StartRolePlay(c.ID(), sc, "en", "smith"); err != nil {
+		t.Fatal(err)
+	}
+	smith.SignOut()
+	c.AskForPerson("")
+	c.Choose(false)
+	for range 600 {
+		if c.State().Operator != nil {
+			return
+		}
+		r.clock.Advance(time.Second)
+		c.Advance()
+	}
+	t.Fatal("the role-play whose trainee left was never answered")
+}
+
+// TestSavingACardDoesNotHoldTheDesk: the scorecard is stored outside the
+// floor's lock, so a slow store (here, one that looks at the desk while
+// saving) never stops everyone else.
+func TestSavingACardDoesNotHoldTheDesk(t *testing.T) {
+	r := newRig(t)
+	trainer := r.signIn("li", RoleTrainer)
+	saved := 0
+	r.floor.cfg.SaveScorecard = func(training.Scorecard) error {
+		_ = trainer.Snapshot() // would never return if the lock were held
+		saved++
+		return nil
+	}
+	trainee := r.signIn("brown", RoleTrainee)
+	var sc *training.Scenario
+	for _, s := range training.Builtins() {
+		if s.ID == "parcel-not-arrived" {
+			sc = s
+		}
+	}
+	p, ct := RolePlayCustomer(sc, "en")
+	c := chat.New(r.config("en", p), ct)
+	c.StartChat()
+	if err := trainer.StartRolePlay(c.ID(), sc, "en", "brown"); err != nil {
+		t.Fatal(err)
+	}
+	c.AskForPerson("")
+	c.Choose(false)
+	if err := trainee.Take(c.ID()); err != nil {
+		t.Fatal(err)
+	}
+	if err := trainee.Reply(c.ID(), "Hi Yumi, I'm Alex. I've read your chat: your earbuds are late. I'm sorry."); err != nil {
+		t.Fatal(err)
+	}
+	if err := trainee.Close(c.ID()); err != nil {
+		t.Fatal(err)
+	}
+	if saved != 1 {
+		t.Errorf("%d cards saved, want 1", saved)
+	}
+}
