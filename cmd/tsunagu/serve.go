@@ -102,6 +102,7 @@ type desk struct {
 	newID   func(time.Time) string
 	dataDir string
 	rate    int
+	log     *slog.Logger
 }
 
 // serveReady is told where the server listens (tests use it to connect).
@@ -160,6 +161,7 @@ func runServe(ctx context.Context, g *globalOptions, o *serveOptions, out, errOu
 		hostKey = filepath.Join(dataDir, "ssh_host_ed25519_key")
 	}
 	logger := slog.New(slog.NewTextHandler(errOut, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	d.log = logger
 	srv, err := serve.New(serve.Config{Addr: o.addr, HostKeyPath: hostKey, DeskKeys: keys, IdleTimeout: o.idle,
 		Customer: d.customerApp, Desk: d.deskApp, Ended: d.ended, Logger: logger})
 	if err != nil {
@@ -283,10 +285,14 @@ func (d *desk) openRolePlay(sc *training.Scenario, lang string) (*chat.Conversat
 // a dropped connection, the server shutting down): a customer's open
 // conversation is kept as abandoned and a person's seat is freed, so no
 // chat waits for someone who is gone.
-func (d *desk) ended(_ serve.Session, m tea.Model) {
+func (d *desk) ended(s serve.Session, m tea.Model) {
 	switch m := m.(type) {
 	case *tui.Model:
-		m.Hangup()
+		if what := m.Hangup(); what != "" {
+			// Lines the store never took went to a recovery file: the
+			// server's operator must know where.
+			d.log.Warn("serve: "+what, "session", s.ID)
+		}
 	case *console.Model:
 		m.Close()
 	}

@@ -171,9 +171,10 @@ func TestLoadServe(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	stored := map[string]bool{}
-	convs := 0
-	escalated := 0
+	// Every message must be stored exactly once, in the conversation of the
+	// session that sent it (its token names the session).
+	stored := map[string]int{}
+	convs, escalated, misplaced := 0, 0, 0
 	for cursor := ""; ; {
 		page, err := st.List(transcripts.Filter{}, cursor, 500)
 		if err != nil {
@@ -185,9 +186,15 @@ func TestLoadServe(t *testing.T) {
 				t.Fatal(err)
 			}
 			convs++
+			owner := ""
 			for _, e := range c.Entries {
-				if e.Role == transcripts.RoleCustomer {
-					stored[e.Text] = true
+				if e.Role == transcripts.RoleCustomer && strings.HasPrefix(e.Text, "z") && len(e.Text) > 4 {
+					stored[e.Text]++
+					if owner == "" {
+						owner = e.Text[:4]
+					} else if e.Text[:4] != owner {
+						misplaced++
+					}
 				}
 				if e.Event == transcripts.EventEscalated {
 					escalated++
@@ -199,14 +206,20 @@ func TestLoadServe(t *testing.T) {
 		}
 		cursor = page.Next
 	}
-	lost := 0
+	lost, twice := 0, 0
 	for text := range sent {
-		if !stored[text] {
+		switch n := stored[text]; {
+		case n == 0:
 			lost++
 			if lost <= 5 {
 				t.Errorf("a message was sent but not stored: %q", text)
 			}
+		case n > 1:
+			twice++
 		}
+	}
+	if twice > 0 || misplaced > 0 {
+		t.Errorf("%d messages stored more than once, %d in another session's conversation", twice, misplaced)
 	}
 	slices.Sort(echoes)
 	pct := func(p float64) time.Duration {
@@ -215,8 +228,8 @@ func TestLoadServe(t *testing.T) {
 		}
 		return echoes[min(len(echoes)-1, int(p*float64(len(echoes))))]
 	}
-	t.Logf("load: %d sessions for %ds, %d conversations stored (%d escalated), %d messages sent, %d lost",
-		sessions, seconds, convs, escalated, len(sent), lost)
+	t.Logf("load: %d sessions for %ds, %d conversations stored (%d escalated), %d messages sent, %d lost, %d stored twice, %d misplaced",
+		sessions, seconds, convs, escalated, len(sent), lost, twice, misplaced)
 	t.Logf("keystroke-to-frame: %d samples, p50 %v, p90 %v, p99 %v, max %v",
 		len(echoes), pct(0.50).Round(time.Millisecond), pct(0.90).Round(time.Millisecond),
 		pct(0.99).Round(time.Millisecond), pct(1).Round(time.Millisecond))
