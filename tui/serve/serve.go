@@ -131,6 +131,9 @@ type Server struct {
 	ln          atomic.Pointer[net.Listener]
 
 	pacerHook func(*pacer) // tests see each session's pacer
+	// drain is how long Shutdown waits for the apps once their
+	// connections are closed: drainLimit, shorter in tests.
+	drain time.Duration
 
 	mu       sync.Mutex
 	shutdown bool
@@ -169,7 +172,7 @@ func New(cfg Config) (*Server, error) {
 	if cfg.InputBytesPerSecond <= 0 {
 		cfg.InputBytesPerSecond = DefaultInputBytesPerSecond
 	}
-	s := &Server{cfg: cfg, log: cfg.Logger, keys: map[string]DeskKey{}}
+	s := &Server{cfg: cfg, log: cfg.Logger, keys: map[string]DeskKey{}, drain: drainLimit}
 	if s.log == nil {
 		s.log = slog.Default()
 	}
@@ -251,9 +254,11 @@ func (s *Server) Addr() net.Addr {
 	return nil
 }
 
-// Shutdown stops accepting connections and waits for the open sessions to
-// end. When ctx ends first, it closes them, waits a little for their apps
-// to finish, and returns ctx's error.
+// Shutdown stops accepting connections, asks every open app to quit and
+// waits for the sessions to end. When ctx ends first, it closes the
+// connections, waits up to 10 s more for their apps to finish (an app stuck
+// in Update is left behind, logged), and returns ctx's error: so it takes
+// at most ctx's deadline plus 10 s.
 func (s *Server) Shutdown(ctx context.Context) error {
 	// The listeners are closed here too: a Serve that has not yet handed
 	// its listener to the SSH server would otherwise keep accepting.
@@ -292,7 +297,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	case <-ctx.Done():
 	}
 	_ = s.ssh.Close()
-	t := time.NewTimer(drainLimit)
+	t := time.NewTimer(s.drain)
 	defer t.Stop()
 	select {
 	case <-done:

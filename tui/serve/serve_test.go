@@ -481,7 +481,7 @@ func TestShutdownDeadline(t *testing.T) {
 	defer close(release)
 	st := start(t, serve.Config{Customer: func(s serve.Session) tea.Model {
 		return &stuck{echo: echo{who: "STUCK " + s.User}, entered: entered, release: release}
-	}})
+	}}, func(s *serve.Server) { s.SetDrainLimit(10 * time.Millisecond) })
 	c := dial(t, st.addr, "carol", nil)
 	waitText(t, c, "STUCK carol")
 	if err := c.Type("x"); err != nil {
