@@ -37,6 +37,7 @@ const (
 	DefaultAddr                = "localhost:2222"
 	DefaultIdleTimeout         = 10 * time.Minute
 	DefaultMaxSessions         = 500
+	DefaultMaxSessionsPerIP    = 16
 	DefaultInputBytesPerSecond = 4 << 10
 	// inputBurst is how much input may arrive at once (a paste) before the
 	// pacer slows it down.
@@ -50,6 +51,7 @@ const (
 // the client sent is ever echoed.
 const (
 	msgFull    = "The desk is full, try again later."
+	msgPerIP   = "Too many sessions from your address; close one and try again."
 	msgNoPTY   = "tsunagu is a terminal app: connect with ssh -t so that a terminal is allocated."
 	msgCommand = "This server runs no commands: connect without one."
 	msgNoApp   = "This app is not available on this server."
@@ -72,7 +74,18 @@ type Config struct {
 	// (0: DefaultIdleTimeout, negative: never). Desk sessions have none: an
 	// operator watching a queue is not idle.
 	IdleTimeout time.Duration
-	MaxSessions int // open sessions at once (0: DefaultMaxSessions)
+	// MaxSessions caps the customer sessions open at once (0:
+	// DefaultMaxSessions); one more is told the desk is full. Desk sessions
+	// are not counted and always get in: they come with a listed key, and
+	// a crowd of customers must not keep the operators out.
+	MaxSessions int
+	// MaxSessionsPerIP caps the customer sessions open at once from one
+	// address (an IPv6 address counts as its /64), so one client cannot
+	// take every place (0: DefaultMaxSessionsPerIP, negative: no cap). The
+	// default leaves the loopback uncapped, since a local proxy or port
+	// forward brings every customer from there; a cap set here applies to
+	// the loopback too.
+	MaxSessionsPerIP int
 	// InputBytesPerSecond paces each session's input (0: the default,
 	// with bursts of 16 KiB or one second's worth, whichever is more).
 	InputBytesPerSecond int
@@ -125,7 +138,7 @@ type Server struct {
 	keys map[string]DeskKey // marshalled key → line
 	// fingerprint is the host key's SHA256 fingerprint.
 	fingerprint string
-	active      atomic.Int64
+	active      atomic.Int64 // sessions past the capacity check, desk ones too
 	ids         atomic.Uint64
 	wg          sync.WaitGroup // sessions past the capacity check
 	ln          atomic.Pointer[net.Listener]
@@ -134,6 +147,10 @@ type Server struct {
 	// drain is how long Shutdown waits for the apps once their
 	// connections are closed: drainLimit, shorter in tests.
 	drain time.Duration
+
+	capMu     sync.Mutex
+	customers int            // customer sessions open
+	perIP     map[string]int // customer sessions open by sourceKey
 
 	mu       sync.Mutex
 	shutdown bool
@@ -172,7 +189,7 @@ func New(cfg Config) (*Server, error) {
 	if cfg.InputBytesPerSecond <= 0 {
 		cfg.InputBytesPerSecond = DefaultInputBytesPerSecond
 	}
-	s := &Server{cfg: cfg, log: cfg.Logger, keys: map[string]DeskKey{}, drain: drainLimit}
+	s := &Server{cfg: cfg, log: cfg.Logger, keys: map[string]DeskKey{}, drain: drainLimit, perIP: map[string]int{}}
 	if s.log == nil {
 		s.log = slog.Default()
 	}
@@ -409,23 +426,90 @@ func (s *Server) logging(next ssh.Handler) ssh.Handler {
 	}
 }
 
-// capacity turns away sessions beyond MaxSessions.
+// capacity turns away customer sessions beyond MaxSessions, or beyond
+// MaxSessionsPerIP from one address. Desk sessions are not counted.
 func (s *Server) capacity(next ssh.Handler) ssh.Handler {
 	return func(sess ssh.Session) {
-		if s.active.Add(1) > int64(s.cfg.MaxSessions) {
-			s.active.Add(-1)
-			s.log.Warn("serve: full", "remote", sess.RemoteAddr().String())
-			say(sess, msgFull)
-			_ = sess.Exit(1)
-			return
+		app, _, ok := s.who(sess)
+		desk := ok && app == appDesk
+		var key string
+		if !desk {
+			key = s.sourceKey(sess.RemoteAddr())
+			if msg := s.admit(key); msg != "" {
+				s.log.Warn("serve: full", "remote", sess.RemoteAddr().String(), "per_address", msg == msgPerIP)
+				say(sess, msg)
+				_ = sess.Exit(1)
+				return
+			}
 		}
+		s.active.Add(1)
 		s.wg.Add(1)
 		defer func() {
+			if !desk {
+				s.leave(key)
+			}
 			s.active.Add(-1)
 			s.wg.Done()
 		}()
 		next(sess)
 	}
+}
+
+// admit takes a customer place for a session from key ("": not capped by
+// address), or returns the line saying why there is none.
+func (s *Server) admit(key string) string {
+	s.capMu.Lock()
+	defer s.capMu.Unlock()
+	if key != "" && s.perIP[key] >= s.perIPLimit() {
+		return msgPerIP
+	}
+	if s.customers >= s.cfg.MaxSessions {
+		return msgFull
+	}
+	s.customers++
+	if key != "" {
+		s.perIP[key]++
+	}
+	return ""
+}
+
+// leave gives back the place admit took.
+func (s *Server) leave(key string) {
+	s.capMu.Lock()
+	defer s.capMu.Unlock()
+	s.customers--
+	if key == "" {
+		return
+	}
+	if s.perIP[key]--; s.perIP[key] <= 0 {
+		delete(s.perIP, key) // the map holds only addresses with sessions
+	}
+}
+
+func (s *Server) perIPLimit() int {
+	if s.cfg.MaxSessionsPerIP == 0 {
+		return DefaultMaxSessionsPerIP
+	}
+	return s.cfg.MaxSessionsPerIP
+}
+
+// sourceKey is what the per-address cap counts a session under: its IPv4
+// address, or its IPv6 /64 (one host usually has the whole of it, and
+// would otherwise change address to get more places). "" means not
+// capped: no per-address cap, an address that is not IP, or the loopback
+// under the default cap (see Config.MaxSessionsPerIP).
+func (s *Server) sourceKey(addr net.Addr) string {
+	tcp, ok := addr.(*net.TCPAddr)
+	if !ok || s.cfg.MaxSessionsPerIP < 0 {
+		return ""
+	}
+	if tcp.IP.IsLoopback() && s.cfg.MaxSessionsPerIP == 0 {
+		return ""
+	}
+	if ip4 := tcp.IP.To4(); ip4 != nil {
+		return ip4.String()
+	}
+	return tcp.IP.Mask(net.CIDRMask(64, 128)).String() + "/64"
 }
 
 // terminalOnly refuses sessions without a terminal, and commands.

@@ -564,3 +564,54 @@ func TestHugePasteIsCappedByTheApp(t *testing.T) {
 	}
 	waitText(t, c, "The paste was cut to 10000 characters")
 }
+
+// Desk sessions are not counted against the customers' caps: with every
+// customer place taken, an operator still gets in, and the customers'
+// places stay as they were.
+func TestDeskIsNotCapped(t *testing.T) {
+	operator := servetest.NewSigner(t)
+	st := start(t, serve.Config{MaxSessions: 1, MaxSessionsPerIP: 1, Desk: deskApp,
+		DeskKeys: deskKeys(t, servetest.AuthorizedLine(operator, "tanaka", "operator"))})
+	a := dial(t, st.addr, "a", nil)
+	waitText(t, a, "CUSTOMER a")
+	for i := range 3 {
+		d := dial(t, st.addr, serve.DeskUser, operator)
+		waitText(t, d, "DESK tanaka")
+		if err := d.Type(fmt.Sprint(i)); err != nil {
+			t.Fatal(err)
+		}
+		waitText(t, d, fmt.Sprintf("typed=[%d]", i))
+	}
+	full := dial(t, st.addr, "b", nil)
+	if scr := waitText(t, full, "Too many sessions from your address"); strings.Contains(scr, "CUSTOMER") {
+		t.Fatalf("a customer over the cap got an app:\n%s", scr)
+	}
+}
+
+// One address holds at most MaxSessionsPerIP customer sessions: one more
+// is told so in a plain line and exits 1, and the others go on.
+func TestMaxSessionsPerIP(t *testing.T) {
+	st := start(t, serve.Config{MaxSessionsPerIP: 2})
+	a, b := dial(t, st.addr, "a", nil), dial(t, st.addr, "b", nil)
+	waitText(t, a, "CUSTOMER a")
+	waitText(t, b, "CUSTOMER b")
+	over := dial(t, st.addr, "c", nil)
+	scr := waitText(t, over, "Too many sessions from your address; close one and try again.")
+	if strings.Contains(scr, "CUSTOMER") {
+		t.Fatalf("the session over the cap got an app:\n%s", scr)
+	}
+	out, err := servetest.Shell(t, st.addr, "d", nil)
+	var exit *gossh.ExitError
+	if !errors.As(err, &exit) || exit.ExitStatus() != 1 {
+		t.Errorf("want exit status 1 over the cap, got %v", err)
+	}
+	if !strings.Contains(out, "Too many sessions from your address") {
+		t.Errorf("output over the cap %q", out)
+	}
+	for _, c := range []*servetest.Client{a, b} {
+		if err := c.Type("still"); err != nil {
+			t.Fatal(err)
+		}
+		waitText(t, c, "typed=[still]")
+	}
+}
