@@ -52,6 +52,7 @@ const (
 const (
 	msgFull    = "The desk is full, try again later."
 	msgPerIP   = "Too many sessions from your address; close one and try again."
+	msgOneSess = "One session per connection; connect again for another."
 	msgNoPTY   = "tsunagu is a terminal app: connect with ssh -t so that a terminal is allocated."
 	msgCommand = "This server runs no commands: connect without one."
 	msgNoApp   = "This app is not available on this server."
@@ -84,7 +85,9 @@ type Config struct {
 	// take every place (0: DefaultMaxSessionsPerIP, negative: no cap). The
 	// default leaves the loopback uncapped, since a local proxy or port
 	// forward brings every customer from there; a cap set here applies to
-	// the loopback too.
+	// the loopback too. A customer's connection carries one session at a
+	// time (one more is refused at its opening), so that it cannot
+	// multiply its sessions; an operator's may carry several.
 	MaxSessionsPerIP int
 	// InputBytesPerSecond paces each session's input (0: the default,
 	// with bursts of 16 KiB or one second's worth, whichever is more).
@@ -216,6 +219,8 @@ func New(cfg Config) (*Server, error) {
 		PublicKeyHandler:           s.publicKey,
 		KeyboardInteractiveHandler: s.keyboardInteractive,
 		ServerConfigCallback:       s.serverConfig,
+		ConnCallback:               s.connected,
+		ChannelHandlers:            map[string]ssh.ChannelHandler{"session": s.sessionChannel},
 	}
 	if err := s.ssh.SetOption(wish.WithMiddleware(
 		// Listed innermost first: the program runs inside everything else.
@@ -373,6 +378,57 @@ func (s *Server) keyboardInteractive(ctx ssh.Context, _ gossh.KeyboardInteractiv
 	}
 	perms.Extensions[extApp] = appCustomer
 	return true
+}
+
+// link is what the server keeps of one SSH connection, for the rules on
+// its sessions.
+type link struct {
+	mu       sync.Mutex
+	channels int // customer session channels open
+}
+
+type linkKey struct{}
+
+func linkOf(ctx context.Context) *link {
+	l, _ := ctx.Value(linkKey{}).(*link)
+	return l
+}
+
+// connected keeps a link for every new connection.
+func (s *Server) connected(ctx ssh.Context, nc net.Conn) net.Conn {
+	ctx.SetValue(linkKey{}, &link{})
+	return nc
+}
+
+// sessionChannel lets a customer's connection have one session channel
+// open at a time: more would multiply its sessions past the per-address
+// cap's intent and hold a channel each. It is refused at its opening, so
+// the client shows why.
+func (s *Server) sessionChannel(srv *ssh.Server, sc *gossh.ServerConn, ch gossh.NewChannel, ctx ssh.Context) {
+	if sc.Permissions == nil || sc.Permissions.Extensions[extApp] != appDesk {
+		l := linkOf(ctx)
+		if l == nil {
+			_ = ch.Reject(gossh.Prohibited, msgRefused)
+			return
+		}
+		l.mu.Lock()
+		first := l.channels == 0
+		if first {
+			l.channels++
+		}
+		l.mu.Unlock()
+		if !first {
+			_ = ch.Reject(gossh.Prohibited, msgOneSess)
+			return
+		}
+		defer func() {
+			l.mu.Lock()
+			l.channels--
+			l.mu.Unlock()
+		}()
+	}
+	// It returns once the channel is closed.
+	ssh.DefaultSessionHandler(srv, sc, ch, ctx)
 }
 
 // conn is a session on its way to its app: the ssh.Session, with its input

@@ -615,3 +615,53 @@ func TestMaxSessionsPerIP(t *testing.T) {
 		waitText(t, c, "typed=[still]")
 	}
 }
+
+func connect(t *testing.T, addr, user string, signer gossh.Signer, deaf bool) *gossh.Client {
+	t.Helper()
+	conn, err := servetest.Connect(t, addr, user, signer, deaf)
+	if err != nil {
+		t.Fatalf("connect %s: %v", user, err)
+	}
+	return conn
+}
+
+func open(t *testing.T, conn *gossh.Client) *servetest.Client {
+	t.Helper()
+	c, err := servetest.Open(t, conn, 100, 30)
+	if err != nil {
+		t.Fatalf("open a session: %v", err)
+	}
+	return c
+}
+
+// A customer's connection carries one session at a time: a second is
+// refused at its opening, with a line saying why, and the first goes on.
+// An operator's may carry several.
+func TestOneSessionPerCustomerConnection(t *testing.T) {
+	operator := servetest.NewSigner(t)
+	st := start(t, serve.Config{Desk: deskApp,
+		DeskKeys: deskKeys(t, servetest.AuthorizedLine(operator, "tanaka", "operator"))})
+	conn := connect(t, st.addr, "alice", nil, false)
+	first := open(t, conn)
+	waitText(t, first, "CUSTOMER alice")
+	for range 3 {
+		_, err := servetest.Open(t, conn, 100, 30)
+		if err == nil || !strings.Contains(err.Error(), "One session per connection; connect again for another.") {
+			t.Fatalf("a second session on a customer's connection: %v, want it refused", err)
+		}
+	}
+	if err := first.Type("still"); err != nil {
+		t.Fatal(err)
+	}
+	waitText(t, first, "typed=[still]")
+
+	desk := connect(t, st.addr, serve.DeskUser, operator, false)
+	for i := range 2 {
+		c := open(t, desk)
+		waitText(t, c, "DESK tanaka")
+		if err := c.Type(fmt.Sprint(i)); err != nil {
+			t.Fatal(err)
+		}
+		waitText(t, c, fmt.Sprintf("typed=[%d]", i))
+	}
+}
