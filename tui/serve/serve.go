@@ -38,6 +38,7 @@ const (
 	DefaultIdleTimeout         = 10 * time.Minute
 	DefaultMaxSessions         = 500
 	DefaultMaxSessionsPerIP    = 16
+	DefaultSessionWait         = 30 * time.Second
 	DefaultInputBytesPerSecond = 4 << 10
 	// inputBurst is how much input may arrive at once (a paste) before the
 	// pacer slows it down.
@@ -89,6 +90,11 @@ type Config struct {
 	// time (one more is refused at its opening), so that it cannot
 	// multiply its sessions; an operator's may carry several.
 	MaxSessionsPerIP int
+	// SessionWait closes a connection that has had no session for that
+	// long: one that logged in and never started one, or whose session has
+	// ended and that did not hang up. It counts from the connection's
+	// start, handshake included (0: DefaultSessionWait, negative: never).
+	SessionWait time.Duration
 	// InputBytesPerSecond paces each session's input (0: the default,
 	// with bursts of 16 KiB or one second's worth, whichever is more).
 	InputBytesPerSecond int
@@ -189,6 +195,9 @@ func New(cfg Config) (*Server, error) {
 	if cfg.MaxSessions <= 0 {
 		cfg.MaxSessions = DefaultMaxSessions
 	}
+	if cfg.SessionWait == 0 {
+		cfg.SessionWait = DefaultSessionWait
+	}
 	if cfg.InputBytesPerSecond <= 0 {
 		cfg.InputBytesPerSecond = DefaultInputBytesPerSecond
 	}
@@ -230,6 +239,7 @@ func New(cfg Config) (*Server, error) {
 			s.terminalOnly,
 			s.capacity,
 			s.logging,
+			s.linked,
 		),
 	)); err != nil {
 		return nil, err
@@ -384,7 +394,10 @@ func (s *Server) keyboardInteractive(ctx ssh.Context, _ gossh.KeyboardInteractiv
 // its sessions.
 type link struct {
 	mu       sync.Mutex
-	channels int // customer session channels open
+	channels int         // customer session channels open
+	sessions int         // sessions started (shell asked for) and not ended
+	wait     *time.Timer // closes the connection while it has no session
+	closed   bool        // the connection has ended
 }
 
 type linkKey struct{}
@@ -394,9 +407,24 @@ func linkOf(ctx context.Context) *link {
 	return l
 }
 
-// connected keeps a link for every new connection.
+// connected starts the wait for a session on every new connection.
 func (s *Server) connected(ctx ssh.Context, nc net.Conn) net.Conn {
-	ctx.SetValue(linkKey{}, &link{})
+	l := &link{}
+	if s.cfg.SessionWait > 0 {
+		l.wait = time.AfterFunc(s.cfg.SessionWait, func() {
+			s.log.Info("serve: closed a connection without a session", "remote", nc.RemoteAddr().String())
+			_ = nc.Close()
+		})
+	}
+	context.AfterFunc(ctx, func() {
+		l.mu.Lock()
+		defer l.mu.Unlock()
+		l.closed = true
+		if l.wait != nil {
+			l.wait.Stop()
+		}
+	})
+	ctx.SetValue(linkKey{}, l)
 	return nc
 }
 
@@ -429,6 +457,33 @@ func (s *Server) sessionChannel(srv *ssh.Server, sc *gossh.ServerConn, ch gossh.
 	}
 	// It returns once the channel is closed.
 	ssh.DefaultSessionHandler(srv, sc, ch, ctx)
+}
+
+// linked stops the wait for a session while one runs, and starts it
+// again when the last one ends.
+func (s *Server) linked(next ssh.Handler) ssh.Handler {
+	return func(sess ssh.Session) {
+		ctx := sess.Context()
+		l := linkOf(ctx)
+		if l == nil {
+			next(sess)
+			return
+		}
+		l.mu.Lock()
+		l.sessions++
+		if l.wait != nil {
+			l.wait.Stop()
+		}
+		l.mu.Unlock()
+		defer func() {
+			l.mu.Lock()
+			defer l.mu.Unlock()
+			if l.sessions--; l.sessions == 0 && l.wait != nil && !l.closed {
+				l.wait.Reset(s.cfg.SessionWait)
+			}
+		}()
+		next(sess)
+	}
 }
 
 // conn is a session on its way to its app: the ssh.Session, with its input

@@ -634,6 +634,19 @@ func open(t *testing.T, conn *gossh.Client) *servetest.Client {
 	return c
 }
 
+// waitClosed waits until the server has closed conn (limit only stops a
+// hung test).
+func waitClosed(t *testing.T, conn *gossh.Client, what string) {
+	t.Helper()
+	closed := make(chan struct{})
+	go func() { _ = conn.Wait(); close(closed) }()
+	select {
+	case <-closed:
+	case <-time.After(limit):
+		t.Fatalf("%s: the connection is still open", what)
+	}
+}
+
 // A customer's connection carries one session at a time: a second is
 // refused at its opening, with a line saying why, and the first goes on.
 // An operator's may carry several.
@@ -664,4 +677,38 @@ func TestOneSessionPerCustomerConnection(t *testing.T) {
 		}
 		waitText(t, c, fmt.Sprintf("typed=[%d]", i))
 	}
+}
+
+// A connection without a session is closed after SessionWait: one that
+// logged in and opened none, one whose session never asked for a shell,
+// and one whose session has ended; one with a session is not.
+func TestConnectionWithoutSessionIsClosed(t *testing.T) {
+	st := start(t, serve.Config{SessionWait: time.Second})
+	// Dialled first: by the time the others are closed, it has been open
+	// longer than SessionWait.
+	busy := dial(t, st.addr, "busy", nil)
+	waitText(t, busy, "CUSTOMER busy")
+
+	waitClosed(t, connect(t, st.addr, "idle", nil, false), "no session")
+
+	noShell := connect(t, st.addr, "noshell", nil, false)
+	sess, err := noShell.NewSession()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sess.Close()
+	waitClosed(t, noShell, "a session without a shell")
+
+	doneConn := connect(t, st.addr, "done", nil, false)
+	done := open(t, doneConn)
+	waitText(t, done, "CUSTOMER done")
+	if err := done.Press("ctrl+c"); err != nil {
+		t.Fatal(err)
+	}
+	waitClosed(t, doneConn, "after its session ended")
+
+	if err := busy.Type("still"); err != nil {
+		t.Fatal(err)
+	}
+	waitText(t, busy, "typed=[still]")
 }
