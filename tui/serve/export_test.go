@@ -11,3 +11,6 @@ func (s *Server) OnInput(f func(read func() int64)) {
 // SetDrainLimit shortens how long Shutdown waits for stuck apps after its
 // deadline, so a test of that case need not wait the full limit.
 func (s *Server) SetDrainLimit(d time.Duration) { s.drain = d }
+
+// OnKeepalive calls f every time a client answers a keepalive.
+func (s *Server) OnKeepalive(f func()) { s.keepaliveHook = f }

@@ -2,9 +2,10 @@
 // in one process: the host key, who may log in as what (customers with any
 // key or none, operators as the desk user with a key from the desk-keys
 // file), and what each session gets around its app: a recovered panic, a
-// terminal check, a cap on sessions, an input pacer and, for customers, an
-// idle timeout. Building the apps themselves is the caller's (Config.Customer
-// and Config.Desk).
+// terminal check, caps on customers' sessions (overall, per address, per
+// connection), a keepalive that drops dead peers, an input pacer and, for
+// customers, an idle timeout. Building the apps themselves is the caller's
+// (Config.Customer and Config.Desk).
 package serve
 
 import (
@@ -39,6 +40,7 @@ const (
 	DefaultMaxSessions         = 500
 	DefaultMaxSessionsPerIP    = 16
 	DefaultSessionWait         = 30 * time.Second
+	DefaultKeepaliveInterval   = 30 * time.Second
 	DefaultInputBytesPerSecond = 4 << 10
 	// inputBurst is how much input may arrive at once (a paste) before the
 	// pacer slows it down.
@@ -95,6 +97,14 @@ type Config struct {
 	// ended and that did not hang up. It counts from the connection's
 	// start, handshake included (0: DefaultSessionWait, negative: never).
 	SessionWait time.Duration
+	// KeepaliveInterval is how often the server asks each client with a
+	// session for an answer (keepalive@openssh.com; any answer will do,
+	// a refusal too). When none comes within one more interval, the
+	// connection is closed and its sessions end (Ended runs): a client
+	// that went away without a word, such as a laptop put to sleep, frees
+	// its place, and an operator's seat, within two intervals instead of
+	// when TCP gives up (0: DefaultKeepaliveInterval, negative: none).
+	KeepaliveInterval time.Duration
 	// InputBytesPerSecond paces each session's input (0: the default,
 	// with bursts of 16 KiB or one second's worth, whichever is more).
 	InputBytesPerSecond int
@@ -152,7 +162,8 @@ type Server struct {
 	wg          sync.WaitGroup // sessions past the capacity check
 	ln          atomic.Pointer[net.Listener]
 
-	pacerHook func(*pacer) // tests see each session's pacer
+	pacerHook     func(*pacer) // tests see each session's pacer
+	keepaliveHook func()       // tests see each keepalive answered
 	// drain is how long Shutdown waits for the apps once their
 	// connections are closed: drainLimit, shorter in tests.
 	drain time.Duration
@@ -197,6 +208,9 @@ func New(cfg Config) (*Server, error) {
 	}
 	if cfg.SessionWait == 0 {
 		cfg.SessionWait = DefaultSessionWait
+	}
+	if cfg.KeepaliveInterval == 0 {
+		cfg.KeepaliveInterval = DefaultKeepaliveInterval
 	}
 	if cfg.InputBytesPerSecond <= 0 {
 		cfg.InputBytesPerSecond = DefaultInputBytesPerSecond
@@ -398,6 +412,7 @@ type link struct {
 	sessions int         // sessions started (shell asked for) and not ended
 	wait     *time.Timer // closes the connection while it has no session
 	closed   bool        // the connection has ended
+	alive    bool        // the keepalive is running
 }
 
 type linkKey struct{}
@@ -459,8 +474,9 @@ func (s *Server) sessionChannel(srv *ssh.Server, sc *gossh.ServerConn, ch gossh.
 	ssh.DefaultSessionHandler(srv, sc, ch, ctx)
 }
 
-// linked stops the wait for a session while one runs, and starts it
-// again when the last one ends.
+// linked stops the wait for a session while one runs, starts it again
+// when the last one ends, and keeps the connection's keepalive going from
+// its first session on.
 func (s *Server) linked(next ssh.Handler) ssh.Handler {
 	return func(sess ssh.Session) {
 		ctx := sess.Context()
@@ -474,7 +490,12 @@ func (s *Server) linked(next ssh.Handler) ssh.Handler {
 		if l.wait != nil {
 			l.wait.Stop()
 		}
+		startKeepalive := !l.alive && s.cfg.KeepaliveInterval > 0
+		l.alive = true
 		l.mu.Unlock()
+		if conn, ok := ctx.Value(ssh.ContextKeyConn).(gossh.Conn); ok && startKeepalive {
+			go s.keepalive(ctx, conn)
+		}
 		defer func() {
 			l.mu.Lock()
 			defer l.mu.Unlock()
@@ -483,6 +504,48 @@ func (s *Server) linked(next ssh.Handler) ssh.Handler {
 			}
 		}()
 		next(sess)
+	}
+}
+
+// keepaliveRequest is the request OpenSSH's own keepalives use; clients
+// answer it, if only with a refusal.
+const keepaliveRequest = "keepalive@openssh.com"
+
+// keepalive asks the client for an answer every KeepaliveInterval, and
+// closes the connection when none has come after one more: a dead peer is
+// otherwise noticed only when TCP gives up, and an operator (who has no
+// idle timeout) would hold a seat and its chats that long.
+func (s *Server) keepalive(ctx context.Context, conn gossh.Conn) {
+	every := s.cfg.KeepaliveInterval
+	t := time.NewTimer(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		answered := make(chan struct{})
+		go func() {
+			// An error means the connection is gone, and ctx ends with it.
+			if _, _, err := conn.SendRequest(keepaliveRequest, true, nil); err == nil {
+				close(answered)
+			}
+		}()
+		t.Reset(every)
+		select {
+		case <-ctx.Done():
+			return
+		case <-answered:
+			if s.keepaliveHook != nil {
+				s.keepaliveHook()
+			}
+			t.Reset(every)
+		case <-t.C:
+			s.log.Warn("serve: no answer to a keepalive; closing the connection", "remote", conn.RemoteAddr().String())
+			_ = conn.Close()
+			return
+		}
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -711,4 +712,99 @@ func TestConnectionWithoutSessionIsClosed(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitText(t, busy, "typed=[still]")
+}
+
+// endedLog records the sessions whose app has stopped.
+type endedLog struct {
+	mu    sync.Mutex
+	users []string
+	ch    chan struct{} // closed and replaced on every end
+}
+
+func newEndedLog() *endedLog { return &endedLog{ch: make(chan struct{})} }
+
+func (e *endedLog) ended(s serve.Session, _ tea.Model) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.users = append(e.users, s.User)
+	close(e.ch)
+	e.ch = make(chan struct{})
+}
+
+func (e *endedLog) has(user string) (bool, chan struct{}) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return slices.Contains(e.users, user), e.ch
+}
+
+// waitEnded waits until user's session has ended (limit only stops a hung
+// test).
+func (e *endedLog) waitEnded(t *testing.T, user string) {
+	t.Helper()
+	timeout := time.After(limit)
+	for {
+		ok, ch := e.has(user)
+		if ok {
+			return
+		}
+		select {
+		case <-ch:
+		case <-timeout:
+			t.Fatalf("%s's session has not ended", user)
+		}
+	}
+}
+
+// A peer that stops answering (a laptop put to sleep) loses its session
+// after two keepalive intervals, desk and customer alike, and the app is
+// wound up (Ended), which frees an operator's seat.
+func TestSilentPeerIsDropped(t *testing.T) {
+	operator := servetest.NewSigner(t)
+	log := newEndedLog()
+	st := start(t, serve.Config{KeepaliveInterval: 100 * time.Millisecond, Ended: log.ended, Desk: deskApp,
+		DeskKeys: deskKeys(t, servetest.AuthorizedLine(operator, "tanaka", "operator"))})
+	for _, tc := range []struct {
+		user   string
+		signer gossh.Signer
+		want   string
+	}{{"sleepy", nil, "CUSTOMER sleepy"}, {serve.DeskUser, operator, "DESK tanaka"}} {
+		conn := connect(t, st.addr, tc.user, tc.signer, true)
+		c := open(t, conn)
+		waitText(t, c, tc.want)
+		log.waitEnded(t, tc.user)
+		waitClosed(t, conn, tc.user)
+	}
+}
+
+// A peer that answers keeps its session across many keepalives.
+func TestAnsweringPeerIsKept(t *testing.T) {
+	var answered atomic.Int64
+	changed := make(chan struct{}, 1)
+	log := newEndedLog()
+	st := start(t, serve.Config{KeepaliveInterval: 250 * time.Millisecond, Ended: log.ended}, func(s *serve.Server) {
+		s.OnKeepalive(func() {
+			answered.Add(1)
+			select {
+			case changed <- struct{}{}:
+			default:
+			}
+		})
+	})
+	c := dial(t, st.addr, "awake", nil)
+	waitText(t, c, "CUSTOMER awake")
+	timeout := time.After(limit)
+	for answered.Load() < 4 {
+		select {
+		case <-changed:
+		case <-timeout:
+			t.Fatalf("%d keepalives answered", answered.Load())
+		}
+	}
+	if err := c.Type("here"); err != nil {
+		t.Fatal(err)
+	}
+	waitText(t, c, "typed=[here]")
+	if ok, _ := log.has("awake"); ok {
+		t.Error("the session of a peer that answers was ended")
+	}
 }
