@@ -3,6 +3,7 @@ package serve
 import (
 	"context"
 	"io"
+	"math"
 	"sync/atomic"
 	"time"
 )
@@ -21,12 +22,35 @@ type pacer struct {
 	last   time.Time
 	input  atomic.Int64 // unix nanoseconds of the last byte read
 	total  atomic.Int64
+	// now and sleep are the clock, replaceable so that a test can check
+	// the pacing without depending on how fast the machine is. sleep
+	// returns false when ctx ended first.
+	now   func() time.Time
+	sleep func(ctx context.Context, d time.Duration) bool
 }
 
 func newPacer(ctx context.Context, r io.Reader, rate, burst int) *pacer {
-	p := &pacer{r: r, ctx: ctx, rate: float64(rate), burst: float64(burst), tokens: float64(burst), last: time.Now()}
+	return newPacerClock(ctx, r, rate, burst, time.Now, sleep)
+}
+
+func newPacerClock(ctx context.Context, r io.Reader, rate, burst int, now func() time.Time, sleep func(context.Context, time.Duration) bool) *pacer {
+	p := &pacer{r: r, ctx: ctx, rate: float64(rate), burst: float64(burst), tokens: float64(burst),
+		now: now, sleep: sleep}
+	p.last = now()
 	p.input.Store(p.last.UnixNano())
 	return p
+}
+
+// sleep waits for d, or until ctx ends (false).
+func sleep(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
 }
 
 // Read is called by one goroutine only (the program's input loop).
@@ -35,18 +59,16 @@ func (p *pacer) Read(b []byte) (int, error) {
 		return 0, nil
 	}
 	for {
-		now := time.Now()
+		now := p.now()
 		p.tokens = min(p.burst, p.tokens+now.Sub(p.last).Seconds()*p.rate)
 		p.last = now
 		if p.tokens >= 1 {
 			break
 		}
-		wait := time.Duration((1 - p.tokens) / p.rate * float64(time.Second))
-		t := time.NewTimer(wait)
-		select {
-		case <-t.C:
-		case <-p.ctx.Done():
-			t.Stop()
+		// Rounded up: a wait cut short by rounding would only come back
+		// for the last fraction of a token.
+		wait := time.Duration(math.Ceil((1 - p.tokens) / p.rate * float64(time.Second)))
+		if !p.sleep(p.ctx, wait) {
 			return 0, io.EOF
 		}
 	}
@@ -56,7 +78,7 @@ func (p *pacer) Read(b []byte) (int, error) {
 	n, err := p.r.Read(b)
 	if n > 0 {
 		p.tokens -= float64(n)
-		p.input.Store(time.Now().UnixNano())
+		p.input.Store(p.now().UnixNano())
 		p.total.Add(int64(n))
 	}
 	return n, err

@@ -2,9 +2,10 @@
 // in one process: the host key, who may log in as what (customers with any
 // key or none, operators as the desk user with a key from the desk-keys
 // file), and what each session gets around its app: a recovered panic, a
-// terminal check, a cap on sessions, an input pacer and, for customers, an
-// idle timeout. Building the apps themselves is the caller's (Config.Customer
-// and Config.Desk).
+// terminal check, caps on customers' sessions (overall, per address, per
+// connection), a keepalive that drops dead peers, an input pacer and, for
+// customers, an idle timeout. Building the apps themselves is the caller's
+// (Config.Customer and Config.Desk).
 package serve
 
 import (
@@ -37,6 +38,9 @@ const (
 	DefaultAddr                = "localhost:2222"
 	DefaultIdleTimeout         = 10 * time.Minute
 	DefaultMaxSessions         = 500
+	DefaultMaxSessionsPerIP    = 16
+	DefaultSessionWait         = 30 * time.Second
+	DefaultKeepaliveInterval   = 30 * time.Second
 	DefaultInputBytesPerSecond = 4 << 10
 	// inputBurst is how much input may arrive at once (a paste) before the
 	// pacer slows it down.
@@ -50,6 +54,8 @@ const (
 // the client sent is ever echoed.
 const (
 	msgFull    = "The desk is full, try again later."
+	msgPerIP   = "Too many sessions from your address; close one and try again."
+	msgOneSess = "One session per connection; connect again for another."
 	msgNoPTY   = "tsunagu is a terminal app: connect with ssh -t so that a terminal is allocated."
 	msgCommand = "This server runs no commands: connect without one."
 	msgNoApp   = "This app is not available on this server."
@@ -72,7 +78,33 @@ type Config struct {
 	// (0: DefaultIdleTimeout, negative: never). Desk sessions have none: an
 	// operator watching a queue is not idle.
 	IdleTimeout time.Duration
-	MaxSessions int // open sessions at once (0: DefaultMaxSessions)
+	// MaxSessions caps the customer sessions open at once (0:
+	// DefaultMaxSessions); one more is told the desk is full. Desk sessions
+	// are not counted and always get in: they come with a listed key, and
+	// a crowd of customers must not keep the operators out.
+	MaxSessions int
+	// MaxSessionsPerIP caps the customer sessions open at once from one
+	// address (an IPv6 address counts as its /64), so one client cannot
+	// take every place (0: DefaultMaxSessionsPerIP, negative: no cap). The
+	// default leaves the loopback uncapped, since a local proxy or port
+	// forward brings every customer from there; a cap set here applies to
+	// the loopback too. A customer's connection carries one session at a
+	// time (one more is refused at its opening), so that it cannot
+	// multiply its sessions; an operator's may carry several.
+	MaxSessionsPerIP int
+	// SessionWait closes a connection that has had no session for that
+	// long: one that logged in and never started one, or whose session has
+	// ended and that did not hang up. It counts from the connection's
+	// start, handshake included (0: DefaultSessionWait, negative: never).
+	SessionWait time.Duration
+	// KeepaliveInterval is how often the server asks each client with a
+	// session for an answer (keepalive@openssh.com; any answer will do,
+	// a refusal too). When none comes within one more interval, the
+	// connection is closed and its sessions end (Ended runs): a client
+	// that went away without a word, such as a laptop put to sleep, frees
+	// its place, and an operator's seat, within two intervals instead of
+	// when TCP gives up (0: DefaultKeepaliveInterval, negative: none).
+	KeepaliveInterval time.Duration
 	// InputBytesPerSecond paces each session's input (0: the default,
 	// with bursts of 16 KiB or one second's worth, whichever is more).
 	InputBytesPerSecond int
@@ -125,12 +157,20 @@ type Server struct {
 	keys map[string]DeskKey // marshalled key → line
 	// fingerprint is the host key's SHA256 fingerprint.
 	fingerprint string
-	active      atomic.Int64
+	active      atomic.Int64 // sessions past the capacity check, desk ones too
 	ids         atomic.Uint64
 	wg          sync.WaitGroup // sessions past the capacity check
 	ln          atomic.Pointer[net.Listener]
 
-	pacerHook func(*pacer) // tests see each session's pacer
+	pacerHook     func(*pacer) // tests see each session's pacer
+	keepaliveHook func()       // tests see each keepalive answered
+	// drain is how long Shutdown waits for the apps once their
+	// connections are closed: drainLimit, shorter in tests.
+	drain time.Duration
+
+	capMu     sync.Mutex
+	customers int            // customer sessions open
+	perIP     map[string]int // customer sessions open by sourceKey
 
 	mu       sync.Mutex
 	shutdown bool
@@ -166,10 +206,16 @@ func New(cfg Config) (*Server, error) {
 	if cfg.MaxSessions <= 0 {
 		cfg.MaxSessions = DefaultMaxSessions
 	}
+	if cfg.SessionWait == 0 {
+		cfg.SessionWait = DefaultSessionWait
+	}
+	if cfg.KeepaliveInterval == 0 {
+		cfg.KeepaliveInterval = DefaultKeepaliveInterval
+	}
 	if cfg.InputBytesPerSecond <= 0 {
 		cfg.InputBytesPerSecond = DefaultInputBytesPerSecond
 	}
-	s := &Server{cfg: cfg, log: cfg.Logger, keys: map[string]DeskKey{}}
+	s := &Server{cfg: cfg, log: cfg.Logger, keys: map[string]DeskKey{}, drain: drainLimit, perIP: map[string]int{}}
 	if s.log == nil {
 		s.log = slog.Default()
 	}
@@ -196,6 +242,8 @@ func New(cfg Config) (*Server, error) {
 		PublicKeyHandler:           s.publicKey,
 		KeyboardInteractiveHandler: s.keyboardInteractive,
 		ServerConfigCallback:       s.serverConfig,
+		ConnCallback:               s.connected,
+		ChannelHandlers:            map[string]ssh.ChannelHandler{"session": s.sessionChannel},
 	}
 	if err := s.ssh.SetOption(wish.WithMiddleware(
 		// Listed innermost first: the program runs inside everything else.
@@ -205,6 +253,7 @@ func New(cfg Config) (*Server, error) {
 			s.terminalOnly,
 			s.capacity,
 			s.logging,
+			s.linked,
 		),
 	)); err != nil {
 		return nil, err
@@ -251,9 +300,11 @@ func (s *Server) Addr() net.Addr {
 	return nil
 }
 
-// Shutdown stops accepting connections and waits for the open sessions to
-// end. When ctx ends first, it closes them, waits a little for their apps
-// to finish, and returns ctx's error.
+// Shutdown stops accepting connections, asks every open app to quit and
+// waits for the sessions to end. When ctx ends first, it closes the
+// connections, waits up to 10 s more for their apps to finish (an app stuck
+// in Update is left behind, logged), and returns ctx's error: so it takes
+// at most ctx's deadline plus 10 s.
 func (s *Server) Shutdown(ctx context.Context) error {
 	// The listeners are closed here too: a Serve that has not yet handed
 	// its listener to the SSH server would otherwise keep accepting.
@@ -292,7 +343,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	case <-ctx.Done():
 	}
 	_ = s.ssh.Close()
-	t := time.NewTimer(drainLimit)
+	t := time.NewTimer(s.drain)
 	defer t.Stop()
 	select {
 	case <-done:
@@ -353,6 +404,151 @@ func (s *Server) keyboardInteractive(ctx ssh.Context, _ gossh.KeyboardInteractiv
 	return true
 }
 
+// link is what the server keeps of one SSH connection, for the rules on
+// its sessions.
+type link struct {
+	mu       sync.Mutex
+	channels int         // customer session channels open
+	sessions int         // sessions started (shell asked for) and not ended
+	wait     *time.Timer // closes the connection while it has no session
+	closed   bool        // the connection has ended
+	alive    bool        // the keepalive is running
+}
+
+type linkKey struct{}
+
+func linkOf(ctx context.Context) *link {
+	l, _ := ctx.Value(linkKey{}).(*link)
+	return l
+}
+
+// connected starts the wait for a session on every new connection.
+func (s *Server) connected(ctx ssh.Context, nc net.Conn) net.Conn {
+	l := &link{}
+	if s.cfg.SessionWait > 0 {
+		l.wait = time.AfterFunc(s.cfg.SessionWait, func() {
+			s.log.Info("serve: closed a connection without a session", "remote", nc.RemoteAddr().String())
+			_ = nc.Close()
+		})
+	}
+	context.AfterFunc(ctx, func() {
+		l.mu.Lock()
+		defer l.mu.Unlock()
+		l.closed = true
+		if l.wait != nil {
+			l.wait.Stop()
+		}
+	})
+	ctx.SetValue(linkKey{}, l)
+	return nc
+}
+
+// sessionChannel lets a customer's connection have one session channel
+// open at a time: more would multiply its sessions past the per-address
+// cap's intent and hold a channel each. It is refused at its opening, so
+// the client shows why.
+func (s *Server) sessionChannel(srv *ssh.Server, sc *gossh.ServerConn, ch gossh.NewChannel, ctx ssh.Context) {
+	if sc.Permissions == nil || sc.Permissions.Extensions[extApp] != appDesk {
+		l := linkOf(ctx)
+		if l == nil {
+			_ = ch.Reject(gossh.Prohibited, msgRefused)
+			return
+		}
+		l.mu.Lock()
+		first := l.channels == 0
+		if first {
+			l.channels++
+		}
+		l.mu.Unlock()
+		if !first {
+			_ = ch.Reject(gossh.Prohibited, msgOneSess)
+			return
+		}
+		defer func() {
+			l.mu.Lock()
+			l.channels--
+			l.mu.Unlock()
+		}()
+	}
+	// It returns once the channel is closed.
+	ssh.DefaultSessionHandler(srv, sc, ch, ctx)
+}
+
+// linked stops the wait for a session while one runs, starts it again
+// when the last one ends, and keeps the connection's keepalive going from
+// its first session on.
+func (s *Server) linked(next ssh.Handler) ssh.Handler {
+	return func(sess ssh.Session) {
+		ctx := sess.Context()
+		l := linkOf(ctx)
+		if l == nil {
+			next(sess)
+			return
+		}
+		l.mu.Lock()
+		l.sessions++
+		if l.wait != nil {
+			l.wait.Stop()
+		}
+		startKeepalive := !l.alive && s.cfg.KeepaliveInterval > 0
+		l.alive = true
+		l.mu.Unlock()
+		if conn, ok := ctx.Value(ssh.ContextKeyConn).(gossh.Conn); ok && startKeepalive {
+			go s.keepalive(ctx, conn)
+		}
+		defer func() {
+			l.mu.Lock()
+			defer l.mu.Unlock()
+			if l.sessions--; l.sessions == 0 && l.wait != nil && !l.closed {
+				l.wait.Reset(s.cfg.SessionWait)
+			}
+		}()
+		next(sess)
+	}
+}
+
+// keepaliveRequest is the request OpenSSH's own keepalives use; clients
+// answer it, if only with a refusal.
+const keepaliveRequest = "keepalive@openssh.com"
+
+// keepalive asks the client for an answer every KeepaliveInterval, and
+// closes the connection when none has come after one more: a dead peer is
+// otherwise noticed only when TCP gives up, and an operator (who has no
+// idle timeout) would hold a seat and its chats that long.
+func (s *Server) keepalive(ctx context.Context, conn gossh.Conn) {
+	every := s.cfg.KeepaliveInterval
+	t := time.NewTimer(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		answered := make(chan struct{})
+		go func() {
+			// An error means the connection is gone, and ctx ends with it.
+			if _, _, err := conn.SendRequest(keepaliveRequest, true, nil); err == nil {
+				close(answered)
+			}
+		}()
+		t.Reset(every)
+		select {
+		case <-ctx.Done():
+			return
+		case <-answered:
+			if s.keepaliveHook != nil {
+				s.keepaliveHook()
+			}
+			t.Reset(every)
+		case <-t.C:
+			s.log.Warn("serve: no answer to a keepalive; closing the connection", "remote", conn.RemoteAddr().String())
+			_ = conn.Close()
+			return
+		}
+	}
+}
+
 // conn is a session on its way to its app: the ssh.Session, with its input
 // paced, plus what route decided. The bubbletea middleware is handed it in
 // place of the session, so the program reads the paced input.
@@ -404,23 +600,90 @@ func (s *Server) logging(next ssh.Handler) ssh.Handler {
 	}
 }
 
-// capacity turns away sessions beyond MaxSessions.
+// capacity turns away customer sessions beyond MaxSessions, or beyond
+// MaxSessionsPerIP from one address. Desk sessions are not counted.
 func (s *Server) capacity(next ssh.Handler) ssh.Handler {
 	return func(sess ssh.Session) {
-		if s.active.Add(1) > int64(s.cfg.MaxSessions) {
-			s.active.Add(-1)
-			s.log.Warn("serve: full", "remote", sess.RemoteAddr().String())
-			say(sess, msgFull)
-			_ = sess.Exit(1)
-			return
+		app, _, ok := s.who(sess)
+		desk := ok && app == appDesk
+		var key string
+		if !desk {
+			key = s.sourceKey(sess.RemoteAddr())
+			if msg := s.admit(key); msg != "" {
+				s.log.Warn("serve: full", "remote", sess.RemoteAddr().String(), "per_address", msg == msgPerIP)
+				say(sess, msg)
+				_ = sess.Exit(1)
+				return
+			}
 		}
+		s.active.Add(1)
 		s.wg.Add(1)
 		defer func() {
+			if !desk {
+				s.leave(key)
+			}
 			s.active.Add(-1)
 			s.wg.Done()
 		}()
 		next(sess)
 	}
+}
+
+// admit takes a customer place for a session from key ("": not capped by
+// address), or returns the line saying why there is none.
+func (s *Server) admit(key string) string {
+	s.capMu.Lock()
+	defer s.capMu.Unlock()
+	if key != "" && s.perIP[key] >= s.perIPLimit() {
+		return msgPerIP
+	}
+	if s.customers >= s.cfg.MaxSessions {
+		return msgFull
+	}
+	s.customers++
+	if key != "" {
+		s.perIP[key]++
+	}
+	return ""
+}
+
+// leave gives back the place admit took.
+func (s *Server) leave(key string) {
+	s.capMu.Lock()
+	defer s.capMu.Unlock()
+	s.customers--
+	if key == "" {
+		return
+	}
+	if s.perIP[key]--; s.perIP[key] <= 0 {
+		delete(s.perIP, key) // the map holds only addresses with sessions
+	}
+}
+
+func (s *Server) perIPLimit() int {
+	if s.cfg.MaxSessionsPerIP == 0 {
+		return DefaultMaxSessionsPerIP
+	}
+	return s.cfg.MaxSessionsPerIP
+}
+
+// sourceKey is what the per-address cap counts a session under: its IPv4
+// address, or its IPv6 /64 (one host usually has the whole of it, and
+// would otherwise change address to get more places). "" means not
+// capped: no per-address cap, an address that is not IP, or the loopback
+// under the default cap (see Config.MaxSessionsPerIP).
+func (s *Server) sourceKey(addr net.Addr) string {
+	tcp, ok := addr.(*net.TCPAddr)
+	if !ok || s.cfg.MaxSessionsPerIP < 0 {
+		return ""
+	}
+	if tcp.IP.IsLoopback() && s.cfg.MaxSessionsPerIP == 0 {
+		return ""
+	}
+	if ip4 := tcp.IP.To4(); ip4 != nil {
+		return ip4.String()
+	}
+	return tcp.IP.Mask(net.CIDRMask(64, 128)).String() + "/64"
 }
 
 // terminalOnly refuses sessions without a terminal, and commands.

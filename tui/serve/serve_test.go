@@ -9,6 +9,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -481,7 +482,7 @@ func TestShutdownDeadline(t *testing.T) {
 	defer close(release)
 	st := start(t, serve.Config{Customer: func(s serve.Session) tea.Model {
 		return &stuck{echo: echo{who: "STUCK " + s.User}, entered: entered, release: release}
-	}})
+	}}, func(s *serve.Server) { s.SetDrainLimit(10 * time.Millisecond) })
 	c := dial(t, st.addr, "carol", nil)
 	waitText(t, c, "STUCK carol")
 	if err := c.Type("x"); err != nil {
@@ -563,4 +564,247 @@ func TestHugePasteIsCappedByTheApp(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitText(t, c, "The paste was cut to 10000 characters")
+}
+
+// Desk sessions are not counted against the customers' caps: with every
+// customer place taken, an operator still gets in, and the customers'
+// places stay as they were.
+func TestDeskIsNotCapped(t *testing.T) {
+	operator := servetest.NewSigner(t)
+	st := start(t, serve.Config{MaxSessions: 1, MaxSessionsPerIP: 1, Desk: deskApp,
+		DeskKeys: deskKeys(t, servetest.AuthorizedLine(operator, "tanaka", "operator"))})
+	a := dial(t, st.addr, "a", nil)
+	waitText(t, a, "CUSTOMER a")
+	for i := range 3 {
+		d := dial(t, st.addr, serve.DeskUser, operator)
+		waitText(t, d, "DESK tanaka")
+		if err := d.Type(fmt.Sprint(i)); err != nil {
+			t.Fatal(err)
+		}
+		waitText(t, d, fmt.Sprintf("typed=[%d]", i))
+	}
+	full := dial(t, st.addr, "b", nil)
+	if scr := waitText(t, full, "Too many sessions from your address"); strings.Contains(scr, "CUSTOMER") {
+		t.Fatalf("a customer over the cap got an app:\n%s", scr)
+	}
+}
+
+// One address holds at most MaxSessionsPerIP customer sessions: one more
+// is told so in a plain line and exits 1, and the others go on.
+func TestMaxSessionsPerIP(t *testing.T) {
+	st := start(t, serve.Config{MaxSessionsPerIP: 2})
+	a, b := dial(t, st.addr, "a", nil), dial(t, st.addr, "b", nil)
+	waitText(t, a, "CUSTOMER a")
+	waitText(t, b, "CUSTOMER b")
+	over := dial(t, st.addr, "c", nil)
+	scr := waitText(t, over, "Too many sessions from your address; close one and try again.")
+	if strings.Contains(scr, "CUSTOMER") {
+		t.Fatalf("the session over the cap got an app:\n%s", scr)
+	}
+	out, err := servetest.Shell(t, st.addr, "d", nil)
+	var exit *gossh.ExitError
+	if !errors.As(err, &exit) || exit.ExitStatus() != 1 {
+		t.Errorf("want exit status 1 over the cap, got %v", err)
+	}
+	if !strings.Contains(out, "Too many sessions from your address") {
+		t.Errorf("output over the cap %q", out)
+	}
+	for _, c := range []*servetest.Client{a, b} {
+		if err := c.Type("still"); err != nil {
+			t.Fatal(err)
+		}
+		waitText(t, c, "typed=[still]")
+	}
+}
+
+func connect(t *testing.T, addr, user string, signer gossh.Signer, deaf bool) *gossh.Client {
+	t.Helper()
+	conn, err := servetest.Connect(t, addr, user, signer, deaf)
+	if err != nil {
+		t.Fatalf("connect %s: %v", user, err)
+	}
+	return conn
+}
+
+func open(t *testing.T, conn *gossh.Client) *servetest.Client {
+	t.Helper()
+	c, err := servetest.Open(t, conn, 100, 30)
+	if err != nil {
+		t.Fatalf("open a session: %v", err)
+	}
+	return c
+}
+
+// waitClosed waits until the server has closed conn (limit only stops a
+// hung test).
+func waitClosed(t *testing.T, conn *gossh.Client, what string) {
+	t.Helper()
+	closed := make(chan struct{})
+	go func() { _ = conn.Wait(); close(closed) }()
+	select {
+	case <-closed:
+	case <-time.After(limit):
+		t.Fatalf("%s: the connection is still open", what)
+	}
+}
+
+// A customer's connection carries one session at a time: a second is
+// refused at its opening, with a line saying why, and the first goes on.
+// An operator's may carry several.
+func TestOneSessionPerCustomerConnection(t *testing.T) {
+	operator := servetest.NewSigner(t)
+	st := start(t, serve.Config{Desk: deskApp,
+		DeskKeys: deskKeys(t, servetest.AuthorizedLine(operator, "tanaka", "operator"))})
+	conn := connect(t, st.addr, "alice", nil, false)
+	first := open(t, conn)
+	waitText(t, first, "CUSTOMER alice")
+	for range 3 {
+		_, err := servetest.Open(t, conn, 100, 30)
+		if err == nil || !strings.Contains(err.Error(), "One session per connection; connect again for another.") {
+			t.Fatalf("a second session on a customer's connection: %v, want it refused", err)
+		}
+	}
+	if err := first.Type("still"); err != nil {
+		t.Fatal(err)
+	}
+	waitText(t, first, "typed=[still]")
+
+	desk := connect(t, st.addr, serve.DeskUser, operator, false)
+	for i := range 2 {
+		c := open(t, desk)
+		waitText(t, c, "DESK tanaka")
+		if err := c.Type(fmt.Sprint(i)); err != nil {
+			t.Fatal(err)
+		}
+		waitText(t, c, fmt.Sprintf("typed=[%d]", i))
+	}
+}
+
+// A connection without a session is closed after SessionWait: one that
+// logged in and opened none, one whose session never asked for a shell,
+// and one whose session has ended; one with a session is not.
+func TestConnectionWithoutSessionIsClosed(t *testing.T) {
+	st := start(t, serve.Config{SessionWait: time.Second})
+	// Dialled first: by the time the others are closed, it has been open
+	// longer than SessionWait.
+	busy := dial(t, st.addr, "busy", nil)
+	waitText(t, busy, "CUSTOMER busy")
+
+	waitClosed(t, connect(t, st.addr, "idle", nil, false), "no session")
+
+	noShell := connect(t, st.addr, "noshell", nil, false)
+	sess, err := noShell.NewSession()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sess.Close()
+	waitClosed(t, noShell, "a session without a shell")
+
+	doneConn := connect(t, st.addr, "done", nil, false)
+	done := open(t, doneConn)
+	waitText(t, done, "CUSTOMER done")
+	if err := done.Press("ctrl+c"); err != nil {
+		t.Fatal(err)
+	}
+	waitClosed(t, doneConn, "after its session ended")
+
+	if err := busy.Type("still"); err != nil {
+		t.Fatal(err)
+	}
+	waitText(t, busy, "typed=[still]")
+}
+
+// endedLog records the sessions whose app has stopped.
+type endedLog struct {
+	mu    sync.Mutex
+	users []string
+	ch    chan struct{} // closed and replaced on every end
+}
+
+func newEndedLog() *endedLog { return &endedLog{ch: make(chan struct{})} }
+
+func (e *endedLog) ended(s serve.Session, _ tea.Model) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.users = append(e.users, s.User)
+	close(e.ch)
+	e.ch = make(chan struct{})
+}
+
+func (e *endedLog) has(user string) (bool, chan struct{}) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return slices.Contains(e.users, user), e.ch
+}
+
+// waitEnded waits until user's session has ended (limit only stops a hung
+// test).
+func (e *endedLog) waitEnded(t *testing.T, user string) {
+	t.Helper()
+	timeout := time.After(limit)
+	for {
+		ok, ch := e.has(user)
+		if ok {
+			return
+		}
+		select {
+		case <-ch:
+		case <-timeout:
+			t.Fatalf("%s's session has not ended", user)
+		}
+	}
+}
+
+// A peer that stops answering (a laptop put to sleep) loses its session
+// after two keepalive intervals, desk and customer alike, and the app is
+// wound up (Ended), which frees an operator's seat.
+func TestSilentPeerIsDropped(t *testing.T) {
+	operator := servetest.NewSigner(t)
+	log := newEndedLog()
+	st := start(t, serve.Config{KeepaliveInterval: 100 * time.Millisecond, Ended: log.ended, Desk: deskApp,
+		DeskKeys: deskKeys(t, servetest.AuthorizedLine(operator, "tanaka", "operator"))})
+	for _, tc := range []struct {
+		user   string
+		signer gossh.Signer
+		want   string
+	}{{"sleepy", nil, "CUSTOMER sleepy"}, {serve.DeskUser, operator, "DESK tanaka"}} {
+		conn := connect(t, st.addr, tc.user, tc.signer, true)
+		c := open(t, conn)
+		waitText(t, c, tc.want)
+		log.waitEnded(t, tc.user)
+		waitClosed(t, conn, tc.user)
+	}
+}
+
+// A peer that answers keeps its session across many keepalives.
+func TestAnsweringPeerIsKept(t *testing.T) {
+	var answered atomic.Int64
+	changed := make(chan struct{}, 1)
+	log := newEndedLog()
+	st := start(t, serve.Config{KeepaliveInterval: 250 * time.Millisecond, Ended: log.ended}, func(s *serve.Server) {
+		s.OnKeepalive(func() {
+			answered.Add(1)
+			select {
+			case changed <- struct{}{}:
+			default:
+			}
+		})
+	})
+	c := dial(t, st.addr, "awake", nil)
+	waitText(t, c, "CUSTOMER awake")
+	timeout := time.After(limit)
+	for answered.Load() < 4 {
+		select {
+		case <-changed:
+		case <-timeout:
+			t.Fatalf("%d keepalives answered", answered.Load())
+		}
+	}
+	if err := c.Type("here"); err != nil {
+		t.Fatal(err)
+	}
+	waitText(t, c, "typed=[here]")
+	if ok, _ := log.has("awake"); ok {
+		t.Error("the session of a peer that answers was ended")
+	}
 }

@@ -86,30 +86,81 @@ func Dial(t testing.TB, addr, user string, signer gossh.Signer, w, h int) (*Clie
 // DialWith is Dial with any authentication methods (a password, say).
 func DialWith(t testing.TB, addr, user string, auth []gossh.AuthMethod, w, h int) (*Client, error) {
 	t.Helper()
-	c := &Client{changed: make(chan struct{}), replies: make(chan []byte, 64), done: make(chan struct{})}
-	conn, err := dial(addr, user, auth, &c.hostKey)
+	var hostKey gossh.PublicKey
+	conn, err := dial(addr, user, auth, &hostKey)
 	if err != nil {
 		return nil, err
 	}
-	c.conn = conn
-	t.Cleanup(func() { c.Close() })
+	c, err := Open(t, conn, w, h)
+	if err != nil {
+		_ = conn.Close()
+		return nil, err
+	}
+	c.hostKey = hostKey
+	return c, nil
+}
+
+// Connect logs in as Dial does but opens no session: Open opens them. A
+// deaf connection never answers the server's requests (its keepalives),
+// as a peer that went away without closing the connection.
+func Connect(t testing.TB, addr, user string, signer gossh.Signer, deaf bool) (*gossh.Client, error) {
+	t.Helper()
+	auth := []gossh.AuthMethod{gossh.KeyboardInteractive(func(string, string, []string, []bool) ([]string, error) {
+		return nil, nil
+	})}
+	if signer != nil {
+		auth = []gossh.AuthMethod{gossh.PublicKeys(signer)}
+	}
+	cfg := &gossh.ClientConfig{User: user, Auth: auth, HostKeyCallback: gossh.InsecureIgnoreHostKey(), Timeout: 30 * time.Second}
+	nc, err := net.DialTimeout("tcp", addr, cfg.Timeout)
+	if err != nil {
+		return nil, err
+	}
+	cc, chans, reqs, err := gossh.NewClientConn(nc, addr, cfg)
+	if err != nil {
+		_ = nc.Close()
+		return nil, err
+	}
+	if deaf {
+		// The client answers the requests it reads; given none to read,
+		// it answers nothing, and the server's requests queue unread.
+		reqs = nil
+	}
+	conn := gossh.NewClient(cc, chans, reqs)
+	t.Cleanup(func() { _ = conn.Close() })
+	return conn, nil
+}
+
+// Open opens a w×h terminal session on a connection from Connect (or one
+// a test made itself). Closing the Client closes conn too, and so does a
+// failure once the session is open; a session refused at its opening
+// leaves conn as it was.
+func Open(t testing.TB, conn *gossh.Client, w, h int) (*Client, error) {
+	t.Helper()
+	c := &Client{conn: conn, changed: make(chan struct{}), replies: make(chan []byte, 64), done: make(chan struct{})}
+	var err error
 	if c.sess, err = conn.NewSession(); err != nil {
 		return nil, err
 	}
+	t.Cleanup(func() { c.Close() })
 	c.emu = vt.NewEmulator(w, h)
 	if c.stdin, err = c.sess.StdinPipe(); err != nil {
+		c.Close()
 		return nil, err
 	}
 	stdout, err := c.sess.StdoutPipe()
 	if err != nil {
+		c.Close()
 		return nil, err
 	}
 	stderr, err := c.sess.StderrPipe()
 	if err != nil {
+		c.Close()
 		return nil, err
 	}
 	modes := gossh.TerminalModes{gossh.ECHO: 0}
 	if err := c.sess.RequestPty(Term, h, w, modes); err != nil {
+		c.Close()
 		return nil, err
 	}
 	// The emulator's answers (cursor position, device attributes, colours)
@@ -129,6 +180,7 @@ func DialWith(t testing.TB, addr, user string, auth []gossh.AuthMethod, w, h int
 		c.mu.Unlock()
 	}()
 	if err := c.sess.Shell(); err != nil {
+		c.Close()
 		return nil, err
 	}
 	return c, nil
