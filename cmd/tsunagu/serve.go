@@ -41,6 +41,8 @@ type serveOptions struct {
 	idle     time.Duration
 	rate     int
 	claim    time.Duration
+	max      int
+	perAddr  int
 }
 
 func newServeCmd(g *globalOptions) *cobra.Command {
@@ -82,6 +84,8 @@ open writes finish and closes the store.`,
 	f.DurationVar(&o.idle, "idle", serve.DefaultIdleTimeout, "close a customer session after this long without input")
 	f.IntVar(&o.rate, "messages-per-minute", defaultMessagesPerMinute, "most messages one customer may send in a minute")
 	f.DurationVar(&o.claim, "claim-window", live.DefaultClaimWindow, "how long a chat is offered to signed-in people before simulated operators take it")
+	f.IntVar(&o.max, "max-sessions", serve.DefaultMaxSessions, "most customer sessions at once (desk sessions are not counted)")
+	f.IntVar(&o.perAddr, "max-sessions-per-address", 0, fmt.Sprintf("most customer sessions at once from one address (0: %d, loopback not capped; -1: no cap)", serve.DefaultMaxSessionsPerIP))
 	return cmd
 }
 
@@ -109,6 +113,9 @@ type desk struct {
 type serveReady func(addr net.Addr)
 
 func runServe(ctx context.Context, g *globalOptions, o *serveOptions, out, errOut io.Writer, ready serveReady) error {
+	if o.max < 1 {
+		return usageErrorf("--max-sessions must be 1 or more, not %d", o.max)
+	}
 	if o.rate < 0 {
 		return usageErrorf("--messages-per-minute must be 0 (no limit) or more, not %d", o.rate)
 	}
@@ -163,6 +170,7 @@ func runServe(ctx context.Context, g *globalOptions, o *serveOptions, out, errOu
 	logger := slog.New(slog.NewTextHandler(errOut, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	d.log = logger
 	srv, err := serve.New(serve.Config{Addr: o.addr, HostKeyPath: hostKey, DeskKeys: keys, IdleTimeout: o.idle,
+		MaxSessions: o.max, MaxSessionsPerIP: o.perAddr,
 		Customer: d.customerApp, Desk: d.deskApp, Ended: d.ended, Logger: logger})
 	if err != nil {
 		store.Close()

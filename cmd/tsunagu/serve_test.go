@@ -43,7 +43,7 @@ func startServe(t *testing.T, people ...deskPerson) *testServer {
 		t.Fatal(err)
 	}
 	g := &globalOptions{dbPath: filepath.Join(dir, "data", "t.db"), lang: "en", speed: 1, seed: 3}
-	o := &serveOptions{addr: "127.0.0.1:0", idle: time.Hour, rate: defaultMessagesPerMinute, claim: time.Hour}
+	o := &serveOptions{addr: "127.0.0.1:0", idle: time.Hour, rate: defaultMessagesPerMinute, claim: time.Hour, max: 50}
 	if len(people) > 0 {
 		o.deskKeys = keys
 	}

@@ -58,16 +58,20 @@ func (p *pacer) Read(b []byte) (int, error) {
 	if len(b) == 0 {
 		return 0, nil
 	}
+	// A throttled reader waits for 10 ms' worth of bytes at a time (at
+	// least one), not for each byte: a flood then wakes it about a hundred
+	// times a second, not thousands.
+	want := min(p.burst, max(1, p.rate/100))
 	for {
 		now := p.now()
 		p.tokens = min(p.burst, p.tokens+now.Sub(p.last).Seconds()*p.rate)
 		p.last = now
-		if p.tokens >= 1 {
+		if p.tokens >= 1 && (p.tokens >= want || p.tokens >= float64(len(b))) {
 			break
 		}
 		// Rounded up: a wait cut short by rounding would only come back
 		// for the last fraction of a token.
-		wait := time.Duration(math.Ceil((1 - p.tokens) / p.rate * float64(time.Second)))
+		wait := time.Duration(math.Ceil((want - p.tokens) / p.rate * float64(time.Second)))
 		if !p.sleep(p.ctx, wait) {
 			return 0, io.EOF
 		}

@@ -69,8 +69,9 @@ func TestPacer(t *testing.T) {
 	}
 	// Not slower than the rate either: each wait is rounded up by a
 	// nanosecond at most, and the read that finds the end may wait for
-	// one more token.
-	ideal := time.Duration(math.Ceil(float64(size-burst+1) / rate * float64(time.Second)))
+	// one more step (10 ms of tokens: the pacer wakes for that much).
+	step := max(1, float64(rate)/100)
+	ideal := time.Duration(math.Ceil((float64(size-burst) + step) / rate * float64(time.Second)))
 	if elapsed := clock.t.Sub(start); elapsed > ideal+time.Duration(clock.slept)*time.Nanosecond {
 		t.Errorf("the pacer waited %v for %d bytes over the burst; the rate needs %v", elapsed, size-burst, ideal)
 	}
