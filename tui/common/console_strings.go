@@ -68,7 +68,7 @@ type ConsoleStrings struct {
 	CallbackTitle     string
 	CallbackHint      string // %s the packet's number, or none
 	CallbackNone      string
-	Booked            string // %s phone, %s time
+	Booked            string // %s the booking as the customer is told it
 	CloseAsk          string
 	ClosedDone        string
 	Placeholder       string
@@ -181,7 +181,7 @@ var consoleEN = ConsoleStrings{
 	CallbackTitle:  "Book a callback: phone number",
 	CallbackHint:   "Empty uses the packet's number: %s",
 	CallbackNone:   "none",
-	Booked:         "Callback booked: %s, by %s.",
+	Booked:         "Callback booked. %s",
 	CloseAsk:       "Close this chat? y/n",
 	ClosedDone:     "Chat closed.",
 	Placeholder:    "Reply to the customer…",
@@ -291,7 +291,7 @@ var consoleJA = ConsoleStrings{
 	CallbackTitle:  "折り返し電話の予約: 電話番号",
 	CallbackHint:   "空欄なら引き継ぎ情報の番号: %s",
 	CallbackNone:   "なし",
-	Booked:         "折り返し電話を予約しました: %s、%s まで。",
+	Booked:         "折り返し電話を予約しました。%s",
 	CloseAsk:       "このチャットを終了しますか? y/n",
 	ClosedDone:     "チャットを終了しました。",
 	Placeholder:    "お客さまへの返信…",

@@ -344,7 +344,7 @@ func TestBookACallback(t *testing.T) {
 	op.ctrl('b')
 	op.typeText("090-1234-5678")
 	op.enter()
-	op.mustShow("Callback booked: 090-1234-5678")
+	op.mustShow("Callback booked.", "090-1234-5678")
 	if !slices.ContainsFunc(conv.Advance().Events, func(ev chat.Event) bool { return ev.Kind == chat.KindCallback }) {
 		t.Fatal("the customer did not get the booking")
 	}

@@ -400,7 +400,7 @@ func (m *Model) acted(msg actMsg) tea.Cmd {
 		m.say(fmt.Sprintf(t.Transferred, msg.to), false)
 	case "callback":
 		b := msg.booking
-		m.say(fmt.Sprintf(t.Booked, b.Display, b.At.Format("15:04")), false)
+		m.say(fmt.Sprintf(t.Booked, b.Text(m.lang, b.At.Location())), false)
 	case "close":
 		m.say(t.ClosedDone, false)
 	}
