@@ -472,6 +472,12 @@ func (m *Model) render(res engine.Result) {
 			eventLine(ev, ev.Text)
 		case engine.KindResumed:
 			eventLine(ev, t.EventResumed)
+		case engine.KindClosed:
+			if !s.closing {
+				// The operator ended it (a person at the shared desk, or a
+				// simulated one after the customer's silence): say so.
+				eventLine(ev, t.EventClosedByOperator)
+			}
 		}
 	}
 	for _, sv := range res.Saves {

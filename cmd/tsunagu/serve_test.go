@@ -388,3 +388,54 @@ func TestServeStopsCleanly(t *testing.T) {
 		}
 	}
 }
+
+// TestServeOperatorClosesTheChat: when the person closes the chat the
+// customer is told and can still rate it; the store has one close.
+func TestServeOperatorClosesTheChat(t *testing.T) {
+	tanaka := servetest.NewSigner(t)
+	srv := startServe(t, deskPerson{"tanaka", "operator", tanaka})
+	desk, err := servetest.Dial(t, srv.addr, "desk", tanaka, 120, 32)
+	must(t, err)
+	cust, err := servetest.Dial(t, srv.addr, "yumi", nil, 100, 30)
+	must(t, err)
+	customerToPerson(t, cust, "my parcel is late")
+	see(t, desk, "Yumi Sato", "waiting")
+	must(t, desk.Press("enter"))
+	see(t, desk, "Packet and case")
+	must(t, desk.Type("It is on its way and arrives tomorrow. Goodbye!"))
+	must(t, desk.Press("enter"))
+	see(t, cust, "arrives tomorrow")
+	must(t, desk.Press("ctrl+x"))
+	see(t, desk, "Close this chat?")
+	must(t, desk.Type("y"))
+	see(t, cust, "The operator closed the chat")
+	must(t, cust.Press("ctrl+x"))
+	see(t, cust, "How did we do?")
+	must(t, cust.Type("5"))
+	must(t, cust.Press("enter"))
+	must(t, cust.Press("enter"))
+	see(t, cust, "Conversation closed")
+	cust.Close()
+	desk.Close()
+	srv.stop(t)
+	st := srv.store(t)
+	page, err := st.List(transcripts.Filter{}, "", 10)
+	must(t, err)
+	if len(page.Items) != 1 {
+		t.Fatalf("%d conversations stored", len(page.Items))
+	}
+	conv, err := st.Load(page.Items[0].ID)
+	must(t, err)
+	closes, ratings := 0, 0
+	for _, e := range conv.Entries {
+		switch e.Event {
+		case transcripts.EventClosed:
+			closes++
+		case transcripts.EventRating:
+			ratings++
+		}
+	}
+	if closes != 1 || ratings == 0 || conv.Status != transcripts.StatusClosed {
+		t.Errorf("stored %d closes, %d ratings, status %s; want one close, the rating, closed", closes, ratings, conv.Status)
+	}
+}

@@ -53,56 +53,57 @@ type Strings struct {
 	Status          map[string]string
 
 	// Chat.
-	You              string
-	Bot              string
-	System           string
-	AnsweringBot     string
-	AnsweringOp      string // %s operator label
-	Waiting          string // %d position, %s eta
-	WaitingNoETA     string // %d position
-	Typing           string // %s name
-	Saving           string
-	NotSaved         string
-	Placeholder      string
-	NewBelow         string
-	PasteCut         string            // %d chars, %d lines
-	SendTooFast      string            // a message held by the message limit
-	PasteManyLines   string            // %d lines
-	Escalated        string            // %s reason
-	Reasons          map[string]string // escalation reasons, for the customer (ReasonText)
-	ChoiceTitle      string
-	ChoiceFirst      string // %s eta
-	ChoiceNative     string // %s language, %s eta
-	ChoiceNoNative   string
-	ChoiceHint       string
-	WaitingOperator  string            // the header while the chat waits for an operator
-	EventJoined      string            // %s label
-	EventBack        string            // %s label: the same operator takes the chat back
-	EventLeft        string            // %s name, %s cause
-	EventTransfer    string            // %s from, %s to
-	EventBooked      string            // %s phone %s time
-	Causes           map[string]string // why an operator left (CauseText)
-	Resolved         string
-	ReceiptTitle     string
-	ReceiptReason    string
-	ReceiptSummary   string
-	ReceiptFacts     string
-	ReceiptCase      string // the customer's issues and where each stands
-	ReceiptDecisions string
-	ReceiptLines     string
-	ReceiptNone      string
-	WhyTitle         string
-	WhyNone          string
-	WhyIntent        string
-	WhyConfidence    string
-	WhyAction        string
-	WhyReason        string
-	WhyRules         string
-	WhyNote          string
-	WhyDecided       string // what decided the action
-	WhyIssues        string // the issues the message raised, one per clause
-	HumanAsked       string
-	BotThinking      string
+	You                   string
+	Bot                   string
+	System                string
+	AnsweringBot          string
+	AnsweringOp           string // %s operator label
+	Waiting               string // %d position, %s eta
+	WaitingNoETA          string // %d position
+	Typing                string // %s name
+	Saving                string
+	NotSaved              string
+	Placeholder           string
+	NewBelow              string
+	PasteCut              string            // %d chars, %d lines
+	SendTooFast           string            // a message held by the message limit
+	PasteManyLines        string            // %d lines
+	Escalated             string            // %s reason
+	Reasons               map[string]string // escalation reasons, for the customer (ReasonText)
+	ChoiceTitle           string
+	ChoiceFirst           string // %s eta
+	ChoiceNative          string // %s language, %s eta
+	ChoiceNoNative        string
+	ChoiceHint            string
+	WaitingOperator       string            // the header while the chat waits for an operator
+	EventJoined           string            // %s label
+	EventBack             string            // %s label: the same operator takes the chat back
+	EventLeft             string            // %s name, %s cause
+	EventTransfer         string            // %s from, %s to
+	EventBooked           string            // %s phone %s time
+	Causes                map[string]string // why an operator left (CauseText)
+	Resolved              string
+	EventClosedByOperator string // the operator ended the chat
+	ReceiptTitle          string
+	ReceiptReason         string
+	ReceiptSummary        string
+	ReceiptFacts          string
+	ReceiptCase           string // the customer's issues and where each stands
+	ReceiptDecisions      string
+	ReceiptLines          string
+	ReceiptNone           string
+	WhyTitle              string
+	WhyNone               string
+	WhyIntent             string
+	WhyConfidence         string
+	WhyAction             string
+	WhyReason             string
+	WhyRules              string
+	WhyNote               string
+	WhyDecided            string // what decided the action
+	WhyIssues             string // the issues the message raised, one per clause
+	HumanAsked            string
+	BotThinking           string
 
 	// End.
 	RateTitle     string
@@ -183,66 +184,67 @@ var stringsEN = Strings{
 	BookedSaved:     "Saved as %s.",
 	Status:          map[string]string{"delivered": "delivered", "in_transit": "in transit", "cancelled": "cancelled", "returned": "returned"},
 
-	You:              "You",
-	Bot:              "Assistant (bot)",
-	System:           "·",
-	AnsweringBot:     "You are talking to the assistant (a bot)",
-	AnsweringOp:      "You are talking to %s",
-	Waiting:          "In the queue: position %d · %s",
-	WaitingNoETA:     "In the queue: position %d",
-	Typing:           "%s is typing…",
-	Saving:           "saving…",
-	NotSaved:         "not saved, retrying",
-	Placeholder:      "Type a message. Enter sends, Alt+Enter or Ctrl+J adds a line.",
-	NewBelow:         "↓ new messages (PgDn)",
-	PasteCut:         "The paste was cut to %d characters and %d lines.",
-	SendTooFast:      "Too many messages: wait a few seconds, then press Enter again.",
-	PasteManyLines:   "You pasted %d lines; only the first lines were kept.",
-	Escalated:        "Handing you to a person: %s",
-	Reasons:          map[string]string{"human_requested": "you asked for a person.", "sensitive": "this is about your account's safety, which a person should handle.", "complaint": "we are sorry; a person will look into this.", "multi_issue": "there are several problems at once.", "unresolved": "my answer did not solve it.", "no_progress": "I could not work out what you need."},
-	ChoiceTitle:      "Who should answer?",
-	ChoiceFirst:      "1  First available operator · %s",
-	ChoiceNative:     "2  A native %s speaker · %s",
-	ChoiceNoNative:   "(none on shift now; includes the wait for one)",
-	ChoiceHint:       "1/2 or ↑/↓, Enter to confirm · Esc: stay with the assistant · type to add a note",
-	WaitingOperator:  "Waiting for an operator",
-	EventJoined:      "%s joined",
-	EventBack:        "%s is back",
-	EventLeft:        "%s left (%s)",
-	EventTransfer:    "transferred from %s to %s",
-	EventBooked:      "phone callback booked for %s at %s",
-	Causes:           map[string]string{"shift_end": "end of shift", "timeout": "no reply in time", "line_fault": "line fault", "resolved": "resolved", "skill": "passed to a colleague with the right skills"},
-	Resolved:         "The operator offers to close the chat. Ctrl+X to rate and close.",
-	EventResumed:     "Conversation resumed",
-	ResumeLoading:    "Loading the conversation…",
-	SavingQuit:       "Saving… the app closes when everything is written (ctrl+c again: quit now).",
-	SavingWaiting:    "Saving… %d entries wait for the store (%s); retrying. Ctrl+C again quits now and keeps them in a recovery file.",
-	QuitKept:         "The conversation was kept unfinished: tsunagu history show %s (continue it from tsunagu history).",
-	QuitRecovered:    "%d entries could not be stored; they are in %s. Once the store works, run: tsunagu history import %s",
-	QuitLost:         "%d entries could not be stored, nor written to a recovery file (%s).",
-	ResumeFailed:     "This conversation cannot be resumed: %s",
-	ResumeClosed:     "This conversation is closed, so it cannot be resumed.",
-	ResumeReadOnly:   "The store is read-only, so conversations cannot be resumed from here.",
-	ReceiptTitle:     "What the operator receives",
-	ReceiptReason:    "Reason",
-	ReceiptSummary:   "Summary",
-	ReceiptFacts:     "Facts",
-	ReceiptCase:      "Case",
-	ReceiptDecisions: "Bot decisions",
-	ReceiptLines:     "Transcript lines",
-	ReceiptNone:      "Nothing has been handed over yet.",
-	WhyTitle:         "Why did the bot do that?",
-	WhyNone:          "The bot has not decided anything yet.",
-	WhyIntent:        "Intent",
-	WhyConfidence:    "Confidence",
-	WhyAction:        "Action",
-	WhyReason:        "Reason",
-	WhyRules:         "Rules fired",
-	WhyNote:          "Note",
-	WhyDecided:       "Decided by",
-	WhyIssues:        "Issues in the message",
-	HumanAsked:       "I'd like to talk to a person.",
-	BotThinking:      "the assistant is answering…",
+	You:                   "You",
+	Bot:                   "Assistant (bot)",
+	System:                "·",
+	AnsweringBot:          "You are talking to the assistant (a bot)",
+	AnsweringOp:           "You are talking to %s",
+	Waiting:               "In the queue: position %d · %s",
+	WaitingNoETA:          "In the queue: position %d",
+	Typing:                "%s is typing…",
+	Saving:                "saving…",
+	NotSaved:              "not saved, retrying",
+	Placeholder:           "Type a message. Enter sends, Alt+Enter or Ctrl+J adds a line.",
+	NewBelow:              "↓ new messages (PgDn)",
+	PasteCut:              "The paste was cut to %d characters and %d lines.",
+	SendTooFast:           "Too many messages: wait a few seconds, then press Enter again.",
+	PasteManyLines:        "You pasted %d lines; only the first lines were kept.",
+	Escalated:             "Handing you to a person: %s",
+	Reasons:               map[string]string{"human_requested": "you asked for a person.", "sensitive": "this is about your account's safety, which a person should handle.", "complaint": "we are sorry; a person will look into this.", "multi_issue": "there are several problems at once.", "unresolved": "my answer did not solve it.", "no_progress": "I could not work out what you need."},
+	ChoiceTitle:           "Who should answer?",
+	ChoiceFirst:           "1  First available operator · %s",
+	ChoiceNative:          "2  A native %s speaker · %s",
+	ChoiceNoNative:        "(none on shift now; includes the wait for one)",
+	ChoiceHint:            "1/2 or ↑/↓, Enter to confirm · Esc: stay with the assistant · type to add a note",
+	WaitingOperator:       "Waiting for an operator",
+	EventJoined:           "%s joined",
+	EventBack:             "%s is back",
+	EventLeft:             "%s left (%s)",
+	EventTransfer:         "transferred from %s to %s",
+	EventBooked:           "phone callback booked for %s at %s",
+	Causes:                map[string]string{"shift_end": "end of shift", "timeout": "no reply in time", "line_fault": "line fault", "resolved": "resolved", "skill": "passed to a colleague with the right skills"},
+	Resolved:              "The operator offers to close the chat. Ctrl+X to rate and close.",
+	EventClosedByOperator: "The operator closed the chat. Ctrl+X to rate it.",
+	EventResumed:          "Conversation resumed",
+	ResumeLoading:         "Loading the conversation…",
+	SavingQuit:            "Saving… the app closes when everything is written (ctrl+c again: quit now).",
+	SavingWaiting:         "Saving… %d entries wait for the store (%s); retrying. Ctrl+C again quits now and keeps them in a recovery file.",
+	QuitKept:              "The conversation was kept unfinished: tsunagu history show %s (continue it from tsunagu history).",
+	QuitRecovered:         "%d entries could not be stored; they are in %s. Once the store works, run: tsunagu history import %s",
+	QuitLost:              "%d entries could not be stored, nor written to a recovery file (%s).",
+	ResumeFailed:          "This conversation cannot be resumed: %s",
+	ResumeClosed:          "This conversation is closed, so it cannot be resumed.",
+	ResumeReadOnly:        "The store is read-only, so conversations cannot be resumed from here.",
+	ReceiptTitle:          "What the operator receives",
+	ReceiptReason:         "Reason",
+	ReceiptSummary:        "Summary",
+	ReceiptFacts:          "Facts",
+	ReceiptCase:           "Case",
+	ReceiptDecisions:      "Bot decisions",
+	ReceiptLines:          "Transcript lines",
+	ReceiptNone:           "Nothing has been handed over yet.",
+	WhyTitle:              "Why did the bot do that?",
+	WhyNone:               "The bot has not decided anything yet.",
+	WhyIntent:             "Intent",
+	WhyConfidence:         "Confidence",
+	WhyAction:             "Action",
+	WhyReason:             "Reason",
+	WhyRules:              "Rules fired",
+	WhyNote:               "Note",
+	WhyDecided:            "Decided by",
+	WhyIssues:             "Issues in the message",
+	HumanAsked:            "I'd like to talk to a person.",
+	BotThinking:           "the assistant is answering…",
 
 	RateTitle:     "How did we do? (optional)",
 	RateBot:       "The assistant (bot)",
@@ -314,66 +316,67 @@ var stringsJA = Strings{
 	BookedSaved:     "%s として保存しました。",
 	Status:          map[string]string{"delivered": "配達済み", "in_transit": "配送中", "cancelled": "キャンセル済み", "returned": "返品済み"},
 
-	You:              "あなた",
-	Bot:              "アシスタント（ボット）",
-	System:           "·",
-	AnsweringBot:     "アシスタント（ボット）が対応しています",
-	AnsweringOp:      "%s が対応しています",
-	Waiting:          "順番待ち: %d番目・%s",
-	WaitingNoETA:     "順番待ち: %d番目",
-	Typing:           "%s が入力中…",
-	Saving:           "保存中…",
-	NotSaved:         "未保存・再試行中",
-	Placeholder:      "メッセージを入力。Enterで送信、Alt+EnterまたはCtrl+Jで改行。",
-	NewBelow:         "↓ 新しいメッセージ（PgDn）",
-	PasteCut:         "貼り付けた文章を%d文字・%d行までに切り詰めました。",
-	SendTooFast:      "送信が続いています。数秒待ってからもう一度 Enter を押してください。",
-	PasteManyLines:   "%d行が貼り付けられました。先頭の行だけを残しました。",
-	Escalated:        "担当者におつなぎします: %s",
-	Reasons:          map[string]string{"human_requested": "担当者との会話をご希望のためです。", "sensitive": "アカウントの安全に関わるため、担当者が対応します。", "complaint": "ご不便をおかけして申し訳ございません。担当者が確認します。", "multi_issue": "複数のご用件があるためです。", "unresolved": "ご案内で解決しなかったためです。", "no_progress": "ご用件を正しく理解できなかったためです。"},
-	ChoiceTitle:      "担当者の選び方",
-	ChoiceFirst:      "1  最初に空いた担当者・%s",
-	ChoiceNative:     "2  %sのネイティブ話者・%s",
-	ChoiceNoNative:   "（現在勤務中の者がいないため、その待ち時間を含みます）",
-	ChoiceHint:       "1/2 または ↑/↓ で選び、Enterで決定 · Esc: アシスタントに戻る · 入力すると担当者へのメモになります",
-	WaitingOperator:  "担当者を待っています",
-	EventJoined:      "%s が参加しました",
-	EventBack:        "%s が戻りました",
-	EventLeft:        "%s が退出しました（%s）",
-	EventTransfer:    "%s から %s へ引き継ぎました",
-	EventBooked:      "%s への折り返し電話を %s に予約しました",
-	Causes:           map[string]string{"shift_end": "勤務終了", "timeout": "応答なし", "line_fault": "回線障害", "resolved": "解決", "skill": "担当分野の者へ引き継ぎ"},
-	Resolved:         "担当者がチャットの終了を提案しています。Ctrl+Xで評価して終了します。",
-	EventResumed:     "会話を再開しました",
-	ResumeLoading:    "会話を読み込んでいます…",
-	SavingQuit:       "保存しています…書き込みが終わると終了します（もう一度 ctrl+c ですぐ終了）。",
-	SavingWaiting:    "保存しています… %d 件が保存待ちです（%s）。再試行しています。もう一度 Ctrl+C で今すぐ終了し、復旧ファイルに残します。",
-	QuitKept:         "会話は未完了のまま保存されました: tsunagu history show %s（tsunagu history から続けられます）",
-	QuitRecovered:    "%d 件を保存できなかったため、%s に書き出しました。保存先が使えるようになったら次を実行してください: tsunagu history import %s",
-	QuitLost:         "%d 件を保存できず、復旧ファイルにも書き出せませんでした（%s）。",
-	ResumeFailed:     "この会話は再開できません: %s",
-	ResumeClosed:     "この会話は終了しているため、再開できません。",
-	ResumeReadOnly:   "保存先が読み取り専用のため、ここから会話を再開できません。",
-	ReceiptTitle:     "担当者に渡る内容",
-	ReceiptReason:    "理由",
-	ReceiptSummary:   "要約",
-	ReceiptFacts:     "わかっていること",
-	ReceiptCase:      "ご用件",
-	ReceiptDecisions: "ボットの判断",
-	ReceiptLines:     "会話の行数",
-	ReceiptNone:      "まだ担当者には渡っていません。",
-	WhyTitle:         "ボットがそうした理由",
-	WhyNone:          "ボットはまだ何も判断していません。",
-	WhyIntent:        "意図",
-	WhyConfidence:    "確信度",
-	WhyAction:        "行動",
-	WhyReason:        "理由",
-	WhyRules:         "使われたルール",
-	WhyNote:          "メモ",
-	WhyDecided:       "判断の根拠",
-	WhyIssues:        "メッセージ中のご用件",
-	HumanAsked:       "担当者と話したいです。",
-	BotThinking:      "アシスタントが回答中…",
+	You:                   "あなた",
+	Bot:                   "アシスタント（ボット）",
+	System:                "·",
+	AnsweringBot:          "アシスタント（ボット）が対応しています",
+	AnsweringOp:           "%s が対応しています",
+	Waiting:               "順番待ち: %d番目・%s",
+	WaitingNoETA:          "順番待ち: %d番目",
+	Typing:                "%s が入力中…",
+	Saving:                "保存中…",
+	NotSaved:              "未保存・再試行中",
+	Placeholder:           "メッセージを入力。Enterで送信、Alt+EnterまたはCtrl+Jで改行。",
+	NewBelow:              "↓ 新しいメッセージ（PgDn）",
+	PasteCut:              "貼り付けた文章を%d文字・%d行までに切り詰めました。",
+	SendTooFast:           "送信が続いています。数秒待ってからもう一度 Enter を押してください。",
+	PasteManyLines:        "%d行が貼り付けられました。先頭の行だけを残しました。",
+	Escalated:             "担当者におつなぎします: %s",
+	Reasons:               map[string]string{"human_requested": "担当者との会話をご希望のためです。", "sensitive": "アカウントの安全に関わるため、担当者が対応します。", "complaint": "ご不便をおかけして申し訳ございません。担当者が確認します。", "multi_issue": "複数のご用件があるためです。", "unresolved": "ご案内で解決しなかったためです。", "no_progress": "ご用件を正しく理解できなかったためです。"},
+	ChoiceTitle:           "担当者の選び方",
+	ChoiceFirst:           "1  最初に空いた担当者・%s",
+	ChoiceNative:          "2  %sのネイティブ話者・%s",
+	ChoiceNoNative:        "（現在勤務中の者がいないため、その待ち時間を含みます）",
+	ChoiceHint:            "1/2 または ↑/↓ で選び、Enterで決定 · Esc: アシスタントに戻る · 入力すると担当者へのメモになります",
+	WaitingOperator:       "担当者を待っています",
+	EventJoined:           "%s が参加しました",
+	EventBack:             "%s が戻りました",
+	EventLeft:             "%s が退出しました（%s）",
+	EventTransfer:         "%s から %s へ引き継ぎました",
+	EventBooked:           "%s への折り返し電話を %s に予約しました",
+	Causes:                map[string]string{"shift_end": "勤務終了", "timeout": "応答なし", "line_fault": "回線障害", "resolved": "解決", "skill": "担当分野の者へ引き継ぎ"},
+	Resolved:              "担当者がチャットの終了を提案しています。Ctrl+Xで評価して終了します。",
+	EventClosedByOperator: "担当者がチャットを終了しました。Ctrl+Xで評価できます。",
+	EventResumed:          "会話を再開しました",
+	ResumeLoading:         "会話を読み込んでいます…",
+	SavingQuit:            "保存しています…書き込みが終わると終了します（もう一度 ctrl+c ですぐ終了）。",
+	SavingWaiting:         "保存しています… %d 件が保存待ちです（%s）。再試行しています。もう一度 Ctrl+C で今すぐ終了し、復旧ファイルに残します。",
+	QuitKept:              "会話は未完了のまま保存されました: tsunagu history show %s（tsunagu history から続けられます）",
+	QuitRecovered:         "%d 件を保存できなかったため、%s に書き出しました。保存先が使えるようになったら次を実行してください: tsunagu history import %s",
+	QuitLost:              "%d 件を保存できず、復旧ファイルにも書き出せませんでした（%s）。",
+	ResumeFailed:          "この会話は再開できません: %s",
+	ResumeClosed:          "この会話は終了しているため、再開できません。",
+	ResumeReadOnly:        "保存先が読み取り専用のため、ここから会話を再開できません。",
+	ReceiptTitle:          "担当者に渡る内容",
+	ReceiptReason:         "理由",
+	ReceiptSummary:        "要約",
+	ReceiptFacts:          "わかっていること",
+	ReceiptCase:           "ご用件",
+	ReceiptDecisions:      "ボットの判断",
+	ReceiptLines:          "会話の行数",
+	ReceiptNone:           "まだ担当者には渡っていません。",
+	WhyTitle:              "ボットがそうした理由",
+	WhyNone:               "ボットはまだ何も判断していません。",
+	WhyIntent:             "意図",
+	WhyConfidence:         "確信度",
+	WhyAction:             "行動",
+	WhyReason:             "理由",
+	WhyRules:              "使われたルール",
+	WhyNote:               "メモ",
+	WhyDecided:            "判断の根拠",
+	WhyIssues:             "メッセージ中のご用件",
+	HumanAsked:            "担当者と話したいです。",
+	BotThinking:           "アシスタントが回答中…",
 
 	RateTitle:     "ご対応はいかがでしたか？（任意）",
 	RateBot:       "アシスタント（ボット）",
