@@ -20,6 +20,7 @@ import (
 	"tsunagu/tui/common"
 	"tsunagu/tui/components"
 	"tsunagu/tui/history"
+	"tsunagu/tui/internal/lane"
 	"tsunagu/tui/pages/chat"
 	"tsunagu/tui/pages/flow"
 )
@@ -107,7 +108,7 @@ type Model struct {
 	bot      engine.Bot
 	botErr   error
 
-	lanes [laneCount]lane
+	lanes [laneCount]lane.Lane
 	rng   *rand.Rand
 
 	start   flow.Start
@@ -156,7 +157,7 @@ func New(cfg Config) *Model {
 	m := &Model{cfg: cfg, lang: cfg.Lang, text: common.Text(cfg.Lang),
 		rng: rand.New(rand.NewPCG(cfg.Seed, cfg.Seed^0x5bd1e995))}
 	for i := range m.lanes {
-		m.lanes[i].id = laneID(i)
+		m.lanes[i] = lane.New(lane.ID(i))
 	}
 	m.keys = common.NewKeys(m.text)
 	m.help = help.New()
@@ -280,9 +281,9 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	case historyClosedMsg:
 		m.show(m.histReturn)
 		return nil
-	case laneDoneMsg:
-		next := m.lanes[msg.lane].next()
-		cmd := tea.Batch(next, m.update(msg.msg))
+	case lane.DoneMsg:
+		next := m.lanes[msg.Lane].Next()
+		cmd := tea.Batch(next, m.update(msg.Msg))
 		if m.quitting && m.storeIdle() {
 			return tea.Quit
 		}
@@ -455,7 +456,7 @@ func (m *Model) Farewell() string {
 
 // storeIdle reports that no engine call is running or queued and no store
 // write waits to be retried.
-func (m *Model) storeIdle() bool { return !m.lanes[laneEngine].busy && m.retries == 0 }
+func (m *Model) storeIdle() bool { return !m.lanes[laneEngine].Busy() && m.retries == 0 }
 
 // show switches to screen s, with the short help.
 func (m *Model) show(s screen) {

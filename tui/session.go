@@ -92,7 +92,7 @@ func (m *Model) engineConfig() engine.Config {
 // the order the customer made them, and returns its result as an engineMsg.
 func (m *Model) call(conv *engine.Conversation, op engineOp, fn func() (engine.Result, error)) tea.Cmd {
 	m.track(conv)
-	return m.lanes[laneEngine].push(func() tea.Msg {
+	return m.lanes[laneEngine].Push(func() tea.Msg {
 		res, err := fn()
 		return engineMsg{conv: conv, res: res, st: conv.State(), err: err, op: op, store: conv.Store()}
 	})
@@ -505,7 +505,7 @@ func (m *Model) tick(msg tickMsg) tea.Cmd {
 		return nil
 	}
 	cmds := []tea.Cmd{m.scheduleTick(msg.conv)}
-	if !m.lanes[laneEngine].busy {
+	if !m.lanes[laneEngine].Busy() {
 		conv := msg.conv
 		cmds = append(cmds, m.call(conv, opOther, func() (engine.Result, error) { return conv.Advance(), nil }))
 	}
@@ -539,7 +539,7 @@ func (m *Model) resume(id string) tea.Cmd {
 	}
 	m.show(screenChat)
 	cfg := m.engineConfig()
-	return m.lanes[laneEngine].push(func() tea.Msg {
+	return m.lanes[laneEngine].Push(func() tea.Msg {
 		conv, stored, res, err := engine.Resume(cfg, id)
 		msg := resumedMsg{id: id, conv: conv, stored: stored, res: res, err: err}
 		if conv != nil {

@@ -19,6 +19,7 @@ import (
 	"tsunagu/transcripts/termsafe"
 	"tsunagu/tui/common"
 	"tsunagu/tui/components"
+	"tsunagu/tui/internal/lane"
 )
 
 // Config is everything the console needs.
@@ -96,7 +97,7 @@ type Model struct {
 	notice    string
 	noticeBad bool
 
-	lanes [laneCount]lane
+	lanes [laneCount]lane.Lane
 	np    newPlay
 	play  *playState
 
@@ -163,7 +164,7 @@ func New(cfg Config) *Model {
 	m.input = components.NewInput(m.st, m.ct, common.NewKeys(m.ct).Chat)
 	m.phone = components.NewInput(m.st, m.ct, common.NewKeys(m.ct).Chat)
 	for i := range m.lanes {
-		m.lanes[i].id = laneID(i)
+		m.lanes[i] = lane.New(lane.ID(i))
 	}
 	return m
 }
@@ -261,9 +262,9 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	case tea.BackgroundColorMsg:
 		m.setTheme(msg.IsDark())
 		return nil
-	case laneDoneMsg:
-		cmd := m.update(msg.msg)
-		return tea.Batch(cmd, m.lanes[msg.lane].next())
+	case lane.DoneMsg:
+		cmd := m.update(msg.Msg)
+		return tea.Batch(cmd, m.lanes[msg.Lane].Next())
 	case tickMsg:
 		if m.quit {
 			return nil
@@ -372,7 +373,7 @@ func (m *Model) toQueue() {
 
 // seatCall runs a seat call on the seat's lane and reports its result.
 func (m *Model) seatCall(job func() actMsg) tea.Cmd {
-	return m.lanes[laneSeat].push(func() tea.Msg { return job() })
+	return m.lanes[laneSeat].Push(func() tea.Msg { return job() })
 }
 
 func (m *Model) acted(msg actMsg) tea.Cmd {

@@ -169,7 +169,7 @@ type (
 // it to the trainee, in one job of the engine's lane.
 func (m *Model) openPlay(sc *training.Scenario, lang, trainee string) tea.Cmd {
 	open, seat := m.cfg.OpenRolePlay, m.seat
-	return m.lanes[lanePlay].push(func() tea.Msg {
+	return m.lanes[lanePlay].Push(func() tea.Msg {
 		msg := playStartedMsg{sc: sc, lang: lang, trainee: trainee}
 		if open == nil {
 			msg.err = fmt.Errorf("role-plays are not set up on this server")
@@ -237,7 +237,7 @@ func (m *Model) playCall(fn func(*chat.Conversation) chat.Result) tea.Cmd {
 		return nil
 	}
 	conv := m.play.conv
-	return m.lanes[lanePlay].push(func() tea.Msg {
+	return m.lanes[lanePlay].Push(func() tea.Msg {
 		res := fn(conv)
 		if conv.State().Choosing {
 			more := conv.Choose(false)
@@ -251,7 +251,7 @@ func (m *Model) playCall(fn func(*chat.Conversation) chat.Result) tea.Cmd {
 // advancePlay lets the customer's desk catch up with the clock; a tick
 // that finds the lane busy is skipped, the next Advance catches up.
 func (m *Model) advancePlay() tea.Cmd {
-	if m.play == nil || m.play.ended() || m.lanes[lanePlay].busy {
+	if m.play == nil || m.play.ended() || m.lanes[lanePlay].Busy() {
 		return nil
 	}
 	return m.playCall(func(c *chat.Conversation) chat.Result { return c.Advance() })
