@@ -113,6 +113,25 @@ func topic(t *testing.T, cat, sub string) (chat.Category, chat.Topic) {
 	return chat.Category{}, chat.Topic{}
 }
 
+// parcelScenario is the built-in scenario the role-play tests play.
+func parcelScenario(t *testing.T) *training.Scenario {
+	t.Helper()
+	for _, s := range training.Builtins() {
+		if s.ID == "parcel-not-arrived" {
+			return s
+		}
+	}
+	t.Fatal("no parcel-not-arrived scenario")
+	return nil
+}
+
+// rolePlayChat is the trainer's customer conversation for sc in English,
+// started (so it has its id) but not yet routed.
+func (r *rig) rolePlayChat(sc *training.Scenario) *chat.Conversation {
+	c := r.rolePlayChat(sc)
+	return c
+}
+
 func (r *rig) signIn(id string, role Role) *Seat {
 	r.t.Helper()
 	s, err := r.floor.SignIn(id, role)
@@ -459,15 +478,8 @@ func TestRolePlayIsScored(t *testing.T) {
 	trainer := r.signIn("li", RoleTrainer)
 	trainee := r.signIn("brown", RoleTrainee)
 	smith := r.signIn("smith", RoleOperator)
-	var sc *training.Scenario
-	for _, s := range training.Builtins() {
-		if s.ID == "parcel-not-arrived" {
-			sc = s
-		}
-	}
-	p, ct := RolePlayCustomer(sc, "en")
-	c := chat.New(r.config("en", p), ct)
-	c.StartChat()
+	sc := parcelScenario(t)
+	c := r.rolePlayChat(sc)
 	if err := trainer.StartRolePlay(c.ID(), sc, "en", "smith"); refusal(err) != NoSuchPerson {
 		t.Errorf("a role-play for an operator, not a trainee: %v", err)
 	}
@@ -534,15 +546,8 @@ func TestRolePlayTransferKeepsTheCard(t *testing.T) {
 	r := newRig(t)
 	trainer := r.signIn("li", RoleTrainer)
 	trainee := r.signIn("brown", RoleTrainee)
-	var sc *training.Scenario
-	for _, s := range training.Builtins() {
-		if s.ID == "parcel-not-arrived" {
-			sc = s
-		}
-	}
-	p, ct := RolePlayCustomer(sc, "en")
-	c := chat.New(r.config("en", p), ct)
-	c.StartChat()
+	sc := parcelScenario(t)
+	c := r.rolePlayChat(sc)
 	if err := trainer.StartRolePlay(c.ID(), sc, "en", "brown"); err != nil {
 		t.Fatal(err)
 	}
@@ -591,15 +596,8 @@ func TestRolePlayWaitsForItsTrainee(t *testing.T) {
 	r := newRig(t)
 	trainer := r.signIn("li", RoleTrainer)
 	trainee := r.signIn("brown", RoleTrainee)
-	var sc *training.Scenario
-	for _, s := range training.Builtins() {
-		if s.ID == "parcel-not-arrived" {
-			sc = s
-		}
-	}
-	p, ct := RolePlayCustomer(sc, "en")
-	c := chat.New(r.config("en", p), ct)
-	c.StartChat()
+	sc := parcelScenario(t)
+	c := r.rolePlayChat(sc)
 	if err := trainer.StartRolePlay(c.ID(), sc, "en", "brown"); err != nil {
 		t.Fatal(err)
 	}
@@ -738,19 +736,12 @@ func TestRolePlayNeedsATraineeWhoCanTakeIt(t *testing.T) {
 	trainer := r.signIn("li", RoleTrainer)
 	brown := r.signIn("brown", RoleTrainee)
 	smith := r.signIn("smith", RoleTrainee)
-	var sc *training.Scenario
-	for _, s := range training.Builtins() {
-		if s.ID == "parcel-not-arrived" {
-			sc = s
-		}
-	}
+	sc := parcelScenario(t)
 	if err := trainer.StartRolePlay("c-x", sc, "en", "brown"); refusal(err) != NoLanguage {
 		t.Errorf("a role-play in English for a trainee without English: %v", err)
 	}
 	_ = brown
-	p, ct := RolePlayCustomer(sc, "en")
-	c := chat.New(r.config("en", p), ct)
-	c.StartChat()
+	c := r.rolePlayChat(sc)
 	if err := trainer.StartRolePlay(c.ID(), sc, "en", "smith"); err != nil {
 		t.Fatal(err)
 	}
@@ -780,15 +771,8 @@ func TestSavingACardDoesNotHoldTheDesk(t *testing.T) {
 		return nil
 	}
 	trainee := r.signIn("brown", RoleTrainee)
-	var sc *training.Scenario
-	for _, s := range training.Builtins() {
-		if s.ID == "parcel-not-arrived" {
-			sc = s
-		}
-	}
-	p, ct := RolePlayCustomer(sc, "en")
-	c := chat.New(r.config("en", p), ct)
-	c.StartChat()
+	sc := parcelScenario(t)
+	c := r.rolePlayChat(sc)
 	if err := trainer.StartRolePlay(c.ID(), sc, "en", "brown"); err != nil {
 		t.Fatal(err)
 	}
