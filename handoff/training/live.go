@@ -25,14 +25,8 @@ import (
 // run (cfg.Paused false): a person types on both sides, so the time to first
 // response and the handle time are real. cfg.Bot is not used.
 func NewLiveSession(cfg Config, packet *handoff.Packet, botStage []handoff.Line, decisions ...bot.Decision) (*Session, error) {
-	if cfg.Scenario == nil {
-		return nil, errors.New("no scenario given")
-	}
-	if cfg.Lang != "ja" && cfg.Lang != "en" {
-		return nil, fmt.Errorf("language must be ja or en, not %q", cfg.Lang)
-	}
-	if !cfg.Scenario.Plays(cfg.Lang) {
-		return nil, fmt.Errorf("scenario %s is not written in %s", cfg.Scenario.ID, cfg.Lang)
+	if err := cfg.checkScenario(); err != nil {
+		return nil, err
 	}
 	if cfg.Clock == nil {
 		return nil, errors.New("a live session needs the real clock (Config.Clock)")

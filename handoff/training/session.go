@@ -140,16 +140,25 @@ var defaultPool = sync.OnceValue(handoff.DefaultPool)
 // ErrEnded is returned by actions after the session has ended.
 var ErrEnded = errors.New("the session has ended")
 
-// NewSession prepares a session; Start plays the bot stage.
-func NewSession(cfg Config) (*Session, error) {
+// checkScenario checks what every session needs: a scenario written in
+// the session's language.
+func (cfg Config) checkScenario() error {
 	if cfg.Scenario == nil {
-		return nil, errors.New("no scenario given")
+		return errors.New("no scenario given")
 	}
 	if cfg.Lang != "ja" && cfg.Lang != "en" {
-		return nil, fmt.Errorf("language must be ja or en, not %q", cfg.Lang)
+		return fmt.Errorf("language must be ja or en, not %q", cfg.Lang)
 	}
 	if !cfg.Scenario.Plays(cfg.Lang) {
-		return nil, fmt.Errorf("scenario %s is not written in %s", cfg.Scenario.ID, cfg.Lang)
+		return fmt.Errorf("scenario %s is not written in %s", cfg.Scenario.ID, cfg.Lang)
+	}
+	return nil
+}
+
+// NewSession prepares a session; Start plays the bot stage.
+func NewSession(cfg Config) (*Session, error) {
+	if err := cfg.checkScenario(); err != nil {
+		return nil, err
 	}
 	if cfg.Bot == nil {
 		return nil, errors.New("a session needs the bot")
