@@ -128,7 +128,9 @@ func parcelScenario(t *testing.T) *training.Scenario {
 // rolePlayChat is the trainer's customer conversation for sc in English,
 // started (so it has its id) but not yet routed.
 func (r *rig) rolePlayChat(sc *training.Scenario) *chat.Conversation {
-	c := r.rolePlayChat(sc)
+	p, ct := RolePlayCustomer(sc, "en")
+	c := chat.New(r.config("en", p), ct)
+	c.StartChat()
 	return c
 }
 
