@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"tsunagu/handoff"
 )
 
 // A customer who sends faster than MessageLimit allows has the next message
@@ -84,4 +85,27 @@ func (h *harness) sentTexts() map[string]bool {
 		out[e.Text] = true
 	}
 	return out
+}
+
+// With its own clock (a server whose simulated clock runs fast), the limit
+// counts real minutes: the app's clock racing ahead frees nothing.
+func TestMessageLimitOnItsOwnClock(t *testing.T) {
+	wall := handoff.NewVirtualClock(time.Date(2026, 12, 6, 12, 0, 0, 0, time.UTC))
+	h := newHarness(t, harnessOpts{limit: MessageLimit{PerMinute: 1, Clock: wall}})
+	h.startChat()
+	h.typeText("first")
+	h.enter()
+	h.typeText("second")
+	h.enter()
+	h.mustShow(h.m.text.SendTooFast)
+	h.advance(10 * time.Minute) // the simulated clock
+	h.enter()
+	if v := h.m.chat.Input().Value(); v != "second" {
+		t.Fatalf("sent on the simulated clock's minutes: box %q", v)
+	}
+	wall.Advance(time.Minute)
+	h.enter()
+	if v := h.m.chat.Input().Value(); v != "" {
+		t.Fatalf("not sent after a real minute: box %q", v)
+	}
 }

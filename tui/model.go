@@ -73,6 +73,10 @@ type Config struct {
 type MessageLimit struct {
 	PerMinute int // 0: no limit
 	Burst     int // 0: PerMinute
+	// Clock is what the limit counts on; nil is the app's clock. A server
+	// whose simulated clock runs faster (--speed) passes the wall clock, so
+	// a minute of the limit is a real minute.
+	Clock common.Clock
 }
 
 type screen int

@@ -305,7 +305,7 @@ func (m *Model) holdSend(k tea.KeyPressMsg) bool {
 		!key.Matches(k, m.keys.Chat.Send) || strings.TrimSpace(m.chat.Input().Value()) == "" {
 		return false
 	}
-	if m.sendTokensAt(m.now()) >= 1 {
+	if m.sendTokensAt(m.limitNow()) >= 1 {
 		return false
 	}
 	m.sendHeld = true
@@ -317,9 +317,17 @@ func (m *Model) spendSend() {
 	if m.cfg.MessageLimit.PerMinute <= 0 {
 		return
 	}
-	now := m.now()
+	now := m.limitNow()
 	m.sendTokens, m.sendAt = m.sendTokensAt(now)-1, now
 	m.sendHeld = false
+}
+
+// limitNow is the time on MessageLimit's clock.
+func (m *Model) limitNow() time.Time {
+	if c := m.cfg.MessageLimit.Clock; c != nil {
+		return c.Now()
+	}
+	return m.now()
 }
 
 // askForPerson is the "a person, please" key.

@@ -106,6 +106,7 @@ type desk struct {
 	newID   func(time.Time) string
 	dataDir string
 	rate    int
+	wall    handoff.Clock // real time, for limits a person feels (--speed does not scale them)
 	log     *slog.Logger
 }
 
@@ -156,7 +157,8 @@ func runServe(ctx context.Context, g *globalOptions, o *serveOptions, out, errOu
 	b := chat.NewBot(bot.NewEngine(rules))
 	clock := handoff.NewScaledClock(start, g.speed, time.Now)
 	d := &desk{store: store, bot: b, pool: pool, clock: clock, calls: handoff.NewCallbacks(pool), profile: prof,
-		lang: g.language(), seed: uint64(g.seed), newID: newIDFunc(time.Now().UnixNano()), dataDir: dataDir, rate: o.rate}
+		lang: g.language(), seed: uint64(g.seed), newID: newIDFunc(time.Now().UnixNano()), dataDir: dataDir, rate: o.rate,
+		wall: handoff.NewScaledClock(time.Now(), 1, time.Now)}
 	d.floor, err = live.New(live.Config{Pool: pool, Clock: clock, Knowledge: b.Knowledge, Callbacks: d.calls,
 		ClaimWindow: o.claim, Seed: uint64(g.seed), SaveScorecard: d.saveScorecard})
 	if err != nil {
@@ -262,7 +264,7 @@ func (d *desk) customerApp(s serve.Session) tea.Model {
 		Callbacks:    d.calls,
 		NewID:        d.newID,
 		RecoveryDir:  d.dataDir,
-		MessageLimit: tui.MessageLimit{PerMinute: d.rate, Burst: min(d.rate, 5)},
+		MessageLimit: tui.MessageLimit{PerMinute: d.rate, Burst: min(d.rate, 5), Clock: d.wall},
 		Served:       true, // the store holds everybody's conversations
 	})
 }

@@ -11,6 +11,7 @@ import (
 	"tsunagu/handoff/chat"
 	"tsunagu/handoff/live"
 	"tsunagu/handoff/training"
+	"tsunagu/transcripts"
 	"tsunagu/tui/internal/tuitest"
 )
 
@@ -365,3 +366,28 @@ func TestCustomerLeft(t *testing.T) {
 
 // debugFrames logs a few frames, for a person looking at the layout.
 const debugFrames = false
+
+// A trainer whose console closes (the connection dropped) while a
+// role-play is being opened leaves no conversation open: the one just
+// started is kept as abandoned.
+func TestRolePlayOpenedAfterTheCloseIsAbandoned(t *testing.T) {
+	r := newRig(t)
+	trainer := r.signIn("li", live.RoleTrainer)
+	m := New(Config{Seat: trainer, Lang: "en", OpenRolePlay: r.openRolePlay})
+	m.Close()
+	conv, err := r.openRolePlay(training.Builtins()[0], "en")
+	if err != nil {
+		t.Fatal(err)
+	}
+	conv.StartChat()
+	if m.closer.hold(conv) {
+		t.Fatal("a closed console took charge of a new role-play")
+	}
+	stored, err := r.store.Load(conv.ID())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stored.Status != transcripts.StatusAbandoned {
+		t.Errorf("the role-play opened after the close is stored as %s, want abandoned", stored.Status)
+	}
+}

@@ -114,14 +114,19 @@ type closer struct {
 	done bool
 }
 
-func (c *closer) setConv(conv *chat.Conversation) {
+// hold takes charge of the role-play's conversation as soon as it exists,
+// from the command that opened it: a console that closes (or whose
+// connection drops) at any moment after abandons it. It reports false, and
+// abandons it at once, when the console has closed already.
+func (c *closer) hold(conv *chat.Conversation) bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.done {
-		conv.Abandon() // the console closed while the role-play was starting
-		return
+		conv.Abandon()
+		return false
 	}
 	c.conv = conv
+	return true
 }
 
 func (c *closer) close() {

@@ -167,8 +167,11 @@ type (
 
 // openPlay builds the customer's conversation, starts the chat and routes
 // it to the trainee, in one job of the engine's lane.
+// errClosed: the console closed while a role-play was being opened.
+var errClosed = errors.New("the console has closed")
+
 func (m *Model) openPlay(sc *training.Scenario, lang, trainee string) tea.Cmd {
-	open, seat := m.cfg.OpenRolePlay, m.seat
+	open, seat, closer := m.cfg.OpenRolePlay, m.seat, m.closer
 	return m.lanes[lanePlay].Push(func() tea.Msg {
 		msg := playStartedMsg{sc: sc, lang: lang, trainee: trainee}
 		if open == nil {
@@ -181,6 +184,10 @@ func (m *Model) openPlay(sc *training.Scenario, lang, trainee string) tea.Cmd {
 			return msg
 		}
 		msg.res = conv.StartChat()
+		if !closer.hold(conv) {
+			msg.err = errClosed
+			return msg
+		}
 		if err := seat.StartRolePlay(conv.ID(), sc, lang, trainee); err != nil {
 			conv.Abandon()
 			msg.err = err
@@ -201,7 +208,6 @@ func (m *Model) playStarted(msg playStartedMsg) tea.Cmd {
 		msg.conv.Abandon() // quit while it was starting: nothing left hanging
 		return nil
 	}
-	m.closer.setConv(msg.conv)
 	p := &playState{conv: msg.conv, id: msg.st.ID, sc: msg.sc, lang: msg.lang, trainee: msg.trainee, st: msg.st}
 	p.tr = components.NewTranscript(m.st, m.ct)
 	p.tr.SetLineBreaking(true)
