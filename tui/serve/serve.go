@@ -164,6 +164,12 @@ type Server struct {
 
 	pacerHook     func(*pacer) // tests see each session's pacer
 	keepaliveHook func()       // tests see each keepalive answered
+	// keepaliveTick, when set, replaces the keepalive's timer (tests tick it
+	// by hand, so a slow machine never looks like a dead peer).
+	keepaliveTick <-chan time.Time
+	// afterFunc arms the wait for a session (time.AfterFunc; tests fire it
+	// by hand).
+	afterFunc func(d time.Duration, f func()) stopper
 	// drain is how long Shutdown waits for the apps once their
 	// connections are closed: drainLimit, shorter in tests.
 	drain time.Duration
@@ -215,7 +221,8 @@ func New(cfg Config) (*Server, error) {
 	if cfg.InputBytesPerSecond <= 0 {
 		cfg.InputBytesPerSecond = DefaultInputBytesPerSecond
 	}
-	s := &Server{cfg: cfg, log: cfg.Logger, keys: map[string]DeskKey{}, drain: drainLimit, perIP: map[string]int{}}
+	s := &Server{cfg: cfg, log: cfg.Logger, keys: map[string]DeskKey{}, drain: drainLimit, perIP: map[string]int{},
+		afterFunc: func(d time.Duration, f func()) stopper { return time.AfterFunc(d, f) }}
 	if s.log == nil {
 		s.log = slog.Default()
 	}
@@ -404,15 +411,21 @@ func (s *Server) keyboardInteractive(ctx ssh.Context, _ gossh.KeyboardInteractiv
 	return true
 }
 
+// stopper is the part of *time.Timer the wait for a session uses.
+type stopper interface {
+	Stop() bool
+	Reset(d time.Duration) bool
+}
+
 // link is what the server keeps of one SSH connection, for the rules on
 // its sessions.
 type link struct {
 	mu       sync.Mutex
-	channels int         // customer session channels open
-	sessions int         // sessions started (shell asked for) and not ended
-	wait     *time.Timer // closes the connection while it has no session
-	closed   bool        // the connection has ended
-	alive    bool        // the keepalive is running
+	channels int     // customer session channels open
+	sessions int     // sessions started (shell asked for) and not ended
+	wait     stopper // closes the connection while it has no session
+	closed   bool    // the connection has ended
+	alive    bool    // the keepalive is running
 }
 
 type linkKey struct{}
@@ -426,7 +439,7 @@ func linkOf(ctx context.Context) *link {
 func (s *Server) connected(ctx ssh.Context, nc net.Conn) net.Conn {
 	l := &link{}
 	if s.cfg.SessionWait > 0 {
-		l.wait = time.AfterFunc(s.cfg.SessionWait, func() {
+		l.wait = s.afterFunc(s.cfg.SessionWait, func() {
 			s.log.Info("serve: closed a connection without a session", "remote", nc.RemoteAddr().String())
 			_ = nc.Close()
 		})
@@ -516,14 +529,15 @@ const keepaliveRequest = "keepalive@openssh.com"
 // otherwise noticed only when TCP gives up, and an operator (who has no
 // idle timeout) would hold a seat and its chats that long.
 func (s *Server) keepalive(ctx context.Context, conn gossh.Conn) {
-	every := s.cfg.KeepaliveInterval
-	t := time.NewTimer(every)
-	defer t.Stop()
+	tick := func() <-chan time.Time { return time.After(s.cfg.KeepaliveInterval) }
+	if s.keepaliveTick != nil {
+		tick = func() <-chan time.Time { return s.keepaliveTick }
+	}
 	for {
 		select {
 		case <-ctx.Done():
 			return
-		case <-t.C:
+		case <-tick():
 		}
 		answered := make(chan struct{})
 		go func() {
@@ -532,7 +546,6 @@ func (s *Server) keepalive(ctx context.Context, conn gossh.Conn) {
 				close(answered)
 			}
 		}()
-		t.Reset(every)
 		select {
 		case <-ctx.Done():
 			return
@@ -540,8 +553,7 @@ func (s *Server) keepalive(ctx context.Context, conn gossh.Conn) {
 			if s.keepaliveHook != nil {
 				s.keepaliveHook()
 			}
-			t.Reset(every)
-		case <-t.C:
+		case <-tick():
 			s.log.Warn("serve: no answer to a keepalive; closing the connection", "remote", conn.RemoteAddr().String())
 			_ = conn.Close()
 			return

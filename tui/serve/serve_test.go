@@ -684,13 +684,12 @@ func TestOneSessionPerCustomerConnection(t *testing.T) {
 // logged in and opened none, one whose session never asked for a shell,
 // and one whose session has ended; one with a session is not.
 func TestConnectionWithoutSessionIsClosed(t *testing.T) {
-	st := start(t, serve.Config{SessionWait: time.Second})
-	// Dialled first: by the time the others are closed, it has been open
-	// longer than SessionWait.
+	var waits *serve.SessionWaits
+	st := start(t, serve.Config{SessionWait: time.Hour}, func(s *serve.Server) { waits = s.HandFiredSessionWaits() })
 	busy := dial(t, st.addr, "busy", nil)
 	waitText(t, busy, "CUSTOMER busy")
 
-	waitClosed(t, connect(t, st.addr, "idle", nil, false), "no session")
+	fireUntilClosed(t, waits, connect(t, st.addr, "idle", nil, false), "no session")
 
 	noShell := connect(t, st.addr, "noshell", nil, false)
 	sess, err := noShell.NewSession()
@@ -698,7 +697,7 @@ func TestConnectionWithoutSessionIsClosed(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer sess.Close()
-	waitClosed(t, noShell, "a session without a shell")
+	fireUntilClosed(t, waits, noShell, "a session without a shell")
 
 	doneConn := connect(t, st.addr, "done", nil, false)
 	done := open(t, doneConn)
@@ -706,12 +705,33 @@ func TestConnectionWithoutSessionIsClosed(t *testing.T) {
 	if err := done.Press("ctrl+c"); err != nil {
 		t.Fatal(err)
 	}
-	waitClosed(t, doneConn, "after its session ended")
+	fireUntilClosed(t, waits, doneConn, "after its session ended")
 
+	// The waits fired all along; the connection with a session stayed.
 	if err := busy.Type("still"); err != nil {
 		t.Fatal(err)
 	}
 	waitText(t, busy, "typed=[still]")
+}
+
+// fireUntilClosed fires the armed waits for a session until the server
+// has closed conn (a wait armed later is fired when it is armed; limit
+// only stops a hung test).
+func fireUntilClosed(t *testing.T, waits *serve.SessionWaits, conn *gossh.Client, what string) {
+	t.Helper()
+	closed := make(chan struct{})
+	go func() { _ = conn.Wait(); close(closed) }()
+	timeout := time.After(limit)
+	for {
+		armed := waits.Fire()
+		select {
+		case <-closed:
+			return
+		case <-armed:
+		case <-timeout:
+			t.Fatalf("%s: the connection is still open", what)
+		}
+	}
 }
 
 // endedLog records the sessions whose app has stopped.
@@ -737,32 +757,16 @@ func (e *endedLog) has(user string) (bool, chan struct{}) {
 	return slices.Contains(e.users, user), e.ch
 }
 
-// waitEnded waits until user's session has ended (limit only stops a hung
-// test).
-func (e *endedLog) waitEnded(t *testing.T, user string) {
-	t.Helper()
-	timeout := time.After(limit)
-	for {
-		ok, ch := e.has(user)
-		if ok {
-			return
-		}
-		select {
-		case <-ch:
-		case <-timeout:
-			t.Fatalf("%s's session has not ended", user)
-		}
-	}
-}
-
 // A peer that stops answering (a laptop put to sleep) loses its session
 // after two keepalive intervals, desk and customer alike, and the app is
 // wound up (Ended), which frees an operator's seat.
 func TestSilentPeerIsDropped(t *testing.T) {
 	operator := servetest.NewSigner(t)
 	log := newEndedLog()
-	st := start(t, serve.Config{KeepaliveInterval: 100 * time.Millisecond, Ended: log.ended, Desk: deskApp,
-		DeskKeys: deskKeys(t, servetest.AuthorizedLine(operator, "tanaka", "operator"))})
+	ticks := make(chan time.Time)
+	st := start(t, serve.Config{Ended: log.ended, Desk: deskApp,
+		DeskKeys: deskKeys(t, servetest.AuthorizedLine(operator, "tanaka", "operator"))},
+		func(s *serve.Server) { s.TickKeepalives(ticks) })
 	for _, tc := range []struct {
 		user   string
 		signer gossh.Signer
@@ -771,7 +775,20 @@ func TestSilentPeerIsDropped(t *testing.T) {
 		conn := connect(t, st.addr, tc.user, tc.signer, true)
 		c := open(t, conn)
 		waitText(t, c, tc.want)
-		log.waitEnded(t, tc.user)
+		// One interval to ask, one more without an answer: dropped.
+		timeout := time.After(limit)
+		for {
+			ended, changed := log.has(tc.user)
+			if ended {
+				break
+			}
+			select {
+			case ticks <- time.Now():
+			case <-changed:
+			case <-timeout:
+				t.Fatalf("%s's session has not ended", tc.user)
+			}
+		}
 		waitClosed(t, conn, tc.user)
 	}
 }
@@ -781,7 +798,9 @@ func TestAnsweringPeerIsKept(t *testing.T) {
 	var answered atomic.Int64
 	changed := make(chan struct{}, 1)
 	log := newEndedLog()
-	st := start(t, serve.Config{KeepaliveInterval: 250 * time.Millisecond, Ended: log.ended}, func(s *serve.Server) {
+	ticks := make(chan time.Time)
+	st := start(t, serve.Config{Ended: log.ended}, func(s *serve.Server) {
+		s.TickKeepalives(ticks)
 		s.OnKeepalive(func() {
 			answered.Add(1)
 			select {
@@ -793,11 +812,20 @@ func TestAnsweringPeerIsKept(t *testing.T) {
 	c := dial(t, st.addr, "awake", nil)
 	waitText(t, c, "CUSTOMER awake")
 	timeout := time.After(limit)
-	for answered.Load() < 4 {
+	// Each interval begins only once the last ask was answered, however
+	// slowly: the peer is never late, so it must never be dropped.
+	for n := int64(1); n <= 4; n++ {
 		select {
-		case <-changed:
+		case ticks <- time.Now():
 		case <-timeout:
-			t.Fatalf("%d keepalives answered", answered.Load())
+			t.Fatal("the keepalive stopped asking")
+		}
+		for answered.Load() < n {
+			select {
+			case <-changed:
+			case <-timeout:
+				t.Fatalf("%d keepalives answered, want %d", answered.Load(), n)
+			}
 		}
 	}
 	if err := c.Type("here"); err != nil {
