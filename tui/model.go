@@ -494,11 +494,7 @@ func (m *Model) helpHeight() int {
 }
 
 func (m *Model) helpView() string {
-	km := m.current()
-	if m.fullHelp {
-		return m.help.FullHelpView(km.FullHelp())
-	}
-	return m.help.ShortHelpView(km.ShortHelp())
+	return common.HelpView(m.help, m.current(), m.fullHelp)
 }
 
 // current is the screen shown. Under the history browser, which draws its

@@ -5,22 +5,21 @@ import (
 	"time"
 
 	"tsunagu/handoff"
+	"tsunagu/handoff/chat"
 	"tsunagu/handoff/training"
 )
 
 // SimDesk is a chat's own simulated desk (*handoff.Desk): the operators who
-// cover for the people who are not signed in.
+// cover for the people who are not signed in. It is a desk the engine
+// could drive itself, plus the deep copy of its packet people's screens
+// read.
 type SimDesk interface {
-	Quote(now time.Time, lang, intent string, class handoff.Class) handoff.Quote
-	Enqueue(now time.Time, p *handoff.Packet, class handoff.Class, nativeOnly bool) ([]handoff.Event, error)
-	EnqueueResumed(now time.Time, p *handoff.Packet, class handoff.Class, nativeOnly bool, lastOperator string) ([]handoff.Event, error)
-	Advance(now time.Time) []handoff.Event
-	CustomerMessage(now time.Time, text string) []handoff.Event
-	Close(now time.Time) []handoff.Event
-	PacketJSON() ([]byte, error)
+	chat.Desk
 	PacketCopy() *handoff.Packet
-	AwaitsCustomer() bool
 }
+
+// CustomerDesk satisfies the engine's Desk.
+var _ chat.Desk = (*CustomerDesk)(nil)
 
 // CustomerDesk is one customer conversation's desk on the floor; the
 // conversation engine drives it (it satisfies handoff/chat's Desk). The

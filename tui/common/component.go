@@ -57,3 +57,12 @@ const (
 
 // OneLine is an error's text on one line, for a status or notice.
 func OneLine(err error) string { return strings.Join(strings.Fields(err.Error()), " ") }
+
+// HelpView is the help bar of an app's root for km: the short help, or the
+// full help when full is set (the "?" key).
+func HelpView(h help.Model, km help.KeyMap, full bool) string {
+	if full {
+		return h.FullHelpView(km.FullHelp())
+	}
+	return h.ShortHelpView(km.ShortHelp())
+}

@@ -517,11 +517,7 @@ func (m *Model) noticeLines() []string {
 func (m *Model) helpHeight() int { return strings.Count(m.helpView(), "\n") + 1 }
 
 func (m *Model) helpView() string {
-	km := m.currentKeys()
-	if m.fullHelp {
-		return m.help.FullHelpView(km.FullHelp())
-	}
-	return m.help.ShortHelpView(km.ShortHelp())
+	return common.HelpView(m.help, m.currentKeys(), m.fullHelp)
 }
 
 // currentKeys is the help of what has the keys now.

@@ -728,11 +728,7 @@ func dialogBox(st *common.Styles, width int, lines []string) string {
 }
 
 func (h *Model) helpView() string {
-	km := h.currentKeyMap()
-	if h.fullHelp {
-		return h.help.FullHelpView(km.FullHelp())
-	}
-	return h.help.ShortHelpView(km.ShortHelp())
+	return common.HelpView(h.help, h.currentKeyMap(), h.fullHelp)
 }
 
 // currentKeyMap is the help of what has the keys: the store's error, a
