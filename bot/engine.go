@@ -174,9 +174,6 @@ type Part struct {
 	Intent  string
 	Score   float64
 	InScope bool
-	// whole: the part is the whole message (Candidates then live in the
-	// Classification).
-	whole bool
 	// cls is the clause's own reading, for a message of several parts.
 	cls *Classification
 }
@@ -219,7 +216,7 @@ func (e *Engine) Classify(text, fallbackLang, prior string, explain bool) Classi
 	}
 	if len(c.Parts) == 1 {
 		p := &c.Parts[0]
-		p.Intent, p.Score, p.InScope, p.whole = c.Top().Intent, c.Top().Score, c.InScope, true
+		p.Intent, p.Score, p.InScope = c.Top().Intent, c.Top().Score, c.InScope
 		return c
 	}
 	for i := range c.Parts {

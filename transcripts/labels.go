@@ -105,14 +105,6 @@ func LabelsFor(lang string) *Labels {
 	return english
 }
 
-// Role names a role ("Customer", 「お客様」); an unknown one is shown safely.
-func (l *Labels) Role(r Role) string {
-	if s, ok := l.roles[r]; ok {
-		return s
-	}
-	return termsafe.Line(string(r))
-}
-
 // StatusName names a status; an unknown one is shown safely.
 func (l *Labels) StatusName(s Status) string {
 	if n, ok := l.statuses[s]; ok {
@@ -238,10 +230,8 @@ func (l *Labels) event(e Entry, loc *time.Location, inline func(string) string) 
 	return fmt.Sprintf(w.other, inline(string(e.Event))) + reason
 }
 
-// BotNote is the aside after a bot message: its intent, action, confidence
+// botNote is the aside after a bot message: its intent, action, confidence
 // and reason, or "" when it has none.
-func (l *Labels) BotNote(m *Meta) string { return l.botNote(m, termsafe.Line) }
-
 func (l *Labels) botNote(m *Meta, inline func(string) string) string {
 	if m == nil || (m.Intent == "" && m.Action == "") {
 		return ""

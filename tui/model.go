@@ -2,7 +2,6 @@ package tui
 
 import (
 	"fmt"
-	"math/rand/v2"
 	"slices"
 	"strings"
 	"sync"
@@ -110,10 +109,8 @@ type Model struct {
 	store    engine.Store
 	storeErr error
 	bot      engine.Bot
-	botErr   error
 
 	lanes [laneCount]lane.Lane
-	rng   *rand.Rand
 
 	start   flow.Start
 	orders  flow.Order
@@ -129,8 +126,7 @@ type Model struct {
 
 	quitting   bool                   // Ctrl+C: quit once the engine lane is idle and no retry waits
 	recovered  recoveredMsg           // what a second Ctrl+C wrote to a recovery file
-	retries    int                    // store retries waiting for their timer
-	retryWait  []*engine.Conversation // the conversations those retries are for
+	retryWait  []*engine.Conversation // the conversations whose store retry waits for its timer
 	convs      []*engine.Conversation // every conversation of this run, for quitting
 	hist       *history.Model         // the embedded history browser, once opened
 	histReturn screen                 // where leaving the history goes back to
@@ -158,8 +154,7 @@ func New(cfg Config) *Model {
 	if cfg.Lang != "ja" {
 		cfg.Lang = "en"
 	}
-	m := &Model{cfg: cfg, lang: cfg.Lang, text: common.Text(cfg.Lang),
-		rng: rand.New(rand.NewPCG(cfg.Seed, cfg.Seed^0x5bd1e995))}
+	m := &Model{cfg: cfg, lang: cfg.Lang, text: common.Text(cfg.Lang)}
 	for i := range m.lanes {
 		m.lanes[i] = lane.New(lane.ID(i))
 	}
@@ -171,7 +166,7 @@ func New(cfg Config) *Model {
 	m.orders = flow.NewOrder(e)
 	m.topics = flow.NewTopic(e)
 	m.channel = flow.NewChannel(e, "")
-	m.phone = chat.NewPhone(e, nil, time.Time{}, false)
+	m.phone = chat.NewPhone(e, nil, time.Time{})
 	m.rate = chat.NewRate(e, false)
 	m.closed = chat.NewClosed(e, false)
 	if cfg.ResumeID != "" {
@@ -309,12 +304,12 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		}
 		return nil
 	case botLoadedMsg:
-		m.bot, m.botErr = msg.bot, msg.err
+		m.bot = msg.bot
 		if msg.err != nil {
+			// Without its rules the app can neither offer topics nor chat:
+			// say why now, whatever screen the customer is on.
 			m.bot = nil
-			if m.sess != nil && (m.sess.conv != nil || m.sess.resuming) {
-				m.fatal = fmt.Sprintf(m.text.LoadFailed, common.OneLine(msg.err))
-			}
+			m.fatal = fmt.Sprintf(m.text.LoadFailed, common.OneLine(msg.err))
 			return nil
 		}
 		m.topics.SetMenu(m.menu()) // replays keys pressed on the topic screen while it loaded
@@ -460,7 +455,7 @@ func (m *Model) Farewell() string {
 
 // storeIdle reports that no engine call is running or queued and no store
 // write waits to be retried.
-func (m *Model) storeIdle() bool { return !m.lanes[laneEngine].Busy() && m.retries == 0 }
+func (m *Model) storeIdle() bool { return !m.lanes[laneEngine].Busy() && len(m.retryWait) == 0 }
 
 // show switches to screen s, with the short help.
 func (m *Model) show(s screen) {

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"errors"
 	"strings"
 	"testing"
 )
@@ -29,4 +30,12 @@ func TestServedCustomerCannotOpenTheHistory(t *testing.T) {
 			t.Errorf("local app: history offered %v, opened %v", offered, opened)
 		}
 	}
+}
+
+// Rules that fail to load are reported at once, before any chat: the
+// topic menu could never appear without them.
+func TestBotThatFailsToLoadIsReported(t *testing.T) {
+	h := newHarness(t, harnessOpts{})
+	h.send(botLoadedMsg{err: errors.New("rules.yaml:3: no intents")})
+	h.mustShow("Could not start", "rules.yaml:3: no intents")
 }

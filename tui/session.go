@@ -62,7 +62,6 @@ type (
 		err    error
 	}
 	tickMsg struct {
-		at   time.Time
 		conv *engine.Conversation // the conversation whose desk it advances
 	}
 	retryMsg struct{ conv *engine.Conversation }
@@ -145,7 +144,7 @@ func (m *Model) updateSession(msg tea.Msg) (tea.Cmd, bool) {
 		return nil, true
 	case flow.ChannelChosenMsg:
 		if msg.Callback {
-			m.phone = chat.NewPhone(m.env(), m.cfg.Callbacks, m.now(), false)
+			m.phone = chat.NewPhone(m.env(), m.cfg.Callbacks, m.now())
 			m.show(screenPhone)
 			return nil, true
 		}
@@ -160,7 +159,6 @@ func (m *Model) updateSession(msg tea.Msg) (tea.Cmd, bool) {
 	case tickMsg:
 		return m.tick(msg), true
 	case retryMsg:
-		m.retries--
 		for i, c := range m.retryWait {
 			if c == msg.conv {
 				m.retryWait = append(m.retryWait[:i], m.retryWait[i+1:]...)
@@ -200,7 +198,7 @@ func (m *Model) updateSession(msg tea.Msg) (tea.Cmd, bool) {
 		return m.call(conv, opOther, func() (engine.Result, error) { return conv.CancelChoice(), nil }), true
 	case chat.CallMsg:
 		if m.cfg.Callbacks != nil && m.sess.st.Booking == nil {
-			m.phone = chat.NewPhone(m.env(), m.cfg.Callbacks, m.now(), true)
+			m.phone = chat.NewPhone(m.env(), m.cfg.Callbacks, m.now())
 			m.show(screenPhone)
 		}
 		return nil, true
@@ -423,7 +421,6 @@ func (m *Model) retrying(conv *engine.Conversation) bool {
 // retryLater asks the engine to retry conv's writes after retryAfter;
 // quitting waits for it.
 func (m *Model) retryLater(conv *engine.Conversation) tea.Cmd {
-	m.retries++
 	m.retryWait = append(m.retryWait, conv)
 	return m.cfg.Tick(retryAfter, func(time.Time) tea.Msg { return retryMsg{conv: conv} })
 }
@@ -502,7 +499,7 @@ func (m *Model) render(res engine.Result) {
 }
 
 func (m *Model) scheduleTick(conv *engine.Conversation) tea.Cmd {
-	return m.cfg.Tick(m.cfg.TickEvery, func(t time.Time) tea.Msg { return tickMsg{at: t, conv: conv} })
+	return m.cfg.Tick(m.cfg.TickEvery, func(time.Time) tea.Msg { return tickMsg{conv: conv} })
 }
 
 // tick advances the desk to the clock's now. A tick that finds the engine

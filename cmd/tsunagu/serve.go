@@ -171,7 +171,7 @@ func runServe(ctx context.Context, g *globalOptions, o *serveOptions, out, errOu
 	}
 	logger := slog.New(slog.NewTextHandler(errOut, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	d.log = logger
-	srv, err := serve.New(serve.Config{Addr: o.addr, HostKeyPath: hostKey, DeskKeys: keys, IdleTimeout: o.idle,
+	srv, err := serve.New(serve.Config{HostKeyPath: hostKey, DeskKeys: keys, IdleTimeout: o.idle,
 		MaxSessions: o.max, MaxSessionsPerIP: o.perAddr,
 		Customer: d.customerApp, Desk: d.deskApp, Ended: d.ended, Logger: logger})
 	if err != nil {

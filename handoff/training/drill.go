@@ -135,7 +135,6 @@ type DrillResult struct {
 type Drill struct {
 	rules     *bot.Rules // names intents in explanations; may be nil
 	lang      string
-	newBot    func(id string) Bot
 	questions []DrillQuestion
 	expected  []bot.Decision
 	results   []DrillResult
@@ -145,7 +144,7 @@ type Drill struct {
 // conversation with the real bot for each question, so answers never depend
 // on earlier questions.
 func NewDrill(items []DrillItem, lang string, seed uint64, newBot func(id string) Bot) *Drill {
-	d := &Drill{lang: lang, newBot: newBot}
+	d := &Drill{lang: lang}
 	order := make([]int, len(items))
 	for i := range order {
 		order[i] = i

@@ -205,8 +205,7 @@ func (m *Model) playStarted(msg playStartedMsg) tea.Cmd {
 		return nil
 	}
 	if m.quit {
-		msg.conv.Abandon() // quit while it was starting: nothing left hanging
-		return nil
+		return nil // the closer, which holds it, abandons it on the way out
 	}
 	p := &playState{conv: msg.conv, id: msg.st.ID, sc: msg.sc, lang: msg.lang, trainee: msg.trainee, st: msg.st}
 	p.tr = components.NewTranscript(m.st, m.ct)

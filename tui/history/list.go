@@ -97,8 +97,7 @@ type (
 	}
 	detailsDueMsg struct{ seq int }
 	detailsMsg    struct {
-		query   string
-		details map[string]rowDetail
+		details map[string]rowDetail // each row knows the query it was made for
 	}
 )
 
@@ -201,9 +200,6 @@ func (l *listPage) reset(env listEnv) tea.Cmd {
 	}
 	return tea.Batch(cmds...)
 }
-
-// reload refreshes after a change to the store, keeping the query.
-func (l *listPage) reload(env listEnv) tea.Cmd { return l.reset(env) }
 
 // ensure fetches what the visible rows need (pages and details).
 func (l *listPage) ensure(env listEnv) tea.Cmd {
@@ -517,7 +513,7 @@ func (l *listPage) loadDetails(env listEnv) tea.Cmd {
 			}
 			out[id] = detailOf(c, words, query)
 		}
-		return detailsMsg{query: query, details: out}
+		return detailsMsg{details: out}
 	}
 }
 

@@ -525,7 +525,7 @@ func (h *Model) deleted(msg deletedMsg) tea.Cmd {
 	h.screen = screenList
 	h.list.forget(msg.id)
 	h.layout()
-	return h.list.reload(h.searchEnv())
+	return h.list.reset(h.searchEnv()) // keeps the query
 }
 
 func (h *Model) exportKey(k tea.KeyPressMsg) tea.Cmd {

@@ -33,9 +33,12 @@ import (
 // customer.
 const DeskUser = "desk"
 
+// DefaultAddr is where the server listens unless told otherwise: the
+// loopback only.
+const DefaultAddr = "localhost:2222"
+
 // Defaults for the zero values of Config.
 const (
-	DefaultAddr                = "localhost:2222"
 	DefaultIdleTimeout         = 10 * time.Minute
 	DefaultMaxSessions         = 500
 	DefaultMaxSessionsPerIP    = 16
@@ -67,7 +70,6 @@ const (
 
 // Config is what New needs.
 type Config struct {
-	Addr        string // where ListenAndServe listens; "" is DefaultAddr
 	HostKeyPath string // the host key, created on the first start
 	DeskKeys    []DeskKey
 	// Customer builds the customer app for one session; Desk builds the
@@ -160,7 +162,6 @@ type Server struct {
 	active      atomic.Int64 // sessions past the capacity check, desk ones too
 	ids         atomic.Uint64
 	wg          sync.WaitGroup // sessions past the capacity check
-	ln          atomic.Pointer[net.Listener]
 
 	pacerHook     func(*pacer) // tests see each session's pacer
 	keepaliveHook func()       // tests see each keepalive answered
@@ -203,9 +204,6 @@ func New(cfg Config) (*Server, error) {
 	if cfg.HostKeyPath == "" {
 		return nil, errors.New("serve: Config.HostKeyPath is required")
 	}
-	if cfg.Addr == "" {
-		cfg.Addr = DefaultAddr
-	}
 	if cfg.IdleTimeout == 0 {
 		cfg.IdleTimeout = DefaultIdleTimeout
 	}
@@ -242,7 +240,6 @@ func New(cfg Config) (*Server, error) {
 	}
 	s.fingerprint = gossh.FingerprintSHA256(signer.PublicKey())
 	s.ssh = &ssh.Server{
-		Addr:                       cfg.Addr,
 		HostSigners:                []ssh.Signer{signer},
 		Version:                    "tsunagu",
 		HandshakeTimeout:           30 * time.Second,
@@ -278,7 +275,6 @@ func (s *Server) Serve(ln net.Listener) error {
 	}
 	s.serving = append(s.serving, ln)
 	s.mu.Unlock()
-	s.ln.Store(&ln)
 	err := s.ssh.Serve(ln)
 	s.mu.Lock()
 	down := s.shutdown
@@ -287,24 +283,6 @@ func (s *Server) Serve(ln net.Listener) error {
 		return nil
 	}
 	return err
-}
-
-// ListenAndServe listens on Config.Addr and serves.
-func (s *Server) ListenAndServe() error {
-	ln, err := net.Listen("tcp", s.cfg.Addr)
-	if err != nil {
-		return err
-	}
-	return s.Serve(ln)
-}
-
-// Addr is the address being listened on, once Serve has started; nil
-// before.
-func (s *Server) Addr() net.Addr {
-	if ln := s.ln.Load(); ln != nil {
-		return (*ln).Addr()
-	}
-	return nil
 }
 
 // Shutdown stops accepting connections, asks every open app to quit and

@@ -41,14 +41,12 @@ type Phone struct {
 	normalised    string
 	problem       string
 	err           string
-	fromChat      bool
 	booking       bool // a booking was asked for and has not come back
 	width, height int
 }
 
-// NewPhone asks for a number; cb says when the call can come. fromChat: it
-// was opened from the chat (Ctrl+L), not the contact flow.
-func NewPhone(e common.Env, cb engine.Callbacks, now time.Time, fromChat bool) Phone {
+// NewPhone asks for a number; cb says when the call can come.
+func NewPhone(e common.Env, cb engine.Callbacks, now time.Time) Phone {
 	in := textinput.New()
 	in.Prompt = e.Text.PhonePrompt
 	in.CharLimit = 32
@@ -56,7 +54,7 @@ func NewPhone(e common.Env, cb engine.Callbacks, now time.Time, fromChat bool) P
 	st.Cursor.Blink = false
 	in.SetStyles(st)
 	in.Focus()
-	p := Phone{e: e, in: in, fromChat: fromChat}
+	p := Phone{e: e, in: in}
 	if cb != nil {
 		off := cb.Offer(now)
 		p.open, p.next, p.within = off.Open, off.NextOpening, off.Within

@@ -360,14 +360,13 @@ type Channel struct {
 	common.Choice
 	e             common.Env
 	list          components.ChoiceList
-	hours         string // the phone line's state, shown beside the option
 	width, height int
 }
 
 // NewChannel offers the chat and the phone call, with hours saying when
 // the phone line calls back.
 func NewChannel(e common.Env, hours string) Channel {
-	p := Channel{e: e, hours: hours}
+	p := Channel{e: e}
 	p.list.Items = []string{e.Text.ChannelChat, e.Text.ChannelCall + " — " + hours}
 	return p
 }

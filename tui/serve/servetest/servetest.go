@@ -41,7 +41,6 @@ type Client struct {
 	changed chan struct{} // closed (and replaced) on every write to the screen
 	ended   bool          // the server closed the session's output
 
-	replies   chan []byte // what the emulator answers to the server's queries
 	closeOnce sync.Once
 	done      chan struct{}
 }
@@ -137,7 +136,7 @@ func Connect(t testing.TB, addr, user string, signer gossh.Signer, deaf bool) (*
 // leaves conn as it was.
 func Open(t testing.TB, conn *gossh.Client, w, h int) (*Client, error) {
 	t.Helper()
-	c := &Client{conn: conn, changed: make(chan struct{}), replies: make(chan []byte, 64), done: make(chan struct{})}
+	c := &Client{conn: conn, changed: make(chan struct{}), done: make(chan struct{})}
 	var err error
 	if c.sess, err = conn.NewSession(); err != nil {
 		return nil, err
