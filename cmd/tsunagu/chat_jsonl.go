@@ -311,8 +311,11 @@ func (r *jsonlRunner) contact(s jsonlStart) (chat.Contact, string) {
 			if m.ID != cat {
 				continue
 			}
-			if m.NeedsAccount && !ct.SignedIn {
-				return ct, fmt.Sprintf("topic %q needs a signed-in customer", s.Topic)
+			if !m.OfferedTo(ct.SignedIn, ct.Order != nil) {
+				if m.NeedsAccount && !ct.SignedIn {
+					return ct, fmt.Sprintf("topic %q needs a signed-in customer", s.Topic)
+				}
+				return ct, fmt.Sprintf("topic %q is about an order: give \"order\" too", s.Topic)
 			}
 			for _, t := range m.Topics {
 				if t.ID == sub {

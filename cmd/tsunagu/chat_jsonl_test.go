@@ -120,6 +120,7 @@ func TestChatJSONLBadLines(t *testing.T) {
 		"{\"conversation\":\"c1\",\"text\":\"\xff\xfe bad bytes\"}",
 		`{"conversation":"c1","close":true}`,
 		`{"conversation":"c1","text":"after the close"}`,
+		`{"conversation":"c3","start":{"account":true,"topic":"delivery/not_arrived"}}`, // the app offers it only with an order
 	}, "\n")
 	lines := runJSONL(t, db, "en", input)
 	errorsAt := map[float64]bool{}
@@ -133,7 +134,7 @@ func TestChatJSONLBadLines(t *testing.T) {
 			customers++
 		}
 	}
-	for _, n := range []float64{2, 3, 4, 5, 6, 7, 10} {
+	for _, n := range []float64{2, 3, 4, 5, 6, 7, 10, 11} {
 		if !errorsAt[n] {
 			t.Errorf("no error for line %v: %v", n, errorsAt)
 		}

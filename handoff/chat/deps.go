@@ -68,6 +68,14 @@ type Category struct {
 	Topics       []Topic
 }
 
+// OfferedTo reports whether the topic menu offers the category to a
+// customer: without an account only those that need none (account and
+// login help); order topics only when the chat is about an order. The app's
+// menu and `chat --jsonl` both ask it.
+func (c Category) OfferedTo(signedIn, aboutOrder bool) bool {
+	return (signedIn || !c.NeedsAccount) && (aboutOrder || !c.NeedsOrder)
+}
+
 // Topic is one sub-topic; Intent is what the bot starts from.
 type Topic struct {
 	ID     string

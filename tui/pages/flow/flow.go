@@ -289,7 +289,7 @@ func (p *Topic) Reset(signedIn, hasOrder bool) {
 	p.signedIn, p.hasOrder, p.cat = signedIn, hasOrder, -1
 	p.allowed = p.allowed[:0]
 	for _, c := range p.menu {
-		if (signedIn || !c.NeedsAccount) && (hasOrder || !c.NeedsOrder) {
+		if c.OfferedTo(signedIn, hasOrder) {
 			p.allowed = append(p.allowed, c)
 		}
 	}
