@@ -97,7 +97,7 @@ func (d *CustomerDesk) enqueue(now time.Time, p *handoff.Packet, class handoff.C
 		// the floor's.
 		e = &entry{id: d.id, seq: f.seq, lang: p.Lang, packet: p.Clone(), class: class, nativeOnly: nativeOnly,
 			group: handoff.TopicGroup(p.Facts.Topic.Intent), queuedAt: now, state: StateWaiting, sim: d.sim,
-			lines: append([]handoff.Line(nil), p.Transcript...), lastOp: lastOperator, customer: p.Facts.Customer.Name}
+			lines: written(p.Transcript), lastOp: lastOperator, customer: p.Facts.Customer.Name}
 		if lastOperator != "" {
 			if op, ok := f.cfg.Pool.Operator(lastOperator); ok {
 				e.lastOpName = op.DisplayName(p.Lang)
@@ -162,15 +162,15 @@ func (d *CustomerDesk) mirror(evs []handoff.Event) {
 		case handoff.EventJoined:
 			if ev.Operator != nil {
 				e.lastOp, e.lastOpName = ev.Operator.ID, ev.Operator.Name
-				e.lines = append(e.lines, handoff.Line{At: ev.At, Speaker: handoff.SpeakerSystem, Name: ev.Operator.ID, Text: "joined"})
+				e.lines = append(e.lines, eventLine(ev.At, LineJoined, ev.Operator.ID, ""))
 			}
 		case handoff.EventMessage:
 			if ev.Step != nil && ev.Operator != nil {
-				e.lines = append(e.lines, handoff.Line{At: ev.At, Speaker: handoff.SpeakerOperator, Name: ev.Operator.ID, Text: ev.Step.Text})
+				e.lines = append(e.lines, Line{Line: handoff.Line{At: ev.At, Speaker: handoff.SpeakerOperator, Name: ev.Operator.ID, Text: ev.Step.Text}})
 			}
 		case handoff.EventLeft:
 			if ev.Operator != nil {
-				e.lines = append(e.lines, handoff.Line{At: ev.At, Speaker: handoff.SpeakerSystem, Name: ev.Operator.ID, Text: "left:" + string(ev.Cause)})
+				e.lines = append(e.lines, eventLine(ev.At, LineLeft, ev.Operator.ID, ev.Cause))
 			}
 		case handoff.EventClosed:
 			if e.state != StateClosed {
@@ -269,7 +269,7 @@ func (d *CustomerDesk) CustomerMessage(now time.Time, text string) []handoff.Eve
 			return nil
 		}
 		l := handoff.Line{At: now, Speaker: handoff.SpeakerCustomer, Text: text}
-		e.lines = append(e.lines, l)
+		e.lines = append(e.lines, Line{Line: l})
 		f.changed()
 		if e.state == StateSimulated {
 			simulated = true
@@ -360,4 +360,13 @@ func (d *CustomerDesk) AwaitsCustomer() bool {
 	defer f.mu.Unlock()
 	e := d.entry()
 	return e != nil && (e.state == StateClosed || e.state == StatePerson && len(e.out) == 0)
+}
+
+// written are transcript lines as people's screens show them.
+func written(ls []handoff.Line) []Line {
+	out := make([]Line, len(ls))
+	for i, l := range ls {
+		out[i] = Line{Line: l}
+	}
+	return out
 }

@@ -195,7 +195,7 @@ type entry struct {
 	lastOpName string
 	sim        SimDesk
 	out        []handoff.Event // for the customer's next Advance
-	lines      []handoff.Line  // what people see: the whole conversation
+	lines      []Line          // what people see: the whole conversation
 	lastPos    int
 	lastWait   time.Duration
 	closedAt   time.Time
@@ -309,7 +309,7 @@ func (f *Floor) leave(e *entry, s *Seat, cause handoff.Cause, now time.Time) {
 	info := handoff.InfoOf(s.op, e.lang)
 	e.out = append(e.out, handoff.Event{At: now, Kind: handoff.EventLeft, Operator: info, Cause: cause})
 	e.packet.Transfers = append(e.packet.Transfers, handoff.Transfer{At: now, From: s.op.ID, Cause: cause})
-	e.lines = append(e.lines, handoff.Line{At: now, Speaker: handoff.SpeakerSystem, Name: s.op.ID, Text: "left:" + string(cause)})
+	e.lines = append(e.lines, eventLine(now, LineLeft, s.op.ID, cause))
 	e.state, e.holder = StateWaiting, nil
 	e.lastOp, e.lastOpName = s.op.ID, s.op.DisplayName(e.lang)
 	e.deadline = now.Add(f.cfg.ClaimWindow)
@@ -439,7 +439,7 @@ func (s *Seat) Take(id string) error {
 		}
 	}
 	e.out = append(e.out, ev)
-	e.lines = append(e.lines, handoff.Line{At: now, Speaker: handoff.SpeakerSystem, Name: s.op.ID, Text: "joined"})
+	e.lines = append(e.lines, eventLine(now, LineJoined, s.op.ID, ""))
 	e.state, e.holder, e.target = StatePerson, s, ""
 	if p := e.play; e.playing() && p.session == nil {
 		p.session, err = training.NewLiveSession(training.Config{Scenario: p.scenario, Lang: p.lang,
@@ -509,7 +509,7 @@ func (f *Floor) say(e *entry, s *Seat, st handoff.Step, now time.Time) {
 	e.out = append(e.out, handoff.Event{At: now, Kind: handoff.EventMessage, Operator: info, Step: &st})
 	l := handoff.Line{At: now, Speaker: handoff.SpeakerOperator, Name: s.op.ID, Text: st.Text}
 	e.packet.Add(l)
-	e.lines = append(e.lines, l)
+	e.lines = append(e.lines, Line{Line: l})
 	if p := e.play; p != nil && p.session != nil && p.session.Phase() == training.PhaseHuman {
 		_, _ = p.session.Reply(st.Text) // a reply after the session ended is only not scored
 	}
@@ -634,8 +634,9 @@ func (s *Seat) BookCallback(id, phone string) (handoff.Booking, error) {
 	e.packet.Facts.Set(handoff.FactPhone, b.Phone)
 	bc := b
 	e.out = append(e.out, handoff.Event{At: now, Kind: handoff.EventCallback, Operator: handoff.InfoOf(s.op, e.lang), Booking: &bc})
-	e.lines = append(e.lines, handoff.Line{At: now, Speaker: handoff.SpeakerSystem, Name: s.op.ID,
-		Text: b.Text(e.lang, f.cfg.Pool.Location)})
+	booked := eventLine(now, LineBooked, s.op.ID, "")
+	booked.Text = b.Text(e.lang, f.cfg.Pool.Location)
+	e.lines = append(e.lines, booked)
 	if p := e.play; p != nil && p.session != nil && p.session.Phase() == training.PhaseHuman {
 		_, _ = p.session.BookCallback(b.Phone)
 	}
@@ -666,7 +667,7 @@ func (s *Seat) Close(id string) error {
 func (f *Floor) closeEntry(e *entry, now time.Time) {
 	e.state = StateClosed
 	e.closedAt = now
-	e.lines = append(e.lines, handoff.Line{At: now, Speaker: handoff.SpeakerSystem, Text: "closed"})
+	e.lines = append(e.lines, eventLine(now, LineClosed, "", ""))
 	f.changed()
 }
 
@@ -720,6 +721,29 @@ type Person struct {
 	Capacity int
 }
 
+// LineEvent names what a system line of a chat records.
+type LineEvent string
+
+// What system lines record; "" is a line someone wrote.
+const (
+	LineJoined LineEvent = "joined" // Name joined the chat
+	LineLeft   LineEvent = "left"   // Name left it: Cause
+	LineClosed LineEvent = "closed" // the chat is over
+	LineBooked LineEvent = "booked" // Name booked a call: Text says when
+)
+
+// Line is one line of a chat as people see it: what someone wrote, or
+// (Event) what happened, to the operator Name.
+type Line struct {
+	handoff.Line
+	Event LineEvent
+	Cause handoff.Cause // LineLeft
+}
+
+func eventLine(at time.Time, ev LineEvent, operator string, cause handoff.Cause) Line {
+	return Line{Line: handoff.Line{At: at, Speaker: handoff.SpeakerSystem, Name: operator}, Event: ev, Cause: cause}
+}
+
 // ChatView is a chat as a person's screen shows it. Packet and Lines are
 // copies, filled only by Chat.
 type ChatView struct {
@@ -745,7 +769,7 @@ type ChatView struct {
 	Card         *training.Scorecard
 	CardError    error
 	Packet       *handoff.Packet
-	Lines        []handoff.Line
+	Lines        []Line
 }
 
 // View is the floor as one person sees it.

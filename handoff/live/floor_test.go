@@ -242,7 +242,7 @@ func TestPersonTakesTheChat(t *testing.T) {
 	}
 }
 
-func linesText(ls []handoff.Line) string {
+func linesText(ls []Line) string {
 	var b strings.Builder
 	for _, l := range ls {
 		b.WriteString(l.Speaker + ": " + l.Text + "\n")

@@ -269,7 +269,7 @@ func (m *Model) chatView(height int) string {
 
 // lineMessage turns one of the floor's transcript lines into a message:
 // people's words as written, system lines as short notices.
-func (m *Model) lineMessage(l handoff.Line) (components.Message, bool) {
+func (m *Model) lineMessage(l live.Line) (components.Message, bool) {
 	t := m.text
 	switch l.Speaker {
 	case handoff.SpeakerCustomer:
@@ -284,13 +284,13 @@ func (m *Model) lineMessage(l handoff.Line) (components.Message, bool) {
 		return components.Message{Role: components.RoleOperator, Label: m.personName(l.Name), At: l.At, Text: l.Text}, true
 	}
 	text := l.Text
-	switch {
-	case text == "joined":
+	switch l.Event {
+	case live.LineJoined:
 		text = fmt.Sprintf(t.Joined, m.personName(l.Name))
-	case text == "closed":
+	case live.LineClosed:
 		text = t.Closed
-	case strings.HasPrefix(text, "left:"):
-		text = fmt.Sprintf(t.Left, m.personName(l.Name), m.ct.CauseText(strings.TrimPrefix(text, "left:")))
+	case live.LineLeft:
+		text = fmt.Sprintf(t.Left, m.personName(l.Name), m.ct.CauseText(string(l.Cause)))
 	}
 	if strings.TrimSpace(text) == "" {
 		return components.Message{}, false
