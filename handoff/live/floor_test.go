@@ -793,3 +793,29 @@ func TestSavingACardDoesNotHoldTheDesk(t *testing.T) {
 		t.Errorf("%d cards saved, want 1", saved)
 	}
 }
+
+// TestRefusedRolePlayLeavesNothingOpen: a role-play the floor refuses
+// keeps no conversation open; one it takes answers "who should answer?"
+// by itself, so the chat goes straight to the trainee's queue.
+func TestRefusedRolePlayLeavesNothingOpen(t *testing.T) {
+	r := newRig(t)
+	trainer := r.signIn("li", RoleTrainer)
+	r.signIn("brown", RoleTrainee)
+	sc := parcelScenario(t)
+	p, ct := RolePlayCustomer(sc, "en")
+	refused := chat.New(r.config("en", p), ct)
+	if _, err := trainer.PlayCustomer(refused, sc, "en", "nobody"); refusal(err) != NoSuchPerson {
+		t.Fatalf("a role-play for nobody: %v", err)
+	}
+	if stored, err := r.store.Load(refused.ID()); err != nil || stored.Status != transcripts.StatusAbandoned {
+		t.Errorf("the refused role-play is stored as %v (%v), want abandoned", stored.Status, err)
+	}
+	taken := chat.New(r.config("en", p), ct)
+	if _, err := trainer.PlayCustomer(taken, sc, "en", "brown"); err != nil {
+		t.Fatal(err)
+	}
+	PlayTurn(taken, func(c *chat.Conversation) chat.Result { return c.AskForPerson("") })
+	if st := taken.State(); st.Choosing || !st.Queued {
+		t.Errorf("the role-play's customer was left choosing: %+v", st)
+	}
+}

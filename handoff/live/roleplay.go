@@ -27,3 +27,29 @@ func RolePlayCustomer(sc *training.Scenario, lang string) (*profile.Profile, cha
 	}
 	return p, ct
 }
+
+// PlayCustomer starts conv, the trainer's customer conversation for sc in
+// lang, and routes it to trainee once it reaches a person. A refused
+// role-play (the trainee is gone or does not speak lang) leaves nothing
+// open: the conversation is abandoned.
+func (s *Seat) PlayCustomer(conv *chat.Conversation, sc *training.Scenario, lang, trainee string) (chat.Result, error) {
+	res := conv.StartChat()
+	if err := s.StartRolePlay(conv.ID(), sc, lang, trainee); err != nil {
+		conv.Abandon()
+		return res, err
+	}
+	return res, nil
+}
+
+// PlayTurn runs one call of the role-play's customer conversation. The
+// customer never has to choose who answers: the chat is for the trainee,
+// so when the engine asks, the first available person is taken.
+func PlayTurn(conv *chat.Conversation, call func(*chat.Conversation) chat.Result) chat.Result {
+	res := call(conv)
+	if conv.State().Choosing {
+		more := conv.Choose(false)
+		res.Events = append(res.Events, more.Events...)
+		res.Saves = append(res.Saves, more.Saves...)
+	}
+	return res
+}

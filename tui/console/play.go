@@ -165,11 +165,11 @@ type (
 	}
 )
 
-// openPlay builds the customer's conversation, starts the chat and routes
-// it to the trainee, in one job of the engine's lane.
 // errClosed: the console closed while a role-play was being opened.
 var errClosed = errors.New("the console has closed")
 
+// openPlay builds the customer's conversation, starts the chat and routes
+// it to the trainee, in one job of the engine's lane.
 func (m *Model) openPlay(sc *training.Scenario, lang, trainee string) tea.Cmd {
 	open, seat, closer := m.cfg.OpenRolePlay, m.seat, m.closer
 	return m.lanes[lanePlay].Push(func() tea.Msg {
@@ -183,13 +183,11 @@ func (m *Model) openPlay(sc *training.Scenario, lang, trainee string) tea.Cmd {
 			msg.err = err
 			return msg
 		}
-		msg.res = conv.StartChat()
 		if !closer.hold(conv) {
 			msg.err = errClosed
 			return msg
 		}
-		if err := seat.StartRolePlay(conv.ID(), sc, lang, trainee); err != nil {
-			conv.Abandon()
+		if msg.res, err = seat.PlayCustomer(conv, sc, lang, trainee); err != nil {
 			msg.err = err
 			return msg
 		}
@@ -234,21 +232,15 @@ func (m *Model) refusalWords(err error) string {
 	return common.OneLine(err)
 }
 
-// playCall runs one engine call on the play lane. When the engine asks
-// who should answer, the customer takes the first available person: the
-// trainee is waiting for this chat.
+// playCall runs one turn of the role-play's customer conversation on the
+// play lane (live.PlayTurn).
 func (m *Model) playCall(fn func(*chat.Conversation) chat.Result) tea.Cmd {
 	if m.play == nil {
 		return nil
 	}
 	conv := m.play.conv
 	return m.lanes[lanePlay].Push(func() tea.Msg {
-		res := fn(conv)
-		if conv.State().Choosing {
-			more := conv.Choose(false)
-			res.Events = append(res.Events, more.Events...)
-			res.Saves = append(res.Saves, more.Saves...)
-		}
+		res := live.PlayTurn(conv, fn)
 		return playMsg{conv: conv, res: res, st: conv.State()}
 	})
 }
