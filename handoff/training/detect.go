@@ -99,7 +99,7 @@ func Read(line, lang string, p *handoff.Packet, sc *Scenario) Signals {
 			first(&sig.Banned, c.Text)
 		case ActRefuse:
 			// A refusal with an alternative in the same line is fine.
-			if !offered && !strings.Contains(line, "が、") {
+			if !offered {
 				first(&sig.Banned, c.Text)
 			}
 		}
