@@ -149,6 +149,7 @@ func TestTrainAppTeatestSmoke(t *testing.T) {
 			sc = s
 		}
 	}
+	var played *training.Session // the session the program runs, for the end
 	m := New(Config{Lang: "en", Scenarios: training.Builtins(), Scenario: sc, NoColor: true,
 		RevealEvery: time.Millisecond,
 		NewSession: func(sc *training.Scenario) (*training.Session, error) {
@@ -157,6 +158,7 @@ func TestTrainAppTeatestSmoke(t *testing.T) {
 			if err != nil {
 				return nil, err
 			}
+			played = s
 			return s, s.Start()
 		}})
 	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(100, 30))
@@ -173,6 +175,15 @@ func TestTrainAppTeatestSmoke(t *testing.T) {
 	wait("Scorecard: Cancelling a membership")
 	tm.Send(tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl})
 	tm.WaitFinished(t, teatest.WithFinalTimeout(tuitest.HangBound))
+	// The text on screen may be the input box's echo: the session itself
+	// must hold the reply.
+	sent := false
+	for _, l := range played.Lines() {
+		sent = sent || l.Speaker == training.SpeakerTrainee && strings.Contains(l.Text, "cancelled your membership")
+	}
+	if !sent {
+		t.Error("Enter did not send the reply to the session")
+	}
 }
 
 // B5: ctrl+c while the scorecard is being saved quits once it is saved,
