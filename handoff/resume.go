@@ -15,6 +15,16 @@ import (
 // EnqueueResumed puts the customer back in the queue with it, so the
 // operator who picks the chat up carries on and never asks again.
 
+// DecodePacket reads a packet as the store keeps it (the escalation's
+// Meta.Packet, PacketJSON).
+func DecodePacket(raw []byte) (*Packet, error) {
+	var p Packet
+	if err := json.Unmarshal(raw, &p); err != nil {
+		return nil, fmt.Errorf("the stored handoff packet cannot be read: %w", err)
+	}
+	return &p, nil
+}
+
 // ResumePacket rebuilds a stored conversation's packet: raw is the last
 // packet the store holds, later the transcript lines recorded after it, in
 // order. They join the packet as the desk would have added them; a customer
@@ -25,9 +35,9 @@ func ResumePacket(raw []byte, later []Line) (*Packet, error) {
 	if len(raw) == 0 {
 		return nil, errors.New("the conversation holds no handoff packet")
 	}
-	var p Packet
-	if err := json.Unmarshal(raw, &p); err != nil {
-		return nil, fmt.Errorf("the stored handoff packet cannot be read: %w", err)
+	p, err := DecodePacket(raw)
+	if err != nil {
+		return nil, err
 	}
 	if _, ok := langIndex[p.Lang]; !ok {
 		return nil, errors.New("the stored handoff packet's language must be ja or en")
@@ -47,7 +57,7 @@ func ResumePacket(raw []byte, later []Line) (*Packet, error) {
 			awaiting = ""
 		}
 	}
-	return &p, nil
+	return p, nil
 }
 
 // askedFact names the fact an operator's message asks for, or "".

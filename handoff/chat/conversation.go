@@ -745,10 +745,7 @@ func (c *Conversation) syncPacket(emit bool) {
 	if pc, ok := c.desk.(packetCopier); ok {
 		p = pc.PacketCopy()
 	} else if raw, err := c.desk.PacketJSON(); err == nil {
-		var fromJSON handoff.Packet
-		if json.Unmarshal(raw, &fromJSON) == nil {
-			p = &fromJSON
-		}
+		p, _ = handoff.DecodePacket(raw) // nil when it does not read: nothing changes
 	}
 	if p == nil {
 		return

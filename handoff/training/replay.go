@@ -2,7 +2,6 @@ package training
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -36,9 +35,8 @@ func FromConversation(c transcripts.Conversation) ([]byte, error) {
 			if e.Meta != nil {
 				reason = bot.Reason(e.Meta.Reason)
 				if len(e.Meta.Packet) > 0 {
-					var p handoff.Packet
-					if json.Unmarshal(e.Meta.Packet, &p) == nil {
-						packet = &p
+					if p, err := handoff.DecodePacket(e.Meta.Packet); err == nil {
+						packet = p
 					}
 				}
 			}

@@ -1,7 +1,6 @@
 package history
 
 import (
-	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -113,9 +112,8 @@ func (c *convPage) loaded(msg convMsg) {
 			c.hits = append(c.hits, i)
 		}
 		if e.Meta != nil && len(e.Meta.Packet) > 0 {
-			var p handoff.Packet
-			if json.Unmarshal(e.Meta.Packet, &p) == nil {
-				c.packet = &p
+			if p, err := handoff.DecodePacket(e.Meta.Packet); err == nil {
+				c.packet = p
 			}
 		}
 		if e.Role == transcripts.RoleBot && e.Meta != nil {
