@@ -197,12 +197,7 @@ func (h *harness) typeText(s string) {
 
 func (h *harness) mustShow(parts ...string) {
 	h.t.Helper()
-	v := h.view()
-	for _, p := range parts {
-		if !strings.Contains(v, p) {
-			h.t.Fatalf("view does not show %q:\n%s", p, v)
-		}
-	}
+	tuitest.MustShow(h.t, h.view(), parts...)
 }
 
 // conversation loads the one stored conversation.

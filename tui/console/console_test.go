@@ -295,12 +295,12 @@ func TestGoldens(t *testing.T) {
 			r.signIn("smith", live.RoleOperator)
 			conv := r.customer(lang)
 			op.tick()
-			requireGolden(t, "queue_"+lang, op.view())
+			tuitest.RequireGolden(t, "queue_"+lang, op.view())
 			op.enter()
 			conv.Advance()
 			conv.Send(map[string]string{"en": "It has been a week.", "ja": "一週間たちました。"}[lang])
 			op.tick()
-			requireGolden(t, "chat_"+lang, op.view())
+			tuitest.RequireGolden(t, "chat_"+lang, op.view())
 		})
 	}
 }

@@ -3,14 +3,12 @@ package console
 import (
 	"fmt"
 	"path/filepath"
-	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
-	"github.com/charmbracelet/x/exp/golden"
 
 	"tsunagu/bot"
 	"tsunagu/bot/profile"
@@ -232,35 +230,12 @@ func (hh *harness) typeText(s string) {
 
 func (hh *harness) mustShow(parts ...string) {
 	hh.t.Helper()
-	v := hh.view()
-	for _, p := range parts {
-		if !strings.Contains(v, p) {
-			hh.t.Fatalf("view does not show %q:\n%s", p, v)
-		}
-	}
+	tuitest.MustShow(hh.t, hh.view(), parts...)
 }
 
 func (hh *harness) mustNotShow(parts ...string) {
 	hh.t.Helper()
-	v := hh.view()
-	for _, p := range parts {
-		if strings.Contains(v, p) {
-			hh.t.Fatalf("view shows %q but should not:\n%s", p, v)
-		}
-	}
-}
-
-// namedTB gives golden.RequireEqual our file name: testdata/NAME.golden.
-type namedTB struct {
-	testing.TB
-	name string
-}
-
-func (n namedTB) Name() string { return n.name }
-
-func requireGolden(t *testing.T, name, frame string) {
-	t.Helper()
-	golden.RequireEqual(namedTB{TB: t, name: name}, frame)
+	tuitest.MustNotShow(hh.t, hh.view(), parts...)
 }
 
 // operatorLines are the operator's lines the customer's engine gave out.

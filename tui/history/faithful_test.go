@@ -350,6 +350,6 @@ func TestHistorySidePanelScrolls(t *testing.T) {
 		}
 		// The transcript did not move with the panel.
 		hh.mustShow("注文したワイヤレスイヤホンがまだ届きません。")
-		requireHistoryGolden(t, "history_panel_scrolled_"+lang+"_100x30", hh.view())
+		tuitest.RequireGolden(t, "history_panel_scrolled_"+lang+"_100x30", hh.view())
 	}
 }

@@ -11,7 +11,6 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
-	"github.com/charmbracelet/x/exp/golden"
 
 	"tsunagu/bot"
 	"tsunagu/handoff"
@@ -163,35 +162,12 @@ func (hh *harness) search(q string) {
 
 func (hh *harness) mustShow(parts ...string) {
 	hh.t.Helper()
-	v := hh.view()
-	for _, p := range parts {
-		if !strings.Contains(v, p) {
-			hh.t.Fatalf("view does not show %q:\n%s", p, v)
-		}
-	}
+	tuitest.MustShow(hh.t, hh.view(), parts...)
 }
 
 func (hh *harness) mustNotShow(parts ...string) {
 	hh.t.Helper()
-	v := hh.view()
-	for _, p := range parts {
-		if strings.Contains(v, p) {
-			hh.t.Fatalf("view shows %q but should not:\n%s", p, v)
-		}
-	}
-}
-
-// historyNamedTB gives golden.RequireEqual our file name: testdata/NAME.golden.
-type historyNamedTB struct {
-	testing.TB
-	name string
-}
-
-func (n historyNamedTB) Name() string { return n.name }
-
-func requireHistoryGolden(t *testing.T, name, frame string) {
-	t.Helper()
-	golden.RequireEqual(historyNamedTB{TB: t, name: name}, frame)
+	tuitest.MustNotShow(hh.t, hh.view(), parts...)
 }
 
 // --- fixtures ---------------------------------------------------------------

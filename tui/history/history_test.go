@@ -60,7 +60,7 @@ func TestHistoryGolden(t *testing.T) {
 					frame := hh.h.Frame()
 					tuitest.CheckFits(t, frame, size[0], size[1])
 					hh.mustShow(tc.want[lang]...)
-					requireHistoryGolden(t, name, hh.view())
+					tuitest.RequireGolden(t, name, hh.view())
 				})
 			}
 		}
