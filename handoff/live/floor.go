@@ -579,8 +579,7 @@ func (s *Seat) Transfer(id, to string, team training.Team) error {
 		return err
 	}
 	if to != "" {
-		t, ok := f.seats[to]
-		if !ok || t == s || t.role != RoleOperator {
+		if t, ok := f.seats[to]; !ok || !t.takesTransfersFrom(s) {
 			return refuse(NoSuchPerson)
 		}
 	}
@@ -607,6 +606,10 @@ func (s *Seat) Transfer(id, to string, team training.Team) error {
 	f.changed()
 	return nil
 }
+
+// takesTransfersFrom reports that t may be handed s's chats: another
+// signed-in operator.
+func (t *Seat) takesTransfersFrom(s *Seat) bool { return t != s && t.role == RoleOperator }
 
 // BookCallback books a phone call for the customer, to phone or to the
 // number in the packet when phone is "".
@@ -774,8 +777,10 @@ type ChatView struct {
 
 // View is the floor as one person sees it.
 type View struct {
-	Me      Person
-	People  []Person
+	Me     Person
+	People []Person
+	// Targets are the people the viewer may hand a chat to (Transfer).
+	Targets []Person
 	Chats   []ChatView
 	Version uint64
 }
@@ -809,8 +814,13 @@ func (s *Seat) Snapshot() View {
 	v := View{Version: f.version, Me: f.person(s)}
 	for _, o := range f.seats {
 		v.People = append(v.People, f.person(o))
+		if o.takesTransfersFrom(s) {
+			v.Targets = append(v.Targets, f.person(o))
+		}
 	}
-	sort.Slice(v.People, func(i, j int) bool { return v.People[i].Operator < v.People[j].Operator })
+	for _, ps := range [][]Person{v.People, v.Targets} {
+		sort.Slice(ps, func(i, j int) bool { return ps[i].Operator < ps[j].Operator })
+	}
 	var es []*entry
 	for _, e := range f.chats {
 		if e.state == StateClosed && now.Sub(e.closedAt) > closedShown {

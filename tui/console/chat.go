@@ -85,10 +85,7 @@ func (m *Model) openTransfer() {
 			values = append(values, "team:"+string(team))
 		}
 	} else {
-		for _, p := range m.view.People {
-			if p.Role != live.RoleOperator || p.Operator == m.seat.Operator().ID {
-				continue
-			}
+		for _, p := range m.view.Targets {
 			labels = append(labels, fmt.Sprintf("%s (%d/%d)", termsafe.Line(p.NameIn(m.lang)), p.Holding, p.Capacity))
 			values = append(values, p.Operator)
 		}
