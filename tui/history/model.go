@@ -547,6 +547,11 @@ func (h *Model) exportKey(k tea.KeyPressMsg) tea.Cmd {
 	want := h.exportPath(h.exportIDs, format)
 	st, ids := h.store, h.exportIDs
 	return func() tea.Msg {
+		// The folder is made absolute here: it asks the system for the
+		// working directory, which Update must not wait on.
+		if abs, err := filepath.Abs(want); err == nil {
+			want = abs
+		}
 		path, err := claimPath(want)
 		if err != nil {
 			return exportedMsg{path: want, err: err}
@@ -588,8 +593,8 @@ func claimPath(path string) (string, error) {
 }
 
 // exportPath names an export file: tsunagu-ID.EXT for one conversation,
-// tsunagu-export-STAMP-N.EXT for several. The path is absolute so the
-// notice tells the user exactly where it went.
+// tsunagu-export-STAMP-N.EXT for several, in ExportDir (the export command
+// makes it absolute, so the notice tells the user exactly where it went).
 func (h *Model) exportPath(ids []string, format transcripts.Format) string {
 	var name string
 	if len(ids) == 1 {
@@ -600,9 +605,6 @@ func (h *Model) exportPath(ids []string, format transcripts.Format) string {
 	dir := h.cfg.ExportDir
 	if dir == "" {
 		dir = "."
-	}
-	if abs, err := filepath.Abs(dir); err == nil {
-		dir = abs
 	}
 	return filepath.Join(dir, name)
 }
